@@ -1,0 +1,77 @@
+// Package access is the one place that decides what an actor may do. Handlers and the store
+// ask it; none of them decides on its own. Every decision carries the ground it rests on, which
+// the audit log records.
+package access
+
+import (
+	"lots/internal/casework"
+)
+
+// Decision is the answer to "may this actor do this now, and why".
+type Decision struct {
+	Allowed bool
+	// Ground is what allowed it, recorded in the audit log: "role:admin", "consent:123", …
+	// For a denial it names the rule that refused.
+	Ground string
+}
+
+func allow(ground string) Decision { return Decision{Allowed: true, Ground: ground} }
+func deny(rule string) Decision    { return Decision{Allowed: false, Ground: "denied:" + rule} }
+
+// Permission is a kind of action that depends on role alone, not on a particular case.
+type Permission string
+
+const (
+	// ManageUsers: create, change and deactivate accounts in the own municipality.
+	ManageUsers Permission = "manage_users"
+	// ManageOrganisation: districts, agencies, units and municipal settings.
+	ManageOrganisation Permission = "manage_organisation"
+	// WorkWithCases: open the case-work part of Lots at all. Which cases and which parts of
+	// them is decided per case (the consent issue builds that on top).
+	WorkWithCases Permission = "work_with_cases"
+	// ViewAggregates: the municipality's statistics, never a single person.
+	ViewAggregates Permission = "view_aggregates"
+)
+
+// rolePermissions is the role → permission table. It is the whole rule for role-level
+// permissions; docs/security-model.md describes it in words.
+var rolePermissions = map[casework.Role][]Permission{
+	casework.RoleAdmin:       {ManageUsers, ManageOrganisation},
+	casework.RoleCoordinator: {WorkWithCases, ViewAggregates},
+	casework.RoleCaseOfficer: {WorkWithCases},
+	casework.RoleGroupMember: {WorkWithCases},
+	casework.RolePrepGroup:   {WorkWithCases},
+	casework.RoleSteering:    {ViewAggregates},
+	casework.RoleAnalyst:     {ViewAggregates},
+}
+
+// Can decides a role-level permission. An inactive user may do nothing. The system actor
+// (operators' commands on the server, never a web request) may manage accounts and the
+// organisation, nothing else.
+func Can(a casework.Actor, p Permission) Decision {
+	if a.Via == casework.ViaSystem {
+		if p == ManageUsers || p == ManageOrganisation {
+			return allow("system")
+		}
+		return deny("system_actor")
+	}
+	if !a.User.Active {
+		return deny("inactive_user")
+	}
+	for _, r := range a.User.Roles {
+		for _, q := range rolePermissions[r] {
+			if q == p {
+				return allow("role:" + string(r))
+			}
+		}
+	}
+	return deny("no_role_for_" + string(p))
+}
+
+// SameMunicipality is tenant isolation: an actor touches only its own municipality's data.
+func SameMunicipality(a casework.Actor, municipalityID int64) Decision {
+	if a.User.MunicipalityID != 0 && a.User.MunicipalityID == municipalityID {
+		return allow("tenant")
+	}
+	return deny("other_municipality")
+}

@@ -1,0 +1,67 @@
+package access
+
+import (
+	"testing"
+
+	"lots/internal/casework"
+)
+
+func actor(active bool, roles ...casework.Role) casework.Actor {
+	return casework.Actor{User: casework.User{ID: 1, MunicipalityID: 7, Active: active, Roles: casework.NewRoleSet(roles...)}}
+}
+
+func TestRolePermissions(t *testing.T) {
+	tests := []struct {
+		name  string
+		actor casework.Actor
+		perm  Permission
+		want  bool
+	}{
+		{"administrator manages users", actor(true, casework.RoleAdmin), ManageUsers, true},
+		{"administrator does not work with cases", actor(true, casework.RoleAdmin), WorkWithCases, false},
+		{"administrator does not see aggregates", actor(true, casework.RoleAdmin), ViewAggregates, false},
+		{"coordinator works with cases", actor(true, casework.RoleCoordinator), WorkWithCases, true},
+		{"coordinator does not manage users", actor(true, casework.RoleCoordinator), ManageUsers, false},
+		{"group member works with cases", actor(true, casework.RoleGroupMember), WorkWithCases, true},
+		{"steering group sees aggregates", actor(true, casework.RoleSteering), ViewAggregates, true},
+		{"steering group does not work with cases", actor(true, casework.RoleSteering), WorkWithCases, false},
+		{"analyst does not work with cases", actor(true, casework.RoleAnalyst), WorkWithCases, false},
+		{"inactive coordinator may do nothing", actor(false, casework.RoleCoordinator), WorkWithCases, false},
+		{"user without roles may do nothing", actor(true), WorkWithCases, false},
+		{"admin who is also coordinator works with cases", actor(true, casework.RoleAdmin, casework.RoleCoordinator), WorkWithCases, true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			d := Can(tt.actor, tt.perm)
+			if d.Allowed != tt.want {
+				t.Fatalf("Can(%v, %s) = %+v, want allowed=%v", tt.actor.User.Roles, tt.perm, d, tt.want)
+			}
+			if d.Ground == "" {
+				t.Fatal("a decision must name its ground")
+			}
+		})
+	}
+}
+
+func TestSameMunicipality(t *testing.T) {
+	a := actor(true, casework.RoleCoordinator)
+	if !SameMunicipality(a, 7).Allowed {
+		t.Fatal("own municipality denied")
+	}
+	if SameMunicipality(a, 8).Allowed {
+		t.Fatal("other municipality allowed")
+	}
+	if SameMunicipality(casework.Actor{}, 0).Allowed {
+		t.Fatal("actor without municipality allowed on municipality 0")
+	}
+}
+
+func TestSystemActor(t *testing.T) {
+	sys := casework.SystemActor(7, "demo")
+	if !Can(sys, ManageUsers).Allowed {
+		t.Fatal("system actor may not create users")
+	}
+	if Can(sys, WorkWithCases).Allowed || Can(sys, ViewAggregates).Allowed {
+		t.Fatal("system actor must not reach case content or statistics")
+	}
+}

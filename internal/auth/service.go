@@ -1,0 +1,207 @@
+package auth
+
+import (
+	"context"
+	"strings"
+	"time"
+
+	"lots/internal/audit"
+	"lots/internal/casework"
+	"lots/internal/store"
+)
+
+// Service is the login flow: password, optional second factor, sessions and API tokens.
+// Single sign-on (OIDC, SAML) is another way to arrive at StartSession with a user; the
+// session, the actor and everything after do not change.
+type Service struct {
+	Store  *store.Store
+	Hasher *Hasher
+	// Users limits failed attempts per username, Addrs per client address.
+	Users, Addrs *Limiter
+	Now          func() time.Time
+}
+
+// NewService returns the login flow with the default brakes: 5 failures per username and 30
+// per address within 15 minutes.
+func NewService(s *store.Store, h *Hasher, now func() time.Time) *Service {
+	if now == nil {
+		now = time.Now
+	}
+	return &Service{
+		Store: s, Hasher: h, Now: now,
+		Users: NewLimiter(5, 15*time.Minute, now),
+		Addrs: NewLimiter(30, 15*time.Minute, now),
+	}
+}
+
+// Errors of the login flow. Unknown user, wrong password and inactive account are the same
+// error, so the answer does not reveal which usernames exist.
+func errLoginFailed() error {
+	return casework.Errorf(casework.EUnauthorized, "login.failed", "wrong username or password")
+}
+
+func errTooMany(wait time.Duration) error {
+	minutes := int(wait.Round(time.Minute) / time.Minute)
+	return &casework.Error{Code: casework.ETooMany, Key: "login.too_many", Args: []any{max(minutes, 1)}, Detail: "too many failed attempts"}
+}
+
+// Login checks a username and password. It returns the actor and whether a second factor is
+// still needed.
+func (s *Service) Login(ctx context.Context, username, password, addr string) (casework.Actor, bool, error) {
+	username = casework.NormaliseUsername(username)
+	if blocked, wait := s.Users.Blocked("u:" + username); blocked {
+		return casework.Actor{}, false, errTooMany(wait)
+	}
+	if blocked, wait := s.Addrs.Blocked("a:" + addr); blocked {
+		return casework.Actor{}, false, errTooMany(wait)
+	}
+	fail := func(c *store.Credentials, reason string) (casework.Actor, bool, error) {
+		s.Users.Fail("u:" + username)
+		s.Addrs.Fail("a:" + addr)
+		if c != nil {
+			_ = s.Store.AuditSystem(ctx, audit.Entry{
+				MunicipalityID: c.User.MunicipalityID, UserID: c.User.ID, Username: c.User.Username,
+				Roles: c.User.Roles.String(), AgencyID: c.User.AgencyID, Via: casework.ViaSession,
+				Action: audit.ActionLoginFailed, Object: "session", ObjectID: c.User.ID,
+				Ground: "denied:" + reason, Detail: reason,
+			})
+		}
+		return casework.Actor{}, false, errLoginFailed()
+	}
+	if username == "" || password == "" {
+		return fail(nil, "empty")
+	}
+	c, err := s.Store.CredentialsByUsername(ctx, username)
+	if casework.ErrorCode(err) == casework.ENotFound {
+		s.Hasher.Waste(password)
+		return fail(nil, "unknown_user")
+	}
+	if err != nil {
+		return casework.Actor{}, false, err
+	}
+	if !s.Hasher.Check(password, c.PasswordHash) {
+		return fail(&c, "wrong_password")
+	}
+	if !c.User.Active {
+		return fail(&c, "inactive_user")
+	}
+	a, err := s.Store.Actor(ctx, c.User.MunicipalityID, c.User.ID, casework.ViaSession)
+	if err != nil {
+		return fail(&c, "no_actor")
+	}
+	s.Users.Reset("u:" + username)
+	return a, c.User.TOTPEnabled, nil
+}
+
+// CheckSecondFactor checks a TOTP code for the actor.
+func (s *Service) CheckSecondFactor(ctx context.Context, a casework.Actor, code string) error {
+	key := "u:" + a.User.Username
+	if blocked, wait := s.Users.Blocked(key); blocked {
+		return errTooMany(wait)
+	}
+	c, err := s.Store.CredentialsByUsername(ctx, a.User.Username)
+	if err != nil {
+		return err
+	}
+	code = strings.ReplaceAll(strings.TrimSpace(code), " ", "")
+	if !c.User.TOTPEnabled || !CheckTOTP(c.TOTPSecret, code, s.Now()) {
+		s.Users.Fail(key)
+		_ = s.Store.AuditSystem(ctx, audit.Entry{
+			MunicipalityID: a.User.MunicipalityID, UserID: a.User.ID, Username: a.User.Username,
+			Roles: a.User.Roles.String(), AgencyID: a.User.AgencyID, AgencyKind: string(a.AgencyKind), Via: casework.ViaSession,
+			Action: audit.ActionLoginFailed, Object: "session", ObjectID: a.User.ID, Ground: "denied:wrong_totp", Detail: "wrong_totp",
+		})
+		return casework.Invalid("code", "login.totp_wrong")
+	}
+	s.Users.Reset(key)
+	return nil
+}
+
+// StartSession creates a session for an authenticated actor and returns its token.
+func (s *Service) StartSession(ctx context.Context, a casework.Actor, method string, mfaPending bool) (string, error) {
+	m, err := s.Store.Municipality(ctx, a.User.MunicipalityID)
+	if err != nil {
+		return "", err
+	}
+	token, hash := NewSessionToken()
+	sess := &store.Session{
+		TokenHash: hash, MunicipalityID: a.User.MunicipalityID, UserID: a.User.ID, AuthMethod: method,
+		MFAPending: mfaPending, ExpiresAt: s.Now().Add(time.Duration(m.Settings.SessionMaxHours) * time.Hour),
+	}
+	if err := s.Store.CreateSession(ctx, a, sess); err != nil {
+		return "", err
+	}
+	return token, nil
+}
+
+// SessionActor resolves a session token to its session and actor. Dead sessions (idle past
+// the municipality's limit or past their end) are deleted and refused.
+func (s *Service) SessionActor(ctx context.Context, token string) (store.Session, casework.Actor, error) {
+	hash := HashToken(token)
+	sess, err := s.Store.SessionByToken(ctx, hash)
+	if err != nil {
+		return sess, casework.Actor{}, err
+	}
+	m, err := s.Store.Municipality(ctx, sess.MunicipalityID)
+	if err != nil {
+		return sess, casework.Actor{}, err
+	}
+	now := s.Now().UTC()
+	idle := time.Duration(m.Settings.SessionIdleMinutes) * time.Minute
+	if !SessionLive(sess, now, idle) {
+		_ = s.Store.ExpireSession(ctx, hash)
+		return sess, casework.Actor{}, casework.Errorf(casework.EUnauthorized, "session.expired", "session expired")
+	}
+	a, err := s.Store.Actor(ctx, sess.MunicipalityID, sess.UserID, casework.ViaSession)
+	if err != nil {
+		_ = s.Store.ExpireSession(ctx, hash)
+		return sess, a, err
+	}
+	if now.Sub(sess.LastSeenAt) > time.Minute {
+		if err := s.Store.TouchSession(ctx, hash); err != nil {
+			return sess, a, err
+		}
+	}
+	return sess, a, nil
+}
+
+// SessionLive reports whether a session may still be used at now.
+func SessionLive(sess store.Session, now time.Time, idle time.Duration) bool {
+	return now.Before(sess.ExpiresAt) && now.Before(sess.LastSeenAt.Add(idle))
+}
+
+// CompleteSecondFactor marks the session's second factor as given.
+func (s *Service) CompleteSecondFactor(ctx context.Context, a casework.Actor, token string) error {
+	return s.Store.CompleteMFA(ctx, a, HashToken(token))
+}
+
+// Logout ends the session.
+func (s *Service) Logout(ctx context.Context, a casework.Actor, token string) error {
+	return s.Store.DeleteSession(ctx, a, HashToken(token))
+}
+
+// TokenActor resolves an API token to its actor.
+func (s *Service) TokenActor(ctx context.Context, token string) (casework.Actor, error) {
+	if !strings.HasPrefix(token, APITokenPrefix) {
+		return casework.Actor{}, casework.Errorf(casework.EUnauthorized, "error.unauthorized", "malformed token")
+	}
+	mid, uid, err := s.Store.TokenOwner(ctx, HashToken(token))
+	if err != nil {
+		return casework.Actor{}, err
+	}
+	return s.Store.Actor(ctx, mid, uid, casework.ViaToken)
+}
+
+// CreateAPIToken makes a token for userID (the actor's own, or anyone's for administrators
+// and the system actor) and returns the token text, shown once.
+func (s *Service) CreateAPIToken(ctx context.Context, userID int64, name string, validFor time.Duration) (string, store.APIToken, error) {
+	token, hash := NewAPIToken()
+	t := store.APIToken{Name: name, Prefix: TokenHint(token)}
+	if validFor > 0 {
+		t.ExpiresAt = s.Now().Add(validFor)
+	}
+	if err := s.Store.CreateToken(ctx, userID, &t, hash); err != nil {
+		return "", t, err
+	}
+	return token, t, nil
+}

@@ -1,0 +1,88 @@
+package casework
+
+// Settings are the choices a municipality makes about how it runs SIG. The seven
+// municipalities in SKL's booklet all work differently; these are the differences that
+// matter to Lots. Defaults name their source.
+type Settings struct {
+	// Target group age range, inclusive. Default 12–18 (Örebro works with 12–18 and Falköping
+	// SSPF 12–18; others use 13–20, 15–25, 18–29).
+	MinAge int `json:"min_age"`
+	MaxAge int `json:"max_age"`
+
+	// Deadlines in days.
+	GroupWithinDays      int `json:"group_within_days"`       // group convened after decision: 7 (Skellefteå)
+	ActionPlanWithinDays int `json:"action_plan_within_days"` // action plan after referral: 10 (Antwerp)
+	AssessmentWithinDays int `json:"assessment_within_days"`  // assessment: 42 = six weeks (SAVRY in Örebro)
+
+	// Consent validity in months: 6 (Trollhättan renews every six months).
+	ConsentValidityMonths int `json:"consent_validity_months"`
+
+	// MotivationPhase enables the optional phase before enrolment (Hässelby-Vällingby).
+	MotivationPhase bool `json:"motivation_phase"`
+	// MayExcludeForNonParticipation: whether a youth can be excluded for not taking part.
+	// Default false: never (Eskilstuna, Växjö).
+	MayExcludeForNonParticipation bool `json:"may_exclude_for_non_participation"`
+
+	// SessionIdleMinutes ends a session after this long without activity; SessionMaxHours
+	// ends it regardless. Defaults 30 minutes and 10 hours (a working day).
+	SessionIdleMinutes int `json:"session_idle_minutes"`
+	SessionMaxHours    int `json:"session_max_hours"`
+}
+
+// DefaultSettings returns the defaults described on Settings.
+func DefaultSettings() Settings {
+	return Settings{
+		MinAge: 12, MaxAge: 18,
+		GroupWithinDays: 7, ActionPlanWithinDays: 10, AssessmentWithinDays: 42,
+		ConsentValidityMonths: 6,
+		SessionIdleMinutes:    30, SessionMaxHours: 10,
+	}
+}
+
+// WithDefaults fills zero fields with defaults (settings stored by an older version).
+func (s Settings) WithDefaults() Settings {
+	d := DefaultSettings()
+	fill := func(v *int, def int) {
+		if *v <= 0 {
+			*v = def
+		}
+	}
+	fill(&s.MinAge, d.MinAge)
+	fill(&s.MaxAge, d.MaxAge)
+	fill(&s.GroupWithinDays, d.GroupWithinDays)
+	fill(&s.ActionPlanWithinDays, d.ActionPlanWithinDays)
+	fill(&s.AssessmentWithinDays, d.AssessmentWithinDays)
+	fill(&s.ConsentValidityMonths, d.ConsentValidityMonths)
+	fill(&s.SessionIdleMinutes, d.SessionIdleMinutes)
+	fill(&s.SessionMaxHours, d.SessionMaxHours)
+	return s
+}
+
+// Validate checks settings an administrator enters.
+func (s Settings) Validate() error {
+	var fe FieldErrors
+	if s.MinAge < 0 || s.MinAge > 30 {
+		fe.Add("min_age", "settings.age_range")
+	}
+	if s.MaxAge < s.MinAge || s.MaxAge > 30 {
+		fe.Add("max_age", "settings.age_range")
+	}
+	for _, d := range []struct {
+		field string
+		v     int
+	}{{"group_within_days", s.GroupWithinDays}, {"action_plan_within_days", s.ActionPlanWithinDays}, {"assessment_within_days", s.AssessmentWithinDays}} {
+		if d.v < 1 || d.v > 365 {
+			fe.Add(d.field, "settings.days_range")
+		}
+	}
+	if s.ConsentValidityMonths < 1 || s.ConsentValidityMonths > 24 {
+		fe.Add("consent_validity_months", "settings.consent_months_range")
+	}
+	if s.SessionIdleMinutes < 5 || s.SessionIdleMinutes > 240 {
+		fe.Add("session_idle_minutes", "settings.session_idle_range")
+	}
+	if s.SessionMaxHours < 1 || s.SessionMaxHours > 24 {
+		fe.Add("session_max_hours", "settings.session_max_range")
+	}
+	return fe.Err()
+}

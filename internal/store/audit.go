@@ -1,0 +1,298 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"golang.org/x/mod/sumdb/tlog"
+
+	"lots/internal/access"
+	"lots/internal/audit"
+	"lots/internal/casework"
+)
+
+// What describes the object of an audited action.
+type What struct {
+	Action   string
+	Object   string // "user", "session", "youth", "case", …
+	ObjectID int64
+	YouthID  int64
+	Category string // information category, when the object is case content
+	Detail   string // short, English, no personal data
+}
+
+// entryFor builds the audit entry for an actor's action.
+func entryFor(a casework.Actor, w What, d access.Decision) audit.Entry {
+	return audit.Entry{
+		MunicipalityID: a.User.MunicipalityID,
+		UserID:         a.User.ID,
+		Username:       a.User.Username,
+		Roles:          a.User.Roles.String(),
+		AgencyID:       a.User.AgencyID,
+		AgencyKind:     string(a.AgencyKind),
+		Via:            a.Via,
+		Action:         w.Action,
+		Object:         w.Object,
+		ObjectID:       w.ObjectID,
+		YouthID:        w.YouthID,
+		Category:       w.Category,
+		Ground:         d.Ground,
+		Allowed:        d.Allowed,
+		Detail:         w.Detail,
+	}
+}
+
+// audit appends an entry for the actor's action to the municipality's log, inside tx, so the
+// entry and the change it records commit or fail together.
+func (tx *Tx) audit(a casework.Actor, w What, d access.Decision) error {
+	return tx.appendAudit(entryFor(a, w, d))
+}
+
+// appendAudit appends e (At and Seq are set here) and extends the Merkle tree.
+func (tx *Tx) appendAudit(e audit.Entry) error {
+	if e.MunicipalityID == 0 {
+		return casework.Internal(errors.New("audit entry without municipality"))
+	}
+	var size int64
+	err := tx.QueryRow(`SELECT size FROM audit_heads WHERE municipality_id = $1`+tx.store.forUpdate(), e.MunicipalityID).Scan(&size)
+	if err != nil {
+		return casework.Internal(fmt.Errorf("audit head: %w", err))
+	}
+	e.Seq, e.At = size, tx.now
+	hashes, err := tlog.StoredHashes(size, e.Record(), &hashReader{tx: tx, municipalityID: e.MunicipalityID})
+	if err != nil {
+		return casework.Internal(fmt.Errorf("audit hashes: %w", err))
+	}
+	if _, err := tx.Exec(`INSERT INTO audit_log (municipality_id, seq, at, user_id, username, roles, agency_id,
+		agency_kind, via, action, object, object_id, youth_id, category, ground, allowed, detail)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17)`,
+		e.MunicipalityID, e.Seq, e.At, e.UserID, e.Username, e.Roles, e.AgencyID, e.AgencyKind, e.Via,
+		e.Action, e.Object, e.ObjectID, e.YouthID, e.Category, e.Ground, e.Allowed, e.Detail); err != nil {
+		return casework.Internal(fmt.Errorf("audit insert: %w", err))
+	}
+	start := tlog.StoredHashIndex(0, size)
+	for i, h := range hashes {
+		if _, err := tx.Exec(`INSERT INTO audit_hashes (municipality_id, idx, hash) VALUES ($1, $2, $3)`,
+			e.MunicipalityID, start+int64(i), h[:]); err != nil {
+			return casework.Internal(fmt.Errorf("audit hash insert: %w", err))
+		}
+	}
+	root, err := tlog.TreeHash(size+1, &hashReader{tx: tx, municipalityID: e.MunicipalityID})
+	if err != nil {
+		return casework.Internal(fmt.Errorf("audit root: %w", err))
+	}
+	if _, err := tx.Exec(`UPDATE audit_heads SET size = $1, root = $2 WHERE municipality_id = $3`,
+		size+1, root[:], e.MunicipalityID); err != nil {
+		return casework.Internal(fmt.Errorf("audit head update: %w", err))
+	}
+	return nil
+}
+
+// hashReader reads stored tree hashes of one municipality inside a transaction.
+type hashReader struct {
+	tx             *Tx
+	municipalityID int64
+}
+
+func (r *hashReader) ReadHashes(idx []int64) ([]tlog.Hash, error) {
+	if len(idx) == 0 {
+		return nil, nil
+	}
+	args := []any{r.municipalityID}
+	ph := make([]string, len(idx))
+	for i, x := range idx {
+		args = append(args, x)
+		ph[i] = fmt.Sprintf("$%d", i+2)
+	}
+	rows, err := r.tx.Query(`SELECT idx, hash FROM audit_hashes WHERE municipality_id = $1 AND idx IN (`+strings.Join(ph, ",")+`)`, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	got := map[int64]tlog.Hash{}
+	for rows.Next() {
+		var i int64
+		var b []byte
+		if err := rows.Scan(&i, &b); err != nil {
+			return nil, err
+		}
+		var h tlog.Hash
+		copy(h[:], b)
+		got[i] = h
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	out := make([]tlog.Hash, len(idx))
+	for i, x := range idx {
+		h, ok := got[x]
+		if !ok {
+			return nil, fmt.Errorf("audit hash %d missing", x)
+		}
+		out[i] = h
+	}
+	return out, nil
+}
+
+// auditDenied records a refused attempt in its own transaction (the refused work itself was
+// rolled back, or never began).
+func (s *Store) auditDenied(ctx context.Context, a casework.Actor, w What, d access.Decision) {
+	if a.User.MunicipalityID == 0 {
+		return
+	}
+	err := s.update(ctx, func(tx *Tx) error { return tx.audit(a, w, d) })
+	if err != nil {
+		s.log.Error("audit of a denied attempt failed", "err", err, "user", a.User.ID, "action", w.Action, "object", w.Object)
+	}
+}
+
+// AuditSystem records an event that no logged-in actor caused (a failed login for a known
+// user, for instance) in the municipality's log.
+func (s *Store) AuditSystem(ctx context.Context, e audit.Entry) error {
+	return s.update(ctx, func(tx *Tx) error { return tx.appendAudit(e) })
+}
+
+// AuditHead returns the municipality's current tree head.
+func (s *Store) AuditHead(ctx context.Context, municipalityID int64) (audit.Head, error) {
+	h := audit.Head{MunicipalityID: municipalityID}
+	var root []byte
+	err := s.read.QueryRowContext(ctx, `SELECT size, root FROM audit_heads WHERE municipality_id = $1`, municipalityID).Scan(&h.Size, &root)
+	if errors.Is(err, sql.ErrNoRows) {
+		return h, casework.NotFound("municipality")
+	}
+	if err != nil {
+		return h, casework.Internal(err)
+	}
+	copy(h.Root[:], root)
+	return h, nil
+}
+
+// AuditFilter selects entries of one municipality.
+type AuditFilter struct {
+	MunicipalityID int64
+	YouthID        int64 // 0: any
+	UserID         int64 // 0: any
+	From, To       time.Time
+	AfterSeq       int64 // entries with seq > AfterSeq; -1 for all
+	Limit          int   // 0: no limit
+}
+
+// AuditEntries returns entries in log order. It is an operator's and the audit features'
+// reading of the log; callers check who may see it.
+func (s *Store) AuditEntries(ctx context.Context, f AuditFilter, each func(audit.Entry) error) error {
+	q := `SELECT municipality_id, seq, at, user_id, username, roles, agency_id, agency_kind, via, action,
+		object, object_id, youth_id, category, ground, allowed, detail FROM audit_log WHERE municipality_id = $1`
+	args := []any{f.MunicipalityID}
+	add := func(cond string, v any) {
+		args = append(args, v)
+		q += fmt.Sprintf(" AND "+cond, len(args))
+	}
+	if f.YouthID != 0 {
+		add("youth_id = $%d", f.YouthID)
+	}
+	if f.UserID != 0 {
+		add("user_id = $%d", f.UserID)
+	}
+	if !f.From.IsZero() {
+		add("at >= $%d", f.From.UTC())
+	}
+	if !f.To.IsZero() {
+		add("at < $%d", f.To.UTC())
+	}
+	add("seq > $%d", f.AfterSeq)
+	q += " ORDER BY seq"
+	if f.Limit > 0 {
+		q += fmt.Sprintf(" LIMIT %d", f.Limit)
+	}
+	rows, err := s.read.QueryContext(ctx, q, args...)
+	if err != nil {
+		return casework.Internal(err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var e audit.Entry
+		if err := rows.Scan(&e.MunicipalityID, &e.Seq, &e.At, &e.UserID, &e.Username, &e.Roles, &e.AgencyID,
+			&e.AgencyKind, &e.Via, &e.Action, &e.Object, &e.ObjectID, &e.YouthID, &e.Category, &e.Ground,
+			&e.Allowed, &e.Detail); err != nil {
+			return casework.Internal(err)
+		}
+		e.At = e.At.UTC()
+		if err := each(e); err != nil {
+			return err
+		}
+	}
+	return rows.Err()
+}
+
+// storedHashes reads stored hashes for verification in chunks: the verifier asks for
+// increasing indexes, so each miss loads the next few thousand.
+type storedHashes struct {
+	s              *Store
+	ctx            context.Context
+	municipalityID int64
+	cache          map[int64]tlog.Hash
+}
+
+const verifyChunk = 8192
+
+func (r *storedHashes) ReadHashes(idx []int64) ([]tlog.Hash, error) {
+	out := make([]tlog.Hash, len(idx))
+	for i, x := range idx {
+		h, ok := r.cache[x]
+		if !ok {
+			if err := r.load(x); err != nil {
+				return nil, err
+			}
+			if h, ok = r.cache[x]; !ok {
+				return nil, fmt.Errorf("audit hash %d missing", x)
+			}
+		}
+		out[i] = h
+	}
+	return out, nil
+}
+
+func (r *storedHashes) load(from int64) error {
+	r.cache = make(map[int64]tlog.Hash, verifyChunk)
+	rows, err := r.s.read.QueryContext(r.ctx, `SELECT idx, hash FROM audit_hashes
+		WHERE municipality_id = $1 AND idx >= $2 AND idx < $3`, r.municipalityID, from, from+verifyChunk)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var i int64
+		var b []byte
+		if err := rows.Scan(&i, &b); err != nil {
+			return err
+		}
+		var h tlog.Hash
+		copy(h[:], b)
+		r.cache[i] = h
+	}
+	return rows.Err()
+}
+
+// VerifyAudit rebuilds the municipality's tree from its entries and checks every stored hash,
+// the recorded head and any heads exported earlier. It names the first broken entry.
+func (s *Store) VerifyAudit(ctx context.Context, municipalityID int64, exported ...audit.Head) (audit.Head, error) {
+	recorded, err := s.AuditHead(ctx, municipalityID)
+	if err != nil {
+		return audit.Head{}, err
+	}
+	v := audit.NewVerifier(&storedHashes{s: s, ctx: ctx, municipalityID: municipalityID})
+	err = s.AuditEntries(ctx, AuditFilter{MunicipalityID: municipalityID, AfterSeq: -1}, func(e audit.Entry) error {
+		if p := v.Add(e); p != nil {
+			return p
+		}
+		return nil
+	})
+	if err != nil {
+		return audit.Head{}, err
+	}
+	return v.Finish(municipalityID, recorded, exported...)
+}

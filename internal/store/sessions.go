@@ -1,0 +1,106 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"time"
+
+	"lots/internal/access"
+	"lots/internal/audit"
+	"lots/internal/casework"
+)
+
+// Session is a login. The token itself is never stored: only its SHA-256 hash.
+type Session struct {
+	TokenHash      []byte
+	MunicipalityID int64
+	UserID         int64
+	AuthMethod     string // "password", later "oidc" …
+	MFAPending     bool   // password accepted, second factor not yet
+	CreatedAt      time.Time
+	LastSeenAt     time.Time
+	ExpiresAt      time.Time
+}
+
+// CreateSession stores a new session and records the login in the audit log.
+func (s *Store) CreateSession(ctx context.Context, a casework.Actor, sess *Session) error {
+	return s.update(ctx, func(tx *Tx) error {
+		sess.CreatedAt, sess.LastSeenAt = tx.now, tx.now
+		if _, err := tx.Exec(`INSERT INTO sessions (token_hash, municipality_id, user_id, auth_method, mfa_pending,
+			created_at, last_seen_at, expires_at) VALUES ($1, $2, $3, $4, $5, $6, $6, $7)`,
+			sess.TokenHash, sess.MunicipalityID, sess.UserID, sess.AuthMethod, sess.MFAPending, tx.now, sess.ExpiresAt.UTC()); err != nil {
+			return casework.Internal(err)
+		}
+		detail := sess.AuthMethod
+		if sess.MFAPending {
+			detail += ", second factor pending"
+		}
+		return tx.audit(a, What{Action: audit.ActionLogin, Object: "session", ObjectID: a.User.ID, Detail: detail}, access.Decision{Allowed: true, Ground: "credentials"})
+	})
+}
+
+// SessionByToken returns the session with this token hash, live or not: package auth decides
+// whether it still is, by the municipality's settings.
+func (s *Store) SessionByToken(ctx context.Context, tokenHash []byte) (Session, error) {
+	var sess Session
+	err := s.read.QueryRowContext(ctx, `SELECT token_hash, municipality_id, user_id, auth_method, mfa_pending,
+		created_at, last_seen_at, expires_at FROM sessions WHERE token_hash = $1`, tokenHash).Scan(
+		&sess.TokenHash, &sess.MunicipalityID, &sess.UserID, &sess.AuthMethod, &sess.MFAPending,
+		&sess.CreatedAt, &sess.LastSeenAt, &sess.ExpiresAt)
+	if errors.Is(err, sql.ErrNoRows) {
+		return sess, casework.Errorf(casework.EUnauthorized, "error.unauthorized", "no session")
+	}
+	if err != nil {
+		return sess, casework.Internal(err)
+	}
+	sess.CreatedAt, sess.LastSeenAt, sess.ExpiresAt = sess.CreatedAt.UTC(), sess.LastSeenAt.UTC(), sess.ExpiresAt.UTC()
+	return sess, nil
+}
+
+// TouchSession records that the session was used now.
+func (s *Store) TouchSession(ctx context.Context, tokenHash []byte) error {
+	if _, err := s.write.ExecContext(ctx, `UPDATE sessions SET last_seen_at = $1 WHERE token_hash = $2`, s.now().UTC(), tokenHash); err != nil {
+		return casework.Internal(err)
+	}
+	return nil
+}
+
+// ExpireSession deletes a session found dead (idle or past its end). Not a logout: not audited.
+func (s *Store) ExpireSession(ctx context.Context, tokenHash []byte) error {
+	if _, err := s.write.ExecContext(ctx, `DELETE FROM sessions WHERE token_hash = $1`, tokenHash); err != nil {
+		return casework.Internal(err)
+	}
+	return nil
+}
+
+// CompleteMFA marks a session's second factor as given.
+func (s *Store) CompleteMFA(ctx context.Context, a casework.Actor, tokenHash []byte) error {
+	return s.update(ctx, func(tx *Tx) error {
+		if _, err := tx.Exec(`UPDATE sessions SET mfa_pending = $1 WHERE token_hash = $2 AND user_id = $3`, false, tokenHash, a.User.ID); err != nil {
+			return casework.Internal(err)
+		}
+		return tx.audit(a, What{Action: audit.ActionLogin, Object: "session", ObjectID: a.User.ID, Detail: "second factor given"}, access.Decision{Allowed: true, Ground: "totp"})
+	})
+}
+
+// DeleteSession ends a session (logout).
+func (s *Store) DeleteSession(ctx context.Context, a casework.Actor, tokenHash []byte) error {
+	return s.update(ctx, func(tx *Tx) error {
+		if _, err := tx.Exec(`DELETE FROM sessions WHERE token_hash = $1`, tokenHash); err != nil {
+			return casework.Internal(err)
+		}
+		return tx.audit(a, What{Action: audit.ActionLogout, Object: "session", ObjectID: a.User.ID}, access.Decision{Allowed: true, Ground: "self"})
+	})
+}
+
+// PurgeSessions deletes sessions past their absolute expiry or unused for longer than idle
+// (the longest idle time any municipality allows).
+func (s *Store) PurgeSessions(ctx context.Context, idle time.Duration) (int64, error) {
+	now := s.now().UTC()
+	res, err := s.write.ExecContext(ctx, `DELETE FROM sessions WHERE expires_at <= $1 OR last_seen_at <= $2`, now, now.Add(-idle))
+	if err != nil {
+		return 0, casework.Internal(err)
+	}
+	return res.RowsAffected()
+}

@@ -1,0 +1,67 @@
+// Package sqlite opens the embedded SQLite store (modernc.org/sqlite, no cgo) and holds its
+// migrations. Everything else about storage is engine-neutral and lives in package store.
+package sqlite
+
+import (
+	"database/sql"
+	"embed"
+	"fmt"
+	"net/url"
+	"runtime"
+
+	_ "modernc.org/sqlite" // registers driver "sqlite"
+)
+
+// Migrations are the goose migrations for SQLite.
+//
+//go:embed migrations/*.sql
+var Migrations embed.FS
+
+// pragmas are set on every pooled connection through the DSN.
+//   - WAL lets readers work while one writer writes.
+//   - synchronous=FULL makes a commit durable across a power cut, not only a crash: a
+//     committed consent or audit entry must survive both.
+//   - busy_timeout lets a second process (e.g. `lots token create` while the server runs)
+//     wait for the writer instead of failing.
+//   - foreign_keys enforces the composite (municipality_id, id) keys that keep tenants apart.
+var pragmas = []string{
+	"journal_mode(WAL)",
+	"synchronous(FULL)",
+	"busy_timeout(10000)",
+	"foreign_keys(1)",
+}
+
+// Open opens the database file at path as two pools: one writer connection (SQLite allows
+// one writer at a time; a single connection with BEGIN IMMEDIATE avoids busy-lock upgrades)
+// and a pool of read-only connections.
+func Open(path string) (write, read *sql.DB, err error) {
+	dsn := func(extra ...string) string {
+		q := url.Values{}
+		for _, p := range append(pragmas, extra...) {
+			q.Add("_pragma", p)
+		}
+		q.Set("_txlock", "immediate")
+		return "file:" + path + "?" + q.Encode()
+	}
+	write, err = sql.Open("sqlite", dsn())
+	if err != nil {
+		return nil, nil, fmt.Errorf("open sqlite %s: %w", path, err)
+	}
+	write.SetMaxOpenConns(1)
+	write.SetMaxIdleConns(1)
+	write.SetConnMaxLifetime(0)
+	// Create the file and switch it to WAL before readers open it.
+	if err := write.Ping(); err != nil {
+		write.Close()
+		return nil, nil, fmt.Errorf("open sqlite %s: %w", path, err)
+	}
+	read, err = sql.Open("sqlite", dsn("query_only(1)"))
+	if err != nil {
+		write.Close()
+		return nil, nil, fmt.Errorf("open sqlite %s: %w", path, err)
+	}
+	n := max(4, runtime.NumCPU()*2)
+	read.SetMaxOpenConns(n)
+	read.SetMaxIdleConns(n)
+	return write, read, nil
+}

@@ -1,0 +1,244 @@
+// Package store keeps Lots' data in SQLite or PostgreSQL. One SQL text serves both engines
+// (modernc's SQLite driver binds $1, $2 like PostgreSQL); the few differences sit behind
+// Dialect. Every method that touches personal data takes the actor from the context, asks
+// package access, and writes its audit entry in the same transaction as the change.
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"io/fs"
+	"log/slog"
+	"math/rand/v2"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/pressly/goose/v3"
+
+	"lots/internal/casework"
+	"lots/internal/store/postgres"
+	"lots/internal/store/sqlite"
+)
+
+// Dialect names the engine.
+type Dialect string
+
+const (
+	SQLite   Dialect = "sqlite"
+	Postgres Dialect = "postgres"
+)
+
+// Store is the database. It is safe for concurrent use.
+type Store struct {
+	dialect Dialect
+	write   *sql.DB // SQLite: the single writer connection; PostgreSQL: the pool
+	read    *sql.DB // SQLite: read-only pool; PostgreSQL: the same pool as write
+	now     func() time.Time
+	log     *slog.Logger
+}
+
+// Config says which database to open.
+type Config struct {
+	// DSN is a postgres:// URL for PostgreSQL, or empty for SQLite.
+	DSN string
+	// DataDir holds the SQLite file lots.db when DSN is empty.
+	DataDir string
+	// Now is the clock; time.Now when nil. Tests pass a controllable one.
+	Now func() time.Time
+	Log *slog.Logger
+}
+
+// IsPostgres reports whether dsn names a PostgreSQL database.
+func IsPostgres(dsn string) bool {
+	return strings.HasPrefix(dsn, "postgres://") || strings.HasPrefix(dsn, "postgresql://") ||
+		strings.Contains(dsn, "host=") || strings.Contains(dsn, "dbname=")
+}
+
+// Open opens the store and runs pending migrations.
+func Open(ctx context.Context, cfg Config) (*Store, error) {
+	s := &Store{now: cfg.Now, log: cfg.Log}
+	if s.now == nil {
+		s.now = time.Now
+	}
+	if s.log == nil {
+		s.log = slog.New(slog.DiscardHandler)
+	}
+	var migrations fs.FS
+	var gooseDialect goose.Dialect
+	switch {
+	case IsPostgres(cfg.DSN):
+		db, err := postgres.Open(cfg.DSN)
+		if err != nil {
+			return nil, err
+		}
+		s.dialect, s.write, s.read = Postgres, db, db
+		migrations, gooseDialect = postgres.Migrations, goose.DialectPostgres
+	case cfg.DSN == "" || strings.HasPrefix(cfg.DSN, "sqlite:") || strings.HasSuffix(cfg.DSN, ".db"):
+		path := strings.TrimPrefix(cfg.DSN, "sqlite:")
+		if path == "" {
+			if cfg.DataDir == "" {
+				return nil, errors.New("store: no database: give a DSN or a data directory")
+			}
+			path = filepath.Join(cfg.DataDir, "lots.db")
+		}
+		w, r, err := sqlite.Open(path)
+		if err != nil {
+			return nil, err
+		}
+		s.dialect, s.write, s.read = SQLite, w, r
+		migrations, gooseDialect = sqlite.Migrations, goose.DialectSQLite3
+	default:
+		return nil, fmt.Errorf("store: unrecognised database %q (want postgres://… or a .db path)", redactDSN(cfg.DSN))
+	}
+	if err := s.migrate(ctx, gooseDialect, migrations); err != nil {
+		s.Close()
+		return nil, err
+	}
+	return s, nil
+}
+
+func redactDSN(dsn string) string {
+	if i := strings.Index(dsn, "@"); i >= 0 {
+		if j := strings.Index(dsn, "://"); j >= 0 && j < i {
+			return dsn[:j+3] + "…" + dsn[i:]
+		}
+	}
+	return dsn
+}
+
+func (s *Store) migrate(ctx context.Context, d goose.Dialect, migrations fs.FS) error {
+	sub, err := fs.Sub(migrations, "migrations")
+	if err != nil {
+		return err
+	}
+	p, err := goose.NewProvider(d, s.write, sub)
+	if err != nil {
+		return fmt.Errorf("migrations: %w", err)
+	}
+	res, err := p.Up(ctx)
+	if err != nil {
+		return fmt.Errorf("migrations: %w", err)
+	}
+	for _, r := range res {
+		s.log.Info("migrated", "version", r.Source.Version, "file", r.Source.Path, "took", r.Duration)
+	}
+	return nil
+}
+
+// Close closes the database.
+func (s *Store) Close() error {
+	err := s.write.Close()
+	if s.read != s.write {
+		err = errors.Join(err, s.read.Close())
+	}
+	return err
+}
+
+// Dialect returns the engine in use.
+func (s *Store) Dialect() Dialect { return s.dialect }
+
+// Ping checks that the database answers (for /readyz).
+func (s *Store) Ping(ctx context.Context) error {
+	if err := s.read.PingContext(ctx); err != nil {
+		return err
+	}
+	var one int
+	return s.read.QueryRowContext(ctx, "SELECT 1").Scan(&one)
+}
+
+// Now is the store's clock.
+func (s *Store) Now() time.Time { return s.now() }
+
+// newID returns a random positive id below 2^53, so ids survive JavaScript's numbers and say
+// nothing about how many records exist.
+func newID() int64 { return rand.Int64N(1<<53-1) + 1 }
+
+// Tx is a transaction with its moment fixed: every row it writes carries the same now.
+type Tx struct {
+	*sql.Tx
+	store *Store
+	now   time.Time
+}
+
+// Now is the transaction's moment, UTC, to the microsecond (PostgreSQL's precision).
+func (tx *Tx) Now() time.Time { return tx.now }
+
+func (s *Store) begin(ctx context.Context, db *sql.DB, readOnly bool) (*Tx, error) {
+	t, err := db.BeginTx(ctx, &sql.TxOptions{ReadOnly: readOnly && s.dialect == Postgres})
+	if err != nil {
+		return nil, casework.Internal(fmt.Errorf("begin: %w", err))
+	}
+	return &Tx{Tx: t, store: s, now: s.now().UTC().Truncate(time.Microsecond)}, nil
+}
+
+// update runs fn in a write transaction, committing when fn returns nil.
+func (s *Store) update(ctx context.Context, fn func(tx *Tx) error) error {
+	tx, err := s.begin(ctx, s.write, false)
+	if err != nil {
+		return err
+	}
+	if err := fn(tx); err != nil {
+		_ = tx.Rollback()
+		return err
+	}
+	if err := tx.Commit(); err != nil {
+		return casework.Internal(fmt.Errorf("commit: %w", err))
+	}
+	return nil
+}
+
+// view runs fn in a read-only transaction. Reads of personal data are audited, and an audit
+// entry is a write: such reads use update, not view.
+func (s *Store) view(ctx context.Context, fn func(tx *Tx) error) error {
+	tx, err := s.begin(ctx, s.read, true)
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback()
+	return fn(tx)
+}
+
+// nullID maps 0 to NULL for optional references.
+func nullID(id int64) any {
+	if id == 0 {
+		return nil
+	}
+	return id
+}
+
+// nullTime maps the zero time to NULL.
+func nullTime(t time.Time) any {
+	if t.IsZero() {
+		return nil
+	}
+	return t.UTC()
+}
+
+func timeOf(t sql.NullTime) time.Time {
+	if !t.Valid {
+		return time.Time{}
+	}
+	return t.Time.UTC()
+}
+
+// isUniqueViolation reports whether err is a unique-constraint violation in either engine.
+func isUniqueViolation(err error) bool {
+	if err == nil {
+		return false
+	}
+	msg := err.Error()
+	return strings.Contains(msg, "UNIQUE constraint failed") || strings.Contains(msg, "SQLSTATE 23505") ||
+		strings.Contains(msg, "duplicate key value")
+}
+
+// forUpdate is the row-lock suffix: PostgreSQL needs it; SQLite's single writer already
+// serialises write transactions.
+func (s *Store) forUpdate() string {
+	if s.dialect == Postgres {
+		return " FOR UPDATE"
+	}
+	return ""
+}
