@@ -4,6 +4,8 @@
 package auth
 
 import (
+	"crypto/rand"
+	"math/big"
 	"unicode/utf8"
 
 	"github.com/alexedwards/argon2id"
@@ -75,3 +77,25 @@ func (h *Hasher) Check(pw, hash string) bool {
 // Waste spends the time of one check; used when the user does not exist so that timing does
 // not reveal which usernames do.
 func (h *Hasher) Waste(pw string) { h.Check(pw, "") }
+
+// GeneratePassword returns a random initial password, easy to read aloud or type from paper:
+// four groups of four from an alphabet without look-alike characters (~80 bits).
+func GeneratePassword() string {
+	const alphabet = "abcdefghjkmnpqrstuvwxyz23456789"
+	b := make([]byte, 0, 19)
+	for i := 0; i < 16; i++ {
+		if i > 0 && i%4 == 0 {
+			b = append(b, '-')
+		}
+		b = append(b, alphabet[randIntN(len(alphabet))])
+	}
+	return string(b)
+}
+
+func randIntN(n int) int {
+	v, err := rand.Int(rand.Reader, big.NewInt(int64(n)))
+	if err != nil {
+		panic(err) // crypto/rand does not fail on supported platforms
+	}
+	return int(v.Int64())
+}

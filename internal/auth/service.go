@@ -205,3 +205,29 @@ func (s *Service) CreateAPIToken(ctx context.Context, userID int64, name string,
 	}
 	return token, t, nil
 }
+
+// ChangePassword changes the actor's own password after checking the current one. All the
+// actor's sessions end; the caller starts a new one.
+func (s *Service) ChangePassword(ctx context.Context, a casework.Actor, current, next, repeat string) error {
+	c, err := s.Store.CredentialsByUsername(ctx, a.User.Username)
+	if err != nil {
+		return err
+	}
+	var fe casework.FieldErrors
+	if !s.Hasher.Check(current, c.PasswordHash) {
+		fe.Add("current", "password.current_wrong")
+	}
+	if err := ValidatePassword(next); err != nil {
+		_ = fe.AddErr(err)
+	} else if next != repeat {
+		fe.Add("repeat", "password.mismatch")
+	}
+	if err := fe.Err(); err != nil {
+		return err
+	}
+	hash, err := s.Hasher.Hash(next)
+	if err != nil {
+		return err
+	}
+	return s.Store.SetPassword(casework.WithActor(ctx, a), a.User.ID, hash)
+}

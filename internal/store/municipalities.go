@@ -9,6 +9,8 @@ import (
 
 	"golang.org/x/mod/sumdb/tlog"
 
+	"lots/internal/access"
+	"lots/internal/audit"
 	"lots/internal/casework"
 )
 
@@ -117,4 +119,24 @@ func (s *Store) Municipalities(ctx context.Context) ([]casework.Municipality, er
 		out = append(out, m)
 	}
 	return out, rows.Err()
+}
+
+// UpdateSettings replaces the actor's municipality's settings (administrators).
+func (s *Store) UpdateSettings(ctx context.Context, st casework.Settings) error {
+	w := What{Action: audit.ActionUpdate, Object: "settings"}
+	a, d, err := s.permit(ctx, access.ManageOrganisation, w)
+	if err != nil {
+		return err
+	}
+	if err := st.Validate(); err != nil {
+		return err
+	}
+	b, _ := json.Marshal(st)
+	return s.update(ctx, func(tx *Tx) error {
+		if _, err := tx.Exec(`UPDATE municipalities SET settings = $1 WHERE id = $2`, string(b), a.User.MunicipalityID); err != nil {
+			return casework.Internal(err)
+		}
+		w.ObjectID = a.User.MunicipalityID
+		return tx.audit(a, w, d)
+	})
 }

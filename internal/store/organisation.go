@@ -6,11 +6,30 @@ import (
 	"errors"
 	"strings"
 
+	"lots/internal/access"
+	"lots/internal/audit"
 	"lots/internal/casework"
 )
 
 // The organisation (districts, agencies, units) is not personal data; reading it needs only a
-// municipality, writing it is an operator's or an administrator's action.
+// municipality, writing it is an administrator's (or the system actor's) action, audited.
+
+// orgUpdate runs an organisation change for the actor on ctx in the actor's municipality.
+func (s *Store) orgUpdate(ctx context.Context, object string, fn func(tx *Tx, municipalityID int64) (int64, error)) error {
+	w := What{Action: audit.ActionCreate, Object: object}
+	a, d, err := s.permit(ctx, access.ManageOrganisation, w)
+	if err != nil {
+		return err
+	}
+	return s.update(ctx, func(tx *Tx) error {
+		id, err := fn(tx, a.User.MunicipalityID)
+		if err != nil {
+			return err
+		}
+		w.ObjectID = id
+		return tx.audit(a, w, d)
+	})
+}
 
 // CreateDistrict adds a district to a municipality.
 func (s *Store) CreateDistrict(ctx context.Context, d *casework.District) error {
@@ -18,10 +37,10 @@ func (s *Store) CreateDistrict(ctx context.Context, d *casework.District) error 
 	if d.Name == "" {
 		return casework.Invalid("name", "org.name_required")
 	}
-	return s.update(ctx, func(tx *Tx) error {
-		d.ID = newID()
+	return s.orgUpdate(ctx, "district", func(tx *Tx, mid int64) (int64, error) {
+		d.ID, d.MunicipalityID = newID(), mid
 		_, err := tx.Exec(`INSERT INTO districts (id, municipality_id, name) VALUES ($1, $2, $3)`, d.ID, d.MunicipalityID, d.Name)
-		return orgInsertErr(err)
+		return d.ID, orgInsertErr(err)
 	})
 }
 
@@ -38,10 +57,10 @@ func (s *Store) CreateAgency(ctx context.Context, a *casework.Agency) error {
 	if err := fe.Err(); err != nil {
 		return err
 	}
-	return s.update(ctx, func(tx *Tx) error {
-		a.ID = newID()
+	return s.orgUpdate(ctx, "agency", func(tx *Tx, mid int64) (int64, error) {
+		a.ID, a.MunicipalityID = newID(), mid
 		_, err := tx.Exec(`INSERT INTO agencies (id, municipality_id, name, kind) VALUES ($1, $2, $3, $4)`, a.ID, a.MunicipalityID, a.Name, string(a.Kind))
-		return orgInsertErr(err)
+		return a.ID, orgInsertErr(err)
 	})
 }
 
@@ -51,10 +70,10 @@ func (s *Store) CreateUnit(ctx context.Context, u *casework.Unit) error {
 	if u.Name == "" {
 		return casework.Invalid("name", "org.name_required")
 	}
-	return s.update(ctx, func(tx *Tx) error {
-		u.ID = newID()
+	return s.orgUpdate(ctx, "unit", func(tx *Tx, mid int64) (int64, error) {
+		u.ID, u.MunicipalityID = newID(), mid
 		_, err := tx.Exec(`INSERT INTO units (id, municipality_id, agency_id, name) VALUES ($1, $2, $3, $4)`, u.ID, u.MunicipalityID, u.AgencyID, u.Name)
-		return orgInsertErr(err)
+		return u.ID, orgInsertErr(err)
 	})
 }
 

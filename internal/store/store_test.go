@@ -127,7 +127,7 @@ func TestAuditChain(t *testing.T) {
 		if err != nil {
 			t.Fatalf("intact log fails verification: %v", err)
 		}
-		if head.Size < 27 { // 7 users created + 20 reads
+		if head.Size < 33 { // 2 districts, 4 agencies, 7 users created, 20 reads
 			t.Fatalf("head size %d", head.Size)
 		}
 		exported, err := audit.ParseHead(head.String())
@@ -147,6 +147,10 @@ func TestAuditChain(t *testing.T) {
 
 		// An attacker with database rights drops the guards and edits entry 12.
 		dropGuards(t, raw, e)
+		var original string
+		if err := raw.QueryRow(`SELECT username FROM audit_log WHERE municipality_id = $1 AND seq = 12`, mid).Scan(&original); err != nil {
+			t.Fatal(err)
+		}
 		if _, err := raw.Exec(`UPDATE audit_log SET username = 'someone-else' WHERE municipality_id = $1 AND seq = 12`, mid); err != nil {
 			t.Fatal(err)
 		}
@@ -157,7 +161,7 @@ func TestAuditChain(t *testing.T) {
 				t.Fatalf("want problem at 12, got %v", err)
 			}
 		})
-		if _, err := raw.Exec(`UPDATE audit_log SET username = 'admin' WHERE municipality_id = $1 AND seq = 12`, mid); err != nil {
+		if _, err := raw.Exec(`UPDATE audit_log SET username = $2 WHERE municipality_id = $1 AND seq = 12`, mid, original); err != nil {
 			t.Fatal(err)
 		}
 		if _, err := s.VerifyAudit(context.Background(), mid); err != nil {

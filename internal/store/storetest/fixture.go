@@ -44,14 +44,15 @@ func Seed(t testing.TB, s *store.Store, code, prefix string) *Fixture {
 	f := &Fixture{Agencies: map[casework.AgencyKind]casework.Agency{}, Users: map[casework.Role]casework.User{}}
 	f.Municipality = casework.Municipality{Code: code, Name: "Testkommun " + code}
 	must(t, s.CreateMunicipality(ctx, &f.Municipality))
+	sys := casework.WithActor(ctx, casework.SystemActor(f.Municipality.ID, "fixture"))
 	for _, n := range []string{"Norra", "Södra"} {
 		d := casework.District{MunicipalityID: f.Municipality.ID, Name: n}
-		must(t, s.CreateDistrict(ctx, &d))
+		must(t, s.CreateDistrict(sys, &d))
 		f.Districts = append(f.Districts, d)
 	}
 	for _, k := range []casework.AgencyKind{casework.AgencySocial, casework.AgencyPolice, casework.AgencySchool, casework.AgencyLeisure} {
 		a := casework.Agency{MunicipalityID: f.Municipality.ID, Name: string(k) + " " + code, Kind: k}
-		must(t, s.CreateAgency(ctx, &a))
+		must(t, s.CreateAgency(sys, &a))
 		f.Agencies[k] = a
 	}
 	agencyOf := map[casework.Role]casework.AgencyKind{
@@ -62,7 +63,6 @@ func Seed(t testing.TB, s *store.Store, code, prefix string) *Fixture {
 	}
 	hash, err := auth.NewHasher(auth.FastParams).Hash(Password)
 	must(t, err)
-	sys := casework.WithActor(ctx, casework.SystemActor(f.Municipality.ID, "fixture"))
 	for _, r := range casework.Roles {
 		u := casework.User{
 			Username: prefix + string(r), Name: "Test " + string(r), AgencyID: f.Agencies[agencyOf[r]].ID,

@@ -1,0 +1,182 @@
+// Command lots runs Lots, case coordination for sociala insatsgrupper (SIG) and SSPF.
+//
+//	lots demo                 run with the demo municipality (SQLite in ./data)
+//	lots serve                run the product
+//	lots token create         create an API token for a user
+//	lots municipality create  create a municipality and its first administrator
+//	lots audit verify|head    check the audit log, export its tree head
+//	lots bench                load-test the start page and a list against a bare handler
+//
+// Run `lots help` or `lots COMMAND --help` for the flags; every flag also has an environment
+// variable (LOTS_…).
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"os/signal"
+	"strconv"
+	"strings"
+	"syscall"
+	_ "time/tzdata" // pages show Swedish time even where the system has no time zone data
+
+	"lots/internal/app"
+)
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	if err := run(ctx, os.Args[1:], os.Stdout, os.Stderr); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			os.Exit(0)
+		}
+		fmt.Fprintln(os.Stderr, "lots:", err)
+		os.Exit(1)
+	}
+}
+
+const usage = `Lots – samordning av sociala insatsgrupper (SIG) och SSPF.
+
+Usage:
+  lots demo [flags]                 run with the demo municipality "Demo kommun"
+  lots serve [flags]                run Lots
+  lots municipality create [flags]  create a municipality and its first administrator
+  lots token create --user NAME     create a personal API token for a user
+  lots audit verify [--head FILE]   verify the tamper-evident audit log
+  lots audit head                   print the audit log's current tree head (keep a copy elsewhere)
+  lots bench [flags]                load benchmark: start page and a list vs. a bare handler
+  lots help                         this text
+
+Common flags (each also read from the environment variable shown):
+  --addr ADDR       listen address (LOTS_ADDR, default :8080)
+  --data DIR        data directory for the embedded SQLite database (LOTS_DATA, default ./data)
+  --db URL          PostgreSQL, e.g. postgres://user@host/db (LOTS_DB; LOTS_DB_FILE reads it from a file);
+                    empty means SQLite in the data directory
+  --secure-cookies  always mark cookies Secure (LOTS_SECURE_COOKIES)
+  --trust-proxy     trust X-Forwarded-For/-Proto from a reverse proxy (LOTS_TRUST_PROXY)
+  --log-format      text or json (LOTS_LOG_FORMAT, default text)
+
+Run "lots COMMAND --help" for a command's own flags.
+`
+
+func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	if len(args) == 0 {
+		fmt.Fprint(stderr, usage)
+		return errors.New("no command given")
+	}
+	cmd, rest := args[0], args[1:]
+	switch cmd {
+	case "serve":
+		return cmdServe(ctx, rest, stdout, stderr)
+	case "demo":
+		return cmdDemo(ctx, rest, stdout, stderr)
+	case "token":
+		return cmdToken(ctx, rest, stdout, stderr)
+	case "municipality":
+		return cmdMunicipality(ctx, rest, stdout, stderr)
+	case "audit":
+		return cmdAudit(ctx, rest, stdout, stderr)
+	case "bench":
+		return cmdBench(ctx, rest, stdout, stderr)
+	case "help", "-h", "--help", "-help":
+		fmt.Fprint(stdout, usage)
+		return nil
+	}
+	fmt.Fprint(stderr, usage)
+	return fmt.Errorf("unknown command %q", cmd)
+}
+
+// common holds the flags every command shares.
+type common struct {
+	addr, data, db, logFormat string
+	secureCookies, trustProxy bool
+}
+
+func env(name, def string) string {
+	if v, ok := os.LookupEnv(name); ok {
+		return v
+	}
+	if path, ok := os.LookupEnv(name + "_FILE"); ok {
+		if b, err := os.ReadFile(path); err == nil {
+			return strings.TrimSpace(string(b))
+		}
+	}
+	return def
+}
+
+func envBool(name string) bool {
+	b, _ := strconv.ParseBool(env(name, "false"))
+	return b
+}
+
+func (c *common) register(fs *flag.FlagSet) {
+	fs.StringVar(&c.addr, "addr", env("LOTS_ADDR", ":8080"), "listen address (LOTS_ADDR)")
+	fs.StringVar(&c.data, "data", env("LOTS_DATA", "data"), "data directory for SQLite (LOTS_DATA)")
+	fs.StringVar(&c.db, "db", env("LOTS_DB", ""), "PostgreSQL URL; empty for SQLite (LOTS_DB, LOTS_DB_FILE)")
+	fs.BoolVar(&c.secureCookies, "secure-cookies", envBool("LOTS_SECURE_COOKIES"), "always mark cookies Secure (LOTS_SECURE_COOKIES)")
+	fs.BoolVar(&c.trustProxy, "trust-proxy", envBool("LOTS_TRUST_PROXY"), "trust X-Forwarded-* headers (LOTS_TRUST_PROXY)")
+	fs.StringVar(&c.logFormat, "log-format", env("LOTS_LOG_FORMAT", "text"), "log format: text or json (LOTS_LOG_FORMAT)")
+}
+
+func (c *common) logger(w io.Writer) *slog.Logger {
+	if c.logFormat == "json" {
+		return slog.New(slog.NewJSONHandler(w, nil))
+	}
+	return slog.New(slog.NewTextHandler(w, nil))
+}
+
+func (c *common) config(stderr io.Writer) app.Config {
+	return app.Config{
+		Addr: c.addr, DataDir: c.data, DB: c.db, SecureCookies: c.secureCookies, TrustProxy: c.trustProxy,
+		Log: c.logger(stderr),
+	}
+}
+
+func newFlags(name, help string, stderr io.Writer) *flag.FlagSet {
+	fs := flag.NewFlagSet(name, flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	fs.Usage = func() {
+		fmt.Fprintf(stderr, "Usage: lots %s [flags]\n\n%s\n\nFlags:\n", name, help)
+		fs.PrintDefaults()
+	}
+	return fs
+}
+
+func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	var c common
+	fs := newFlags("serve", "Runs Lots until interrupted.", stderr)
+	c.register(fs)
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	a, err := app.Open(ctx, c.config(stderr))
+	if err != nil {
+		return err
+	}
+	defer a.Close()
+	return serve(ctx, a, stdout)
+}
+
+func serve(ctx context.Context, a *app.App, stdout io.Writer) error {
+	l, err := a.Listen()
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "Lots lyssnar på / listens on http://%s (%s)\n", displayAddr(l.Addr().String()), a.Store.Dialect())
+	return a.Serve(ctx, l)
+}
+
+// displayAddr turns ":8080" or "[::]:8080" into "localhost:8080" for the message.
+func displayAddr(a string) string {
+	for _, p := range []string{"[::]:", "0.0.0.0:", ":"} {
+		if rest, ok := strings.CutPrefix(a, p); ok {
+			return "localhost:" + rest
+		}
+	}
+	return a
+}

@@ -1,0 +1,148 @@
+// Package api is Lots' JSON API under /api/v1. Clients authenticate with a personal token
+// (Authorization: Bearer lots_…). Every route is declared once, in routes(), with the types it
+// reads and writes; the OpenAPI 3.1 document is generated from those declarations, so the
+// two cannot drift apart.
+package api
+
+import (
+	"encoding/json"
+	"errors"
+	"io"
+	"log/slog"
+	"net/http"
+	"reflect"
+	"strings"
+
+	"lots/internal/auth"
+	"lots/internal/casework"
+	"lots/internal/httpx"
+	"lots/internal/i18n"
+	"lots/internal/store"
+)
+
+// API serves /api/v1.
+type API struct {
+	store   *store.Store
+	auth    *auth.Service
+	catalog *i18n.Catalog
+	log     *slog.Logger
+	mux     *http.ServeMux
+	routes  []Route
+	openapi []byte
+}
+
+// Route is one operation of the API.
+type Route struct {
+	Method, Path string // Path as in the mux, e.g. "/api/v1/me"
+	Summary      string
+	Tag          string
+	Public       bool         // no token needed
+	Request      reflect.Type // body type, nil for none
+	Response     reflect.Type // 2xx body type, nil for none
+	Status       int          // success status; 200 when 0
+	Handle       func(w http.ResponseWriter, r *http.Request) error
+}
+
+// New builds the API.
+func New(st *store.Store, a *auth.Service, c *i18n.Catalog, log *slog.Logger) (*API, error) {
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
+	api := &API{store: st, auth: a, catalog: c, log: log, mux: http.NewServeMux()}
+	api.routes = api.declare()
+	for _, rt := range api.routes {
+		api.mux.Handle(rt.Method+" "+rt.Path, api.wrap(rt))
+	}
+	api.mux.HandleFunc("/api/v1/", func(w http.ResponseWriter, r *http.Request) {
+		api.problem(w, r, casework.NotFound("endpoint"))
+	})
+	doc, err := api.openAPI()
+	if err != nil {
+		return nil, err
+	}
+	api.openapi = doc
+	return api, nil
+}
+
+// Routes returns the declared routes (tests walk them).
+func (api *API) Routes() []Route { return api.routes }
+
+func (api *API) ServeHTTP(w http.ResponseWriter, r *http.Request) { api.mux.ServeHTTP(w, r) }
+
+// wrap authenticates the request (unless the route is public) and turns a returned error into
+// a problem document.
+func (api *API) wrap(rt Route) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if !rt.Public {
+			token, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
+			if !ok || token == "" {
+				w.Header().Set("WWW-Authenticate", `Bearer realm="lots"`)
+				api.problem(w, r, casework.Errorf(casework.EUnauthorized, "error.unauthorized", "missing bearer token"))
+				return
+			}
+			a, err := api.auth.TokenActor(r.Context(), strings.TrimSpace(token))
+			if err != nil {
+				if casework.ErrorCode(err) == casework.EUnauthorized {
+					w.Header().Set("WWW-Authenticate", `Bearer realm="lots", error="invalid_token"`)
+				}
+				api.problem(w, r, err)
+				return
+			}
+			r = r.WithContext(casework.WithActor(r.Context(), a))
+		}
+		if err := rt.Handle(w, r); err != nil {
+			api.problem(w, r, err)
+		}
+	})
+}
+
+// locale is the actor's language, else the request's Accept-Language; Swedish by default.
+func (api *API) locale(r *http.Request) casework.Locale {
+	if a, ok := casework.ActorFrom(r.Context()); ok {
+		return a.User.Locale
+	}
+	return casework.ParseLocale(r.Header.Get("Accept-Language"))
+}
+
+func (api *API) problem(w http.ResponseWriter, r *http.Request, err error) {
+	if casework.ErrorCode(err) == casework.EInternal {
+		api.log.Error("api request failed", "path", r.URL.Path, "err", err)
+	}
+	l := api.locale(r)
+	httpx.WriteProblem(w, err, func(k string, args ...any) string { return api.catalog.T(l, k, args...) })
+}
+
+// maxBody bounds request bodies.
+const maxBody = 1 << 20
+
+// decode reads a JSON body into v, refusing unknown fields and trailing data, with a precise
+// problem for each kind of mistake.
+func decode(w http.ResponseWriter, r *http.Request, v any) error {
+	if ct := r.Header.Get("Content-Type"); ct != "" && !strings.HasPrefix(ct, "application/json") {
+		return casework.Errorf(casework.EInvalid, "api.content_type", "Content-Type must be application/json")
+	}
+	dec := json.NewDecoder(http.MaxBytesReader(w, r.Body, maxBody))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(v); err != nil {
+		var syn *json.SyntaxError
+		var typ *json.UnmarshalTypeError
+		var tooBig *http.MaxBytesError
+		switch {
+		case errors.Is(err, io.EOF):
+			return casework.Errorf(casework.EInvalid, "api.body_empty", "request body is empty")
+		case errors.As(err, &syn):
+			return casework.Errorf(casework.EInvalid, "api.body_syntax", "malformed JSON at byte %d", syn.Offset)
+		case errors.As(err, &typ):
+			return &casework.Error{Code: casework.EInvalid, Key: "api.body_type", Field: typ.Field, Detail: "field " + typ.Field + " must be " + typ.Type.String()}
+		case errors.As(err, &tooBig):
+			return casework.Errorf(casework.EInvalid, "api.body_too_large", "request body larger than %d bytes", maxBody)
+		case strings.HasPrefix(err.Error(), "json: unknown field"):
+			return casework.Errorf(casework.EInvalid, "api.body_unknown_field", "%s", strings.TrimPrefix(err.Error(), "json: "))
+		}
+		return casework.Errorf(casework.EInvalid, "api.body_syntax", "malformed JSON: %v", err)
+	}
+	if dec.More() {
+		return casework.Errorf(casework.EInvalid, "api.body_syntax", "trailing data after the JSON value")
+	}
+	return nil
+}

@@ -1,0 +1,137 @@
+// Package app wires Lots together: store, authentication, web pages and API. The lots command
+// and the end-to-end tests start the product through it, the same way.
+package app
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"time"
+
+	"github.com/alexedwards/argon2id"
+
+	"lots/internal/api"
+	"lots/internal/auth"
+	"lots/internal/i18n"
+	"lots/internal/store"
+	"lots/internal/web"
+)
+
+// Config is everything that can be set from flags or the environment.
+type Config struct {
+	Addr          string // listen address, e.g. ":8080"
+	DataDir       string // directory of the SQLite file (and uploads, later)
+	DB            string // postgres://… for PostgreSQL; empty for SQLite in DataDir
+	SecureCookies bool
+	TrustProxy    bool
+	Log           *slog.Logger
+	Now           func() time.Time  // the clock; time.Now when nil
+	HashParams    *argon2id.Params // password hashing; auth.DefaultParams when nil
+}
+
+// App is a running Lots.
+type App struct {
+	Config  Config
+	Store   *store.Store
+	Auth    *auth.Service
+	Hasher  *auth.Hasher
+	Catalog *i18n.Catalog
+	Handler http.Handler
+}
+
+// Open opens the store (running migrations) and builds the handlers.
+func Open(ctx context.Context, cfg Config) (*App, error) {
+	if cfg.Log == nil {
+		cfg.Log = slog.New(slog.DiscardHandler)
+	}
+	if cfg.Now == nil {
+		cfg.Now = time.Now
+	}
+	if cfg.DB == "" {
+		if cfg.DataDir == "" {
+			return nil, errors.New("no data directory (--data) and no database (--db)")
+		}
+		if err := os.MkdirAll(cfg.DataDir, 0o700); err != nil {
+			return nil, fmt.Errorf("data directory: %w", err)
+		}
+	}
+	st, err := store.Open(ctx, store.Config{DSN: cfg.DB, DataDir: cfg.DataDir, Now: cfg.Now, Log: cfg.Log})
+	if err != nil {
+		return nil, err
+	}
+	cat, err := i18n.Load()
+	if err != nil {
+		st.Close()
+		return nil, err
+	}
+	h := auth.NewHasher(cfg.HashParams)
+	as := auth.NewService(st, h, cfg.Now)
+	apiHandler, err := api.New(st, as, cat, cfg.Log)
+	if err != nil {
+		st.Close()
+		return nil, err
+	}
+	ws, err := web.New(st, as, h, cat, cfg.Log, cfg.Now, web.Config{SecureCookies: cfg.SecureCookies, TrustProxy: cfg.TrustProxy, API: apiHandler})
+	if err != nil {
+		st.Close()
+		return nil, err
+	}
+	return &App{Config: cfg, Store: st, Auth: as, Hasher: h, Catalog: cat, Handler: ws.Handler()}, nil
+}
+
+// Close closes the store.
+func (a *App) Close() error { return a.Store.Close() }
+
+// Listen opens the listening socket (so a caller can learn the port of ":0" before serving).
+func (a *App) Listen() (net.Listener, error) {
+	return net.Listen("tcp", a.Config.Addr)
+}
+
+// Serve serves on l until ctx ends, then shuts down gracefully.
+func (a *App) Serve(ctx context.Context, l net.Listener) error {
+	srv := &http.Server{
+		Handler:           a.Handler,
+		ReadHeaderTimeout: 10 * time.Second,
+		ReadTimeout:       60 * time.Second,
+		WriteTimeout:      120 * time.Second,
+		IdleTimeout:       120 * time.Second,
+		MaxHeaderBytes:    64 << 10,
+		ErrorLog:          slog.NewLogLogger(a.Config.Log.Handler(), slog.LevelWarn),
+	}
+	go a.housekeeping(ctx)
+	errc := make(chan error, 1)
+	go func() { errc <- srv.Serve(l) }()
+	select {
+	case err := <-errc:
+		return err
+	case <-ctx.Done():
+	}
+	shutdown, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	if err := srv.Shutdown(shutdown); err != nil {
+		return err
+	}
+	return nil
+}
+
+// housekeeping deletes dead sessions every ten minutes.
+func (a *App) housekeeping(ctx context.Context) {
+	t := time.NewTicker(10 * time.Minute)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+			if n, err := a.Store.PurgeSessions(ctx, 4*time.Hour); err != nil {
+				a.Config.Log.Warn("purge sessions", "err", err)
+			} else if n > 0 {
+				a.Config.Log.Info("purged sessions", "count", n)
+			}
+		}
+	}
+}

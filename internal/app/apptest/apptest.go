@@ -1,0 +1,138 @@
+// Package apptest starts the real Lots — store, web pages, API — on a random local port for
+// tests, with the demo municipality loaded.
+package apptest
+
+import (
+	"context"
+	"errors"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/cookiejar"
+	"net/url"
+	"os"
+	"strings"
+	"testing"
+	"time"
+
+	"lots/internal/app"
+	"lots/internal/auth"
+	"lots/internal/demo"
+	"lots/internal/store/storetest"
+)
+
+// Server is a running Lots.
+type Server struct {
+	URL string
+	App *app.App
+}
+
+// Options tune a test server.
+type Options struct {
+	Now func() time.Time // the clock; time.Now when nil
+}
+
+// Start runs Lots with the demo municipality on engine until the test ends.
+func Start(t testing.TB, engine storetest.Engine, opts Options) *Server {
+	t.Helper()
+	logger := slog.New(slog.DiscardHandler)
+	if os.Getenv("LOTS_TEST_LOG") != "" {
+		logger = slog.New(slog.NewTextHandler(os.Stderr, nil))
+	}
+	cfg := app.Config{
+		Addr: "127.0.0.1:0", DB: storetest.DSN(t, engine), Log: logger, Now: opts.Now,
+		HashParams: auth.FastParams,
+	}
+	if engine == storetest.SQLite {
+		cfg.DataDir, cfg.DB = t.TempDir(), ""
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	a, err := app.Open(ctx, cfg)
+	if err != nil {
+		cancel()
+		t.Fatalf("open app: %v", err)
+	}
+	if _, err := demo.Load(ctx, a.Store, a.Hasher); err != nil {
+		cancel()
+		a.Close()
+		t.Fatalf("demo: %v", err)
+	}
+	l, err := a.Listen()
+	if err != nil {
+		cancel()
+		a.Close()
+		t.Fatal(err)
+	}
+	done := make(chan error, 1)
+	go func() { done <- a.Serve(ctx, l) }()
+	t.Cleanup(func() {
+		cancel()
+		if err := <-done; err != nil && !errors.Is(err, http.ErrServerClosed) {
+			t.Errorf("serve: %v", err)
+		}
+		a.Close()
+	})
+	return &Server{URL: "http://" + l.Addr().String(), App: a}
+}
+
+// Client is an HTTP client with its own cookie jar that does not follow redirects, so tests
+// see them.
+func (s *Server) Client() *http.Client {
+	jar, _ := cookiejar.New(nil)
+	return &http.Client{
+		Jar:     jar,
+		Timeout: 30 * time.Second,
+		CheckRedirect: func(*http.Request, []*http.Request) error {
+			return http.ErrUseLastResponse
+		},
+	}
+}
+
+// Login logs username in with the demo password and returns the client.
+func (s *Server) Login(t testing.TB, username string) *http.Client {
+	t.Helper()
+	c := s.Client()
+	res, err := c.PostForm(s.URL+"/login", url.Values{"username": {username}, "password": {demo.Password}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	res.Body.Close()
+	if res.StatusCode != http.StatusSeeOther || res.Header.Get("Location") != "/" {
+		t.Fatalf("login %s: status %d, location %q", username, res.StatusCode, res.Header.Get("Location"))
+	}
+	return c
+}
+
+// Get fetches path with c and returns the status and body.
+func (s *Server) Get(t testing.TB, c *http.Client, path string) (int, string) {
+	t.Helper()
+	res, err := c.Get(s.URL + path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer res.Body.Close()
+	var b strings.Builder
+	_, _ = io.Copy(&b, res.Body)
+	return res.StatusCode, b.String()
+}
+
+// PostForm posts values to path with c (same-origin, as a browser form would) and returns the
+// response, body read.
+func (s *Server) PostForm(t testing.TB, c *http.Client, path string, v url.Values) (*http.Response, string) {
+	t.Helper()
+	req, err := http.NewRequest(http.MethodPost, s.URL+path, strings.NewReader(v.Encode()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	req.Header.Set("Origin", s.URL)
+	req.Header.Set("Sec-Fetch-Site", "same-origin")
+	res, err := c.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer res.Body.Close()
+	var b strings.Builder
+	_, _ = io.Copy(&b, res.Body)
+	return res, b.String()
+}

@@ -1,0 +1,138 @@
+// Package demo creates "Demo kommun", a realistic, entirely synthetic municipality to try Lots
+// with: districts, agencies, users in every role and young people at every step of the case
+// flow. Names are invented; personnummer come from Skatteverket's published test numbers,
+// which belong to no real person.
+package demo
+
+import (
+	"context"
+	"fmt"
+
+	"lots/internal/auth"
+	"lots/internal/casework"
+	"lots/internal/store"
+)
+
+// Code is the demo municipality's kommunkod. 9999 is not a real municipality.
+const Code = "9999"
+
+// Password is every demo user's password.
+const Password = "demo-lots-2026"
+
+// DemoUser is a login the demo prints.
+type DemoUser struct {
+	Username, Name, Agency, Roles string
+}
+
+// Result says what Load did.
+type Result struct {
+	Created      bool // false when the demo municipality already existed
+	Municipality casework.Municipality
+	Users        []DemoUser
+}
+
+type userSpec struct {
+	username, name, title, agency string
+	roles                         []casework.Role
+}
+
+var agencies = []casework.Agency{
+	{Name: "Socialtjänsten, barn och unga", Kind: casework.AgencySocial},
+	{Name: "Polisen, lokalpolisområde Demo", Kind: casework.AgencyPolice},
+	{Name: "Grundskoleförvaltningen", Kind: casework.AgencySchool},
+	{Name: "Gymnasieförvaltningen", Kind: casework.AgencySchool},
+	{Name: "Fritidsförvaltningen", Kind: casework.AgencyLeisure},
+	{Name: "BUP Demo", Kind: casework.AgencyBUP},
+	{Name: "Habiliteringen", Kind: casework.AgencyHabilitation},
+	{Name: "Arbetsförmedlingen", Kind: casework.AgencyEmployment},
+	{Name: "Frivården Demo", Kind: casework.AgencyProbation},
+	{Name: "HVB Solgläntan", Kind: casework.AgencyHVB},
+	{Name: "Föreningen Unga Ledare", Kind: casework.AgencyCivilSociety},
+	{Name: "Kommunledningskontoret", Kind: casework.AgencyMunicipalMgmt},
+}
+
+var units = map[string][]string{
+	"Socialtjänsten, barn och unga": {"SIG-teamet", "Utredningsenheten", "Fältgruppen"},
+	"Grundskoleförvaltningen":       {"Norrskolan", "Centrumskolan", "Söderskolan", "Västerskolan"},
+	"Gymnasieförvaltningen":         {"Demo gymnasium"},
+	"Fritidsförvaltningen":          {"Fritidsgården Norr", "Fritidsgården Söder"},
+	"Polisen, lokalpolisområde Demo": {"Områdespolisen", "Ungdomsutredare"},
+}
+
+var districts = []string{"Centrum", "Norra", "Södra", "Västra"}
+
+var users = []userSpec{
+	{"samordnare", "Sara Lindqvist", "SIG-samordnare", "Socialtjänsten, barn och unga", []casework.Role{casework.RoleCoordinator}},
+	{"samordnare2", "Johan Berg", "SIG-samordnare", "Socialtjänsten, barn och unga", []casework.Role{casework.RoleCoordinator}},
+	{"handlaggare", "Amira Haddad", "Socialsekreterare", "Socialtjänsten, barn och unga", []casework.Role{casework.RoleCaseOfficer}},
+	{"polis", "Erik Nilsson", "Områdespolis", "Polisen, lokalpolisområde Demo", []casework.Role{casework.RoleGroupMember}},
+	{"skola", "Maria Svensson", "Kurator", "Grundskoleförvaltningen", []casework.Role{casework.RoleGroupMember}},
+	{"fritid", "Ahmed Ali", "Fritidsledare", "Fritidsförvaltningen", []casework.Role{casework.RoleGroupMember}},
+	{"bup", "Karin Öberg", "Psykolog", "BUP Demo", []casework.Role{casework.RoleGroupMember}},
+	{"beredning", "Lena Åkesson", "Enhetschef", "Socialtjänsten, barn och unga", []casework.Role{casework.RolePrepGroup}},
+	{"styrgrupp", "Per Holm", "Förvaltningschef", "Kommunledningskontoret", []casework.Role{casework.RoleSteering}},
+	{"analytiker", "Noor Yusuf", "Utvecklingsledare", "Kommunledningskontoret", []casework.Role{casework.RoleAnalyst}},
+	{"admin", "Tomas Ek", "Systemförvaltare", "Kommunledningskontoret", []casework.Role{casework.RoleAdmin}},
+}
+
+// Load creates the demo municipality unless it exists, and returns its logins.
+func Load(ctx context.Context, st *store.Store, h *auth.Hasher) (Result, error) {
+	var res Result
+	m, err := st.MunicipalityByCode(ctx, Code)
+	switch casework.ErrorCode(err) {
+	case "":
+		res.Municipality = m
+	case casework.ENotFound:
+		if res.Municipality, err = create(ctx, st, h); err != nil {
+			return res, err
+		}
+		res.Created = true
+	default:
+		return res, err
+	}
+	for _, u := range users {
+		var roles []string
+		for _, r := range u.roles {
+			roles = append(roles, string(r))
+		}
+		res.Users = append(res.Users, DemoUser{Username: u.username, Name: u.name, Agency: u.agency, Roles: fmt.Sprint(roles)})
+	}
+	return res, nil
+}
+
+func create(ctx context.Context, st *store.Store, h *auth.Hasher) (casework.Municipality, error) {
+	m := casework.Municipality{Code: Code, Name: "Demo kommun", Settings: casework.DefaultSettings()}
+	m.Settings.MotivationPhase = true
+	if err := st.CreateMunicipality(ctx, &m); err != nil {
+		return m, err
+	}
+	sys := casework.WithActor(ctx, casework.SystemActor(m.ID, "demo"))
+	for _, name := range districts {
+		if err := st.CreateDistrict(sys, &casework.District{Name: name}); err != nil {
+			return m, err
+		}
+	}
+	agencyID := map[string]int64{}
+	for _, a := range agencies {
+		if err := st.CreateAgency(sys, &a); err != nil {
+			return m, err
+		}
+		agencyID[a.Name] = a.ID
+		for _, un := range units[a.Name] {
+			if err := st.CreateUnit(sys, &casework.Unit{AgencyID: a.ID, Name: un}); err != nil {
+				return m, err
+			}
+		}
+	}
+	hash, err := h.Hash(Password) // one hash for all: same password, and the demo starts fast
+	if err != nil {
+		return m, err
+	}
+	for _, spec := range users {
+		u := casework.User{Username: spec.username, Name: spec.name, Title: spec.title, AgencyID: agencyID[spec.agency], Roles: casework.NewRoleSet(spec.roles...)}
+		if err := st.CreateUser(sys, &u, hash); err != nil {
+			return m, fmt.Errorf("demo user %s: %w", spec.username, err)
+		}
+	}
+	return m, nil
+}

@@ -1,0 +1,90 @@
+// Package i18n holds the interface texts in Swedish (the default) and English. The texts live
+// in locales/<lang>.json, one flat object of key → text; placeholders are fmt verbs (%d, %s).
+// A test keeps the two files' keys in step and checks that every key the code uses exists.
+package i18n
+
+import (
+	"embed"
+	"encoding/json"
+	"fmt"
+	"sort"
+
+	"lots/internal/casework"
+)
+
+//go:embed locales/*.json
+var files embed.FS
+
+// Catalog maps locale → key → text.
+type Catalog struct {
+	texts map[casework.Locale]map[string]string
+}
+
+// Locales are the interface languages, the default first.
+var Locales = []casework.Locale{casework.LocaleSv, casework.LocaleEn}
+
+// Load reads the embedded catalogues.
+func Load() (*Catalog, error) {
+	c := &Catalog{texts: map[casework.Locale]map[string]string{}}
+	for _, l := range Locales {
+		b, err := files.ReadFile("locales/" + string(l) + ".json")
+		if err != nil {
+			return nil, err
+		}
+		m := map[string]string{}
+		if err := json.Unmarshal(b, &m); err != nil {
+			return nil, fmt.Errorf("i18n: %s.json: %w", l, err)
+		}
+		c.texts[l] = m
+	}
+	return c, nil
+}
+
+// MustLoad is Load for program start and tests.
+func MustLoad() *Catalog {
+	c, err := Load()
+	if err != nil {
+		panic(err)
+	}
+	return c
+}
+
+// T returns the text for key in locale l, formatted with args. A missing key falls back to
+// Swedish, then to the key itself (which the catalogue test prevents).
+func (c *Catalog) T(l casework.Locale, key string, args ...any) string {
+	s, ok := c.texts[l][key]
+	if !ok {
+		if s, ok = c.texts[casework.LocaleSv][key]; !ok {
+			return key
+		}
+	}
+	if len(args) == 0 {
+		return s
+	}
+	return fmt.Sprintf(s, args...)
+}
+
+// Has reports whether key exists in locale l.
+func (c *Catalog) Has(l casework.Locale, key string) bool {
+	_, ok := c.texts[l][key]
+	return ok
+}
+
+// Keys returns the keys of locale l, sorted.
+func (c *Catalog) Keys(l casework.Locale) []string {
+	var ks []string
+	for k := range c.texts[l] {
+		ks = append(ks, k)
+	}
+	sort.Strings(ks)
+	return ks
+}
+
+// Error renders a domain error for people: its message key, or a generic text.
+func (c *Catalog) Error(l casework.Locale, err error) string {
+	e := casework.AsError(err)
+	if e.Key != "" && c.Has(l, e.Key) {
+		return c.T(l, e.Key, e.Args...)
+	}
+	return c.T(l, "error."+string(e.Code))
+}

@@ -1,0 +1,21 @@
+package web
+
+import (
+	"net/http"
+
+	"lots/internal/casework"
+)
+
+// logout ends the session and clears the cookie.
+func (s *Server) logout(w http.ResponseWriter, r *http.Request) {
+	a, _ := casework.ActorFrom(r.Context())
+	if token, ok := r.Context().Value(sessionKey{}).(string); ok {
+		if err := s.auth.Logout(r.Context(), a, token); err != nil {
+			s.fail(w, r, err)
+			return
+		}
+	}
+	s.setCookie(w, r, sessionCookie, "", -1)
+	s.setFlash(w, r, "login.logged_out")
+	http.Redirect(w, r, "/login", http.StatusSeeOther)
+}

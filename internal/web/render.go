@@ -1,0 +1,185 @@
+package web
+
+import (
+	"bytes"
+	"net/http"
+	"strconv"
+
+	"lots/internal/access"
+	"lots/internal/casework"
+	"lots/internal/httpx"
+)
+
+// Page is what every template receives.
+type Page struct {
+	Name     string // the template, also on <body data-page> for tests and styling
+	Locale   casework.Locale
+	Title    string // already translated
+	Actor    *casework.Actor
+	Nav      []NavItem
+	Path     string
+	Flash    string // translated flash message
+	Errors   casework.FieldErrors
+	ErrorMsg string // a message for the whole form
+	Form     map[string]string
+	Data     any
+
+	s *Server
+}
+
+// NavItem is an entry of the main navigation.
+type NavItem struct {
+	Href, Label string
+	Current     bool
+	Soon        bool // the part is not built yet
+}
+
+// T translates key into the page's language.
+func (p *Page) T(key string, args ...any) string { return p.s.catalog.T(p.Locale, key, args...) }
+
+// FieldError returns the translated error for a form field, or "".
+func (p *Page) FieldError(field string) string {
+	for _, e := range p.Errors {
+		if e.Field == field {
+			return p.s.catalog.Error(p.Locale, e)
+		}
+	}
+	return ""
+}
+
+// ErrorList returns the translated field errors, for the summary at the top of a form.
+func (p *Page) ErrorList() []FieldMessage {
+	var out []FieldMessage
+	for _, e := range p.Errors {
+		out = append(out, FieldMessage{Field: e.Field, Message: p.s.catalog.Error(p.Locale, e)})
+	}
+	return out
+}
+
+// FieldMessage is one line of an error summary.
+type FieldMessage struct{ Field, Message string }
+
+// V returns a form value to redisplay.
+func (p *Page) V(field string) string { return p.Form[field] }
+
+// Has reports whether the actor holds role r.
+func (p *Page) Has(r string) bool { return p.Actor != nil && p.Actor.User.Roles.Has(casework.Role(r)) }
+
+// Dir is the text direction of the page's language.
+func (p *Page) Dir() string { return "ltr" }
+
+// page starts the data for a page.
+func (s *Server) page(w http.ResponseWriter, r *http.Request, titleKey string) *Page {
+	p := &Page{s: s, Locale: s.locale(r), Path: r.URL.Path, Form: map[string]string{}}
+	p.Title = s.catalog.T(p.Locale, titleKey)
+	if a, ok := casework.ActorFrom(r.Context()); ok {
+		p.Actor = &a
+		p.Nav = s.nav(a, r.URL.Path, p.Locale)
+	}
+	if k := s.takeFlash(w, r); k != "" {
+		p.Flash = s.catalog.T(p.Locale, k)
+	}
+	return p
+}
+
+// nav builds the main navigation from what the actor may do.
+func (s *Server) nav(a casework.Actor, path string, l casework.Locale) []NavItem {
+	var items []NavItem
+	add := func(href, key string, soon bool) {
+		cur := path == href || (href != "/" && len(path) > len(href) && path[:len(href)+1] == href+"/")
+		items = append(items, NavItem{Href: href, Label: s.catalog.T(l, key), Current: cur, Soon: soon})
+	}
+	add("/", "nav.start", false)
+	if access.Can(a, access.WorkWithCases).Allowed {
+		add("/cases", "nav.cases", true)
+		add("/groups", "nav.groups", true)
+	}
+	if access.Can(a, access.ViewAggregates).Allowed {
+		add("/followup", "nav.followup", true)
+	}
+	if access.Can(a, access.ManageUsers).Allowed {
+		add("/admin/users", "nav.admin_users", false)
+	}
+	if access.Can(a, access.ManageOrganisation).Allowed {
+		add("/admin/organisation", "nav.admin_org", false)
+	}
+	return items
+}
+
+// render executes a page template into a buffer first, so a template error becomes a clean
+// 500 instead of half a page.
+func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, name string, p *Page) {
+	t, ok := s.pages[name]
+	if !ok {
+		s.serverError(w, r, casework.Internal(errTemplate(name)))
+		return
+	}
+	p.Name = name
+	var buf bytes.Buffer
+	if err := t.ExecuteTemplate(&buf, "layout.html", p); err != nil {
+		s.serverError(w, r, casework.Internal(err))
+		return
+	}
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	w.Header().Set("Content-Length", strconv.Itoa(buf.Len()))
+	w.WriteHeader(status)
+	_, _ = buf.WriteTo(w)
+}
+
+type errTemplate string
+
+func (e errTemplate) Error() string { return "no template " + string(e) }
+
+// fail shows an error for a request: not found and forbidden as pages, everything else as a
+// server error whose details go to the log only.
+func (s *Server) fail(w http.ResponseWriter, r *http.Request, err error) {
+	switch casework.ErrorCode(err) {
+	case casework.ENotFound:
+		s.notFound(w, r)
+	case casework.EForbidden:
+		p := s.page(w, r, "error.forbidden_title")
+		p.ErrorMsg = p.T("error.forbidden")
+		s.render(w, r, http.StatusForbidden, "error", p)
+	case casework.EUnauthorized:
+		s.toLogin(w, r, "")
+	default:
+		s.serverError(w, r, err)
+	}
+}
+
+func (s *Server) notFound(w http.ResponseWriter, r *http.Request) {
+	p := s.page(w, r, "error.not_found_title")
+	p.ErrorMsg = p.T("error.not_found")
+	s.render(w, r, http.StatusNotFound, "error", p)
+}
+
+func (s *Server) serverError(w http.ResponseWriter, r *http.Request, err error) {
+	s.log.Error("request failed", "path", r.URL.Path, "err", err)
+	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+	w.WriteHeader(http.StatusInternalServerError)
+	_, _ = w.Write([]byte("Internt fel. Försök igen om en stund. / Internal error. Please try again shortly.\n"))
+}
+
+// formError re-renders a form with its errors and the values typed, status 422. Errors that
+// are not validation errors go to fail.
+func (s *Server) formError(w http.ResponseWriter, r *http.Request, name string, p *Page, err error) {
+	fe := casework.FieldErrorsOf(err)
+	if fe == nil {
+		if code := casework.ErrorCode(err); code == casework.EUnauthorized || code == casework.ETooMany {
+			p.ErrorMsg = s.catalog.Error(p.Locale, err)
+			s.render(w, r, httpx.Status(code), name, p)
+			return
+		}
+		s.fail(w, r, err)
+		return
+	}
+	p.Errors = fe
+	s.render(w, r, http.StatusUnprocessableEntity, name, p)
+}
+
+// formValues copies the posted values of fields into the page, to show them again.
+func formValues(r *http.Request, p *Page, fields ...string) {
+	for _, f := range fields {
+		p.Form[f] = r.PostFormValue(f)
+	}
+}

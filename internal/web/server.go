@@ -1,0 +1,151 @@
+// Package web is Lots' HTML interface: server-rendered pages, one file per action, templates
+// and static files embedded in the binary.
+package web
+
+import (
+	"crypto/sha256"
+	"embed"
+	"encoding/hex"
+	"html/template"
+	"io/fs"
+	"log/slog"
+	"net/http"
+	"sort"
+	"strings"
+	"time"
+
+	"lots/internal/auth"
+	"lots/internal/i18n"
+	"lots/internal/store"
+)
+
+//go:embed templates
+var templateFS embed.FS
+
+//go:embed static
+var staticFS embed.FS
+
+// Server serves the web interface.
+type Server struct {
+	store   *store.Store
+	auth    *auth.Service
+	hasher  *auth.Hasher
+	catalog *i18n.Catalog
+	log     *slog.Logger
+	now     func() time.Time
+	cfg     Config
+
+	pages        map[string]*template.Template
+	assetVersion string
+	mux          *http.ServeMux
+}
+
+// Config holds the web settings.
+type Config struct {
+	// SecureCookies marks cookies Secure always. Otherwise they are Secure when the request
+	// came over TLS (directly, or through a trusted proxy).
+	SecureCookies bool
+	// TrustProxy trusts X-Forwarded-For and X-Forwarded-Proto from a reverse proxy.
+	TrustProxy bool
+	// API is mounted under /api/v1/.
+	API http.Handler
+}
+
+// New builds the server. The templates are parsed once, here.
+func New(st *store.Store, a *auth.Service, h *auth.Hasher, c *i18n.Catalog, log *slog.Logger, now func() time.Time, cfg Config) (*Server, error) {
+	if now == nil {
+		now = time.Now
+	}
+	s := &Server{store: st, auth: a, hasher: h, catalog: c, log: log, now: now, cfg: cfg, mux: http.NewServeMux()}
+	var err error
+	if s.assetVersion, err = hashFS(staticFS); err != nil {
+		return nil, err
+	}
+	if s.pages, err = s.parseTemplates(); err != nil {
+		return nil, err
+	}
+	s.routes()
+	return s, nil
+}
+
+// parseTemplates parses layout.html with each page template, so every page has the layout
+// and its own "content" (and optional "title") blocks.
+func (s *Server) parseTemplates() (map[string]*template.Template, error) {
+	funcs := template.FuncMap{
+		"asset": func(p string) string { return "/static/" + s.assetVersion + "/" + p },
+		"date":  formatDate,
+		"datetime": formatDateTime,
+		"join":  strings.Join,
+		"fld":   fld,
+	}
+	base, err := template.New("layout.html").Funcs(funcs).ParseFS(templateFS, "templates/layout.html", "templates/partials/*.html")
+	if err != nil {
+		return nil, err
+	}
+	entries, err := fs.Glob(templateFS, "templates/*.html")
+	if err != nil {
+		return nil, err
+	}
+	pages := map[string]*template.Template{}
+	for _, e := range entries {
+		name := strings.TrimPrefix(e, "templates/")
+		if name == "layout.html" {
+			continue
+		}
+		t, err := template.Must(base.Clone()).ParseFS(templateFS, e)
+		if err != nil {
+			return nil, err
+		}
+		pages[strings.TrimSuffix(name, ".html")] = t
+	}
+	return pages, nil
+}
+
+// hashFS fingerprints the static files so their URLs change when they do and browsers may
+// cache them for a year.
+func hashFS(fsys fs.FS) (string, error) {
+	h := sha256.New()
+	var paths []string
+	err := fs.WalkDir(fsys, ".", func(p string, d fs.DirEntry, err error) error {
+		if err == nil && !d.IsDir() {
+			paths = append(paths, p)
+		}
+		return err
+	})
+	if err != nil {
+		return "", err
+	}
+	sort.Strings(paths)
+	for _, p := range paths {
+		b, err := fs.ReadFile(fsys, p)
+		if err != nil {
+			return "", err
+		}
+		h.Write([]byte(p))
+		h.Write(b)
+	}
+	return hex.EncodeToString(h.Sum(nil))[:12], nil
+}
+
+func formatDate(t time.Time) string {
+	if t.IsZero() {
+		return "–"
+	}
+	return t.In(stockholm).Format("2006-01-02")
+}
+
+func formatDateTime(t time.Time) string {
+	if t.IsZero() {
+		return "–"
+	}
+	return t.In(stockholm).Format("2006-01-02 15:04")
+}
+
+// stockholm is the time zone pages show times in; Lots stores UTC.
+var stockholm = func() *time.Location {
+	l, err := time.LoadLocation("Europe/Stockholm")
+	if err != nil {
+		return time.FixedZone("CET", 3600)
+	}
+	return l
+}()

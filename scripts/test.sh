@@ -1,0 +1,41 @@
+#!/usr/bin/env bash
+# The whole test suite, as `make test` and CI run it. It installs what the tests need when it
+# can: Debian's chromium for the browser tests, and axe-core (and the other test packages) from
+# npm. Under CI=true a missing browser, axe-core or PostgreSQL fails the tests instead of
+# skipping them.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+step() { printf '\n== %s\n' "$*"; }
+
+step "browser"
+if ! command -v chromium >/dev/null 2>&1 && [ ! -x /usr/bin/chromium ]; then
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+    echo "chromium is missing; installing Debian's package"
+    export DEBIAN_FRONTEND=noninteractive
+    apt-get update -qq && apt-get install -y -qq --no-install-recommends chromium >/dev/null
+  else
+    echo "chromium is missing and cannot be installed here (needs root and apt-get): browser tests will skip (fail under CI=true)"
+  fi
+fi
+command -v chromium >/dev/null 2>&1 && chromium --version 2>/dev/null | head -1 || true
+
+step "npm test packages (axe-core, ical.js)"
+if [ ! -f node_modules/axe-core/axe.min.js ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
+  npm ci --no-audit --no-fund --loglevel=error
+fi
+
+step "gofmt"
+unformatted=$(gofmt -l cmd internal)
+if [ -n "$unformatted" ]; then
+  echo "not gofmt-ed:"; echo "$unformatted"; exit 1
+fi
+
+step "go vet"
+go vet ./...
+
+step "staticcheck"
+go tool staticcheck ./...
+
+step "go test (unit, storage on SQLite and PostgreSQL, HTTP, browser)"
+go test -count=1 -timeout 20m ./...
