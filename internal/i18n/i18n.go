@@ -1,18 +1,20 @@
 // Package i18n holds the interface texts in Swedish (the default) and English. The texts live
-// in locales/<lang>.json, one flat object of key → text; placeholders are fmt verbs (%d, %s).
-// A test keeps the two files' keys in step and checks that every key the code uses exists.
+// in locales/<lang>/<part>.json — one file per part of Lots, each a flat object of key → text;
+// placeholders are fmt verbs (%d, %s). A key may appear in one file only. Tests keep the two
+// languages' keys in step and check that every key the code uses exists.
 package i18n
 
 import (
 	"embed"
 	"encoding/json"
 	"fmt"
+	"io/fs"
 	"sort"
 
 	"lots/internal/casework"
 )
 
-//go:embed locales/*.json
+//go:embed locales
 var files embed.FS
 
 // Catalog maps locale → key → text.
@@ -27,15 +29,28 @@ var Locales = []casework.Locale{casework.LocaleSv, casework.LocaleEn}
 func Load() (*Catalog, error) {
 	c := &Catalog{texts: map[casework.Locale]map[string]string{}}
 	for _, l := range Locales {
-		b, err := files.ReadFile("locales/" + string(l) + ".json")
+		paths, err := fs.Glob(files, "locales/"+string(l)+"/*.json")
 		if err != nil {
 			return nil, err
 		}
-		m := map[string]string{}
-		if err := json.Unmarshal(b, &m); err != nil {
-			return nil, fmt.Errorf("i18n: %s.json: %w", l, err)
+		all := map[string]string{}
+		for _, p := range paths {
+			b, err := files.ReadFile(p)
+			if err != nil {
+				return nil, err
+			}
+			m := map[string]string{}
+			if err := json.Unmarshal(b, &m); err != nil {
+				return nil, fmt.Errorf("i18n: %s: %w", p, err)
+			}
+			for k, v := range m {
+				if _, dup := all[k]; dup {
+					return nil, fmt.Errorf("i18n: %s: key %q is also in another file", p, k)
+				}
+				all[k] = v
+			}
 		}
-		c.texts[l] = m
+		c.texts[l] = all
 	}
 	return c, nil
 }
