@@ -16,6 +16,15 @@ type Settings struct {
 
 	// Consent validity in months: 6 (Trollhättan renews every six months).
 	ConsentValidityMonths int `json:"consent_validity_months"`
+	// Who must sign a consent: the young person from this age (default 0: always), and every
+	// guardian with custody while the young person is younger than ConsentGuardiansUntilAge
+	// (default 18: from 18 the young person alone). Kinda's SSPF practice, the youth signing
+	// from 15, is ConsentYouthSignsFromAge = 15.
+	ConsentYouthSignsFromAge int `json:"consent_youth_signs_from_age"`
+	ConsentGuardiansUntilAge int `json:"consent_guardians_until_age"`
+	// ProtectedRoles may see the address, school and meeting places of a young person with
+	// protected identity, when they work on the case. Default: coordinator and case officer.
+	ProtectedRoles []Role `json:"protected_roles"`
 
 	// MotivationPhase enables the optional phase before enrolment (Hässelby-Vällingby).
 	MotivationPhase bool `json:"motivation_phase"`
@@ -34,7 +43,8 @@ func DefaultSettings() Settings {
 	return Settings{
 		MinAge: 12, MaxAge: 18,
 		GroupWithinDays: 7, ActionPlanWithinDays: 10, AssessmentWithinDays: 42,
-		ConsentValidityMonths: 6,
+		ConsentValidityMonths: 6, ConsentGuardiansUntilAge: 18,
+		ProtectedRoles:        []Role{RoleCoordinator, RoleCaseOfficer},
 		SessionIdleMinutes:    30, SessionMaxHours: 10,
 	}
 }
@@ -53,6 +63,10 @@ func (s Settings) WithDefaults() Settings {
 	fill(&s.ActionPlanWithinDays, d.ActionPlanWithinDays)
 	fill(&s.AssessmentWithinDays, d.AssessmentWithinDays)
 	fill(&s.ConsentValidityMonths, d.ConsentValidityMonths)
+	fill(&s.ConsentGuardiansUntilAge, d.ConsentGuardiansUntilAge)
+	if s.ProtectedRoles == nil {
+		s.ProtectedRoles = d.ProtectedRoles
+	}
 	fill(&s.SessionIdleMinutes, d.SessionIdleMinutes)
 	fill(&s.SessionMaxHours, d.SessionMaxHours)
 	return s
@@ -77,6 +91,12 @@ func (s Settings) Validate() error {
 	}
 	if s.ConsentValidityMonths < 1 || s.ConsentValidityMonths > 24 {
 		fe.Add("consent_validity_months", "settings.consent_months_range")
+	}
+	if s.ConsentYouthSignsFromAge < 0 || s.ConsentYouthSignsFromAge > 18 {
+		fe.Add("consent_youth_signs_from_age", "settings.signs_age_range")
+	}
+	if s.ConsentGuardiansUntilAge < 1 || s.ConsentGuardiansUntilAge > 18 {
+		fe.Add("consent_guardians_until_age", "settings.signs_age_range")
 	}
 	if s.SessionIdleMinutes < 5 || s.SessionIdleMinutes > 240 {
 		fe.Add("session_idle_minutes", "settings.session_idle_range")

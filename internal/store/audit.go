@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"strconv"
 	"strings"
 	"time"
 
@@ -74,6 +75,12 @@ func (tx *Tx) appendAudit(e audit.Entry) error {
 		e.Action, e.Object, e.ObjectID, e.YouthID, e.Category, e.Ground, e.Allowed, e.Detail); err != nil {
 		return casework.Internal(fmt.Errorf("audit insert: %w", err))
 	}
+	for _, y := range entryYouths(e) {
+		if _, err := tx.Exec(`INSERT INTO audit_youths (municipality_id, seq, youth_id) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING`,
+			e.MunicipalityID, e.Seq, y); err != nil {
+			return casework.Internal(fmt.Errorf("audit youth index: %w", err))
+		}
+	}
 	start := tlog.StoredHashIndex(0, size)
 	for i, h := range hashes {
 		if _, err := tx.Exec(`INSERT INTO audit_hashes (municipality_id, idx, hash) VALUES ($1, $2, $3)`,
@@ -90,6 +97,36 @@ func (tx *Tx) appendAudit(e audit.Entry) error {
 		return casework.Internal(fmt.Errorf("audit head update: %w", err))
 	}
 	return nil
+}
+
+// entryYouths are the young people an entry concerns: its youth, and for a list the ids in
+// its detail ("youths:1,2,3").
+func entryYouths(e audit.Entry) []int64 {
+	var out []int64
+	if e.YouthID != 0 {
+		out = append(out, e.YouthID)
+	}
+	if rest, ok := strings.CutPrefix(e.Detail, "youths:"); ok {
+		for _, f := range strings.Split(rest, ",") {
+			if id, err := strconv.ParseInt(f, 10, 64); err == nil && id != 0 {
+				out = append(out, id)
+			}
+		}
+	}
+	return out
+}
+
+// auditList records that a list showed these young people: one entry, its detail naming them.
+func (tx *Tx) auditList(a casework.Actor, w What, youthIDs []int64, d access.Decision) error {
+	if len(youthIDs) == 0 {
+		return nil
+	}
+	ids := make([]string, len(youthIDs))
+	for i, id := range youthIDs {
+		ids[i] = strconv.FormatInt(id, 10)
+	}
+	w.Detail = "youths:" + strings.Join(ids, ",")
+	return tx.audit(a, w, d)
 }
 
 // hashReader reads stored tree hashes of one municipality inside a transaction.

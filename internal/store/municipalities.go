@@ -140,3 +140,11 @@ func (s *Store) UpdateSettings(ctx context.Context, st casework.Settings) error 
 		return tx.audit(a, w, d)
 	})
 }
+
+func parseSettings(s string) (casework.Settings, error) {
+	var st casework.Settings
+	if err := json.Unmarshal([]byte(s), &st); err != nil {
+		return st, err
+	}
+	return st.WithDefaults(), nil
+}

@@ -1,0 +1,137 @@
+package access
+
+import (
+	"slices"
+	"strconv"
+	"time"
+
+	"lots/internal/casework"
+)
+
+// CaseFacts is what the decision needs to know about a case.
+type CaseFacts struct {
+	MunicipalityID    int64
+	Step              casework.Step
+	ProtectedIdentity bool
+	Staff             []casework.StaffLink
+	PartyAgencies     []int64 // agencies identified as needed (step 5)
+	Consents          []casework.Consent
+	Settings          casework.Settings
+}
+
+// Staff returns the actor's role on the case, if any.
+func (f CaseFacts) staffRole(userID int64) (casework.StaffRole, bool) {
+	for _, s := range f.Staff {
+		if s.UserID == userID {
+			return s.Role, true
+		}
+	}
+	return "", false
+}
+
+func (f CaseFacts) hasCoordinator() bool {
+	for _, s := range f.Staff {
+		if s.Role == casework.StaffCoordinator {
+			return true
+		}
+	}
+	return false
+}
+
+// EverConsented reports whether a consent for the case was ever fully signed.
+func (f CaseFacts) EverConsented() bool {
+	for _, c := range f.Consents {
+		if c.Signed() {
+			return true
+		}
+	}
+	return false
+}
+
+// Case decides whether the actor may see category cat of a case at now, and on which ground.
+// It is the access rule of Lots, in the order of docs/security-model.md:
+//
+//  1. Only the actor's own municipality, and only an active user.
+//  2. Administrators, steering groups and analysts never see a single case.
+//  3. Social services staff assigned to the case (coordinator, case officer) see it all —
+//     the protected details of a young person with protected identity only when their role
+//     is one the municipality designates.
+//  4. Intake: before anyone has taken a case on, the municipality's coordinators in social
+//     services see it (to take it on), and so do social services members of the preparatory
+//     group while it awaits their decision.
+//  5. Everyone else sees a case only while a valid consent names their agency or them, and
+//     only the categories it covers; never the protected details.
+//  6. Before any consent was ever signed, the preparatory group and the parties identified for
+//     the case see the anonymous card, nothing else.
+func Case(a casework.Actor, f CaseFacts, cat casework.Category, now time.Time) Decision {
+	if !a.User.Active || a.Via == casework.ViaSystem {
+		return deny("inactive_user")
+	}
+	if d := SameMunicipality(a, f.MunicipalityID); !d.Allowed {
+		return d
+	}
+	if !Can(a, WorkWithCases).Allowed {
+		return deny("aggregates_only")
+	}
+	u := a.User
+	if role, ok := f.staffRole(u.ID); ok {
+		if cat == casework.CatProtected && f.ProtectedIdentity && !protectedRole(u, f.Settings) {
+			return deny("protected_identity")
+		}
+		return allow("staff:" + string(role))
+	}
+	social := a.AgencyKind == casework.AgencySocial
+	if social && !f.hasCoordinator() && f.Step.Open() {
+		if u.Roles.Has(casework.RoleCoordinator) {
+			return protectedCheck(u, f, cat, "intake:coordinator")
+		}
+		if u.Roles.Has(casework.RolePrepGroup) && f.Step == casework.StepIdentified {
+			return protectedCheck(u, f, cat, "intake:prep_group")
+		}
+	}
+	for _, c := range f.Consents {
+		if !c.ValidAt(now) || !c.CoversParty(u.AgencyID, u.ID) {
+			continue
+		}
+		if cat == casework.CatProtected && f.ProtectedIdentity {
+			return deny("protected_identity")
+		}
+		if cat == casework.CatAnonymous || c.CoversCategory(cat) || cat == casework.CatProtected {
+			return allow("consent:" + strconv.FormatInt(c.ID, 10))
+		}
+		return deny("consent_category")
+	}
+	if cat == casework.CatAnonymous && f.Step.BeforeConsent() && !f.EverConsented() {
+		if u.Roles.Has(casework.RolePrepGroup) || (u.Roles.Has(casework.RoleGroupMember) && slices.Contains(f.PartyAgencies, u.AgencyID)) {
+			return allow("pre_consent_card")
+		}
+	}
+	return deny("no_consent")
+}
+
+func protectedRole(u casework.User, s casework.Settings) bool {
+	for _, r := range s.ProtectedRoles {
+		if u.Roles.Has(r) {
+			return true
+		}
+	}
+	return false
+}
+
+func protectedCheck(u casework.User, f CaseFacts, cat casework.Category, ground string) Decision {
+	if cat == casework.CatProtected && f.ProtectedIdentity && !protectedRole(u, f.Settings) {
+		return deny("protected_identity")
+	}
+	return allow(ground)
+}
+
+// Sees reports whether the actor sees the case at all (its basic information), and
+// SeesCard whether they see at least its anonymous card.
+func Sees(a casework.Actor, f CaseFacts, now time.Time) bool {
+	return Case(a, f, casework.CatBasic, now).Allowed
+}
+
+// SeesCard reports whether the actor sees at least the anonymous card.
+func SeesCard(a casework.Actor, f CaseFacts, now time.Time) bool {
+	return Case(a, f, casework.CatAnonymous, now).Allowed
+}

@@ -1,0 +1,60 @@
+package access
+
+import (
+	"time"
+
+	"lots/internal/casework"
+)
+
+// Work is a kind of change to a case.
+type Work string
+
+const (
+	// WorkPrepDecision: the preparatory group's decision (take on, not now, refer elsewhere).
+	WorkPrepDecision Work = "prep_decision"
+	// WorkFlow: every other move of the flow.
+	WorkFlow Work = "flow"
+	// WorkEdit: the young person's details, the adults around them, parties, staff, consents,
+	// the action plan.
+	WorkEdit Work = "edit"
+	// WorkAssess: record an assessment.
+	WorkAssess Work = "assess"
+	// WorkNote: add a note or contribution in one information category.
+	WorkNote Work = "note"
+)
+
+// CaseWrite decides whether the actor may do work on the case at now. Nobody may change what
+// they may not see; beyond that:
+//
+//   - social services staff assigned to the case may do all work;
+//   - before anyone has taken the case on, the municipality's coordinators in social services
+//     may take the preparatory decision (taking the case on assigns them) and correct the
+//     young person's details; social services members of the preparatory group may take the
+//     preparatory decision;
+//   - a party covered by a valid consent may add notes in the categories the consent covers.
+func CaseWrite(a casework.Actor, f CaseFacts, w Work, cat casework.Category, now time.Time) Decision {
+	if cat == "" {
+		cat = casework.CatBasic
+	}
+	read := Case(a, f, cat, now)
+	if !read.Allowed {
+		return read
+	}
+	switch g := read.Ground; {
+	case len(g) > 6 && g[:6] == "staff:":
+		return read
+	case g == "intake:coordinator":
+		if w == WorkPrepDecision || w == WorkEdit {
+			return read
+		}
+	case g == "intake:prep_group":
+		if w == WorkPrepDecision {
+			return read
+		}
+	case len(g) > 8 && g[:8] == "consent:":
+		if w == WorkNote {
+			return read
+		}
+	}
+	return deny("no_write_" + string(w))
+}

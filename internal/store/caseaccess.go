@@ -1,0 +1,202 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"strings"
+
+	"lots/internal/access"
+	"lots/internal/casework"
+)
+
+// This file is the door to case data: every read or change of a case goes through readCase
+// or writeCase, which load the facts the access decision needs, ask package access, and audit
+// the answer — in the same transaction as the work when allowed, in its own when refused.
+
+const caseCols = `c.id, c.municipality_id, c.youth_id, c.program, c.step, c.step_since, c.risk_level, c.risk_reason,
+	c.closure_reason, c.opened_at, c.taken_on_at, c.assessment_done_at, c.decided_start_at, c.group_convened_at,
+	c.plan_set_at, c.closed_at, c.followup6_at, c.followup12_at`
+
+// scanCase scans caseCols, then extra columns into extra.
+func scanCase(sc scanner, extra ...any) (casework.Case, error) {
+	var c casework.Case
+	var program, step, risk, closure string
+	var takenOn, assessed, decided, convened, planSet, closed, f6, f12 sql.NullTime
+	dest := []any{&c.ID, &c.MunicipalityID, &c.YouthID, &program, &step, &c.StepSince, &risk, &c.RiskReason,
+		&closure, &c.OpenedAt, &takenOn, &assessed, &decided, &convened, &planSet, &closed, &f6, &f12}
+	err := sc.Scan(append(dest, extra...)...)
+	c.Program, c.Step, c.RiskLevel, c.ClosureReason = casework.Program(program), casework.Step(step), casework.RiskLevel(risk), casework.ClosureReason(closure)
+	c.StepSince, c.OpenedAt = c.StepSince.UTC(), c.OpenedAt.UTC()
+	c.Milestones = casework.Milestones{
+		TakenOn: timeOf(takenOn), AssessmentDone: timeOf(assessed), DecidedStart: timeOf(decided),
+		GroupConvened: timeOf(convened), PlanSet: timeOf(planSet), Closed: timeOf(closed),
+		FollowUp6: timeOf(f6), FollowUp12: timeOf(f12),
+	}
+	return c, err
+}
+
+// loadedCase is a case with the facts its access decision needs.
+type loadedCase struct {
+	Case     casework.Case
+	Facts    access.CaseFacts
+	Settings casework.Settings
+}
+
+// loadCase reads a case of the municipality and its access facts inside tx. A case of another
+// municipality does not exist.
+func (tx *Tx) loadCase(municipalityID, caseID int64) (loadedCase, error) {
+	return tx.loadCaseLocked(municipalityID, caseID, false)
+}
+
+// loadCaseLocked is loadCase; with lock, the case row stays locked until the transaction
+// ends (PostgreSQL; SQLite's single writer already serialises), so two changes to one case
+// never interleave.
+func (tx *Tx) loadCaseLocked(municipalityID, caseID int64, lock bool) (loadedCase, error) {
+	var lc loadedCase
+	var protected bool
+	var settings string
+	if lock && tx.store.dialect == Postgres {
+		if _, err := tx.Exec(`SELECT id FROM cases WHERE municipality_id = $1 AND id = $2 FOR UPDATE`, municipalityID, caseID); err != nil {
+			return lc, casework.Internal(err)
+		}
+	}
+	row := tx.QueryRow(`SELECT `+caseCols+`, y.protected_identity, m.settings FROM cases c
+		JOIN youths y ON y.id = c.youth_id AND y.municipality_id = c.municipality_id
+		JOIN municipalities m ON m.id = c.municipality_id
+		WHERE c.municipality_id = $1 AND c.id = $2`, municipalityID, caseID)
+	c, err := scanCase(row, &protected, &settings)
+	if errors.Is(err, sql.ErrNoRows) {
+		return lc, casework.NotFound("case")
+	}
+	if err != nil {
+		return lc, casework.Internal(err)
+	}
+	lc.Case = c
+	if lc.Settings, err = parseSettings(settings); err != nil {
+		return lc, casework.Internal(err)
+	}
+	lc.Facts = access.CaseFacts{MunicipalityID: municipalityID, Step: c.Step, ProtectedIdentity: protected, Settings: lc.Settings}
+	if lc.Facts.Staff, err = tx.caseStaff(municipalityID, caseID); err != nil {
+		return lc, err
+	}
+	rows, err := tx.Query(`SELECT agency_id FROM case_parties WHERE municipality_id = $1 AND case_id = $2`, municipalityID, caseID)
+	if err != nil {
+		return lc, casework.Internal(err)
+	}
+	for rows.Next() {
+		var id int64
+		if err := rows.Scan(&id); err != nil {
+			rows.Close()
+			return lc, casework.Internal(err)
+		}
+		lc.Facts.PartyAgencies = append(lc.Facts.PartyAgencies, id)
+	}
+	rows.Close()
+	if lc.Facts.Consents, err = tx.consentsOfCase(municipalityID, caseID); err != nil {
+		return lc, err
+	}
+	if c, ok := casework.CurrentConsent(lc.Facts.Consents, tx.now); ok {
+		lc.Case.Milestones.ConsentExpires = c.ValidUntil
+	}
+	return lc, nil
+}
+
+func (tx *Tx) caseStaff(municipalityID, caseID int64) ([]casework.StaffLink, error) {
+	return queryAll(context.Background(), tx, `SELECT s.user_id, s.role, u.name FROM case_staff s
+		JOIN users u ON u.id = s.user_id AND u.municipality_id = s.municipality_id
+		WHERE s.municipality_id = $1 AND s.case_id = $2 ORDER BY s.role, u.name`, []any{municipalityID, caseID},
+		func(sc scanner) (casework.StaffLink, error) {
+			var l casework.StaffLink
+			var role string
+			err := sc.Scan(&l.UserID, &role, &l.Name)
+			l.Role = casework.StaffRole(role)
+			return l, err
+		})
+}
+
+// caseOp describes one access to a case: what is done, in which category, and whether it is
+// work (a change) or a read.
+type caseOp struct {
+	What What
+	Cat  casework.Category
+	Work access.Work // "" for a read
+}
+
+// withCase runs fn on a case if the actor may do op, auditing the decision. A refused or
+// unknown case is reported as not found, indistinguishable from a case that does not exist.
+func (s *Store) withCase(ctx context.Context, caseID int64, op caseOp, fn func(tx *Tx, a casework.Actor, lc *loadedCase, d access.Decision) error) error {
+	a, err := requireActor(ctx)
+	if err != nil {
+		return err
+	}
+	if op.Cat == "" {
+		op.Cat = casework.CatBasic
+	}
+	w := op.What
+	w.Category = string(op.Cat)
+	w.Object, w.ObjectID = defaultString(w.Object, "case"), defaultID(w.ObjectID, caseID)
+	var refused *access.Decision
+	err = s.update(ctx, func(tx *Tx) error {
+		lc, err := tx.loadCaseLocked(a.User.MunicipalityID, caseID, op.Work != "")
+		if err != nil {
+			if casework.ErrorCode(err) == casework.ENotFound {
+				d := access.Decision{Ground: "denied:not_found"}
+				refused = &d
+			}
+			return err
+		}
+		w.YouthID = lc.Case.YouthID
+		d := access.Case(a, lc.Facts, op.Cat, tx.now)
+		if !d.Allowed {
+			refused = &d
+			return casework.NotFound("case")
+		}
+		if op.Work != "" {
+			// The actor sees the case, so refusing the work reveals nothing: say so plainly.
+			if d = access.CaseWrite(a, lc.Facts, op.Work, op.Cat, tx.now); !d.Allowed {
+				refused = &d
+				return casework.Errorf(casework.EForbidden, "error.forbidden_case_work", "%s not allowed", op.Work)
+			}
+		}
+		if err := fn(tx, a, &lc, d); err != nil {
+			return err
+		}
+		return tx.audit(a, w, d)
+	})
+	if refused != nil {
+		s.auditDenied(ctx, a, w, *refused)
+	}
+	return err
+}
+
+func defaultString(s, def string) string {
+	if s == "" {
+		return def
+	}
+	return s
+}
+
+func defaultID(id, def int64) int64 {
+	if id == 0 {
+		return def
+	}
+	return id
+}
+
+// addEvent writes a timeline entry.
+func (tx *Tx) addEvent(a casework.Actor, c casework.Case, kind string, from, to casework.Step, reason string, cat casework.Category) error {
+	if cat == "" {
+		cat = casework.CatBasic
+	}
+	_, err := tx.Exec(`INSERT INTO case_events (id, municipality_id, case_id, youth_id, seq, at, user_id, user_name, agency_name,
+		kind, from_step, to_step, reason, category) VALUES ($1, $2, $3, $4,
+		(SELECT COALESCE(MAX(seq), 0) + 1 FROM case_events WHERE case_id = $3), $5, $6, $7, $8, $9, $10, $11, $12, $13)`,
+		newID(), c.MunicipalityID, c.ID, c.YouthID, tx.now, a.User.ID, a.User.Name, a.AgencyName, kind,
+		string(from), string(to), strings.TrimSpace(reason), string(cat))
+	if err != nil {
+		return casework.Internal(fmt.Errorf("event: %w", err))
+	}
+	return nil
+}

@@ -1,0 +1,374 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"strings"
+	"time"
+
+	"lots/internal/access"
+	"lots/internal/audit"
+	"lots/internal/casework"
+)
+
+// visibleCaseSQL is the access rule of access.Case for the category basic, as an SQL condition
+// on a case aliased c, so lists and counts are filtered in the database and a denied case never
+// leaves it. It must agree with access.Case; TestListsAgreeWithTheAccessDecision checks that
+// on every combination the tests can build. arg binds a value and returns its placeholder.
+func visibleCaseSQL(a casework.Actor, now time.Time, arg func(any) string) string {
+	if !access.Can(a, access.WorkWithCases).Allowed || a.Via == casework.ViaSystem {
+		return "1 = 0"
+	}
+	u, ag, n := arg(a.User.ID), arg(a.User.AgencyID), arg(now.UTC())
+	conds := []string{
+		`EXISTS (SELECT 1 FROM case_staff s WHERE s.case_id = c.id AND s.user_id = ` + u + `)`,
+		`EXISTS (SELECT 1 FROM consents k JOIN consent_parties p ON p.consent_id = k.id WHERE k.case_id = c.id
+			AND k.signed_at IS NOT NULL AND k.valid_from <= ` + n + ` AND k.valid_until > ` + n + `
+			AND (k.withdrawn_at IS NULL OR k.withdrawn_at > ` + n + `) AND (p.agency_id = ` + ag + ` OR p.user_id = ` + u + `))`,
+	}
+	noCoordinator := `NOT EXISTS (SELECT 1 FROM case_staff s2 WHERE s2.case_id = c.id AND s2.role = 'coordinator')`
+	if a.AgencyKind == casework.AgencySocial {
+		if a.User.Roles.Has(casework.RoleCoordinator) {
+			conds = append(conds, `(c.step NOT IN ('closed', 'followed_up') AND `+noCoordinator+`)`)
+		} else if a.User.Roles.Has(casework.RolePrepGroup) {
+			conds = append(conds, `(c.step = 'identified' AND `+noCoordinator+`)`)
+		}
+	}
+	return "(" + strings.Join(conds, " OR ") + ")"
+}
+
+// cardCaseSQL is access.Case for the anonymous card, restricted to cases the actor does not
+// see in full: before any consent was ever signed, to the preparatory group and to the parties
+// identified for the case.
+func cardCaseSQL(a casework.Actor, arg func(any) string) string {
+	if !access.Can(a, access.WorkWithCases).Allowed || a.Via == casework.ViaSystem {
+		return "1 = 0"
+	}
+	var who []string
+	if a.User.Roles.Has(casework.RolePrepGroup) {
+		who = append(who, "1 = 1")
+	}
+	if a.User.Roles.Has(casework.RoleGroupMember) {
+		who = append(who, `EXISTS (SELECT 1 FROM case_parties p WHERE p.case_id = c.id AND p.agency_id = `+arg(a.User.AgencyID)+`)`)
+	}
+	if len(who) == 0 {
+		return "1 = 0"
+	}
+	return `(c.step IN ('identified', 'assessment', 'decision', 'parties', 'motivation', 'consent')
+		AND NOT EXISTS (SELECT 1 FROM consents k WHERE k.case_id = c.id AND k.signed_at IS NOT NULL)
+		AND (` + strings.Join(who, " OR ") + `))`
+}
+
+// CaseQuery selects cases for a list.
+type CaseQuery struct {
+	Mine      bool            // cases the actor works on (staff)
+	Step      casework.Step   // one step; "" for all
+	Steps     []casework.Step // several steps
+	OpenOnly  bool
+	Waiting   bool   // the waiting list: identified, ordered by assessed risk and waiting time
+	Search    string // part of a name or personnummer
+	Deadlines bool   // only cases with a deadline near (NearDays) or passed
+	NearDays  int
+	Limit     int
+	Offset    int
+}
+
+// CaseRow is one line of a case list.
+type CaseRow struct {
+	CaseID      int64
+	YouthID     int64
+	Name        string
+	Identity    string
+	BirthDate   time.Time
+	Age         int
+	Gender      casework.Gender
+	District    string
+	Program     casework.Program
+	Step        casework.Step
+	StepSince   time.Time
+	OpenedAt    time.Time
+	RiskLevel   casework.RiskLevel
+	IRKClear    int
+	IRKSome     int
+	Coordinator string
+	Protected   bool
+	Deadlines   []casework.Deadline
+	Case        casework.Case
+}
+
+// CasePage is a page of a list with the total count.
+type CasePage struct {
+	Rows  []CaseRow
+	Total int
+}
+
+// Cases lists the cases the actor may see, filtered and ordered by q. The access rule is part
+// of the query; each young person shown is recorded in the audit log.
+func (s *Store) Cases(ctx context.Context, q CaseQuery) (CasePage, error) {
+	var page CasePage
+	w := What{Action: audit.ActionList, Object: "case", Category: string(casework.CatBasic)}
+	a, d, err := s.permit(ctx, access.WorkWithCases, w)
+	if err != nil {
+		return page, err
+	}
+	err = s.update(ctx, func(tx *Tx) error {
+		var args []any
+		arg := func(v any) string {
+			args = append(args, v)
+			return fmt.Sprintf("$%d", len(args))
+		}
+		where := []string{"c.municipality_id = " + arg(a.User.MunicipalityID), "y.merged_into IS NULL", visibleCaseSQL(a, tx.now, arg)}
+		if q.Mine {
+			where = append(where, `EXISTS (SELECT 1 FROM case_staff s3 WHERE s3.case_id = c.id AND s3.user_id = `+arg(a.User.ID)+`)`)
+		}
+		steps := q.Steps
+		if q.Step != "" {
+			steps = append(steps, q.Step)
+		}
+		if q.Waiting {
+			steps = []casework.Step{casework.StepIdentified}
+		}
+		if len(steps) > 0 {
+			var ph []string
+			for _, st := range steps {
+				ph = append(ph, arg(string(st)))
+			}
+			where = append(where, "c.step IN ("+strings.Join(ph, ", ")+")")
+		}
+		if q.OpenOnly || q.Deadlines {
+			where = append(where, "c.step NOT IN ('closed', 'followed_up')")
+		}
+		if term := strings.ReplaceAll(casework.SearchKey(q.Search), "-", ""); term != "" {
+			term = strings.NewReplacer("%", "", "_", "").Replace(term)
+			where = append(where, "y.search_key LIKE "+arg("%"+term+"%"))
+		}
+		order := "y.sort_key, c.opened_at"
+		if q.Waiting {
+			order = `CASE c.risk_level WHEN 'very_high' THEN 4 WHEN 'high' THEN 3 WHEN 'moderate' THEN 2 WHEN 'low' THEN 1 ELSE 0 END DESC,
+				c.irk_clear DESC, c.irk_some DESC, c.opened_at`
+		}
+		settings, err := tx.settings(a.User.MunicipalityID)
+		if err != nil {
+			return err
+		}
+		from := ` FROM cases c JOIN youths y ON y.id = c.youth_id AND y.municipality_id = c.municipality_id
+			LEFT JOIN districts d ON d.id = y.district_id
+			LEFT JOIN case_staff cs ON cs.case_id = c.id AND cs.role = 'coordinator'
+			LEFT JOIN users cu ON cu.id = cs.user_id WHERE ` + strings.Join(where, " AND ")
+		rows, err := tx.Query(`SELECT `+caseCols+`, y.first_name, y.last_name, y.personal_number, y.reserve_id, y.birth_date,
+			y.gender, y.protected_identity, COALESCE(d.name, ''), c.irk_clear, c.irk_some, COALESCE(cu.name, '')`+from+` ORDER BY `+order, args...)
+		if err != nil {
+			return casework.Internal(err)
+		}
+		var all []CaseRow
+		for rows.Next() {
+			var r CaseRow
+			var first, last, birth, gender string
+			var pn, reserve sql.NullString
+			c, err := scanCase(rows, &first, &last, &pn, &reserve, &birth, &gender, &r.Protected, &r.District, &r.IRKClear, &r.IRKSome, &r.Coordinator)
+			if err != nil {
+				rows.Close()
+				return casework.Internal(err)
+			}
+			r.Case, r.CaseID, r.YouthID, r.Step, r.StepSince, r.OpenedAt, r.RiskLevel, r.Program = c, c.ID, c.YouthID, c.Step, c.StepSince, c.OpenedAt, c.RiskLevel, c.Program
+			r.Name = strings.TrimSpace(first + " " + last)
+			r.Identity = reserve.String
+			if pn.Valid {
+				r.Identity = pn.String[:8] + "-" + pn.String[8:]
+			}
+			r.BirthDate, _ = time.Parse("2006-01-02", birth)
+			r.Age, r.Gender = casework.Age(r.BirthDate, tx.now), casework.Gender(gender)
+			all = append(all, r)
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return casework.Internal(err)
+		}
+		near := time.Duration(max(q.NearDays, 3)) * 24 * time.Hour
+		var kept []CaseRow
+		for _, r := range all {
+			if q.Deadlines {
+				// The consent expiry is a deadline too; read it only for the deadline list.
+				cs, err := tx.consentsOfCase(a.User.MunicipalityID, r.CaseID)
+				if err != nil {
+					return err
+				}
+				if c, ok := casework.CurrentConsent(cs, tx.now); ok {
+					r.Case.Milestones.ConsentExpires = c.ValidUntil
+				}
+			}
+			r.Deadlines = casework.Deadlines(r.Step, r.Case.Milestones, settings)
+			if q.Deadlines && !anyDue(r.Deadlines, tx.now, near) {
+				continue
+			}
+			kept = append(kept, r)
+		}
+		page.Total = len(kept)
+		lo, hi := min(q.Offset, len(kept)), len(kept)
+		if q.Limit > 0 {
+			hi = min(lo+q.Limit, len(kept))
+		}
+		page.Rows = kept[lo:hi]
+		ids := make([]int64, len(page.Rows))
+		for i, r := range page.Rows {
+			ids[i] = r.YouthID
+		}
+		return tx.auditList(a, w, ids, d)
+	})
+	return page, err
+}
+
+func anyDue(ds []casework.Deadline, now time.Time, near time.Duration) bool {
+	for _, d := range ds {
+		if st := d.State(now, near); st == "overdue" || st == "near" {
+			return true
+		}
+	}
+	return false
+}
+
+func (tx *Tx) settings(municipalityID int64) (casework.Settings, error) {
+	var s string
+	if err := tx.QueryRow(`SELECT settings FROM municipalities WHERE id = $1`, municipalityID).Scan(&s); err != nil {
+		return casework.Settings{}, casework.Internal(err)
+	}
+	st, err := parseSettings(s)
+	if err != nil {
+		return st, casework.Internal(err)
+	}
+	return st, nil
+}
+
+// StepCount is how many visible cases stand at a step.
+type StepCount struct {
+	Step  casework.Step
+	Count int
+}
+
+// StepCounts counts the cases the actor may see per step. The access rule is in the query, so
+// a case the actor may not see is not counted.
+func (s *Store) StepCounts(ctx context.Context) ([]StepCount, error) {
+	a, _, err := s.permit(ctx, access.WorkWithCases, What{Action: audit.ActionList, Object: "case", Detail: "counts"})
+	if err != nil {
+		return nil, err
+	}
+	var out []StepCount
+	err = s.view(ctx, func(tx *Tx) error {
+		var args []any
+		arg := func(v any) string {
+			args = append(args, v)
+			return fmt.Sprintf("$%d", len(args))
+		}
+		q := `SELECT c.step, COUNT(*) FROM cases c JOIN youths y ON y.id = c.youth_id WHERE c.municipality_id = ` + arg(a.User.MunicipalityID) +
+			` AND y.merged_into IS NULL AND ` + visibleCaseSQL(a, tx.now, arg) + ` GROUP BY c.step`
+		got := map[casework.Step]int{}
+		rows, err := tx.Query(q, args...)
+		if err != nil {
+			return casework.Internal(err)
+		}
+		defer rows.Close()
+		for rows.Next() {
+			var st string
+			var n int
+			if err := rows.Scan(&st, &n); err != nil {
+				return casework.Internal(err)
+			}
+			got[casework.Step(st)] = n
+		}
+		for _, st := range casework.Steps {
+			if st == casework.StepMotivation && got[st] == 0 {
+				continue
+			}
+			out = append(out, StepCount{Step: st, Count: got[st]})
+		}
+		return rows.Err()
+	})
+	return out, err
+}
+
+// Card is the anonymous card of a case before consent: age band, district, IRK summary —
+// nothing that identifies the young person.
+type Card struct {
+	CaseID   int64 // to open the card; the card page shows nothing more
+	AgeBand  string
+	District string
+	Step     casework.Step
+	IRKClear int
+	IRKSome  int
+	Factors  []string // IRK factors rated a clear risk
+	Since    time.Time
+}
+
+// Cards lists the anonymous cards the actor may see and does not see in full.
+func (s *Store) Cards(ctx context.Context) ([]Card, error) {
+	w := What{Action: audit.ActionList, Object: "card", Category: string(casework.CatAnonymous)}
+	a, d, err := s.permit(ctx, access.WorkWithCases, w)
+	if err != nil {
+		return nil, err
+	}
+	var out []Card
+	err = s.update(ctx, func(tx *Tx) error {
+		var args []any
+		arg := func(v any) string {
+			args = append(args, v)
+			return fmt.Sprintf("$%d", len(args))
+		}
+		q := `SELECT c.id, y.birth_date, COALESCE(d.name, ''), c.step, c.irk_clear, c.irk_some, c.opened_at
+			FROM cases c JOIN youths y ON y.id = c.youth_id AND y.municipality_id = c.municipality_id
+			LEFT JOIN districts d ON d.id = y.district_id
+			WHERE c.municipality_id = ` + arg(a.User.MunicipalityID) + ` AND y.merged_into IS NULL AND ` + cardCaseSQL(a, arg) +
+			` AND NOT ` + visibleCaseSQL(a, tx.now, arg) + ` ORDER BY c.opened_at`
+		rows, err := tx.Query(q, args...)
+		if err != nil {
+			return casework.Internal(err)
+		}
+		for rows.Next() {
+			var c Card
+			var birth, step string
+			if err := rows.Scan(&c.CaseID, &birth, &c.District, &step, &c.IRKClear, &c.IRKSome, &c.Since); err != nil {
+				rows.Close()
+				return casework.Internal(err)
+			}
+			bd, _ := time.Parse("2006-01-02", birth)
+			c.AgeBand, c.Step = casework.AgeBand(casework.Age(bd, tx.now)), casework.Step(step)
+			out = append(out, c)
+		}
+		rows.Close()
+		for i := range out {
+			ratings, err := tx.latestIRK(a.User.MunicipalityID, out[i].CaseID)
+			if err != nil {
+				return err
+			}
+			out[i].Factors = casework.SummariseIRK(ratings).ClearFactors
+		}
+		if len(out) == 0 {
+			return nil
+		}
+		w.Detail = fmt.Sprintf("%d anonymous cards", len(out))
+		return tx.audit(a, w, d)
+	})
+	return out, err
+}
+
+// CardOf returns one anonymous card, if the actor may see it.
+func (s *Store) CardOf(ctx context.Context, caseID int64) (Card, error) {
+	var c Card
+	err := s.withCase(ctx, caseID, caseOp{What: What{Action: audit.ActionRead, Object: "card"}, Cat: casework.CatAnonymous}, func(tx *Tx, a casework.Actor, lc *loadedCase, d access.Decision) error {
+		var birth string
+		if err := tx.QueryRow(`SELECT y.birth_date, COALESCE(d.name, '') FROM youths y LEFT JOIN districts d ON d.id = y.district_id WHERE y.id = $1`,
+			lc.Case.YouthID).Scan(&birth, &c.District); err != nil {
+			return casework.Internal(err)
+		}
+		bd, _ := time.Parse("2006-01-02", birth)
+		ratings, err := tx.latestIRK(a.User.MunicipalityID, caseID)
+		if err != nil {
+			return err
+		}
+		sum := casework.SummariseIRK(ratings)
+		c = Card{CaseID: caseID, AgeBand: casework.AgeBand(casework.Age(bd, tx.now)), Step: lc.Case.Step,
+			IRKClear: sum.Clear, IRKSome: sum.Some, Factors: sum.ClearFactors, Since: lc.Case.OpenedAt}
+		return nil
+	})
+	return c, err
+}

@@ -1,0 +1,19 @@
+package store
+
+import (
+	"context"
+
+	"lots/internal/access"
+)
+
+// CaseFactsForTest exposes the access facts of a case to the tests that compare the lists'
+// SQL rule with access.Case.
+func (s *Store) CaseFactsForTest(ctx context.Context, municipalityID, caseID int64) (access.CaseFacts, error) {
+	var f access.CaseFacts
+	err := s.update(ctx, func(tx *Tx) error {
+		lc, err := tx.loadCase(municipalityID, caseID)
+		f = lc.Facts
+		return err
+	})
+	return f, err
+}
