@@ -1,0 +1,4 @@
+package web
+
+// consentRoutes declares the pages of this part. Filled in as the part is built.
+func (s *Server) consentRoutes() {}
