@@ -152,6 +152,14 @@ func (s *Store) Ping(ctx context.Context) error {
 // Now is the store's clock.
 func (s *Store) Now() time.Time { return s.now() }
 
+// WithClock returns the store with another clock, sharing the database. The demo loader uses
+// it to write a history that happened over months.
+func (s *Store) WithClock(now func() time.Time) *Store {
+	c := *s
+	c.now = now
+	return &c
+}
+
 // newID returns a random positive id below 2^53, so ids survive JavaScript's numbers and say
 // nothing about how many records exist.
 func newID() int64 { return rand.Int64N(1<<53-1) + 1 }
