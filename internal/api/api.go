@@ -40,7 +40,16 @@ type Route struct {
 	Request      reflect.Type // body type, nil for none
 	Response     reflect.Type // 2xx body type, nil for none
 	Status       int          // success status; 200 when 0
+	Query        []Param      // query parameters
 	Handle       func(w http.ResponseWriter, r *http.Request) error
+}
+
+// Param is a query parameter of a route, for the OpenAPI document.
+type Param struct {
+	Name string
+	Type string // "string", "boolean" or "integer"
+	Doc  string
+	Enum []string
 }
 
 // New builds the API.
@@ -104,12 +113,54 @@ func (api *API) locale(r *http.Request) casework.Locale {
 	return casework.ParseLocale(r.Header.Get("Accept-Language"))
 }
 
+// Problem is the API's RFC 9457 problem document: httpx's, plus the message key of the error
+// and its text, so a program can tell one refusal from another ("flow.needs_consent") without
+// reading prose.
+type Problem struct {
+	Type    string               `json:"type"`
+	Title   string               `json:"title"`
+	Status  int                  `json:"status"`
+	Detail  string               `json:"detail,omitempty"`
+	Code    string               `json:"code" enum:"invalid,not_found,conflict,unauthorized,forbidden,too_many,internal"`
+	Key     string               `json:"key,omitempty" doc:"message key of the error, e.g. flow.needs_consent; error.invalid when several fields are at fault"`
+	Message string               `json:"message,omitempty" doc:"the key's text in the user's language"`
+	Errors  []httpx.ProblemField `json:"errors,omitempty" doc:"each invalid field with its message key and text"`
+}
+
+// problemFor builds the problem document for err in the request's language. Internal errors
+// reveal nothing; "not found" always carries the same key, whatever the store's reason.
+func (api *API) problemFor(r *http.Request, err error) Problem {
+	l := api.locale(r)
+	t := func(k string, args ...any) string { return api.catalog.T(l, k, args...) }
+	hp := httpx.ProblemFor(err, t)
+	p := Problem{Type: hp.Type, Title: hp.Title, Status: hp.Status, Detail: hp.Detail, Code: hp.Code, Errors: hp.Errors}
+	e := casework.AsError(err)
+	switch {
+	case e.Code == casework.EInternal:
+		return p
+	case e.Code == casework.ENotFound:
+		p.Key = "error.not_found"
+	case len(p.Errors) > 1:
+		p.Key = "error.invalid"
+	case e.Key != "":
+		p.Key = e.Key
+		p.Message = t(e.Key, e.Args...)
+		return p
+	default:
+		p.Key = "error." + string(e.Code)
+	}
+	p.Message = t(p.Key)
+	return p
+}
+
 func (api *API) problem(w http.ResponseWriter, r *http.Request, err error) {
 	if casework.ErrorCode(err) == casework.EInternal {
 		api.log.Error("api request failed", "path", r.URL.Path, "err", err)
 	}
-	l := api.locale(r)
-	httpx.WriteProblem(w, err, func(k string, args ...any) string { return api.catalog.T(l, k, args...) })
+	p := api.problemFor(r, err)
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(p.Status)
+	_ = json.NewEncoder(w).Encode(p)
 }
 
 // maxBody bounds request bodies.
@@ -137,7 +188,8 @@ func decode(w http.ResponseWriter, r *http.Request, v any) error {
 		case errors.As(err, &tooBig):
 			return casework.Errorf(casework.EInvalid, "api.body_too_large", "request body larger than %d bytes", maxBody)
 		case strings.HasPrefix(err.Error(), "json: unknown field"):
-			return casework.Errorf(casework.EInvalid, "api.body_unknown_field", "%s", strings.TrimPrefix(err.Error(), "json: "))
+			name := strings.Trim(strings.TrimPrefix(err.Error(), "json: unknown field "), `"`)
+			return &casework.Error{Code: casework.EInvalid, Key: "api.body_unknown_field", Field: name, Detail: "unknown field " + name}
 		}
 		return casework.Errorf(casework.EInvalid, "api.body_syntax", "malformed JSON: %v", err)
 	}

@@ -9,8 +9,6 @@ import (
 	"strconv"
 	"strings"
 	"time"
-
-	"lots/internal/httpx"
 )
 
 var pathParam = regexp.MustCompile(`\{([a-zA-Z_]+)(\.\.\.)?\}`)
@@ -20,7 +18,7 @@ func (api *API) openAPI() ([]byte, error) {
 	schemas := map[string]any{}
 	paths := map[string]map[string]any{}
 	problem := map[string]any{"$ref": "#/components/schemas/Problem"}
-	schemaOf(reflect.TypeFor[httpx.Problem](), schemas)
+	schemaOf(reflect.TypeFor[Problem](), schemas)
 	for _, rt := range api.routes {
 		op := map[string]any{
 			"summary":     rt.Summary,
@@ -33,6 +31,13 @@ func (api *API) openAPI() ([]byte, error) {
 		var params []any
 		for _, m := range pathParam.FindAllStringSubmatch(rt.Path, -1) {
 			params = append(params, map[string]any{"name": m[1], "in": "path", "required": true, "schema": map[string]any{"type": "string"}})
+		}
+		for _, q := range rt.Query {
+			s := map[string]any{"type": q.Type}
+			if q.Enum != nil {
+				s["enum"] = q.Enum
+			}
+			params = append(params, map[string]any{"name": q.Name, "in": "query", "required": false, "description": q.Doc, "schema": s})
 		}
 		if params != nil {
 			op["parameters"] = params

@@ -5,12 +5,32 @@ import (
 	"reflect"
 
 	"lots/internal/casework"
-	"lots/internal/httpx"
 )
 
-// declare lists every API route. Add new ones here; the OpenAPI document and the route tests
-// follow.
+// declare lists every API route, resource by resource (one routes_*.go file each). Add new
+// ones there; the OpenAPI document and the route tests follow.
 func (api *API) declare() []Route {
+	var rs []Route
+	for _, part := range [][]Route{
+		api.metaRoutes(),
+		api.orgRoutes(),
+		api.concernRoutes(),
+		api.caseListRoutes(),
+		api.caseRoutes(),
+		api.personRoutes(),
+		api.flowRoutes(),
+		api.assessmentRoutes(),
+		api.timelineRoutes(),
+		api.planRoutes(),
+		api.consentRoutes(),
+		api.duplicateRoutes(),
+	} {
+		rs = append(rs, part...)
+	}
+	return rs
+}
+
+func (api *API) metaRoutes() []Route {
 	return []Route{
 		{Method: "GET", Path: "/api/v1/openapi.json", Summary: "This OpenAPI 3.1 document", Tag: "meta", Public: true, Handle: api.openAPIDoc},
 		{Method: "GET", Path: "/api/v1/me", Summary: "The token's user: name, agency, roles", Tag: "identity", Response: reflect.TypeFor[Me](), Handle: api.me},
@@ -48,10 +68,9 @@ func (api *API) me(w http.ResponseWriter, r *http.Request) error {
 	for i, x := range a.User.Roles {
 		roles[i] = string(x)
 	}
-	httpx.WriteJSON(w, http.StatusOK, Me{
+	return writeJSON(w, http.StatusOK, Me{
 		ID: a.User.ID, Username: a.User.Username, Name: a.User.Name, Title: a.User.Title,
 		MunicipalityID: m.ID, Municipality: m.Name, AgencyID: a.User.AgencyID, Agency: a.AgencyName,
 		AgencyKind: string(a.AgencyKind), Roles: roles, Locale: string(a.User.Locale),
 	})
-	return nil
 }
