@@ -31,6 +31,10 @@ const (
 	WorkWithCases Permission = "work_with_cases"
 	// ViewAggregates: the municipality's statistics, never a single person.
 	ViewAggregates Permission = "view_aggregates"
+	// ReviewAuditLog: read the access log — extracts for one young person (loggutdrag), the
+	// log review (loggkontroll) and the tree head. The log names who was read, so it is a
+	// role of its own: administrators do not get it, and an auditor sees no case content.
+	ReviewAuditLog Permission = "review_audit_log"
 )
 
 // rolePermissions is the role → permission table. It is the whole rule for role-level
@@ -43,6 +47,7 @@ var rolePermissions = map[casework.Role][]Permission{
 	casework.RolePrepGroup:   {WorkWithCases},
 	casework.RoleSteering:    {ViewAggregates},
 	casework.RoleAnalyst:     {ViewAggregates},
+	casework.RoleAuditor:     {ReviewAuditLog},
 }
 
 // Can decides a role-level permission. An inactive user may do nothing. The system actor

@@ -52,19 +52,23 @@ func (f CaseFacts) EverConsented() bool {
 // It is the access rule of Lots, in the order of docs/security-model.md:
 //
 //  1. Only the actor's own municipality, and only an active user.
-//  2. Administrators, steering groups and analysts never see a single case.
+//  2. A user whose roles are only administrator, steering group or analyst never sees a
+//     single case (roles combine: an administrator who is also a coordinator works as one).
 //  3. Social services staff assigned to the case (coordinator, case officer) see it all —
 //     the protected details of a young person with protected identity only when their role
 //     is one the municipality designates.
-//  4. Intake: before anyone has taken a case on, the municipality's coordinators in social
-//     services see it (to take it on), and so do social services members of the preparatory
-//     group while it awaits their decision.
+//  4. Intake: while a case awaits the preparatory group (step 1–2, nobody has taken it on),
+//     the municipality's coordinators and preparatory-group members in social services see it
+//     — to decide, and to take it on.
 //  5. Everyone else sees a case only while a valid consent names their agency or them, and
-//     only the categories it covers; never the protected details.
+//     only the categories some valid consent naming them covers; never the protected details.
 //  6. Before any consent was ever signed, the preparatory group and the parties identified for
 //     the case see the anonymous card, nothing else.
 func Case(a casework.Actor, f CaseFacts, cat casework.Category, now time.Time) Decision {
-	if !a.User.Active || a.Via == casework.ViaSystem {
+	if a.Via == casework.ViaSystem {
+		return deny("system_actor")
+	}
+	if !a.User.Active {
 		return deny("inactive_user")
 	}
 	if d := SameMunicipality(a, f.MunicipalityID); !d.Allowed {
@@ -80,25 +84,28 @@ func Case(a casework.Actor, f CaseFacts, cat casework.Category, now time.Time) D
 		}
 		return allow("staff:" + string(role))
 	}
-	social := a.AgencyKind == casework.AgencySocial
-	if social && !f.hasCoordinator() && f.Step.Open() {
+	if a.AgencyKind == casework.AgencySocial && f.Step == casework.StepIdentified && !f.hasCoordinator() {
 		if u.Roles.Has(casework.RoleCoordinator) {
 			return protectedCheck(u, f, cat, "intake:coordinator")
 		}
-		if u.Roles.Has(casework.RolePrepGroup) && f.Step == casework.StepIdentified {
+		if u.Roles.Has(casework.RolePrepGroup) {
 			return protectedCheck(u, f, cat, "intake:prep_group")
 		}
 	}
+	covered := false
 	for _, c := range f.Consents {
 		if !c.ValidAt(now) || !c.CoversParty(u.AgencyID, u.ID) {
 			continue
 		}
+		covered = true
 		if cat == casework.CatProtected && f.ProtectedIdentity {
 			return deny("protected_identity")
 		}
 		if cat == casework.CatAnonymous || c.CoversCategory(cat) || cat == casework.CatProtected {
 			return allow("consent:" + strconv.FormatInt(c.ID, 10))
 		}
+	}
+	if covered {
 		return deny("consent_category")
 	}
 	if cat == casework.CatAnonymous && f.Step.BeforeConsent() && !f.EverConsented() {

@@ -52,7 +52,7 @@ func CaseWrite(a casework.Actor, f CaseFacts, w Work, cat casework.Category, now
 			return read
 		}
 	case len(g) > 8 && g[:8] == "consent:":
-		if w == WorkNote {
+		if w == WorkNote && casework.ValidConsentCategory(cat) {
 			return read
 		}
 	}

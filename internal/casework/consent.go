@@ -72,17 +72,19 @@ const (
 	ConsentWithdrawn ConsentStatus = "withdrawn" // withdrawn by a signer
 )
 
-// Signed reports whether every required signer has signed.
+// Signed reports whether every required signer has signed. A consent nobody is required to
+// sign is not signed.
 func (c Consent) Signed() bool {
-	if len(c.Signers) == 0 {
-		return false
-	}
+	required := false
 	for _, s := range c.Signers {
-		if s.Required && s.SignedAt.IsZero() {
-			return false
+		if s.Required {
+			required = true
+			if s.SignedAt.IsZero() {
+				return false
+			}
 		}
 	}
-	return true
+	return required
 }
 
 // SignedAt is when the last required signature was given (zero while one is missing).
@@ -171,7 +173,9 @@ type ConsentInput struct {
 var ConsentLanguages = []string{"sv", "en", "ar", "so"}
 
 // RTL reports whether a consent-form language is written right to left.
-func RTL(lang string) bool { return lang == "ar" || lang == "fa" || lang == "ku" || lang == "he" || lang == "ur" }
+func RTL(lang string) bool {
+	return lang == "ar" || lang == "fa" || lang == "ku" || lang == "he" || lang == "ur"
+}
 
 // BuildConsent validates input and returns the consent's period, parties and categories.
 func BuildConsent(in ConsentInput, s Settings) (Consent, error) {
@@ -187,7 +191,7 @@ func BuildConsent(in ConsentInput, s Settings) (Consent, error) {
 	if in.ValidFrom.IsZero() {
 		fe.Add("valid_from", "consent.valid_from_required")
 	}
-	c.ValidUntil = c.ValidFrom.AddDate(0, months, 0)
+	c.ValidUntil = AddMonths(c.ValidFrom, months)
 	seen := map[int64]bool{}
 	for _, id := range in.AgencyIDs {
 		if id != 0 && !seen[id] {

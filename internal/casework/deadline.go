@@ -6,10 +6,10 @@ import "time"
 type DeadlineKind string
 
 const (
-	DeadlineAssessment DeadlineKind = "assessment" // assessment done within AssessmentWithinDays of taking the case on
-	DeadlineGroup      DeadlineKind = "group"      // group convened within GroupWithinDays of the decision to start
-	DeadlinePlan       DeadlineKind = "plan"       // action plan within ActionPlanWithinDays of the decision to start
-	DeadlineConsent    DeadlineKind = "consent"    // the current consent expires
+	DeadlineAssessment DeadlineKind = "assessment"  // assessment done within AssessmentWithinDays of taking the case on
+	DeadlineGroup      DeadlineKind = "group"       // group convened within GroupWithinDays of the decision to start
+	DeadlinePlan       DeadlineKind = "plan"        // action plan within ActionPlanWithinDays of the decision to start
+	DeadlineConsent    DeadlineKind = "consent"     // the current consent expires
 	DeadlineFollowUp6  DeadlineKind = "followup_6"  // the 6-month follow-up after closure
 	DeadlineFollowUp12 DeadlineKind = "followup_12" // the 12-month follow-up after closure
 )
@@ -55,6 +55,15 @@ func (d Deadline) Open() bool { return d.Met.IsZero() }
 // addDays adds whole calendar days.
 func addDays(t time.Time, n int) time.Time { return t.AddDate(0, 0, n) }
 
+// AddMonths adds calendar months, ending on the last day of the target month when the day does
+// not exist there: six months from 31 August is 28 (29) February, not 3 March.
+func AddMonths(t time.Time, n int) time.Time {
+	y, m, d := t.Date()
+	first := time.Date(y, m+time.Month(n), 1, t.Hour(), t.Minute(), t.Second(), t.Nanosecond(), t.Location())
+	last := first.AddDate(0, 1, -1).Day()
+	return time.Date(first.Year(), first.Month(), min(d, last), t.Hour(), t.Minute(), t.Second(), t.Nanosecond(), t.Location())
+}
+
 // Deadlines computes a case's deadlines from its milestones and the municipality's settings.
 // A case closed before the decision to start SIG has no group, plan or follow-up deadlines.
 func Deadlines(step Step, m Milestones, s Settings) []Deadline {
@@ -74,8 +83,8 @@ func Deadlines(step Step, m Milestones, s Settings) []Deadline {
 	}
 	if started && !m.Closed.IsZero() {
 		out = append(out,
-			Deadline{Kind: DeadlineFollowUp6, Due: m.Closed.AddDate(0, 6, 0), Met: m.FollowUp6},
-			Deadline{Kind: DeadlineFollowUp12, Due: m.Closed.AddDate(0, 12, 0), Met: m.FollowUp12})
+			Deadline{Kind: DeadlineFollowUp6, Due: AddMonths(m.Closed, 6), Met: m.FollowUp6},
+			Deadline{Kind: DeadlineFollowUp12, Due: AddMonths(m.Closed, 12), Met: m.FollowUp12})
 	}
 	// An unmet deadline of a closed case is moot, except the follow-ups, which come after.
 	if !step.Open() {

@@ -9,6 +9,7 @@ import (
 	"sort"
 	"strings"
 	"time"
+	"unicode/utf8"
 )
 
 // An Instrument is a structured assessment instrument described as data: its domains, their
@@ -96,7 +97,10 @@ func ParseInstrument(b []byte) (Instrument, error) {
 	dec := json.NewDecoder(strings.NewReader(string(b)))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(&in); err != nil {
-		return in, &Error{Code: EInvalid, Key: "instrument.json", Args: []any{err.Error()}, Field: "definition", Detail: err.Error()}
+		return in, &Error{Code: EInvalid, Key: "instrument.invalid", Args: []any{err.Error()}, Field: "definition", Detail: err.Error()}
+	}
+	if dec.More() {
+		return in, &Error{Code: EInvalid, Key: "instrument.invalid", Args: []any{"more than one JSON value"}, Field: "definition", Detail: "trailing data"}
 	}
 	return in, in.Validate()
 }
@@ -251,7 +255,7 @@ func (in Instrument) Check(a *Assessment) error {
 		if _, ok := sc.Value(r.Value); !ok {
 			fe.Add("item_"+r.Item, "assessment.value_invalid")
 		}
-		if len(r.Note) > 4000 {
+		if utf8.RuneCountInString(r.Note) > 4000 {
 			fe.Add("note_"+r.Item, "assessment.note_too_long")
 		}
 	}
@@ -268,7 +272,10 @@ func (in Instrument) Check(a *Assessment) error {
 	if a.RiskLevel != "" && strings.TrimSpace(a.RiskReason) == "" {
 		fe.Add("risk_reason", "assessment.risk_reason_required")
 	}
-	if len(a.Protective) > 4000 || len(a.Note) > 8000 {
+	if utf8.RuneCountInString(a.Protective) > 4000 {
+		fe.Add("protective", "assessment.note_too_long")
+	}
+	if utf8.RuneCountInString(a.Note) > 8000 {
 		fe.Add("note", "assessment.note_too_long")
 	}
 	return fe.Err()

@@ -181,10 +181,10 @@ func TestParseInstrument(t *testing.T) {
 		msg  string // expected in Args[0]
 	}{
 		{name: "a valid definition is accepted", def: mutate(func(map[string]any) {})},
-		{name: "an unknown top-level field is refused", def: mutate(func(d map[string]any) { d["items_text"] = "x" }), key: "instrument.json", msg: `unknown field "items_text"`},
-		{name: "an unknown field in a domain is refused", def: mutate(func(d map[string]any) { domainAt(d, 0)["weight"] = 2 }), key: "instrument.json", msg: `unknown field "weight"`},
-		{name: "malformed JSON is refused", def: []byte(`{"code": "test",`), key: "instrument.json", msg: "unexpected EOF"},
-		{name: "a score too large for a float is refused", def: []byte(strings.Replace(string(mutate(func(map[string]any) {})), `"score":2`, `"score":1e999`, 1)), key: "instrument.json", msg: "1e999"},
+		{name: "an unknown top-level field is refused", def: mutate(func(d map[string]any) { d["items_text"] = "x" }), key: "instrument.invalid", msg: `unknown field "items_text"`},
+		{name: "an unknown field in a domain is refused", def: mutate(func(d map[string]any) { domainAt(d, 0)["weight"] = 2 }), key: "instrument.invalid", msg: `unknown field "weight"`},
+		{name: "malformed JSON is refused", def: []byte(`{"code": "test",`), key: "instrument.invalid", msg: "unexpected EOF"},
+		{name: "a score too large for a float is refused", def: []byte(strings.Replace(string(mutate(func(map[string]any) {})), `"score":2`, `"score":1e999`, 1)), key: "instrument.invalid", msg: "1e999"},
 		{name: "an upper-case code is refused", def: mutate(func(d map[string]any) { d["code"] = "IRK" }), key: "instrument.invalid", msg: `code "IRK" must be`},
 		{name: "an empty code is refused", def: mutate(func(d map[string]any) { d["code"] = "" }), key: "instrument.invalid", msg: `code "" must be`},
 		{name: "a missing version is refused", def: mutate(func(d map[string]any) { d["version"] = " " }), key: "instrument.invalid", msg: "version and name are required"},
@@ -248,7 +248,6 @@ func TestParseInstrument(t *testing.T) {
 		})
 	}
 	t.Run("trailing data after the definition is refused", func(t *testing.T) {
-		t.Skip("BUG (minor): instrument.go ParseInstrument decodes one JSON value and ignores what follows, so `{…valid…} garbage` or two concatenated definitions are accepted; check dec.More()/io.EOF after Decode")
 		b := append(mutate(func(map[string]any) {}), []byte(` {"code": "second"}`)...)
 		if _, err := casework.ParseInstrument(b); err == nil {
 			t.Fatal("accepted")
@@ -342,7 +341,7 @@ func TestCheckAssessment(t *testing.T) {
 		{name: "an assessment note over 8000 characters is refused", a: with(func(a *casework.Assessment) { a.Note = strings.Repeat("x", 8001) }),
 			fields: []string{"note"}, keys: []string{"assessment.note_too_long"}},
 		{name: "protective factors over 4000 characters are refused", a: with(func(a *casework.Assessment) { a.Protective = strings.Repeat("x", 4001) }),
-			fields: []string{"note"}, keys: []string{"assessment.note_too_long"}},
+			fields: []string{"protective"}, keys: []string{"assessment.note_too_long"}},
 		{name: "an empty assessment lists every problem at once", a: casework.Assessment{TimePoint: "x", RiskLevel: casework.RiskLow},
 			fields: []string{"time_point", "item_criminal_history", "item_personality", "item_attitudes", "item_peers", "item_substances", "item_family", "item_school_work", "item_leisure", "risk_reason"}},
 	}
@@ -364,7 +363,6 @@ func TestCheckAssessment(t *testing.T) {
 		})
 	}
 	t.Run("a rating note of 4000 Swedish letters is accepted", func(t *testing.T) {
-		t.Skip("BUG: instrument.go Check measures notes with len() (bytes), not runes as every other limit in casework does, so 2001 'å' (4002 bytes) already count as over 4000; same for Protective (4000) and Note (8000)")
 		a := full()
 		a.Ratings[0].Note = strings.Repeat("å", 4000)
 		if err := irk.Check(&a); err != nil {

@@ -40,15 +40,15 @@ const (
 
 // Intervention is an intervention in the plan, linked to the need it answers.
 type Intervention struct {
-	ID        string `json:"id"`
-	Method    string `json:"method"` // a catalogue code, or free text
-	Name      string `json:"name"`
-	Need      string `json:"need"` // the assessment domain it answers (e.g. IRK "family")
-	Provider  string `json:"provider"`
-	Start     string `json:"start"`
-	End       string `json:"end"`
-	Status    string `json:"status"` // planned, ongoing, done, stopped
-	Reason    string `json:"reason"`
+	ID       string `json:"id"`
+	Method   string `json:"method"` // a catalogue code, or free text
+	Name     string `json:"name"`
+	Need     string `json:"need"` // the assessment domain it answers (e.g. IRK "family")
+	Provider string `json:"provider"`
+	Start    string `json:"start"`
+	End      string `json:"end"`
+	Status   string `json:"status"` // planned, ongoing, done, stopped
+	Reason   string `json:"reason"`
 }
 
 // Intervention states.
@@ -94,6 +94,7 @@ func (p *Plan) Normalise() {
 	var is []Intervention
 	for _, in := range p.Interventions {
 		in.Name, in.Provider, in.Reason = strings.TrimSpace(in.Name), strings.TrimSpace(in.Provider), strings.TrimSpace(in.Reason)
+		in.Method, in.Start, in.End, in.Status, in.Need = strings.TrimSpace(in.Method), strings.TrimSpace(in.Start), strings.TrimSpace(in.End), strings.TrimSpace(in.Status), strings.TrimSpace(in.Need)
 		if in.Name == "" && in.Method == "" {
 			continue
 		}

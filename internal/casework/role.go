@@ -15,11 +15,12 @@ const (
 	RolePrepGroup   Role = "prep_group"   // beredningsgrupp: decides who is taken on
 	RoleSteering    Role = "steering"     // styrgrupp: aggregates only
 	RoleAnalyst     Role = "analyst"      // follow-up and statistics: aggregates only
+	RoleAuditor     Role = "auditor"      // logggranskare / dataskydd: reviews the access log
 	RoleAdmin       Role = "admin"        // manages accounts and settings, never case content
 )
 
 // Roles lists every role in the order forms show them.
-var Roles = []Role{RoleCoordinator, RoleCaseOfficer, RoleGroupMember, RolePrepGroup, RoleSteering, RoleAnalyst, RoleAdmin}
+var Roles = []Role{RoleCoordinator, RoleCaseOfficer, RoleGroupMember, RolePrepGroup, RoleSteering, RoleAnalyst, RoleAuditor, RoleAdmin}
 
 // Valid reports whether r is a known role.
 func (r Role) Valid() bool { return slices.Contains(Roles, r) }

@@ -44,8 +44,8 @@ func DefaultSettings() Settings {
 		MinAge: 12, MaxAge: 18,
 		GroupWithinDays: 7, ActionPlanWithinDays: 10, AssessmentWithinDays: 42,
 		ConsentValidityMonths: 6, ConsentGuardiansUntilAge: 18,
-		ProtectedRoles:        []Role{RoleCoordinator, RoleCaseOfficer},
-		SessionIdleMinutes:    30, SessionMaxHours: 10,
+		ProtectedRoles:     []Role{RoleCoordinator, RoleCaseOfficer},
+		SessionIdleMinutes: 30, SessionMaxHours: 10,
 	}
 }
 

@@ -171,6 +171,9 @@ func Next(from Step, m Move, f Facts) (Step, ClosureReason, error) {
 	refuse := func(key string) (Step, ClosureReason, error) {
 		return from, "", &Error{Code: EConflict, Key: key, Detail: string(m.Action) + " not possible from " + string(from)}
 	}
+	if !from.Valid() {
+		return refuse("flow.not_from_step")
+	}
 	if !from.Open() && m.Action != ActFollowUpDone {
 		return refuse("flow.case_closed")
 	}
@@ -219,7 +222,7 @@ func Next(from Step, m Move, f Facts) (Step, ClosureReason, error) {
 		if from != StepParties {
 			return refuse("flow.not_from_step")
 		}
-		if f.PartyCount == 0 {
+		if f.PartyCount <= 0 {
 			return refuse("flow.needs_parties")
 		}
 		return StepConsent, "", nil

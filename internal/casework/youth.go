@@ -143,8 +143,14 @@ func ParseYouth(in YouthInput, now time.Time) (Youth, error) {
 			y.Languages = append(y.Languages, l)
 		}
 	}
-	if utf8.RuneCountInString(y.School) > 200 || utf8.RuneCountInString(y.Address) > 300 || len(y.Languages) > 10 {
+	if utf8.RuneCountInString(y.School) > 200 {
 		fe.Add("school", "youth.too_long")
+	}
+	if utf8.RuneCountInString(y.Address) > 300 {
+		fe.Add("address", "youth.too_long")
+	}
+	if len(y.Languages) > 10 {
+		fe.Add("languages", "youth.too_long")
 	}
 	return y, fe.Err()
 }
@@ -152,7 +158,7 @@ func ParseYouth(in YouthInput, now time.Time) (Youth, error) {
 // clean trims and collapses inner whitespace.
 func clean(s string) string { return strings.Join(strings.Fields(s), " ") }
 
-// AgeBand is the anonymous card's age: 10–12, 13–15, 16–17, 18–20, 21–25, 26+.
+// AgeBand is the anonymous card's age: –12, 13–15, 16–17, 18–20, 21–25, 26–.
 func AgeBand(age int) string {
 	switch {
 	case age < 0:
@@ -174,12 +180,16 @@ func AgeBand(age int) string {
 // swedish is the collation for names: å, ä, ö after z; case and accents second.
 var swedish = collate.New(language.Swedish, collate.IgnoreCase)
 
-// SortKey is a byte string that sorts names in Swedish order when compared bytewise, as both
-// database engines do for a BLOB / bytea column.
+// SortKey is a byte string that sorts names in Swedish order — by last name, then first name —
+// when compared bytewise, as both database engines do for a BLOB / bytea column. The two
+// names' collation keys are joined by a zero byte, lower than any key byte, so "Berg, Zara"
+// sorts before "Bergman, Anna".
 func SortKey(last, first string) []byte {
 	var buf collate.Buffer
-	k := swedish.KeyFromString(&buf, strings.ToLower(last)+"\x00"+strings.ToLower(first))
-	return append([]byte(nil), k...)
+	k := append([]byte(nil), swedish.KeyFromString(&buf, strings.ToLower(last))...)
+	k = append(k, 0)
+	buf.Reset()
+	return append(k, swedish.KeyFromString(&buf, strings.ToLower(first))...)
 }
 
 // SearchKey is the normalised form names are searched in: lower case, whitespace collapsed.

@@ -96,11 +96,11 @@ func TestParseYouth(t *testing.T) {
 		{name: "an unknown gender is refused", in: with(func(in *casework.YouthInput) { in.Gender = "boy" }),
 			fields: []string{"gender"}, keys: []string{"youth.gender_invalid"}},
 		{name: "eleven languages are too many", in: with(func(in *casework.YouthInput) { in.Languages = strings.Repeat("sv,", 11) }),
-			fields: []string{"school"}, keys: []string{"youth.too_long"}},
+			fields: []string{"languages"}, keys: []string{"youth.too_long"}},
 		{name: "a school name over 200 letters is refused", in: with(func(in *casework.YouthInput) { in.School = strings.Repeat("s", 201) }),
 			fields: []string{"school"}, keys: []string{"youth.too_long"}},
 		{name: "every field error is reported at once", in: casework.YouthInput{PersonalNumber: "20091231-2395", Gender: "x", Address: strings.Repeat("a", 301)},
-			fields: []string{"first_name", "last_name", "personal_number", "gender", "school"}},
+			fields: []string{"first_name", "last_name", "personal_number", "gender", "address"}},
 		{name: "every field error is reported at once without a personnummer", in: casework.YouthInput{FirstName: "Ali", BirthDate: "2030-01-01", Gender: "x"},
 			fields: []string{"last_name", "birth_date", "gender"}},
 	}
@@ -193,9 +193,6 @@ func TestSortKey(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			if tt.bug != "" {
-				t.Skip("BUG: " + tt.bug)
-			}
 			if !less(tt.a, tt.b) || less(tt.b, tt.a) {
 				t.Fatalf("%v is not before %v", tt.a, tt.b)
 			}

@@ -28,12 +28,8 @@ func visibleCaseSQL(a casework.Actor, now time.Time, arg func(any) string) strin
 			AND (k.withdrawn_at IS NULL OR k.withdrawn_at > ` + n + `) AND (p.agency_id = ` + ag + ` OR p.user_id = ` + u + `))`,
 	}
 	noCoordinator := `NOT EXISTS (SELECT 1 FROM case_staff s2 WHERE s2.case_id = c.id AND s2.role = 'coordinator')`
-	if a.AgencyKind == casework.AgencySocial {
-		if a.User.Roles.Has(casework.RoleCoordinator) {
-			conds = append(conds, `(c.step NOT IN ('closed', 'followed_up') AND `+noCoordinator+`)`)
-		} else if a.User.Roles.Has(casework.RolePrepGroup) {
-			conds = append(conds, `(c.step = 'identified' AND `+noCoordinator+`)`)
-		}
+	if a.AgencyKind == casework.AgencySocial && (a.User.Roles.Has(casework.RoleCoordinator) || a.User.Roles.Has(casework.RolePrepGroup)) {
+		conds = append(conds, `(c.step = 'identified' AND `+noCoordinator+`)`)
 	}
 	return "(" + strings.Join(conds, " OR ") + ")"
 }

@@ -150,7 +150,11 @@ func (s *Store) CreateConsent(ctx context.Context, caseID int64, in casework.Con
 			return err
 		}
 		c.Signers = casework.RequiredSigners(age, people, lc.Settings)
-		if len(c.Signers) == 0 {
+		required := false
+		for _, sg := range c.Signers {
+			required = required || sg.Required
+		}
+		if !required {
 			return casework.Errorf(casework.EConflict, "consent.no_signers", "nobody to sign")
 		}
 		c.ID, c.MunicipalityID, c.CaseID, c.YouthID, c.CreatedBy, c.CreatedAt = newID(), a.User.MunicipalityID, caseID, lc.Case.YouthID, a.User.ID, tx.now
