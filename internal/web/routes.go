@@ -20,12 +20,13 @@ func (s *Server) routes() {
 	m.HandleFunc("POST /logout", s.authed(s.logout))
 
 	m.HandleFunc("GET /{$}", s.authed(s.home))
-	m.HandleFunc("GET /groups", s.authed(s.can(access.WorkWithCases, s.soon)))
 	m.HandleFunc("GET /followup", s.authed(s.can(access.ViewAggregates, s.soon)))
 
 	s.caseRoutes()    // routes_cases.go: concerns, case lists, the case page and its steps
+	s.listRoutes()
 	s.consentRoutes() // routes_consent.go: consents, their forms and evidence
 	s.auditRoutes()   // routes_audit.go: access-log extracts and log review
+	s.groupRoutes()   // routes_groups.go: operative groups, meetings, tasks, the intervention catalogue
 
 	m.HandleFunc("GET /settings", s.authed(s.settingsShow))
 	m.HandleFunc("POST /settings/password", s.authed(s.settingsPassword))
