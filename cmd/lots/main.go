@@ -50,6 +50,8 @@ Usage:
   lots audit verify [--head FILE]   verify the tamper-evident audit log
   lots audit head                   print the audit log's current tree head (keep a copy elsewhere)
   lots bench [flags]                load benchmark: start page and a list vs. a bare handler
+  lots stats export --period 2026H1 write the municipality's anonymous aggregates for national comparison
+  lots stats import FILE...         import municipalities' export files into the national view
   lots help                         this text
 
 Common flags (each also read from the environment variable shown):
@@ -83,6 +85,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return cmdAudit(ctx, rest, stdout, stderr)
 	case "bench":
 		return cmdBench(ctx, rest, stdout, stderr)
+	case "stats":
+		return cmdStats(ctx, rest, stdout, stderr)
 	case "help", "-h", "--help", "-help":
 		fmt.Fprint(stdout, usage)
 		return nil
