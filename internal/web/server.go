@@ -72,11 +72,11 @@ func New(st *store.Store, a *auth.Service, h *auth.Hasher, c *i18n.Catalog, log 
 // and its own "content" (and optional "title") blocks.
 func (s *Server) parseTemplates() (map[string]*template.Template, error) {
 	funcs := template.FuncMap{
-		"asset": func(p string) string { return "/static/" + s.assetVersion + "/" + p },
-		"date":  formatDate,
+		"asset":    func(p string) string { return "/static/" + s.assetVersion + "/" + p },
+		"date":     formatDate,
 		"datetime": formatDateTime,
-		"join":  strings.Join,
-		"fld":   fld,
+		"join":     strings.Join,
+		"fld":      fld,
 	}
 	base, err := template.New("layout.html").Funcs(funcs).ParseFS(templateFS, "templates/layout.html", "templates/partials/*.html")
 	if err != nil {
