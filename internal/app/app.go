@@ -40,6 +40,8 @@ type App struct {
 	Auth    *auth.Service
 	Hasher  *auth.Hasher
 	Catalog *i18n.Catalog
+	Web     *web.Server
+	API     *api.API
 	Handler http.Handler
 }
 
@@ -80,7 +82,7 @@ func Open(ctx context.Context, cfg Config) (*App, error) {
 		st.Close()
 		return nil, err
 	}
-	return &App{Config: cfg, Store: st, Auth: as, Hasher: h, Catalog: cat, Handler: ws.Handler()}, nil
+	return &App{Config: cfg, Store: st, Auth: as, Hasher: h, Catalog: cat, Web: ws, API: apiHandler, Handler: ws.Handler()}, nil
 }
 
 // Close closes the store.

@@ -37,7 +37,7 @@ type Server struct {
 
 	pages        map[string]*template.Template
 	assetVersion string
-	mux          *http.ServeMux
+	mux          *routeMux
 }
 
 // Config holds the web settings.
@@ -56,7 +56,7 @@ func New(st *store.Store, a *auth.Service, h *auth.Hasher, c *i18n.Catalog, log 
 	if now == nil {
 		now = time.Now
 	}
-	s := &Server{store: st, auth: a, hasher: h, catalog: c, log: log, now: now, cfg: cfg, mux: http.NewServeMux()}
+	s := &Server{store: st, auth: a, hasher: h, catalog: c, log: log, now: now, cfg: cfg, mux: &routeMux{ServeMux: http.NewServeMux()}}
 	var err error
 	if s.assetVersion, err = hashFS(staticFS); err != nil {
 		return nil, err
@@ -149,3 +149,23 @@ var stockholm = func() *time.Location {
 	}
 	return l
 }()
+
+// routeMux is the standard router that remembers the patterns registered on it, so a test can
+// check that every page is covered by the authorization matrix.
+type routeMux struct {
+	*http.ServeMux
+	patterns []string
+}
+
+func (m *routeMux) HandleFunc(pattern string, h func(http.ResponseWriter, *http.Request)) {
+	m.patterns = append(m.patterns, pattern)
+	m.ServeMux.HandleFunc(pattern, h)
+}
+
+func (m *routeMux) Handle(pattern string, h http.Handler) {
+	m.patterns = append(m.patterns, pattern)
+	m.ServeMux.Handle(pattern, h)
+}
+
+// Routes lists the patterns of every page, in registration order.
+func (s *Server) Routes() []string { return append([]string(nil), s.mux.patterns...) }
