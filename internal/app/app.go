@@ -29,7 +29,7 @@ type Config struct {
 	SecureCookies bool
 	TrustProxy    bool
 	Log           *slog.Logger
-	Now           func() time.Time  // the clock; time.Now when nil
+	Now           func() time.Time // the clock; time.Now when nil
 	HashParams    *argon2id.Params // password hashing; auth.DefaultParams when nil
 }
 
