@@ -66,7 +66,7 @@ func TestBadBodiesGetPreciseProblemsAndChangeNothing(t *testing.T) {
 			{"a wrong type", "POST", "/api/v1/concerns", `{"youth": {"first_name": 5}}`, "api.body_type", []string{"youth.first_name"}},
 			{"an empty body", "POST", "/api/v1/concerns", ``, "api.body_empty", nil},
 			{"a missing name and rating", "POST", "/api/v1/concerns",
-				`{"youth": {"first_name": " ", "last_name": "Felsson", "birth_date": "2011-01-01"}, "ratings": [{"item": "`+irk[0].Item+`", "value": "no"}]}`,
+				`{"youth": {"first_name": " ", "last_name": "Felsson", "birth_date": "2011-01-01"}, "ratings": [{"item": "` + irk[0].Item + `", "value": "no"}]}`,
 				"error.invalid", nil},
 			{"a bad personnummer", "POST", "/api/v1/concerns",
 				`{"youth": {"first_name": "Bo", "last_name": "Felsson", "personal_number": "201101011234"}, "ratings": []}`, "error.invalid", nil},
