@@ -2,19 +2,46 @@ package web
 
 import (
 	"net/http"
+	"time"
 
 	"lots/internal/access"
 	"lots/internal/casework"
+	"lots/internal/store"
 )
+
+// homeListSize is how many cases a list on the start page shows before linking to the whole.
+const homeListSize = 10
 
 // homeData is the start page: one section per kind of work the actor does.
 type homeData struct {
 	Cases, Aggregates, Admin bool
-	Roles                    []string // translated role names
-	Municipality             string
-	Users                    []casework.User // administrators: the accounts
-	ActiveUsers              int
+	// Staff (coordinator, case officer), Prep (preparatory group) and Member (group member)
+	// choose what the case sections show first; the store decides what is in them.
+	Staff, Prep, Member bool
+	Roles               []string // translated role names
+	Municipality        string
+	Users               []casework.User // administrators: the accounts
+	ActiveUsers         int
+
+	Reports     []store.MyConcern // the latest concerns the actor reported
+	MoreReports bool
+	CaseRows    []listRow // staff: own cases; preparatory group: the waiting list; others: cases they see
+	CaseTotal   int
+	CaseLink    string
+	Deadlines   []listRow // staff: own cases with a deadline near or passed
+	Expiring    []store.ExpiringConsent
+	Waiting     int       // cases on the waiting list
+	WaitingRows []listRow // its head
+	Cards       []cardView
+	CardCount   int
+	Factors     int
 }
+
+// homeWaiting is how many of the waiting list staff see on the start page.
+const homeWaiting = 3
+
+// homeReports is how many of the actor's own concerns the start page lists.
+const homeReports = 3
 
 // home is the start page, built from the actor's roles.
 func (s *Server) home(w http.ResponseWriter, r *http.Request) {
@@ -24,6 +51,7 @@ func (s *Server) home(w http.ResponseWriter, r *http.Request) {
 		Cases:      access.Can(a, access.WorkWithCases).Allowed,
 		Aggregates: access.Can(a, access.ViewAggregates).Allowed,
 		Admin:      access.Can(a, access.ManageUsers).Allowed,
+		Factors:    listsIRKFactorCount(),
 	}
 	for _, role := range a.User.Roles {
 		d.Roles = append(d.Roles, p.T("role."+string(role)))
@@ -34,6 +62,12 @@ func (s *Server) home(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	d.Municipality = m.Name
+	if d.Cases {
+		if err := s.homeCases(r, p, &d); err != nil {
+			s.fail(w, r, err)
+			return
+		}
+	}
 	if d.Admin {
 		if d.Users, err = s.store.Users(r.Context()); err != nil {
 			s.fail(w, r, err)
@@ -47,6 +81,73 @@ func (s *Server) home(w http.ResponseWriter, r *http.Request) {
 	}
 	p.Data = d
 	s.render(w, r, http.StatusOK, "home", p)
+}
+
+// homeCases fills the case-work sections of the start page.
+func (s *Server) homeCases(r *http.Request, p *Page, d *homeData) error {
+	ctx := r.Context()
+	roles := p.Actor.User.Roles
+	d.Staff = listsIsStaff(p.Actor)
+	d.Prep = roles.Has(casework.RolePrepGroup)
+	d.Member = roles.Has(casework.RoleGroupMember)
+	now := s.now()
+
+	reports, err := s.store.MyConcerns(ctx)
+	if err != nil {
+		return err
+	}
+	d.Reports, d.MoreReports = reports[:min(len(reports), homeReports)], len(reports) > homeReports
+
+	q := store.CaseQuery{Limit: homeListSize}
+	switch {
+	case d.Staff:
+		q.Mine, d.CaseLink = true, worklistURL(listsTabMine, "", "", 1)
+	case d.Prep:
+		q.Waiting, d.CaseLink = true, worklistURL(listsTabWaiting, "", "", 1)
+	default:
+		q.OpenOnly, d.CaseLink = true, worklistURL(listsTabAll, "", "", 1)
+	}
+	res, err := s.store.Cases(ctx, q)
+	if err != nil {
+		return err
+	}
+	d.CaseRows, d.CaseTotal = listRows(res.Rows, now), res.Total
+
+	if d.Staff {
+		res, err := s.store.Cases(ctx, store.CaseQuery{Mine: true, Deadlines: true, NearDays: listsNearDays, Limit: homeListSize})
+		if err != nil {
+			return err
+		}
+		for _, row := range listRows(res.Rows, now) {
+			var due []dueView
+			for _, dv := range row.Due {
+				if dv.State == "near" || dv.State == "overdue" {
+					due = append(due, dv)
+				}
+			}
+			row.Due = due
+			d.Deadlines = append(d.Deadlines, row)
+		}
+		if d.Expiring, err = s.store.ExpiringConsents(ctx, 30*24*time.Hour); err != nil {
+			return err
+		}
+		// The head of the waiting list and its length. The rows are shown, so the store's
+		// audit entry for them is true.
+		res, err = s.store.Cases(ctx, store.CaseQuery{Waiting: true, Limit: homeWaiting})
+		if err != nil {
+			return err
+		}
+		d.WaitingRows, d.Waiting = listRows(res.Rows, now), res.Total
+	}
+	if d.Prep || d.Member {
+		cards, err := s.store.Cards(ctx)
+		if err != nil {
+			return err
+		}
+		d.CardCount = len(cards)
+		d.Cards = cardViews(p, cards[:min(len(cards), homeListSize)])
+	}
+	return nil
 }
 
 // soon marks a part that later work fills in.

@@ -1,0 +1,245 @@
+package web
+
+import (
+	"bytes"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+	"time"
+
+	"lots/internal/casework"
+	"lots/internal/store"
+)
+
+const (
+	// listsPageSize is how many cases a page of a work list shows.
+	listsPageSize = 50
+	// listsNearDays is how close a deadline must be to count as near in the lists.
+	listsNearDays = 7
+)
+
+// The work list's tabs.
+const (
+	listsTabMine      = "mine"
+	listsTabWaiting   = "waiting"
+	listsTabSteps     = "steps"
+	listsTabDeadlines = "deadlines"
+	listsTabAll       = "all"
+)
+
+// listsTabKeys are the tabs' names in the catalogue.
+var listsTabKeys = map[string]string{
+	listsTabMine: "lists.tab_mine", listsTabWaiting: "lists.tab_waiting", listsTabSteps: "lists.tab_steps",
+	listsTabDeadlines: "lists.tab_deadlines", listsTabAll: "lists.tab_all",
+}
+
+// worklistData is the work list page: tabs, an optional step filter, one page of cases.
+type worklistData struct {
+	Tab      string
+	Tabs     []worklistTab
+	Heading  string
+	Query    string
+	Step     casework.Step
+	Steps    []listsStepLink // the steps tab's counts
+	ShowRows bool            // false on the steps tab until a step is chosen
+	Rows     []listRow
+	Total    int
+	Page     int
+	Pages    int
+	Prev     string
+	Next     string
+	Status   string // the result count, announced to screen readers after a live search
+	Fragment bool   // rendered for htmx: the count goes out of band to the status line
+}
+
+// worklistTab is one tab, a link.
+type worklistTab struct {
+	Label, Href string
+	Current     bool
+}
+
+// listsStepLink is a step with its count, linking to the step's cases.
+type listsStepLink struct {
+	Step    casework.Step
+	Number  string
+	Count   int
+	Href    string
+	Current bool
+}
+
+// listRow is a case row with what the page computes for it.
+type listRow struct {
+	store.CaseRow
+	URL     string
+	Waiting int       // whole days in the current step
+	Due     []dueView // the open deadlines
+}
+
+// dueView is an open deadline and its state (pending, near, overdue).
+type dueView struct {
+	Kind  casework.DeadlineKind
+	Due   time.Time
+	State string
+}
+
+// StateKey is the catalogue key of the deadline's state.
+func (d dueView) StateKey() string { return listsDeadlineStateKeys[d.State] }
+
+// listsDeadlineStateKeys are the deadline states' names in the catalogue.
+var listsDeadlineStateKeys = map[string]string{
+	"pending": "deadline.state_pending", "near": "deadline.state_near", "overdue": "deadline.state_overdue",
+	"met": "deadline.state_met", "met_late": "deadline.state_met_late",
+}
+
+// listRows prepares case rows for a page at now.
+func listRows(rows []store.CaseRow, now time.Time) []listRow {
+	out := make([]listRow, 0, len(rows))
+	for _, r := range rows {
+		lr := listRow{CaseRow: r, URL: "/cases/" + strconv.FormatInt(r.CaseID, 10)}
+		if !r.StepSince.IsZero() {
+			lr.Waiting = max(0, int(now.Sub(r.StepSince)/(24*time.Hour)))
+		}
+		for _, d := range r.Deadlines {
+			if d.Open() {
+				lr.Due = append(lr.Due, dueView{Kind: d.Kind, Due: d.Due, State: d.State(now, listsNearDays*24*time.Hour)})
+			}
+		}
+		out = append(out, lr)
+	}
+	return out
+}
+
+// listsIsStaff reports whether the actor works cases as social services staff (coordinator or case
+// officer). It only chooses what the page shows first; what the actor may see is the store's.
+func listsIsStaff(a *casework.Actor) bool {
+	return a != nil && (a.User.Roles.Has(casework.RoleCoordinator) || a.User.Roles.Has(casework.RoleCaseOfficer))
+}
+
+// listsDefaultTab is the tab a work list opens on: staff their own cases, the preparatory group the
+// waiting list, everyone else the cases they see.
+func listsDefaultTab(a *casework.Actor) string {
+	switch {
+	case listsIsStaff(a):
+		return listsTabMine
+	case a != nil && a.User.Roles.Has(casework.RolePrepGroup):
+		return listsTabWaiting
+	}
+	return listsTabAll
+}
+
+// worklistURL is the link to a tab, step, search and page.
+func worklistURL(tab string, step casework.Step, q string, page int) string {
+	v := url.Values{}
+	v.Set("tab", tab)
+	if step != "" {
+		v.Set("step", string(step))
+	}
+	if q != "" {
+		v.Set("q", q)
+	}
+	if page > 1 {
+		v.Set("page", strconv.Itoa(page))
+	}
+	return "/worklist?" + v.Encode()
+}
+
+// worklist shows the case lists: my cases, the waiting list, cases per step, deadlines, all
+// cases the actor sees, and search. The store filters by access and audits every row shown.
+func (s *Server) worklist(w http.ResponseWriter, r *http.Request) {
+	p := s.page(w, r, "lists.worklist_title")
+	q := r.URL.Query()
+	d := worklistData{Tab: q.Get("tab"), Query: strings.TrimSpace(q.Get("q"))}
+	tabs := []string{listsTabWaiting, listsTabSteps, listsTabDeadlines, listsTabAll}
+	if listsIsStaff(p.Actor) {
+		tabs = append([]string{listsTabMine}, tabs...)
+	}
+	known := false
+	for _, t := range tabs {
+		known = known || t == d.Tab
+	}
+	if !known {
+		d.Tab = listsDefaultTab(p.Actor)
+	}
+	d.Page, _ = strconv.Atoi(q.Get("page"))
+	d.Page = max(d.Page, 1)
+	if st := casework.Step(q.Get("step")); d.Tab == listsTabSteps && st.Valid() {
+		d.Step = st
+	}
+	for _, t := range tabs {
+		d.Tabs = append(d.Tabs, worklistTab{Label: p.T(listsTabKeys[t]), Href: worklistURL(t, "", "", 1), Current: t == d.Tab && d.Query == ""})
+	}
+
+	cq := store.CaseQuery{Search: d.Query, Limit: listsPageSize, Offset: (d.Page - 1) * listsPageSize}
+	d.ShowRows = true
+	switch d.Tab {
+	case listsTabMine:
+		cq.Mine = true
+	case listsTabWaiting:
+		cq.Waiting = true
+	case listsTabDeadlines:
+		cq.Deadlines, cq.NearDays = true, listsNearDays
+	case listsTabSteps:
+		counts, err := s.store.StepCounts(r.Context())
+		if err != nil {
+			s.fail(w, r, err)
+			return
+		}
+		for _, c := range counts {
+			d.Steps = append(d.Steps, listsStepLink{Step: c.Step, Number: c.Step.Number(), Count: c.Count,
+				Href: worklistURL(listsTabSteps, c.Step, "", 1), Current: c.Step == d.Step})
+		}
+		cq.Step, d.ShowRows = d.Step, d.Step != ""
+	}
+	d.Heading = p.T(listsTabKeys[d.Tab])
+	if d.Step != "" {
+		d.Heading = p.T("lists.step_heading", p.T("step."+string(d.Step)))
+	}
+	if d.Query != "" {
+		d.Heading = p.T("lists.search_heading", d.Query)
+	}
+	if d.ShowRows {
+		res, err := s.store.Cases(r.Context(), cq)
+		if err != nil {
+			s.fail(w, r, err)
+			return
+		}
+		d.Rows, d.Total = listRows(res.Rows, s.now()), res.Total
+		d.Pages = max(1, (d.Total+listsPageSize-1)/listsPageSize)
+		if d.Page > 1 {
+			d.Prev = worklistURL(d.Tab, d.Step, d.Query, min(d.Page-1, d.Pages))
+		}
+		if d.Page < d.Pages {
+			d.Next = worklistURL(d.Tab, d.Step, d.Query, d.Page+1)
+		}
+		d.Status = p.T("lists.count", d.Total)
+	}
+	p.Data = d
+	w.Header().Add("Vary", "HX-Request")
+	if r.Header.Get("HX-Request") == "true" && r.Header.Get("HX-History-Restore-Request") != "true" {
+		d.Fragment = true
+		p.Data = d
+		s.listsFragment(w, r, "cases_list", "lists_worklist", p)
+		return
+	}
+	s.render(w, r, http.StatusOK, "cases_list", p)
+}
+
+// listsFragment renders one block of a page without the layout, for htmx to swap in.
+func (s *Server) listsFragment(w http.ResponseWriter, r *http.Request, page, block string, p *Page) {
+	t, ok := s.pages[page]
+	if !ok {
+		s.serverError(w, r, casework.Internal(errTemplate(page)))
+		return
+	}
+	p.Name = page
+	var buf bytes.Buffer
+	if err := t.ExecuteTemplate(&buf, block, p); err != nil {
+		s.serverError(w, r, casework.Internal(err))
+		return
+	}
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	w.Header().Set("Content-Length", strconv.Itoa(buf.Len()))
+	w.WriteHeader(http.StatusOK)
+	_, _ = buf.WriteTo(w)
+}
