@@ -3,6 +3,7 @@ package api_test
 import (
 	"encoding/json"
 	"fmt"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -311,7 +312,16 @@ func TestCaseFlowThroughTheAPI(t *testing.T) {
 		if card.CaseID != fc.ID || card.IRKClear != 4 || card.AgeBand == "" {
 			t.Fatalf("card %+v", card)
 		}
+		var cards api.CardList
+		police.want(200, "GET", "/api/v1/cards", nil, &cards)
+		if !slices.ContainsFunc(cards.Items, func(c api.Card) bool { return c.CaseID == fc.ID }) {
+			t.Fatalf("police cards %+v lack the case", cards)
+		}
 		k := consentFor(t, coord, fc)
+		police.want(200, "GET", "/api/v1/cards", nil, &cards)
+		if slices.ContainsFunc(cards.Items, func(c api.Card) bool { return c.CaseID == fc.ID }) {
+			t.Fatalf("police cards %+v still show the case after consent", cards)
+		}
 
 		// Under the consent the police see the case and its police notes, nothing social or
 		// about health.
@@ -408,6 +418,57 @@ func TestConsentWithdrawalEndsThePoliceView(t *testing.T) {
 		coord.want(200, "GET", casePath(fc.ID, "/consents"), nil, &cs)
 		if len(cs.Items) != 1 || cs.Items[0].Status != "withdrawn" {
 			t.Fatalf("consents %+v", cs)
+		}
+	})
+}
+
+func TestDuplicatesAndMerge(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, e storetest.Engine) {
+		srv := apptest.Start(t, e, apptest.Options{})
+		coord := clientFor(t, srv, "samordnare")
+		report := func(first string) int64 {
+			var rc api.ConcernReceipt
+			coord.want(201, "POST", "/api/v1/concerns", api.ConcernRequest{Youth: api.YouthInput{FirstName: first, LastName: "Dubblettsson", BirthDate: "2010-10-10"},
+				Ratings: irkRatings(1)}, &rc)
+			return rc.CaseID
+		}
+		a, b := report("Elias"), report("Elías")
+		var dl api.DuplicateList
+		coord.want(200, "GET", casePath(a, "/duplicates"), nil, &dl)
+		if len(dl.Items) != 1 || dl.Items[0].CaseID != b || dl.Items[0].BirthDate != "2010-10-10" || dl.Items[0].Reason != "same_birth_date_and_name" {
+			t.Fatalf("duplicates %+v", dl)
+		}
+		p := coord.problem(422, "invalid", "api.id_required", "POST", casePath(a, "/merge"), api.MergeRequest{})
+		if p.Errors[0].Field != "other_case_id" {
+			t.Fatalf("problem %+v", p)
+		}
+		coord.want(204, "POST", casePath(a, "/merge"), api.MergeRequest{OtherCaseID: b}, nil)
+		coord.problem(409, "conflict", "youth.merge_same", "POST", casePath(a, "/merge"), api.MergeRequest{OtherCaseID: b})
+		coord.want(200, "GET", casePath(a, "/duplicates"), nil, &dl)
+		if len(dl.Items) != 0 {
+			t.Fatalf("duplicates after merge %+v", dl)
+		}
+	})
+}
+
+func TestAConcernReceiptDoesNotTellWhetherTheYoungPersonWasKnown(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, e storetest.Engine) {
+		srv := apptest.Start(t, e, apptest.Options{})
+		police := clientFor(t, srv, "polis")
+		body := api.ConcernRequest{Youth: api.YouthInput{FirstName: "Kim", LastName: "Tvåanmäld", PersonalNumber: storetest.TestPersonalNumbers[7]}, Ratings: irkRatings(2)}
+		var first, second map[string]any
+		police.want(201, "POST", "/api/v1/concerns", body, &first)
+		police.want(201, "POST", "/api/v1/concerns", body, &second)
+		keys := func(m map[string]any) string {
+			var ks []string
+			for k := range m {
+				ks = append(ks, k)
+			}
+			slices.Sort(ks)
+			return strings.Join(ks, ",")
+		}
+		if keys(first) != "at,concern_id" || keys(second) != keys(first) || first["concern_id"] == second["concern_id"] {
+			t.Fatalf("receipts differ: %v and %v", first, second)
 		}
 	})
 }

@@ -50,10 +50,10 @@ func (api *API) plan(w http.ResponseWriter, r *http.Request) error {
 	}
 	out := PlanDocument{Versions: []PlanVersion{}}
 	for _, v := range vs {
-		out.Versions = append(out.Versions, PlanVersion{Version: v.Version, Plan: v.Plan, CreatedBy: v.CreatedBy, CreatedAt: utc(v.CreatedAt)})
+		out.Versions = append(out.Versions, PlanVersion{Version: v.Version, Plan: planOut(v.Plan), CreatedBy: v.CreatedBy, CreatedAt: utc(v.CreatedAt)})
 	}
 	if len(vs) > 0 {
-		p := vs[0].Plan
+		p := planOut(vs[0].Plan)
 		out.Version, out.Current = vs[0].Version, &p
 	}
 	return writeJSON(w, http.StatusOK, out)
@@ -73,4 +73,21 @@ func (api *API) savePlan(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	return writeJSON(w, http.StatusOK, PlanSaved{Version: v})
+}
+
+// planOut gives empty lists as [] rather than null.
+func planOut(p casework.Plan) casework.Plan {
+	if p.SubGoals == nil {
+		p.SubGoals = []casework.SubGoal{}
+	}
+	if p.Interventions == nil {
+		p.Interventions = []casework.Intervention{}
+	}
+	if p.Agreements == nil {
+		p.Agreements = []casework.Agreement{}
+	}
+	if p.TriedBefore == nil {
+		p.TriedBefore = []string{}
+	}
+	return p
 }
