@@ -3,6 +3,7 @@ package api_test
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"io"
 	"net/http"
 	"regexp"
@@ -135,6 +136,27 @@ func TestOpenAPIDocumentDescribesEveryRoute(t *testing.T) {
 		if op["summary"] == "" || op["responses"] == nil {
 			t.Errorf("%s %s: no summary or responses", rt.Method, p)
 		}
+		// Every path and query parameter is described.
+		documented := map[string]bool{}
+		ps, _ := op["parameters"].([]any)
+		for _, x := range ps {
+			if m, ok := x.(map[string]any); ok {
+				documented[fmt.Sprint(m["in"], ":", m["name"])] = true
+			}
+		}
+		for _, m := range regexpPathParams.FindAllStringSubmatch(rt.Path, -1) {
+			if !documented["path:"+m[1]] {
+				t.Errorf("%s %s: path parameter %s undocumented", rt.Method, p, m[1])
+			}
+		}
+		for _, q := range rt.Query {
+			if !documented["query:"+q.Name] {
+				t.Errorf("%s %s: query parameter %s undocumented", rt.Method, p, q.Name)
+			}
+		}
+		if rt.Request != nil && op["requestBody"] == nil {
+			t.Errorf("%s %s: request body undocumented", rt.Method, p)
+		}
 	}
 	// Every $ref resolves.
 	for _, m := range regexpRefs.FindAllStringSubmatch(string(body), -1) {
@@ -144,4 +166,7 @@ func TestOpenAPIDocumentDescribesEveryRoute(t *testing.T) {
 	}
 }
 
-var regexpRefs = regexp.MustCompile(`"#/components/schemas/([A-Za-z0-9_]+)"`)
+var (
+	regexpRefs       = regexp.MustCompile(`"#/components/schemas/([A-Za-z0-9_]+)"`)
+	regexpPathParams = regexp.MustCompile(`\{([a-z_]+)\}`)
+)

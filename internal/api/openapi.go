@@ -30,7 +30,12 @@ func (api *API) openAPI() ([]byte, error) {
 		}
 		var params []any
 		for _, m := range pathParam.FindAllStringSubmatch(rt.Path, -1) {
-			params = append(params, map[string]any{"name": m[1], "in": "path", "required": true, "schema": map[string]any{"type": "string"}})
+			schema := map[string]any{"type": "string"}
+			if m[2] == "" && strings.HasSuffix(m[1], "id") {
+				schema = map[string]any{"type": "integer", "format": "int64", "minimum": 1}
+			}
+			params = append(params, map[string]any{"name": m[1], "in": "path", "required": true, "schema": schema,
+				"description": "anything but a known id you may see answers 404"})
 		}
 		for _, q := range rt.Query {
 			s := map[string]any{"type": q.Type}
@@ -61,9 +66,14 @@ func (api *API) openAPI() ([]byte, error) {
 			responses["401"] = problemResp(401)
 			responses["403"] = problemResp(403)
 		}
-		if rt.Request != nil || strings.Contains(rt.Path, "{") {
+		if rt.Request != nil || rt.Query != nil || strings.Contains(rt.Path, "{") {
 			responses["422"] = problemResp(422)
+		}
+		if strings.Contains(rt.Path, "{") {
 			responses["404"] = problemResp(404)
+		}
+		if rt.Method != "GET" && !rt.Public {
+			responses["409"] = problemResp(409)
 		}
 		op["responses"] = responses
 		p := pathParam.ReplaceAllString(strings.TrimPrefix(rt.Path, "/api/v1"), "{$1}")
