@@ -153,18 +153,18 @@ func (s *Store) MyConcerns(ctx context.Context) ([]MyConcern, error) {
 
 // CaseDetail is a case as its overview page shows it.
 type CaseDetail struct {
-	Case         casework.Case
-	Youth        casework.Youth
-	Age          int
-	District     string
-	Staff        []casework.StaffLink
-	Parties      []casework.Party
-	IRK          casework.IRKSummary
-	Deadlines    []casework.Deadline
-	Consent      casework.Consent // the one valid now, or the latest
-	HasConsent   bool             // Consent is valid now
-	ConsentCount int
-	Settings     casework.Settings
+	Case          casework.Case
+	Youth         casework.Youth
+	Age           int
+	District      string
+	Staff         []casework.StaffLink
+	Parties       []casework.Party
+	IRK           casework.IRKSummary
+	Deadlines     []casework.Deadline
+	Consent       casework.Consent // the one valid now, or the latest
+	HasConsent    bool             // Consent is valid now
+	ConsentCount  int
+	Settings      casework.Settings
 	SeesProtected bool
 	// Ground is why the actor sees the case (for the page to say so).
 	Ground string
@@ -176,6 +176,11 @@ func (s *Store) CaseDetail(ctx context.Context, caseID int64) (CaseDetail, error
 	var cd CaseDetail
 	err := s.withCase(ctx, caseID, caseOp{What: What{Action: audit.ActionRead}}, func(tx *Tx, a casework.Actor, lc *loadedCase, d access.Decision) error {
 		cd.Case, cd.Staff, cd.Settings, cd.Ground = lc.Case, lc.Facts.Staff, lc.Settings, d.Ground
+		// The risk level is part of the case; the reasoning behind it is social services'
+		// assessment.
+		if !access.Case(a, lc.Facts, casework.CatSocial, tx.now).Allowed {
+			cd.Case.RiskReason = ""
+		}
 		var district sql.NullString
 		y, err := scanYouth(tx.QueryRow(`SELECT `+youthCols+`, d.name FROM youths y LEFT JOIN districts d ON d.id = y.district_id
 			WHERE y.municipality_id = $1 AND y.id = $2`, a.User.MunicipalityID, lc.Case.YouthID), &district)
@@ -550,6 +555,14 @@ func (s *Store) RecordFollowUp(ctx context.Context, caseID int64, kind string, r
 	return s.withCase(ctx, caseID, caseOp{What: What{Action: audit.ActionCreate, Object: "follow_up"}, Work: access.WorkEdit}, func(tx *Tx, a casework.Actor, lc *loadedCase, d access.Decision) error {
 		if lc.Case.Step != casework.StepClosed || lc.Case.Milestones.DecidedStart.IsZero() {
 			return casework.Errorf(casework.EConflict, "followup.not_closed", "follow-up needs a closed, started case")
+		}
+		// The call is made around 6 (12) months after closure; a month early is allowed.
+		months := 5
+		if kind == "12" {
+			months = 11
+		}
+		if tx.now.Before(casework.AddMonths(lc.Case.Milestones.Closed, months)) {
+			return casework.Errorf(casework.EConflict, "followup.too_early", "follow-up before its time")
 		}
 		_, err := tx.Exec(`INSERT INTO follow_ups (id, municipality_id, case_id, youth_id, kind, done_at, done_by, reached, note)
 			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`, newID(), a.User.MunicipalityID, caseID, lc.Case.YouthID, kind, tx.now, a.User.ID, reached, strings.TrimSpace(note))

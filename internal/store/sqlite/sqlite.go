@@ -35,15 +35,15 @@ var pragmas = []string{
 // one writer at a time; a single connection with BEGIN IMMEDIATE avoids busy-lock upgrades)
 // and a pool of read-only connections.
 func Open(path string) (write, read *sql.DB, err error) {
-	dsn := func(extra ...string) string {
+	dsn := func(txlock string, extra ...string) string {
 		q := url.Values{}
 		for _, p := range append(pragmas, extra...) {
 			q.Add("_pragma", p)
 		}
-		q.Set("_txlock", "immediate")
+		q.Set("_txlock", txlock)
 		return "file:" + path + "?" + q.Encode()
 	}
-	write, err = sql.Open("sqlite", dsn())
+	write, err = sql.Open("sqlite", dsn("immediate"))
 	if err != nil {
 		return nil, nil, fmt.Errorf("open sqlite %s: %w", path, err)
 	}
@@ -55,7 +55,9 @@ func Open(path string) (write, read *sql.DB, err error) {
 		write.Close()
 		return nil, nil, fmt.Errorf("open sqlite %s: %w", path, err)
 	}
-	read, err = sql.Open("sqlite", dsn("query_only(1)"))
+	// Readers begin deferred transactions: BEGIN IMMEDIATE would ask a read-only connection
+	// for the write lock.
+	read, err = sql.Open("sqlite", dsn("deferred", "query_only(1)"))
 	if err != nil {
 		write.Close()
 		return nil, nil, fmt.Errorf("open sqlite %s: %w", path, err)

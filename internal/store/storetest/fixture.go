@@ -59,7 +59,7 @@ func Seed(t testing.TB, s *store.Store, code, prefix string) *Fixture {
 		casework.RoleCoordinator: casework.AgencySocial, casework.RoleCaseOfficer: casework.AgencySocial,
 		casework.RoleGroupMember: casework.AgencyPolice, casework.RolePrepGroup: casework.AgencySocial,
 		casework.RoleSteering: casework.AgencySocial, casework.RoleAnalyst: casework.AgencySocial,
-		casework.RoleAdmin: casework.AgencySocial,
+		casework.RoleAuditor: casework.AgencySocial, casework.RoleAdmin: casework.AgencySocial,
 	}
 	hash, err := auth.NewHasher(auth.FastParams).Hash(Password)
 	must(t, err)
