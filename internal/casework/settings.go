@@ -36,6 +36,21 @@ type Settings struct {
 	// ends it regardless. Defaults 30 minutes and 10 hours (a working day).
 	SessionIdleMinutes int `json:"session_idle_minutes"`
 	SessionMaxHours    int `json:"session_max_hours"`
+
+	// MeetingSlots are the municipality's fixed meeting times, so a group can convene within a
+	// week of a report (Skellefteå books every Tuesday at 15:00). Several are allowed. Default:
+	// Tuesday 15:00, 90 minutes.
+	MeetingSlots []MeetingSlot `json:"meeting_slots"`
+	// MeetingRhythmWeeks is how often a new group meets: 4 (Växjö meets at least every fourth
+	// week; Örebro about every third at first, Eskilstuna every fifth). Each group may change it.
+	MeetingRhythmWeeks int `json:"meeting_rhythm_weeks"`
+	// PreMeetingMinutes is the length of the professionals' own meeting before each group
+	// meeting: 30 (Växjö: "the professionals meet for half an hour on their own first").
+	PreMeetingMinutes int `json:"pre_meeting_minutes"`
+	// TaskReminders sends an e-mail reminder about a task ReminderDaysBefore days before it
+	// falls due, when the server has an SMTP relay. Default off; 2 days.
+	TaskReminders      bool `json:"task_reminders"`
+	ReminderDaysBefore int  `json:"reminder_days_before"`
 }
 
 // DefaultSettings returns the defaults described on Settings.
@@ -46,6 +61,8 @@ func DefaultSettings() Settings {
 		ConsentValidityMonths: 6, ConsentGuardiansUntilAge: 18,
 		ProtectedRoles:     []Role{RoleCoordinator, RoleCaseOfficer},
 		SessionIdleMinutes: 30, SessionMaxHours: 10,
+		MeetingSlots:       []MeetingSlot{{Weekday: 2, Start: "15:00", Minutes: 90}},
+		MeetingRhythmWeeks: 4, PreMeetingMinutes: 30, ReminderDaysBefore: 2,
 	}
 }
 
@@ -69,6 +86,12 @@ func (s Settings) WithDefaults() Settings {
 	}
 	fill(&s.SessionIdleMinutes, d.SessionIdleMinutes)
 	fill(&s.SessionMaxHours, d.SessionMaxHours)
+	if s.MeetingSlots == nil {
+		s.MeetingSlots = d.MeetingSlots
+	}
+	fill(&s.MeetingRhythmWeeks, d.MeetingRhythmWeeks)
+	fill(&s.PreMeetingMinutes, d.PreMeetingMinutes)
+	fill(&s.ReminderDaysBefore, d.ReminderDaysBefore)
 	return s
 }
 
@@ -103,6 +126,24 @@ func (s Settings) Validate() error {
 	}
 	if s.SessionMaxHours < 1 || s.SessionMaxHours > 24 {
 		fe.Add("session_max_hours", "settings.session_max_range")
+	}
+	if len(s.MeetingSlots) > MaxMeetingSlots {
+		fe.Add("meeting_slots", "meeting.slots_too_many")
+	}
+	for _, sl := range s.MeetingSlots {
+		if !sl.Valid() {
+			fe.Add("meeting_slots", "meeting.slot_invalid")
+			break
+		}
+	}
+	if !ValidRhythm(s.MeetingRhythmWeeks) {
+		fe.Add("meeting_rhythm_weeks", "meeting.rhythm_range")
+	}
+	if s.PreMeetingMinutes < 10 || s.PreMeetingMinutes > 120 {
+		fe.Add("pre_meeting_minutes", "meeting.pre_minutes_range")
+	}
+	if s.ReminderDaysBefore < 1 || s.ReminderDaysBefore > 30 {
+		fe.Add("reminder_days_before", "reminder.days_range")
 	}
 	return fe.Err()
 }
