@@ -78,7 +78,7 @@ func readInstrumentFile(r *http.Request) ([]byte, error) {
 }
 
 func (s *Server) renderAdminInstruments(w http.ResponseWriter, r *http.Request, p *Page, status int) {
-	ins, err := s.store.InstrumentsOnWriter(r.Context())
+	ins, err := s.store.Instruments(r.Context())
 	if err != nil {
 		s.fail(w, r, err)
 		return

@@ -56,7 +56,7 @@ func (s *Server) caseAssessments(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	ins, err := s.store.InstrumentsOnWriter(r.Context())
+	ins, err := s.store.Instruments(r.Context())
 	if err != nil {
 		s.fail(w, r, err)
 		return
@@ -212,7 +212,7 @@ func (s *Server) caseAssessmentNew(w http.ResponseWriter, r *http.Request) {
 
 // caseInstrument finds an instrument the municipality can use.
 func (s *Server) caseInstrument(r *http.Request, code string) (casework.Instrument, bool, error) {
-	ins, err := s.store.InstrumentsOnWriter(r.Context())
+	ins, err := s.store.Instruments(r.Context())
 	if err != nil {
 		return casework.Instrument{}, false, err
 	}

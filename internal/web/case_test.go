@@ -21,19 +21,21 @@ import (
 
 // caseWorld is the demo municipality as the case tests use it.
 type caseWorld struct {
-	srv *apptest.Server
-	st  *store.Store
-	mid int64
+	srv   *apptest.Server
+	st    *store.Store
+	mid   int64
+	clock *storetest.Clock
 }
 
 func newCaseWorld(t *testing.T, e storetest.Engine) caseWorld {
 	t.Helper()
-	srv := apptest.Start(t, e, apptest.Options{})
+	clock := storetest.NewClock(time.Now().UTC().Truncate(time.Second))
+	srv := apptest.Start(t, e, apptest.Options{Now: clock.Now})
 	m, err := srv.App.Store.MunicipalityByCode(t.Context(), "9999")
 	if err != nil {
 		t.Fatal(err)
 	}
-	return caseWorld{srv: srv, st: srv.App.Store, mid: m.ID}
+	return caseWorld{srv: srv, st: srv.App.Store, mid: m.ID, clock: clock}
 }
 
 // as returns a context acting as the demo user.
@@ -88,9 +90,10 @@ func TestCoordinatorTakesACaseThroughEveryStep(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, e storetest.Engine) {
 		w := newCaseWorld(t, e)
 		srv := w.srv
-		coord := srv.Login(t, "samordnare")
 		id := w.concern(t, "Elias", "Stegström", storetest.TestPersonalNumbers[0])
 		path := "/cases/" + strconv.FormatInt(id, 10)
+		w.clock.Advance(time.Hour) // the intake assessment comes after the concern
+		coord := srv.Login(t, "samordnare")
 		move := func(t *testing.T, action string, extra url.Values, wantStep string) {
 			t.Helper()
 			v := url.Values{"action": {action}}
@@ -269,11 +272,19 @@ func TestCoordinatorTakesACaseThroughEveryStep(t *testing.T) {
 			if !strings.Contains(body, "Uppföljning efter avslut") {
 				t.Fatal("no follow-up on the overview of a closed case")
 			}
+			res, body := srv.PostForm(t, coord, path+"/followups", url.Values{"kind": {"6"}})
+			if res.StatusCode != http.StatusConflict || !strings.Contains(body, `id="e-followup"`) {
+				t.Fatalf("a follow-up the day after closing: %d", res.StatusCode)
+			}
+			w.clock.Advance(6 * 31 * 24 * time.Hour)
+			coord = srv.Login(t, "samordnare") // the session ended meanwhile
 			post(t, "/followups", url.Values{"kind": {"6"}, "reached": {"on"}, "note": {"Går i skolan"}})
-			res, _ := srv.PostForm(t, coord, path+"/followups", url.Values{"kind": {"6"}})
+			res, _ = srv.PostForm(t, coord, path+"/followups", url.Values{"kind": {"6"}})
 			if res.StatusCode != http.StatusConflict {
 				t.Fatalf("the same follow-up twice: %d", res.StatusCode)
 			}
+			w.clock.Advance(6 * 31 * 24 * time.Hour)
+			coord = srv.Login(t, "samordnare")
 			post(t, "/followups", url.Values{"kind": {"12"}})
 			move(t, "followup_done", nil, "Avslutat och uppföljt")
 		})
