@@ -25,6 +25,7 @@ type caseShowData struct {
 
 // caseStepItem is one step of the step indicator.
 type caseStepItem struct {
+	Step          casework.Step
 	Number, Label string
 	Current, Past bool
 }
@@ -133,7 +134,7 @@ func caseSteps(p *Page, cd store.CaseDetail) []caseStepItem {
 		if st == casework.StepMotivation && !cd.Settings.MotivationPhase && !cur {
 			continue
 		}
-		out = append(out, caseStepItem{Number: st.Number(), Label: p.T("step." + string(st)), Current: cur, Past: past && !cur})
+		out = append(out, caseStepItem{Step: st, Number: st.Number(), Label: p.T("step." + string(st)), Current: cur, Past: past && !cur})
 	}
 	return out
 }

@@ -74,7 +74,7 @@ func (w caseWorld) concern(t *testing.T, first, last, pnr string) int64 {
 	return rc.CaseID
 }
 
-var currentStepRE = regexp.MustCompile(`(?s)<li class="current" aria-current="step">.*?<span class="case-step-label">([^<]+)</span>`)
+var currentStepRE = regexp.MustCompile(`(?s)<li class="current" data-step="[a-z_]+" aria-current="step">.*?<span class="case-step-label">([^<]+)</span>`)
 
 // currentStep is the step the overview's step indicator marks as current.
 func currentStep(t *testing.T, body string) string {
