@@ -232,10 +232,18 @@ func TestCoordinatorTakesACaseThroughEveryStep(t *testing.T) {
 			}
 			move(t, "consent_given", nil, "Planering")
 		})
-		t.Run("the police party sees the case but not the moves", func(t *testing.T) {
-			code, body := srv.Get(t, srv.Login(t, "polis"), path)
+		t.Run("the police party sees the case but not the moves, and may not make one", func(t *testing.T) {
+			police := srv.Login(t, "polis")
+			code, body := srv.Get(t, police, path)
 			if code != http.StatusOK || strings.Contains(body, "Nästa steg i ärendet") || strings.Contains(body, `action="`+path+`/move"`) {
 				t.Fatalf("police overview %d", code)
+			}
+			res, body := srv.PostForm(t, police, path+"/move", url.Values{"action": {"consent_given"}})
+			if res.StatusCode != http.StatusForbidden || !strings.Contains(body, "Du kan se ärendet men inte göra detta i det.") {
+				t.Fatalf("a move by the police: %d", res.StatusCode)
+			}
+			if got := currentStep(t, body); got != "Planering" {
+				t.Fatalf("step %q", got)
 			}
 		})
 		t.Run("plan", func(t *testing.T) {
