@@ -110,7 +110,7 @@ func TestConcernFormAndWorkLists(t *testing.T) {
 			if code != http.StatusOK {
 				t.Fatalf("status %d", code)
 			}
-			if n := strings.Count(body, `class="field choices irk-factor"`); n != 8 {
+			if n := strings.Count(body, `class="field choices irk-factor`); n != 8 {
 				t.Fatalf("%d IRK fieldsets, want 8", n)
 			}
 			for _, want := range []string{"<legend>Kriminell historik</legend>", `value="unknown"`, "Okänt", `name="note_leisure"`, `id="f-birth_date"`} {
@@ -278,6 +278,62 @@ func TestConcernFormAndWorkLists(t *testing.T) {
 			}
 			if _, mine := srv.Get(t, coord, "/worklist?tab=mine"); !strings.Contains(mine, "Kalle Listbäck") {
 				t.Error("the coordinator who took the case on does not have it under Mina ärenden")
+			}
+		})
+
+		t.Run("a coordinator's receipt links the case; nobody else learns its id", func(t *testing.T) {
+			res, _ := srv.PostForm(t, coord, "/concerns", concernForm("Sara", "Kvittodotter", "", ""))
+			if res.StatusCode != http.StatusUnprocessableEntity {
+				t.Fatalf("a concern without personnummer or birth date: %d", res.StatusCode)
+			}
+			v := concernForm("Sara", "Kvittodotter", "", "")
+			v.Set("birth_date", "2012-05-01")
+			v.Set("protected_identity", "on")
+			res, _ = srv.PostForm(t, coord, "/concerns", v)
+			loc := res.Header.Get("Location")
+			m := regexp.MustCompile(`^/concerns/\d+/receipt\?case=(\d+)$`).FindStringSubmatch(loc)
+			if res.StatusCode != http.StatusSeeOther || m == nil {
+				t.Fatalf("coordinator's concern: %d %q", res.StatusCode, loc)
+			}
+			if _, body := srv.Get(t, coord, loc); !strings.Contains(body, `href="/cases/`+m[1]+`">Öppna ärendet</a>`) {
+				t.Error("the coordinator's receipt does not link the case")
+			}
+			// The police reported Kalle Listbäck: their receipts carry no case id.
+			_, list := srv.Get(t, police, "/concerns")
+			for _, r := range regexp.MustCompile(`href="(/concerns/\d+/receipt[^"]*)"`).FindAllStringSubmatch(list, -1) {
+				if strings.Contains(r[1], "case") {
+					t.Errorf("police receipt link %q names the case", r[1])
+				}
+				if _, body := srv.Get(t, police, r[1]+"?case="+caseID); strings.Contains(body, "Öppna ärendet") {
+					t.Error("a police receipt links the case")
+				}
+			}
+			// A young person with protected identity is marked in the lists; rows never hold an address.
+			_, body := srv.Get(t, coord, "/worklist?tab=all&q=kvittodotter")
+			if !strings.Contains(body, `Sara Kvittodotter</a> <span class="badge">Skyddade personuppgifter</span>`) || strings.Contains(body, "Storgatan") {
+				t.Error("the protected young person's row lacks the mark or shows the address")
+			}
+		})
+
+		t.Run("the lists page by 50", func(t *testing.T) {
+			for i := range 51 {
+				v := concernForm("Sida", "Personsson"+strconv.Itoa(100+i), "", "")
+				v.Set("birth_date", "2011-03-04")
+				if res, body := srv.PostForm(t, police, "/concerns", v); res.StatusCode != http.StatusSeeOther {
+					t.Fatalf("concern %d: %d\n%s", i, res.StatusCode, body)
+				}
+			}
+			_, first := srv.Get(t, coord, "/worklist?tab=all&q=personsson")
+			if n := strings.Count(first, ">Sida Personsson"); n != 50 {
+				t.Errorf("first page: %d rows", n)
+			}
+			next := regexp.MustCompile(`href="(/worklist\?[^"]*page=2[^"]*)" rel="next"`).FindStringSubmatch(first)
+			if next == nil || !strings.Contains(first, "Sida 1 av 2") {
+				t.Fatal("no link to the next page")
+			}
+			_, second := srv.Get(t, coord, strings.ReplaceAll(next[1], "&amp;", "&"))
+			if n := strings.Count(second, ">Sida Personsson"); n != 1 || !strings.Contains(second, `rel="prev"`) || strings.Contains(second, `rel="next"`) {
+				t.Errorf("second page: %d rows", n)
 			}
 		})
 
