@@ -225,7 +225,8 @@ func readOnlyStoreBug(t *testing.T, c apiClient, e storetest.Engine, path string
 
 func TestCaseFlowThroughTheAPI(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, e storetest.Engine) {
-		srv := apptest.Start(t, e, apptest.Options{})
+		clock := storetest.NewClock(time.Now())
+		srv := apptest.Start(t, e, apptest.Options{Now: clock.Now})
 		coord := clientFor(t, srv, "samordnare")
 		police := clientFor(t, srv, "polis")
 
@@ -372,8 +373,11 @@ func TestCaseFlowThroughTheAPI(t *testing.T) {
 
 		// 11: the follow-ups, then followed up.
 		coord.problem(409, "conflict", "flow.needs_followup", "POST", casePath(fc.ID, "/moves"), api.MoveRequest{Action: "followup_done"})
+		coord.problem(409, "conflict", "followup.too_early", "POST", casePath(fc.ID, "/followups"), api.FollowUpRequest{Kind: "6", Reached: true})
+		clock.Advance(183 * 24 * time.Hour) // the six-month call
 		coord.want(204, "POST", casePath(fc.ID, "/followups"), api.FollowUpRequest{Kind: "6", Reached: true, Note: "Går i skolan"}, nil)
 		coord.problem(409, "conflict", "followup.done_already", "POST", casePath(fc.ID, "/followups"), api.FollowUpRequest{Kind: "6", Reached: true})
+		clock.Advance(183 * 24 * time.Hour)
 		coord.want(204, "POST", casePath(fc.ID, "/followups"), api.FollowUpRequest{Kind: "12", Reached: true}, nil)
 		if s := coord.move(fc.ID, api.MoveRequest{Action: "followup_done"}); s != "followed_up" {
 			t.Fatalf("after followup_done: %s", s)

@@ -466,7 +466,8 @@ func (s *Store) Assessments(ctx context.Context, caseID int64) ([]casework.Asses
 		var err error
 		out, err = queryAll(ctx, tx, `SELECT id, municipality_id, case_id, youth_id, instrument, version, time_point, assessed_at,
 			assessor_id, assessor_name, agency_kind, protective, note, risk_level, risk_reason, created_at
-			FROM assessments WHERE municipality_id = $1 AND case_id = $2 ORDER BY assessed_at, created_at`,
+			FROM assessments WHERE municipality_id = $1 AND case_id = $2 ORDER BY assessed_at, created_at,
+			CASE time_point WHEN 'concern' THEN 0 WHEN 'intake' THEN 1 WHEN 'midway' THEN 2 WHEN 'closure' THEN 3 ELSE 4 END, id`,
 			[]any{a.User.MunicipalityID, caseID}, func(sc scanner) (casework.Assessment, error) {
 				var as casework.Assessment
 				var tp, kind, risk string
