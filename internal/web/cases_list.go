@@ -15,6 +15,8 @@ import (
 const (
 	// listsPageSize is how many cases a page of a work list shows.
 	listsPageSize = 50
+	// listsMaxQuery bounds a search term; names and numbers are far shorter.
+	listsMaxQuery = 100
 	// listsNearDays is how close a deadline must be to count as near in the lists.
 	listsNearDays = 7
 )
@@ -150,6 +152,9 @@ func (s *Server) worklist(w http.ResponseWriter, r *http.Request) {
 	p := s.page(w, r, "lists.worklist_title")
 	q := r.URL.Query()
 	d := worklistData{Tab: q.Get("tab"), Query: strings.TrimSpace(q.Get("q"))}
+	if runes := []rune(d.Query); len(runes) > listsMaxQuery {
+		d.Query = string(runes[:listsMaxQuery])
+	}
 	tabs := []string{listsTabWaiting, listsTabSteps, listsTabDeadlines, listsTabAll}
 	if listsIsStaff(p.Actor) {
 		tabs = append([]string{listsTabMine}, tabs...)
@@ -214,11 +219,11 @@ func (s *Server) worklist(w http.ResponseWriter, r *http.Request) {
 		}
 		d.Status = p.T("lists.count", d.Total)
 	}
+	// htmx asks for the list alone (live search); a history restore needs the whole page.
+	d.Fragment = r.Header.Get("HX-Request") == "true" && r.Header.Get("HX-History-Restore-Request") != "true"
 	p.Data = d
 	w.Header().Add("Vary", "HX-Request")
-	if r.Header.Get("HX-Request") == "true" && r.Header.Get("HX-History-Restore-Request") != "true" {
-		d.Fragment = true
-		p.Data = d
+	if d.Fragment {
 		s.listsFragment(w, r, "cases_list", "lists_worklist", p)
 		return
 	}
