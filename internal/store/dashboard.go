@@ -1,0 +1,538 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+
+	"golang.org/x/text/collate"
+	"golang.org/x/text/language"
+
+	"lots/internal/access"
+	"lots/internal/audit"
+	"lots/internal/casework"
+	"lots/internal/stats"
+)
+
+// The municipality's follow-up dashboard. Aggregates are allowed by the role-level permission
+// ViewAggregates, not by per-case access: the queries below count in SQL across the
+// municipality's cases and hand only counts and sums to package stats, which suppresses small
+// cells before anything is returned. No row about one young person leaves this file.
+
+// DashboardQuery says which period is wanted and why (for the audit entry).
+type DashboardQuery struct {
+	Period   stats.Period
+	District int64  // the view shown (stats.All or a district), recorded in the audit entry
+	Export   string // "" when viewed; "csv", "xlsx" or "json" when exported
+}
+
+// Dashboard computes the actor's municipality's dashboard for a period, every figure
+// suppressed, and records an aggregate read in the audit log (no young person named).
+func (s *Store) Dashboard(ctx context.Context, q DashboardQuery) (*stats.Dashboard, error) {
+	w := What{Action: audit.ActionList, Object: "dashboard", Detail: dashboardDetail(q)}
+	if q.Export != "" {
+		w.Action = audit.ActionExport
+	}
+	a, d, err := s.permit(ctx, access.ViewAggregates, w)
+	if err != nil {
+		return nil, err
+	}
+	dash, err := s.dashboard(ctx, a.User.MunicipalityID, q.Period)
+	if err != nil {
+		return nil, err
+	}
+	if err := s.update(ctx, func(tx *Tx) error { return tx.audit(a, w, d) }); err != nil {
+		return nil, err
+	}
+	return dash, nil
+}
+
+func dashboardDetail(q DashboardQuery) string {
+	s := "period " + q.Period.String()
+	if q.District != stats.All {
+		s += " district " + strconv.FormatInt(q.District, 10)
+	}
+	if q.Export != "" {
+		s += " export " + q.Export
+	}
+	return s
+}
+
+// DashboardPeriods returns the half-years a municipality's dashboard can show: from its first
+// case (at most ten years back) to now, newest first.
+func (s *Store) DashboardPeriods(ctx context.Context) ([]stats.Period, error) {
+	a, _, err := s.permit(ctx, access.ViewAggregates, What{Action: audit.ActionList, Object: "dashboard", Detail: "periods"})
+	if err != nil {
+		return nil, err
+	}
+	now := stats.PeriodOf(s.now())
+	first := now
+	var min sql.NullTime
+	if err := s.read.QueryRowContext(ctx, `SELECT MIN(opened_at) FROM cases WHERE municipality_id = $1`, a.User.MunicipalityID).Scan(&min); err != nil {
+		return nil, casework.Internal(err)
+	}
+	if min.Valid {
+		first = stats.PeriodOf(min.Time)
+	}
+	if floor := (stats.Period{Year: now.Year - 10, Half: now.Half}); first.Before(floor) {
+		first = floor
+	}
+	return stats.Periods(first, now), nil
+}
+
+// dashboard counts a municipality's figures for a period. It reads only; the caller audits.
+func (s *Store) dashboard(ctx context.Context, municipalityID int64, p stats.Period) (*stats.Dashboard, error) {
+	var dash *stats.Dashboard
+	err := s.view(ctx, func(tx *Tx) error {
+		settings, err := tx.settings(municipalityID)
+		if err != nil {
+			return err
+		}
+		raw := stats.NewRaw(p, tx.now)
+		raw.Deadlines = stats.Deadlines{Assessment: settings.AssessmentWithinDays, Group: settings.GroupWithinDays, Plan: settings.ActionPlanWithinDays}
+		c := &counter{tx: tx, raw: raw, mid: municipalityID, from: p.Start().UTC(), to: p.End().UTC(), now: tx.now}
+		for _, step := range []func() error{c.districts, c.openNow, c.waiting, c.opened, c.started, c.closed, c.withdrawn,
+			c.times, c.deadlines, c.numbers, c.choices, c.irk, c.goals} {
+			if err := step(); err != nil {
+				return err
+			}
+		}
+		dash = stats.Build(raw)
+		return nil
+	})
+	return dash, err
+}
+
+// counter runs the dashboard's queries inside one read transaction.
+type counter struct {
+	tx       *Tx
+	raw      *stats.Raw
+	mid      int64
+	from, to time.Time // the period, UTC
+	now      time.Time
+}
+
+// caseFrom is the FROM clause every query counts from: the municipality's cases with their
+// young person (merged records left out), the district as the slice.
+const caseFrom = ` FROM cases c JOIN youths y ON y.id = c.youth_id AND y.municipality_id = c.municipality_id
+	WHERE c.municipality_id = $1 AND y.merged_into IS NULL`
+
+const sliceCol = `COALESCE(y.district_id, 0)`
+
+// q runs a query whose first argument is the municipality and scans every row.
+func (c *counter) q(query string, args []any, scan func(sc scanner) error) error {
+	rows, err := c.tx.Query(query, append([]any{c.mid}, args...)...)
+	if err != nil {
+		return casework.Internal(fmt.Errorf("dashboard: %w", err))
+	}
+	defer rows.Close()
+	for rows.Next() {
+		if err := scan(rows); err != nil {
+			return casework.Internal(fmt.Errorf("dashboard: %w", err))
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return casework.Internal(fmt.Errorf("dashboard: %w", err))
+	}
+	return nil
+}
+
+// days is the SQL for the days from a to b (fractional).
+func (c *counter) days(a, b string) string {
+	if c.tx.store.dialect == Postgres {
+		return `(EXTRACT(EPOCH FROM (` + b + ` - ` + a + `)) / 86400.0)`
+	}
+	return `(julianday(substr(` + b + `, 1, 19)) - julianday(substr(` + a + `, 1, 19)))`
+}
+
+// wholeDays is days rounded down, for histograms.
+func (c *counter) wholeDays(a, b string) string {
+	if c.tx.store.dialect == Postgres {
+		return `CAST(FLOOR(` + c.days(a, b) + `) AS BIGINT)`
+	}
+	return `CAST(` + c.days(a, b) + ` AS INTEGER)`
+}
+
+// month is the SQL for the month (0–5) of the period a time falls in; args continue from n.
+func (c *counter) month(col string, n int) (string, []any) {
+	var b strings.Builder
+	var args []any
+	b.WriteString("CASE")
+	for i, m := range c.raw.Period.Months()[1:] {
+		args = append(args, m.UTC())
+		fmt.Fprintf(&b, " WHEN %s < $%d THEN %d", col, n+i, i)
+	}
+	b.WriteString(" ELSE 5 END")
+	return b.String(), args
+}
+
+// ageBand is the SQL for the age band at t; args continue from n.
+func ageBand(t time.Time, n int) (string, []any) {
+	t = t.In(stats.Stockholm)
+	var args []any
+	var b strings.Builder
+	b.WriteString(`CASE WHEN y.birth_date < '1000-01-01' THEN 'unknown'`)
+	for i, lim := range []struct {
+		age  int
+		band string
+	}{{13, "0-12"}, {16, "13-15"}, {18, "16-17"}, {21, "18-20"}, {26, "21-25"}} {
+		args = append(args, t.AddDate(-lim.age, 0, 0).Format(time.DateOnly))
+		fmt.Fprintf(&b, ` WHEN y.birth_date > $%d THEN '%s'`, n+i, lim.band)
+	}
+	b.WriteString(` ELSE '26-' END`)
+	return b.String(), args
+}
+
+// districts lists the slices: the districts that have young people with cases, and "none"
+// when some have no district. A district without any has no figures to protect.
+func (c *counter) districts() error {
+	names := map[int64]string{}
+	if err := c.q(`SELECT id, name FROM districts WHERE municipality_id = $1`, nil, func(sc scanner) error {
+		var id int64
+		var name string
+		err := sc.Scan(&id, &name)
+		names[id] = name
+		return err
+	}); err != nil {
+		return err
+	}
+	var ids []int64
+	if err := c.q(`SELECT DISTINCT `+sliceCol+caseFrom, nil, func(sc scanner) error {
+		var id int64
+		err := sc.Scan(&id)
+		ids = append(ids, id)
+		return err
+	}); err != nil {
+		return err
+	}
+	var out []stats.Named
+	hasNone := false
+	for _, id := range ids {
+		if id == stats.NoDistrict {
+			hasNone = true
+			continue
+		}
+		out = append(out, stats.Named{ID: id, Name: names[id]})
+	}
+	sortNamed(out)
+	if hasNone {
+		out = append(out, stats.Named{ID: stats.NoDistrict})
+	}
+	c.raw.Districts = out
+	return nil
+}
+
+// openNow counts the open cases by step, coordinator, age band and gender.
+func (c *counter) openNow() error {
+	band, args := ageBand(c.now, 2)
+	coords := map[int64]string{}
+	err := c.q(`SELECT `+sliceCol+`, c.step, COALESCE(s.user_id, 0), COALESCE(u.name, ''), `+band+`, y.gender, COUNT(*)
+		FROM cases c JOIN youths y ON y.id = c.youth_id AND y.municipality_id = c.municipality_id
+		LEFT JOIN case_staff s ON s.case_id = c.id AND s.municipality_id = c.municipality_id AND s.role = 'coordinator'
+		LEFT JOIN users u ON u.id = s.user_id AND u.municipality_id = s.municipality_id
+		WHERE c.municipality_id = $1 AND y.merged_into IS NULL AND c.step NOT IN ('closed', 'followed_up')
+		GROUP BY 1, 2, 3, 4, 5, 6`, args, func(sc scanner) error {
+		var slice, coord int64
+		var step, name, ageBand, gender string
+		var n int
+		if err := sc.Scan(&slice, &step, &coord, &name, &ageBand, &gender, &n); err != nil {
+			return err
+		}
+		c.raw.AddStep(slice, step, n)
+		c.raw.AddCaseload(slice, coord, n)
+		c.raw.AddAge(slice, ageBand, stats.ColOpen, n)
+		c.raw.AddGender(slice, gender, stats.ColOpen, n)
+		if coord != 0 {
+			coords[coord] = name
+		}
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	for id, name := range coords {
+		c.raw.Coordinators = append(c.raw.Coordinators, stats.Named{ID: id, Name: name})
+	}
+	sortNamed(c.raw.Coordinators)
+	return nil
+}
+
+// waiting counts how long the identified cases have waited for the preparatory group.
+func (c *counter) waiting() error {
+	now := "$2"
+	if c.tx.store.dialect == Postgres {
+		now = "CAST($2 AS TIMESTAMPTZ)"
+	}
+	return c.q(`SELECT `+sliceCol+`, `+c.wholeDays("c.opened_at", now)+`, COUNT(*)`+caseFrom+` AND c.step = 'identified' GROUP BY 1, 2`,
+		[]any{c.now}, func(sc scanner) error {
+			var slice int64
+			var days, n int
+			err := sc.Scan(&slice, &days, &n)
+			c.raw.AddWaiting(slice, days, n)
+			return err
+		})
+}
+
+// opened counts the cases opened in the period by month, age band and gender.
+func (c *counter) opened() error {
+	month, margs := c.month("c.opened_at", 4)
+	band, bargs := ageBand(c.to.Add(-time.Second), 4+len(margs))
+	return c.q(`SELECT `+sliceCol+`, `+month+`, `+band+`, y.gender, COUNT(*)`+caseFrom+`
+		AND c.opened_at >= $2 AND c.opened_at < $3 GROUP BY 1, 2, 3, 4`, append(append([]any{c.from, c.to}, margs...), bargs...), func(sc scanner) error {
+		var slice int64
+		var m, n int
+		var ageBand, gender string
+		if err := sc.Scan(&slice, &m, &ageBand, &gender, &n); err != nil {
+			return err
+		}
+		c.raw.AddFlow(slice, "opened", m, n)
+		c.raw.AddAge(slice, ageBand, stats.ColOpened, n)
+		c.raw.AddGender(slice, gender, stats.ColOpened, n)
+		return nil
+	})
+}
+
+// started counts the decisions to start SIG in the period by month; they are also the cases
+// proposed for consent, and whether a consent was signed for them.
+func (c *counter) started() error {
+	month, margs := c.month("c.decided_start_at", 4)
+	return c.q(`SELECT `+sliceCol+`, `+month+`,
+		CASE WHEN EXISTS (SELECT 1 FROM consents k WHERE k.municipality_id = c.municipality_id AND k.case_id = c.id AND k.signed_at IS NOT NULL) THEN 1 ELSE 0 END,
+		COUNT(*)`+caseFrom+` AND c.decided_start_at >= $2 AND c.decided_start_at < $3 GROUP BY 1, 2, 3`,
+		append([]any{c.from, c.to}, margs...), func(sc scanner) error {
+			var slice int64
+			var m, signed, n int
+			if err := sc.Scan(&slice, &m, &signed, &n); err != nil {
+				return err
+			}
+			c.raw.AddFlow(slice, "started", m, n)
+			c.raw.AddConsent(slice, "proposed", n)
+			if signed == 1 {
+				c.raw.AddConsent(slice, "consented", n)
+			}
+			return nil
+		})
+}
+
+// closed counts the cases closed in the period by month, reason, whether SIG had started, age
+// band and gender.
+func (c *counter) closed() error {
+	month, margs := c.month("c.closed_at", 4)
+	band, bargs := ageBand(c.to.Add(-time.Second), 4+len(margs))
+	return c.q(`SELECT `+sliceCol+`, `+month+`, c.closure_reason, CASE WHEN c.decided_start_at IS NULL THEN 0 ELSE 1 END, `+band+`, y.gender, COUNT(*)`+caseFrom+`
+		AND c.closed_at >= $2 AND c.closed_at < $3 GROUP BY 1, 2, 3, 4, 5, 6`, append(append([]any{c.from, c.to}, margs...), bargs...), func(sc scanner) error {
+		var slice int64
+		var m, started, n int
+		var reason, ageBand, gender string
+		if err := sc.Scan(&slice, &m, &reason, &started, &ageBand, &gender, &n); err != nil {
+			return err
+		}
+		c.raw.AddFlow(slice, "closed", m, n)
+		c.raw.AddClosure(slice, reason, started == 1, n)
+		c.raw.AddAge(slice, ageBand, stats.ColClosed, n)
+		c.raw.AddGender(slice, gender, stats.ColClosed, n)
+		return nil
+	})
+}
+
+// withdrawn counts the cases with a consent withdrawn in the period.
+func (c *counter) withdrawn() error {
+	return c.q(`SELECT `+sliceCol+`, COUNT(*)`+caseFrom+` AND EXISTS (SELECT 1 FROM consents k WHERE k.municipality_id = c.municipality_id
+		AND k.case_id = c.id AND k.withdrawn_at >= $2 AND k.withdrawn_at < $3) GROUP BY 1`, []any{c.from, c.to}, func(sc scanner) error {
+		var slice int64
+		var n int
+		err := sc.Scan(&slice, &n)
+		c.raw.AddConsent(slice, "withdrawn", n)
+		return err
+	})
+}
+
+// times makes histograms of the days from the concern to the decision, the first group
+// meeting and the action plan, for the cases that reached each in the period.
+func (c *counter) times() error {
+	for _, m := range []struct{ measure, col string }{
+		{"concern_to_decision", "c.decided_start_at"}, {"concern_to_group", "c.group_convened_at"}, {"concern_to_plan", "c.plan_set_at"},
+	} {
+		err := c.q(`SELECT `+sliceCol+`, `+c.wholeDays("c.opened_at", m.col)+`, COUNT(*)`+caseFrom+`
+			AND `+m.col+` >= $2 AND `+m.col+` < $3 GROUP BY 1, 2`, []any{c.from, c.to}, func(sc scanner) error {
+			var slice int64
+			var days, n int
+			err := sc.Scan(&slice, &days, &n)
+			c.raw.AddTime(slice, m.measure, days, n)
+			return err
+		})
+		if err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// deadlines counts the deadlines that fell due in the period (and have passed): met in time,
+// or late. A case closed before its deadline without reaching the milestone is left out, as
+// casework.Deadlines leaves such a deadline out.
+func (c *counter) deadlines() error {
+	end := c.to
+	if c.now.Before(end) {
+		end = c.now
+	}
+	for _, d := range []struct {
+		name, start, met string
+		days             int
+	}{
+		{"assessment", "c.taken_on_at", "c.assessment_done_at", c.raw.Deadlines.Assessment},
+		{"group", "c.decided_start_at", "c.group_convened_at", c.raw.Deadlines.Group},
+		{"plan", "c.decided_start_at", "c.plan_set_at", c.raw.Deadlines.Plan},
+	} {
+		span := time.Duration(d.days) * 24 * time.Hour
+		from, to := c.from.Add(-span), end.Add(-span)
+		if !to.After(from) {
+			continue
+		}
+		err := c.q(`SELECT `+sliceCol+`, CASE
+				WHEN `+d.met+` IS NOT NULL AND `+c.days(d.start, d.met)+` <= $4 THEN 1
+				WHEN `+d.met+` IS NULL AND c.closed_at IS NOT NULL AND `+c.days(d.start, "c.closed_at")+` <= $4 THEN 2
+				ELSE 0 END, COUNT(*)`+caseFrom+` AND `+d.start+` >= $2 AND `+d.start+` < $3 GROUP BY 1, 2`,
+			[]any{from, to, d.days}, func(sc scanner) error {
+				var slice int64
+				var state, n int
+				if err := sc.Scan(&slice, &state, &n); err != nil {
+					return err
+				}
+				if state != 2 {
+					c.raw.AddDeadline(slice, d.name, state == 1, n)
+				}
+				return nil
+			})
+		if err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// cohort restricts to the cases whose outcomes the period shows: SIG started, closed in the
+// period. Arguments $2 and $3 are the period.
+const cohort = ` AND c.decided_start_at IS NOT NULL AND c.closed_at >= $2 AND c.closed_at < $3`
+
+// pairJoin joins a case's intake values (pa, va) with its values of the same indicator at a
+// later time point (pb, vb).
+const pairJoin = ` FROM cases c JOIN youths y ON y.id = c.youth_id AND y.municipality_id = c.municipality_id
+	JOIN indicator_points pa ON pa.municipality_id = c.municipality_id AND pa.case_id = c.id AND pa.time_point = 'intake'
+	JOIN indicator_values va ON va.municipality_id = pa.municipality_id AND va.point_id = pa.id AND va.known = TRUE
+	JOIN indicator_points pb ON pb.municipality_id = c.municipality_id AND pb.case_id = c.id AND pb.time_point IN ('closure', 'followup_6', 'followup_12')
+	JOIN indicator_values vb ON vb.municipality_id = pb.municipality_id AND vb.point_id = pb.id AND vb.known = TRUE AND vb.code = va.code AND vb.part = va.part
+	WHERE c.municipality_id = $1 AND y.merged_into IS NULL`
+
+func codeList(codes []string) string {
+	return "'" + strings.Join(codes, "', '") + "'"
+}
+
+// numbers sums the numeric indicators (and their parts) at intake and at each later time point
+// over the young people with a value at both.
+func (c *counter) numbers() error {
+	var codes []string
+	for _, in := range stats.Indicators {
+		if in.Numeric() && !in.Derived {
+			codes = append(codes, in.Code)
+		}
+	}
+	return c.q(`SELECT `+sliceCol+`, pb.time_point, va.code, va.part, COUNT(*), SUM(va.number), SUM(vb.number)`+pairJoin+cohort+`
+		AND va.code IN (`+codeList(codes)+`) AND va.number IS NOT NULL AND vb.number IS NOT NULL GROUP BY 1, 2, 3, 4`,
+		[]any{c.from, c.to}, func(sc scanner) error {
+			var slice int64
+			var later, code, part string
+			var s stats.PairSum
+			if err := sc.Scan(&slice, &later, &code, &part, &s.N, &s.Before, &s.After); err != nil {
+				return err
+			}
+			if part != "" {
+				code += "." + part
+			}
+			c.raw.AddNumbers(slice, code, later, s)
+			return nil
+		})
+}
+
+// choices counts young people by their value at intake and at each later time point.
+func (c *counter) choices() error {
+	var codes []string
+	for _, in := range stats.Indicators {
+		if in.Unit == stats.UnitChoice || in.Unit == stats.UnitYesNo {
+			codes = append(codes, in.Code)
+		}
+	}
+	return c.q(`SELECT `+sliceCol+`, pb.time_point, va.code, va.choice, vb.choice, COUNT(*)`+pairJoin+cohort+`
+		AND va.code IN (`+codeList(codes)+`) GROUP BY 1, 2, 3, 4, 5`, []any{c.from, c.to}, func(sc scanner) error {
+		var slice int64
+		var later, code, before, after string
+		var n int
+		if err := sc.Scan(&slice, &later, &code, &before, &after, &n); err != nil {
+			return err
+		}
+		c.raw.AddChoices(slice, code, later, before, after, n)
+		return nil
+	})
+}
+
+// irk sums the Check: IRK domain scores (no 0, some 1, clear 2; unknown left out) of the
+// latest intake and closure assessments.
+func (c *counter) irk() error {
+	latest := func(tp string) string {
+		return `(SELECT x.id FROM assessments x WHERE x.municipality_id = c.municipality_id AND x.case_id = c.id AND x.instrument = 'irk'
+			AND x.time_point = '` + tp + `' ORDER BY x.assessed_at DESC, x.created_at DESC LIMIT 1)`
+	}
+	score := func(col string) string {
+		return `CASE ` + col + ` WHEN 'clear' THEN 2 WHEN 'some' THEN 1 ELSE 0 END`
+	}
+	return c.q(`SELECT `+sliceCol+`, ra.item, COUNT(*), SUM(`+score("ra.value")+`), SUM(`+score("rb.value")+`)
+		FROM cases c JOIN youths y ON y.id = c.youth_id AND y.municipality_id = c.municipality_id
+		JOIN assessment_ratings ra ON ra.municipality_id = c.municipality_id AND ra.assessment_id = `+latest("intake")+`
+		JOIN assessment_ratings rb ON rb.municipality_id = c.municipality_id AND rb.assessment_id = `+latest("closure")+` AND rb.item = ra.item
+		WHERE c.municipality_id = $1 AND y.merged_into IS NULL`+cohort+`
+		AND ra.value IN ('no', 'some', 'clear') AND rb.value IN ('no', 'some', 'clear') GROUP BY 1, 2`,
+		[]any{c.from, c.to}, func(sc scanner) error {
+			var slice int64
+			var item string
+			var s stats.PairSum
+			if err := sc.Scan(&slice, &item, &s.N, &s.Before, &s.After); err != nil {
+				return err
+			}
+			c.raw.AddNumbers(slice, "irk_domain."+item, stats.AtClosure, s)
+			return nil
+		})
+}
+
+// goals counts the sub-goals, and those reached, in the last action plan of each case of the
+// cohort. A plan is stored as JSON written by encoding/json (casework.Plan), where every
+// sub-goal has a "criterion" member and a reached one "status":"reached"; counting those
+// substrings counts in SQL on both engines (a quote inside a text is escaped, so text cannot
+// imitate them).
+func (c *counter) goals() error {
+	count := func(pattern string) string {
+		return `((LENGTH(pv.content) - LENGTH(REPLACE(pv.content, '` + pattern + `', ''))) / ` + strconv.Itoa(len(pattern)) + `)`
+	}
+	return c.q(`SELECT slice, COUNT(*), SUM(goals), SUM(reached) FROM (SELECT `+sliceCol+` AS slice, `+count(`"criterion":`)+` AS goals,
+		`+count(`"status":"reached"`)+` AS reached
+		FROM cases c JOIN youths y ON y.id = c.youth_id AND y.municipality_id = c.municipality_id
+		JOIN plan_versions pv ON pv.municipality_id = c.municipality_id AND pv.case_id = c.id
+			AND pv.version = (SELECT MAX(x.version) FROM plan_versions x WHERE x.municipality_id = c.municipality_id AND x.case_id = c.id)
+		WHERE c.municipality_id = $1 AND y.merged_into IS NULL`+cohort+`) t WHERE goals > 0 GROUP BY slice`,
+		[]any{c.from, c.to}, func(sc scanner) error {
+			var slice int64
+			var g stats.GoalSums
+			err := sc.Scan(&slice, &g.Plans, &g.SubGoals, &g.Reached)
+			c.raw.AddGoals(slice, g)
+			return err
+		})
+}
+
+// sortNamed sorts districts or coordinators by name in Swedish order.
+func sortNamed(ns []stats.Named) {
+	col := collate.New(language.Swedish, collate.IgnoreCase) // a collator is not safe for concurrent use
+	sort.SliceStable(ns, func(i, j int) bool { return col.CompareString(ns[i].Name, ns[j].Name) < 0 })
+}

@@ -1,0 +1,311 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+
+	"lots/internal/access"
+	"lots/internal/audit"
+	"lots/internal/casework"
+	"lots/internal/stats"
+)
+
+// National comparison: municipalities export their suppressed aggregates for a half-year
+// (stats.Export); national support imports the files and everyone with ViewAggregates sees
+// their own municipality against the national distribution. The imported files hold no
+// personal data, so they are kept in one global table, not per municipality.
+
+// NationalSupportCode is the kommunkod of the national support organisation's tenant (created
+// with `lots municipality create --code 0000 --name "Nationellt stöd"`). Its users with
+// ViewAggregates see every municipality side by side and may import files.
+const NationalSupportCode = "0000"
+
+// ExportFile is a file to import: the name it came with, and its content.
+type ExportFile struct {
+	Name string
+	Data []byte
+}
+
+// ImportRejection says which file was rejected and why. Nothing of any file is imported then.
+type ImportRejection struct {
+	File   string
+	Reason *stats.ImportError
+}
+
+func (e *ImportRejection) Error() string { return fmt.Sprintf("%s: %s", e.File, e.Reason.Detail) }
+
+// ImportResult says what became of one file.
+type ImportResult struct {
+	Code, Name, Period string
+	Status             string // "imported", "replaced" or "unchanged"
+}
+
+// isNationalSupport reports whether the actor belongs to national support.
+func (s *Store) isNationalSupport(ctx context.Context, a casework.Actor) (bool, error) {
+	var code string
+	err := s.read.QueryRowContext(ctx, `SELECT code FROM municipalities WHERE id = $1`, a.User.MunicipalityID).Scan(&code)
+	if err != nil {
+		return false, casework.Internal(err)
+	}
+	return code == NationalSupportCode, nil
+}
+
+// ImportNationalExports checks every file and imports them all, or — when one is rejected —
+// none (the error is an *ImportRejection). Only national support may import.
+func (s *Store) ImportNationalExports(ctx context.Context, files []ExportFile) ([]ImportResult, error) {
+	w := What{Action: audit.ActionCreate, Object: "national_export"}
+	a, d, err := s.permit(ctx, access.ViewAggregates, w)
+	if err != nil {
+		return nil, err
+	}
+	national, err := s.isNationalSupport(ctx, a)
+	if err != nil {
+		return nil, err
+	}
+	if !national {
+		d = access.Decision{Ground: "denied:not_national_support"}
+		s.auditDenied(ctx, a, w, d)
+		return nil, casework.Errorf(casework.EForbidden, "error.forbidden", "import needs national support")
+	}
+	d.Ground += "+national_support"
+	return s.importExports(ctx, files, a.User.Username, func(tx *Tx, res []ImportResult) error {
+		for _, r := range res {
+			w.Detail = fmt.Sprintf("%s %s %s", r.Code, r.Period, r.Status)
+			if err := tx.audit(a, w, d); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+}
+
+// ImportNationalExportsAsOperator is the import of `lots stats import` on the server. It is
+// recorded in national support's audit log when that tenant exists.
+func (s *Store) ImportNationalExportsAsOperator(ctx context.Context, files []ExportFile) ([]ImportResult, error) {
+	return s.importExports(ctx, files, "system:lots stats import", func(tx *Tx, res []ImportResult) error {
+		var mid int64
+		err := tx.QueryRow(`SELECT id FROM municipalities WHERE code = $1`, NationalSupportCode).Scan(&mid)
+		if errors.Is(err, sql.ErrNoRows) {
+			return nil
+		}
+		if err != nil {
+			return casework.Internal(err)
+		}
+		sys := casework.SystemActor(mid, "lots stats import")
+		for _, r := range res {
+			w := What{Action: audit.ActionCreate, Object: "national_export", Detail: fmt.Sprintf("%s %s %s", r.Code, r.Period, r.Status)}
+			if err := tx.audit(sys, w, access.Decision{Allowed: true, Ground: "operator"}); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+}
+
+// ImportDemoExports imports the demo's synthetic municipalities (stats.DemoExports). Files
+// already imported are left as they are, so the demo loader may call it at every start.
+func (s *Store) ImportDemoExports(ctx context.Context) (int, error) {
+	var files []ExportFile
+	for i, b := range stats.DemoExports() {
+		files = append(files, ExportFile{Name: fmt.Sprintf("demo-%d.json", i+1), Data: b})
+	}
+	res, err := s.importExports(ctx, files, "system:demo", nil)
+	n := 0
+	for _, r := range res {
+		if r.Status != "unchanged" {
+			n++
+		}
+	}
+	return n, err
+}
+
+func (s *Store) importExports(ctx context.Context, files []ExportFile, by string, audited func(tx *Tx, res []ImportResult) error) ([]ImportResult, error) {
+	if len(files) == 0 {
+		return nil, casework.Invalid("files", "national.no_files")
+	}
+	parsed := make([]*stats.Export, len(files))
+	seen := map[string]string{}
+	for i, f := range files {
+		e, err := stats.ParseExport(f.Data)
+		if err != nil {
+			var ie *stats.ImportError
+			if !errors.As(err, &ie) {
+				ie = &stats.ImportError{Key: "national.reject_structure", Args: []any{err.Error()}, Detail: err.Error()}
+			}
+			return nil, &ImportRejection{File: f.Name, Reason: ie}
+		}
+		k := e.Municipality.Code + " " + e.Period
+		if other, dup := seen[k]; dup {
+			return nil, &ImportRejection{File: f.Name, Reason: &stats.ImportError{Key: "national.reject_duplicate", Args: []any{other},
+				Detail: "the same municipality and period as " + other}}
+		}
+		seen[k] = f.Name
+		parsed[i] = e
+	}
+	var res []ImportResult
+	err := s.update(ctx, func(tx *Tx) error {
+		for i, e := range parsed {
+			r := ImportResult{Code: e.Municipality.Code, Name: e.Municipality.Name, Period: e.Period, Status: "imported"}
+			var checksum string
+			err := tx.QueryRow(`SELECT checksum FROM national_exports WHERE municipality_code = $1 AND period = $2`, e.Municipality.Code, e.Period).Scan(&checksum)
+			switch {
+			case errors.Is(err, sql.ErrNoRows):
+				_, err = tx.Exec(`INSERT INTO national_exports (id, municipality_code, municipality_name, period, schema_version, checksum, generated_at, imported_at, imported_by, content)
+					VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`, newID(), e.Municipality.Code, e.Municipality.Name, e.Period, e.SchemaVersion,
+					e.Checksum, e.GeneratedAt.UTC(), tx.now, by, string(files[i].Data))
+			case err != nil:
+			case checksum == e.Checksum:
+				r.Status = "unchanged"
+			default:
+				r.Status = "replaced"
+				_, err = tx.Exec(`UPDATE national_exports SET municipality_name = $1, schema_version = $2, checksum = $3, generated_at = $4,
+					imported_at = $5, imported_by = $6, content = $7 WHERE municipality_code = $8 AND period = $9`,
+					e.Municipality.Name, e.SchemaVersion, e.Checksum, e.GeneratedAt.UTC(), tx.now, by, string(files[i].Data), e.Municipality.Code, e.Period)
+			}
+			if err != nil {
+				return casework.Internal(err)
+			}
+			res = append(res, r)
+		}
+		if audited != nil {
+			return audited(tx, res)
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return res, nil
+}
+
+// NationalView is what the national comparison shows for a period.
+type NationalView struct {
+	Period  stats.Period
+	Periods []stats.Period // periods with imported files, newest first
+	// National is true for national support, who see every municipality side by side.
+	National bool
+	// Own is the actor's municipality's figures for the period, computed now with the same
+	// suppression as its export (nil for national support).
+	Own *stats.Export
+	// Files are the imported files of the period, by municipality code.
+	Files []*stats.Export
+}
+
+// NationalComparison returns the imported files of a period (the newest period with files
+// when p is zero) and, for a municipality, its own figures to set against them.
+func (s *Store) NationalComparison(ctx context.Context, p stats.Period) (NationalView, error) {
+	var v NationalView
+	w := What{Action: audit.ActionList, Object: "national"}
+	a, d, err := s.permit(ctx, access.ViewAggregates, w)
+	if err != nil {
+		return v, err
+	}
+	if v.National, err = s.isNationalSupport(ctx, a); err != nil {
+		return v, err
+	}
+	rows, err := queryAll(ctx, s.read, `SELECT DISTINCT period FROM national_exports`, nil, func(sc scanner) (string, error) {
+		var p string
+		return p, sc.Scan(&p)
+	})
+	if err != nil {
+		return v, err
+	}
+	for _, r := range rows {
+		if q, err := stats.ParsePeriod(r); err == nil {
+			v.Periods = append(v.Periods, q)
+		}
+	}
+	sortPeriodsDesc(v.Periods)
+	if p.IsZero() && len(v.Periods) > 0 {
+		p = v.Periods[0]
+	}
+	v.Period = p
+	if p.IsZero() {
+		return v, s.update(ctx, func(tx *Tx) error { return tx.audit(a, w, d) })
+	}
+	contents, err := queryAll(ctx, s.read, `SELECT content FROM national_exports WHERE period = $1 ORDER BY municipality_code`, []any{p.String()},
+		func(sc scanner) (string, error) {
+			var c string
+			return c, sc.Scan(&c)
+		})
+	if err != nil {
+		return v, err
+	}
+	for _, c := range contents {
+		e, err := stats.ParseExport([]byte(c))
+		if err != nil { // checked at import; a file that no longer parses is left out, and logged
+			s.log.Error("stored national export no longer parses", "err", err)
+			continue
+		}
+		v.Files = append(v.Files, e)
+	}
+	if !v.National {
+		m, err := s.Municipality(ctx, a.User.MunicipalityID)
+		if err != nil {
+			return v, err
+		}
+		dash, err := s.dashboard(ctx, a.User.MunicipalityID, p)
+		if err != nil {
+			return v, err
+		}
+		if v.Own, err = stats.NewExport(dash, m.Code, m.Name, s.now()); err != nil {
+			return v, casework.Internal(err)
+		}
+	}
+	w.Detail = "period " + p.String()
+	return v, s.update(ctx, func(tx *Tx) error { return tx.audit(a, w, d) })
+}
+
+func sortPeriodsDesc(ps []stats.Period) {
+	for i := 1; i < len(ps); i++ {
+		for j := i; j > 0 && ps[j-1].Before(ps[j]); j-- {
+			ps[j-1], ps[j] = ps[j], ps[j-1]
+		}
+	}
+}
+
+// ExportStats writes the actor's municipality's export file for a period (the web's download).
+func (s *Store) ExportStats(ctx context.Context, p stats.Period) ([]byte, error) {
+	dash, err := s.Dashboard(ctx, DashboardQuery{Period: p, District: stats.All, Export: "json"})
+	if err != nil {
+		return nil, err
+	}
+	a, _ := casework.ActorFrom(ctx)
+	return s.marshalExport(ctx, a.User.MunicipalityID, dash, p)
+}
+
+// ExportStatsAsOperator writes a municipality's export file for a period for `lots stats
+// export` on the server, and records it in the municipality's audit log. The period must be
+// over: a half-year still running would be compared as if it were complete.
+func (s *Store) ExportStatsAsOperator(ctx context.Context, municipalityID int64, p stats.Period) ([]byte, error) {
+	if p.End().After(s.now()) {
+		return nil, casework.Errorf(casework.EConflict, "export.period_not_over", "period %s is not over", p)
+	}
+	dash, err := s.dashboard(ctx, municipalityID, p)
+	if err != nil {
+		return nil, err
+	}
+	b, err := s.marshalExport(ctx, municipalityID, dash, p)
+	if err != nil {
+		return nil, err
+	}
+	sys := casework.SystemActor(municipalityID, "lots stats export")
+	err = s.update(ctx, func(tx *Tx) error {
+		return tx.audit(sys, What{Action: audit.ActionExport, Object: "dashboard", Detail: "national export " + p.String()}, access.Decision{Allowed: true, Ground: "operator"})
+	})
+	return b, err
+}
+
+func (s *Store) marshalExport(ctx context.Context, municipalityID int64, dash *stats.Dashboard, p stats.Period) ([]byte, error) {
+	m, err := s.Municipality(ctx, municipalityID)
+	if err != nil {
+		return nil, err
+	}
+	e, err := stats.NewExport(dash, m.Code, m.Name, s.now())
+	if err != nil {
+		return nil, casework.Internal(err)
+	}
+	return e.Marshal()
+}

@@ -1,0 +1,67 @@
+-- Follow-up: the indicator values of the follow-up manual (docs/uppfoljning.md), recorded per
+-- case and time point, and the national comparison's imported export files. Kept in step with
+-- ../../sqlite/migrations/00005_followup.sql.
+
+-- +goose Up
+-- One recording occasion of a case: intake, a follow-up meeting (occasion is its date), closure,
+-- 6 or 12 months after closure. measured_on is the date the values describe (YYYY-MM-DD).
+CREATE TABLE indicator_points (
+    id              BIGINT PRIMARY KEY,
+    municipality_id BIGINT NOT NULL,
+    case_id         BIGINT NOT NULL,
+    youth_id        BIGINT NOT NULL,
+    time_point      TEXT NOT NULL,
+    occasion        TEXT NOT NULL DEFAULT '',
+    measured_on     TEXT NOT NULL,
+    created_at      TIMESTAMPTZ NOT NULL,
+    updated_at      TIMESTAMPTZ NOT NULL,
+    UNIQUE (municipality_id, id),
+    UNIQUE (case_id, time_point, occasion),
+    FOREIGN KEY (municipality_id, case_id) REFERENCES cases (municipality_id, id)
+);
+CREATE INDEX indicator_points_case ON indicator_points (municipality_id, case_id, time_point);
+
+-- One value: an indicator (or one part of it, a crime category) at a point. category is the
+-- indicator's information category, so who may read it follows the consent. known is false
+-- when "not known" was recorded.
+CREATE TABLE indicator_values (
+    municipality_id BIGINT NOT NULL,
+    point_id        BIGINT NOT NULL,
+    code            TEXT NOT NULL,
+    part            TEXT NOT NULL DEFAULT '',
+    category        TEXT NOT NULL,
+    known           BOOLEAN NOT NULL,
+    number          DOUBLE PRECISION,
+    choice          TEXT NOT NULL DEFAULT '',
+    recorded_by     BIGINT NOT NULL,
+    recorded_at     TIMESTAMPTZ NOT NULL,
+    PRIMARY KEY (point_id, code, part),
+    FOREIGN KEY (municipality_id, point_id) REFERENCES indicator_points (municipality_id, id)
+);
+
+-- Export files of municipalities for national comparison. Global, not per municipality: they
+-- hold suppressed aggregates only, never a person. One file per municipality and period.
+CREATE TABLE national_exports (
+    id                BIGINT PRIMARY KEY,
+    municipality_code TEXT NOT NULL,
+    municipality_name TEXT NOT NULL,
+    period            TEXT NOT NULL,
+    schema_version    BIGINT NOT NULL,
+    checksum          TEXT NOT NULL,
+    generated_at      TIMESTAMPTZ NOT NULL,
+    imported_at       TIMESTAMPTZ NOT NULL,
+    imported_by       TEXT NOT NULL,
+    content           TEXT NOT NULL,
+    UNIQUE (municipality_code, period)
+);
+
+-- The dashboard counts cases by when they opened and closed.
+CREATE INDEX cases_opened ON cases (municipality_id, opened_at);
+CREATE INDEX cases_closed ON cases (municipality_id, closed_at);
+
+-- +goose Down
+DROP INDEX cases_closed;
+DROP INDEX cases_opened;
+DROP TABLE national_exports;
+DROP TABLE indicator_values;
+DROP TABLE indicator_points;
