@@ -1,0 +1,106 @@
+package mail
+
+import (
+	"context"
+	"log/slog"
+	"time"
+
+	"lots/internal/casework"
+	"lots/internal/store"
+)
+
+// ReminderStore is what the reminder job needs of the store.
+type ReminderStore interface {
+	DueReminders(ctx context.Context) ([]store.Reminder, error)
+	MarkReminded(ctx context.Context, r store.Reminder) (bool, error)
+}
+
+// Mailer sends one message.
+type Mailer interface {
+	Send(ctx context.Context, to string, m Message) error
+}
+
+// Reminders is the job that sends task reminders: every Interval it asks the store which are
+// due (municipalities that turned them on, owners who may still see the case), sends one
+// e-mail per owner and due date, and marks the tasks reminded — after sending, so a failed
+// send is tried again next round (a reminder may then come twice, never not at all).
+type Reminders struct {
+	Store    ReminderStore
+	Mailer   Mailer
+	Log      *slog.Logger
+	Interval time.Duration // 15 minutes when 0
+}
+
+// NewReminders returns the job for the store and the relay.
+func NewReminders(st ReminderStore, m Mailer, log *slog.Logger) *Reminders {
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
+	return &Reminders{Store: st, Mailer: m, Log: log}
+}
+
+// Run sends reminders now and then every Interval until ctx ends. It returns nil when ctx
+// ends; a failed round is logged and the next round tries again.
+func (r *Reminders) Run(ctx context.Context) error {
+	every := r.Interval
+	if every <= 0 {
+		every = 15 * time.Minute
+	}
+	t := time.NewTicker(every)
+	defer t.Stop()
+	for {
+		if n, err := r.RunOnce(ctx); err != nil {
+			if ctx.Err() != nil {
+				return nil
+			}
+			r.Log.Warn("task reminders", "err", err, "sent", n)
+		} else if n > 0 {
+			r.Log.Info("task reminders sent", "count", n)
+		}
+		select {
+		case <-ctx.Done():
+			return nil
+		case <-t.C:
+		}
+	}
+}
+
+// RunOnce sends the reminders due now and reports how many e-mails went out. A send that fails
+// is logged (without the address) and left for the next round.
+func (r *Reminders) RunOnce(ctx context.Context) (int, error) {
+	due, err := r.Store.DueReminders(ctx)
+	if err != nil {
+		return 0, err
+	}
+	type key struct {
+		email, due string
+		locale     casework.Locale
+	}
+	var order []key
+	groups := map[key][]store.Reminder{}
+	for _, d := range due {
+		k := key{d.Email, d.Due, d.Locale}
+		if _, ok := groups[k]; !ok {
+			order = append(order, k)
+		}
+		groups[k] = append(groups[k], d)
+	}
+	sent := 0
+	var firstErr error
+	for _, k := range order {
+		if err := r.Mailer.Send(ctx, k.email, Reminder(k.locale, k.due)); err != nil {
+			r.Log.Warn("task reminder not sent", "err", err, "tasks", len(groups[k]))
+			if firstErr == nil {
+				firstErr = err
+			}
+			continue
+		}
+		sent++
+		for _, d := range groups[k] {
+			if _, err := r.Store.MarkReminded(ctx, d); err != nil {
+				return sent, err
+			}
+		}
+	}
+	return sent, firstErr
+}
