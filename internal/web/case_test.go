@@ -86,228 +86,234 @@ func currentStep(t *testing.T, body string) string {
 	return html.UnescapeString(m[1])
 }
 
-func TestCoordinatorTakesACaseThroughEveryStep(t *testing.T) {
+// The case pages on both engines, on one running Lots each (starting one loads the demo).
+func TestCasePages(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, e storetest.Engine) {
 		w := newCaseWorld(t, e)
-		srv := w.srv
-		id := w.concern(t, "Elias", "Stegström", storetest.TestPersonalNumbers[0])
-		path := "/cases/" + strconv.FormatInt(id, 10)
-		w.clock.Advance(time.Hour) // the intake assessment comes after the concern
-		coord := srv.Login(t, "samordnare")
-		move := func(t *testing.T, action string, extra url.Values, wantStep string) {
-			t.Helper()
-			v := url.Values{"action": {action}}
-			for k, vs := range extra {
-				v[k] = vs
-			}
-			res, body := srv.PostForm(t, coord, path+"/move", v)
-			if res.StatusCode != http.StatusSeeOther {
-				t.Fatalf("%s: status %d\n%s", action, res.StatusCode, body)
-			}
-			_, page := srv.Get(t, coord, path)
-			if got := currentStep(t, page); got != wantStep {
-				t.Fatalf("after %s the step is %q, want %q", action, got, wantStep)
-			}
-		}
-		post := func(t *testing.T, sub string, v url.Values) {
-			t.Helper()
-			res, body := srv.PostForm(t, coord, path+sub, v)
-			if res.StatusCode != http.StatusSeeOther {
-				t.Fatalf("POST %s: status %d\n%s", sub, res.StatusCode, body)
-			}
-		}
+		t.Run("a coordinator takes a case through every step", func(t *testing.T) { caseThroughEveryStep(t, w) })
+		t.Run("the pages hide what the actor may not see", func(t *testing.T) { casePagesHide(t, w) })
+	})
+}
 
-		t.Run("the overview shows the young person, the IRK and the first step", func(t *testing.T) {
-			code, body := srv.Get(t, coord, path)
-			if code != http.StatusOK {
-				t.Fatalf("status %d", code)
+func caseThroughEveryStep(t *testing.T, w caseWorld) {
+	srv := w.srv
+	id := w.concern(t, "Elias", "Stegström", storetest.TestPersonalNumbers[0])
+	path := "/cases/" + strconv.FormatInt(id, 10)
+	w.clock.Advance(time.Hour) // the intake assessment comes after the concern
+	coord := srv.Login(t, "samordnare")
+	move := func(t *testing.T, action string, extra url.Values, wantStep string) {
+		t.Helper()
+		v := url.Values{"action": {action}}
+		for k, vs := range extra {
+			v[k] = vs
+		}
+		res, body := srv.PostForm(t, coord, path+"/move", v)
+		if res.StatusCode != http.StatusSeeOther {
+			t.Fatalf("%s: status %d\n%s", action, res.StatusCode, body)
+		}
+		_, page := srv.Get(t, coord, path)
+		if got := currentStep(t, page); got != wantStep {
+			t.Fatalf("after %s the step is %q, want %q", action, got, wantStep)
+		}
+	}
+	post := func(t *testing.T, sub string, v url.Values) {
+		t.Helper()
+		res, body := srv.PostForm(t, coord, path+sub, v)
+		if res.StatusCode != http.StatusSeeOther {
+			t.Fatalf("POST %s: status %d\n%s", sub, res.StatusCode, body)
+		}
+	}
+
+	t.Run("the overview shows the young person, the IRK and the first step", func(t *testing.T) {
+		code, body := srv.Get(t, coord, path)
+		if code != http.StatusOK {
+			t.Fatalf("status %d", code)
+		}
+		for _, want := range []string{"Elias Stegström", "20080311-2382", "Tydlig risk: 3 faktorer", "Kriminell historik", "Inget samtycke", path + "/consents", "Ta emot ärendet"} {
+			if !strings.Contains(body, want) {
+				t.Errorf("overview lacks %q", want)
 			}
-			for _, want := range []string{"Elias Stegström", "20080311-2382", "Tydlig risk: 3 faktorer", "Kriminell historik", "Inget samtycke", path + "/consents", "Ta emot ärendet"} {
-				if !strings.Contains(body, want) {
-					t.Errorf("overview lacks %q", want)
-				}
-			}
-			if got := currentStep(t, body); got != "Identifierad, väntar på beredning" {
-				t.Fatalf("step %q", got)
-			}
+		}
+		if got := currentStep(t, body); got != "Identifierad, väntar på beredning" {
+			t.Fatalf("step %q", got)
+		}
+	})
+	t.Run("take on", func(t *testing.T) {
+		move(t, "prep_take_on", url.Values{"coordinator": {strconv.FormatInt(w.userID(t, "samordnare"), 10)}}, "Bedömning")
+	})
+	t.Run("a refused move shows the Swedish reason and changes nothing", func(t *testing.T) {
+		res, body := srv.PostForm(t, coord, path+"/move", url.Values{"action": {"assessment_done"}})
+		if res.StatusCode != http.StatusConflict {
+			t.Fatalf("status %d", res.StatusCode)
+		}
+		if !strings.Contains(body, "Registrera en bedömning vid inskrivning innan ärendet går till beslut.") {
+			t.Fatal("no reason shown")
+		}
+		if !strings.Contains(body, `id="e-move-assessment_done"`) {
+			t.Fatal("the reason is not shown at the action")
+		}
+		if got := currentStep(t, body); got != "Bedömning" {
+			t.Fatalf("step %q", got)
+		}
+		cd, err := w.st.CaseDetail(w.as(t, "samordnare"), id)
+		if err != nil || cd.Case.Step != casework.StepAssessment {
+			t.Fatalf("step in the store %q, %v", cd.Case.Step, err)
+		}
+	})
+	t.Run("an assessment with errors keeps the values and names every error", func(t *testing.T) {
+		code, form := srv.Get(t, coord, path+"/assessments/new?instrument=irk&tp=intake")
+		if code != http.StatusOK || !strings.Contains(form, `name="item_criminal_history"`) {
+			t.Fatalf("form %d", code)
+		}
+		res, body := srv.PostForm(t, coord, path+"/assessments", url.Values{
+			"instrument": {"irk"}, "time_point": {"intake"}, "item_family": {"clear"}, "risk_level": {"high"}, "note": {"Anteckning kvar"},
 		})
-		t.Run("take on", func(t *testing.T) {
-			move(t, "prep_take_on", url.Values{"coordinator": {strconv.FormatInt(w.userID(t, "samordnare"), 10)}}, "Bedömning")
-		})
-		t.Run("a refused move shows the Swedish reason and changes nothing", func(t *testing.T) {
-			res, body := srv.PostForm(t, coord, path+"/move", url.Values{"action": {"assessment_done"}})
-			if res.StatusCode != http.StatusConflict {
-				t.Fatalf("status %d", res.StatusCode)
+		if res.StatusCode != http.StatusUnprocessableEntity {
+			t.Fatalf("status %d", res.StatusCode)
+		}
+		for _, want := range []string{"Motivera risknivån", "Bedöm den här faktorn", "Anteckning kvar", `aria-invalid="true"`} {
+			if !strings.Contains(body, want) {
+				t.Errorf("lacks %q", want)
 			}
-			if !strings.Contains(body, "Registrera en bedömning vid inskrivning innan ärendet går till beslut.") {
-				t.Fatal("no reason shown")
+		}
+		if !regexp.MustCompile(`name="item_family" value="clear" checked`).MatchString(body) {
+			t.Error("the rating given is not kept")
+		}
+	})
+	t.Run("assessment with the professional's risk judgement", func(t *testing.T) {
+		v := url.Values{"instrument": {"irk"}, "time_point": {"intake"},
+			"risk_level": {"high"}, "risk_reason": {"Flera tydliga riskfaktorer"}, "protective": {"Tränar fotboll"}}
+		for _, d := range casework.IRK().Domains {
+			v.Set("item_"+d.Items[0].Code, "clear")
+		}
+		post(t, "/assessments", v)
+		_, list := srv.Get(t, coord, path+"/assessments")
+		for _, want := range []string{"Orosanmälan", "Inskrivning", "Sämre", `role="img" aria-label="Poängen har stigit"`, "Flera tydliga riskfaktorer"} {
+			if !strings.Contains(list, want) {
+				t.Errorf("assessment list lacks %q", want)
 			}
-			if !strings.Contains(body, `id="e-move-assessment_done"`) {
-				t.Fatal("the reason is not shown at the action")
-			}
-			if got := currentStep(t, body); got != "Bedömning" {
-				t.Fatalf("step %q", got)
-			}
-			cd, err := w.st.CaseDetail(w.as(t, "samordnare"), id)
-			if err != nil || cd.Case.Step != casework.StepAssessment {
-				t.Fatalf("step in the store %q, %v", cd.Case.Step, err)
-			}
-		})
-		t.Run("an assessment with errors keeps the values and names every error", func(t *testing.T) {
-			code, form := srv.Get(t, coord, path+"/assessments/new?instrument=irk&tp=intake")
-			if code != http.StatusOK || !strings.Contains(form, `name="item_criminal_history"`) {
-				t.Fatalf("form %d", code)
-			}
-			res, body := srv.PostForm(t, coord, path+"/assessments", url.Values{
-				"instrument": {"irk"}, "time_point": {"intake"}, "item_family": {"clear"}, "risk_level": {"high"}, "note": {"Anteckning kvar"},
-			})
-			if res.StatusCode != http.StatusUnprocessableEntity {
-				t.Fatalf("status %d", res.StatusCode)
-			}
-			for _, want := range []string{"Motivera risknivån", "Bedöm den här faktorn", "Anteckning kvar", `aria-invalid="true"`} {
-				if !strings.Contains(body, want) {
-					t.Errorf("lacks %q", want)
-				}
-			}
-			if !regexp.MustCompile(`name="item_family" value="clear" checked`).MatchString(body) {
-				t.Error("the rating given is not kept")
-			}
-		})
-		t.Run("assessment with the professional's risk judgement", func(t *testing.T) {
-			v := url.Values{"instrument": {"irk"}, "time_point": {"intake"},
-				"risk_level": {"high"}, "risk_reason": {"Flera tydliga riskfaktorer"}, "protective": {"Tränar fotboll"}}
-			for _, d := range casework.IRK().Domains {
-				v.Set("item_"+d.Items[0].Code, "clear")
-			}
-			post(t, "/assessments", v)
-			_, list := srv.Get(t, coord, path+"/assessments")
-			for _, want := range []string{"Orosanmälan", "Inskrivning", "Sämre", `role="img" aria-label="Poängen har stigit"`, "Flera tydliga riskfaktorer"} {
-				if !strings.Contains(list, want) {
-					t.Errorf("assessment list lacks %q", want)
-				}
-			}
-			move(t, "assessment_done", nil, "Beslut")
-		})
-		t.Run("decide", func(t *testing.T) { move(t, "decide_start", nil, "Parter identifieras") })
-		var police, school string
-		t.Run("parties", func(t *testing.T) {
-			_, form := srv.Get(t, coord, path+"/parties")
-			police = agencyBox(t, form, "Polisen")
-			school = agencyBox(t, form, "Grundskoleförvaltningen")
-			post(t, "/parties", url.Values{"agency": {police, school}, "reason_" + police: {"Känd av områdespolisen"}})
-			_, body := srv.Get(t, coord, path)
-			if !strings.Contains(body, "Känd av områdespolisen") {
-				t.Fatal("party reason not on the overview")
-			}
-			move(t, "parties_set", nil, "Samtycke")
-		})
-		t.Run("without a consent the plan cannot start", func(t *testing.T) {
-			res, body := srv.PostForm(t, coord, path+"/move", url.Values{"action": {"consent_given"}})
-			if res.StatusCode != http.StatusConflict || !strings.Contains(body, "Det finns inget giltigt samtycke") {
-				t.Fatalf("status %d", res.StatusCode)
-			}
-		})
-		t.Run("guardian and consent", func(t *testing.T) {
-			post(t, "/persons", url.Values{"kind": {"guardian"}, "name": {"Mona Stegström"}, "relation": {"mamma"}, "has_custody": {"on"}})
-			_, persons := srv.Get(t, coord, path+"/persons")
-			if !strings.Contains(persons, "Mona Stegström") {
-				t.Fatal("guardian not listed")
-			}
-			ctx := w.as(t, "samordnare")
-			pid, _ := strconv.ParseInt(police, 10, 64)
-			sid, _ := strconv.ParseInt(school, 10, 64)
-			c, err := w.st.CreateConsent(ctx, id, casework.ConsentInput{ValidFrom: w.st.Now(), AgencyIDs: []int64{pid, sid},
-				Categories: []casework.Category{casework.CatPolice, casework.CatSchool}, Language: "sv"})
-			if err != nil {
+		}
+		move(t, "assessment_done", nil, "Beslut")
+	})
+	t.Run("decide", func(t *testing.T) { move(t, "decide_start", nil, "Parter identifieras") })
+	var police, school string
+	t.Run("parties", func(t *testing.T) {
+		_, form := srv.Get(t, coord, path+"/parties")
+		police = agencyBox(t, form, "Polisen")
+		school = agencyBox(t, form, "Grundskoleförvaltningen")
+		post(t, "/parties", url.Values{"agency": {police, school}, "reason_" + police: {"Känd av områdespolisen"}})
+		_, body := srv.Get(t, coord, path)
+		if !strings.Contains(body, "Känd av områdespolisen") {
+			t.Fatal("party reason not on the overview")
+		}
+		move(t, "parties_set", nil, "Samtycke")
+	})
+	t.Run("without a consent the plan cannot start", func(t *testing.T) {
+		res, body := srv.PostForm(t, coord, path+"/move", url.Values{"action": {"consent_given"}})
+		if res.StatusCode != http.StatusConflict || !strings.Contains(body, "Det finns inget giltigt samtycke") {
+			t.Fatalf("status %d", res.StatusCode)
+		}
+	})
+	t.Run("guardian and consent", func(t *testing.T) {
+		post(t, "/persons", url.Values{"kind": {"guardian"}, "name": {"Mona Stegström"}, "relation": {"mamma"}, "has_custody": {"on"}})
+		_, persons := srv.Get(t, coord, path+"/persons")
+		if !strings.Contains(persons, "Mona Stegström") {
+			t.Fatal("guardian not listed")
+		}
+		ctx := w.as(t, "samordnare")
+		pid, _ := strconv.ParseInt(police, 10, 64)
+		sid, _ := strconv.ParseInt(school, 10, 64)
+		c, err := w.st.CreateConsent(ctx, id, casework.ConsentInput{ValidFrom: w.st.Now(), AgencyIDs: []int64{pid, sid},
+			Categories: []casework.Category{casework.CatPolice, casework.CatSchool}, Language: "sv"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, sg := range c.Signers {
+			if err := w.st.SignConsent(ctx, id, c.ID, sg.ID, "paper", time.Time{}); err != nil {
 				t.Fatal(err)
 			}
-			for _, sg := range c.Signers {
-				if err := w.st.SignConsent(ctx, id, c.ID, sg.ID, "paper", time.Time{}); err != nil {
-					t.Fatal(err)
-				}
+		}
+		_, body := srv.Get(t, coord, path)
+		if !strings.Contains(body, "Gäller</span> till och med") {
+			t.Fatal("the overview does not show the valid consent")
+		}
+		move(t, "consent_given", nil, "Planering")
+	})
+	t.Run("the police party sees the case but not the moves, and may not make one", func(t *testing.T) {
+		police := srv.Login(t, "polis")
+		code, body := srv.Get(t, police, path)
+		if code != http.StatusOK || strings.Contains(body, "Nästa steg i ärendet") || strings.Contains(body, `action="`+path+`/move"`) {
+			t.Fatalf("police overview %d", code)
+		}
+		res, body := srv.PostForm(t, police, path+"/move", url.Values{"action": {"consent_given"}})
+		if res.StatusCode != http.StatusForbidden || !strings.Contains(body, "Du kan se ärendet men inte göra detta i det.") {
+			t.Fatalf("a move by the police: %d", res.StatusCode)
+		}
+		if got := currentStep(t, body); got != "Planering" {
+			t.Fatalf("step %q", got)
+		}
+	})
+	t.Run("plan", func(t *testing.T) {
+		res, body := srv.PostForm(t, coord, path+"/plan", url.Values{"version": {"0"}, "goals": {"3"}, "own_goal": {"Jobba som elektriker"},
+			"sub_goal_2_text": {"Gå i skolan"}})
+		if res.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(body, "Skriv hur ni ser att delmålet är nått.") ||
+			!strings.Contains(body, `id="f-sub_goal_1_criterion"`) || !strings.Contains(body, `value="Gå i skolan"`) {
+			t.Fatalf("an incomplete sub-goal: %d", res.StatusCode)
+		}
+		post(t, "/plan", url.Values{"version": {"0"}, "goals": {"3"}, "own_goal": {"Jobba som elektriker"},
+			"sub_goal_1_text": {"Gå i skolan"}, "sub_goal_1_criterion": {"Närvaro över 80 %"}, "sub_goal_1_responsible": {"Mentor"},
+			"sub_goal_1_due": {"2027-06-01"}, "sub_goal_1_status": {"open"}})
+		_, page := srv.Get(t, coord, path+"/plan")
+		for _, want := range []string{"Version 1, sparad av Sara Lindqvist", "Jobba som elektriker", "Närvaro över 80 %"} {
+			if !strings.Contains(page, want) {
+				t.Errorf("plan page lacks %q", want)
 			}
-			_, body := srv.Get(t, coord, path)
-			if !strings.Contains(body, "Gäller</span> till och med") {
-				t.Fatal("the overview does not show the valid consent")
+		}
+		res, _ = srv.PostForm(t, coord, path+"/plan", url.Values{"version": {"0"}, "goals": {"0"}, "own_goal": {"Ett gammalt formulär"}})
+		if res.StatusCode != http.StatusConflict {
+			t.Fatalf("a form made from an old version: %d", res.StatusCode)
+		}
+		move(t, "plan_set", nil, "Insatser och uppföljningsmöten")
+	})
+	t.Run("closing needs a reason", func(t *testing.T) {
+		res, body := srv.PostForm(t, coord, path+"/move", url.Values{"action": {"close"}, "closure_reason": {"other"}})
+		if res.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(body, "Skriv varför.") {
+			t.Fatalf("status %d", res.StatusCode)
+		}
+		move(t, "close", url.Values{"closure_reason": {"goals_reached"}}, "Avslutat, långsiktig uppföljning väntar")
+	})
+	t.Run("follow-ups after closure", func(t *testing.T) {
+		_, body := srv.Get(t, coord, path)
+		if !strings.Contains(body, "Uppföljning efter avslut") {
+			t.Fatal("no follow-up on the overview of a closed case")
+		}
+		res, body := srv.PostForm(t, coord, path+"/followups", url.Values{"kind": {"6"}})
+		if res.StatusCode != http.StatusConflict || !strings.Contains(body, `id="e-followup"`) {
+			t.Fatalf("a follow-up the day after closing: %d", res.StatusCode)
+		}
+		w.clock.Advance(6 * 31 * 24 * time.Hour)
+		coord = srv.Login(t, "samordnare") // the session ended meanwhile
+		post(t, "/followups", url.Values{"kind": {"6"}, "reached": {"on"}, "note": {"Går i skolan"}})
+		res, _ = srv.PostForm(t, coord, path+"/followups", url.Values{"kind": {"6"}})
+		if res.StatusCode != http.StatusConflict {
+			t.Fatalf("the same follow-up twice: %d", res.StatusCode)
+		}
+		w.clock.Advance(6 * 31 * 24 * time.Hour)
+		coord = srv.Login(t, "samordnare")
+		post(t, "/followups", url.Values{"kind": {"12"}})
+		move(t, "followup_done", nil, "Avslutat och uppföljt")
+	})
+	t.Run("the timeline has every step in order", func(t *testing.T) {
+		_, body := srv.Get(t, coord, path+"/timeline")
+		last := -1
+		for _, want := range []string{"Oro anmäld", "Ta emot ärendet", "Bedömning registrerad", "Besluta att starta SIG", "Parter valda",
+			"Samtycket underskrivet av alla", "Åtgärdsplanen sparad", "Fastställ åtgärdsplanen", "Avsluta ärendet", "Uppföljning efter 12 månader"} {
+			i := strings.Index(body, want)
+			if i < 0 || i < last {
+				t.Fatalf("timeline: %q missing or out of order", want)
 			}
-			move(t, "consent_given", nil, "Planering")
-		})
-		t.Run("the police party sees the case but not the moves, and may not make one", func(t *testing.T) {
-			police := srv.Login(t, "polis")
-			code, body := srv.Get(t, police, path)
-			if code != http.StatusOK || strings.Contains(body, "Nästa steg i ärendet") || strings.Contains(body, `action="`+path+`/move"`) {
-				t.Fatalf("police overview %d", code)
-			}
-			res, body := srv.PostForm(t, police, path+"/move", url.Values{"action": {"consent_given"}})
-			if res.StatusCode != http.StatusForbidden || !strings.Contains(body, "Du kan se ärendet men inte göra detta i det.") {
-				t.Fatalf("a move by the police: %d", res.StatusCode)
-			}
-			if got := currentStep(t, body); got != "Planering" {
-				t.Fatalf("step %q", got)
-			}
-		})
-		t.Run("plan", func(t *testing.T) {
-			res, body := srv.PostForm(t, coord, path+"/plan", url.Values{"version": {"0"}, "goals": {"3"}, "own_goal": {"Jobba som elektriker"},
-				"sub_goal_2_text": {"Gå i skolan"}})
-			if res.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(body, "Skriv hur ni ser att delmålet är nått.") ||
-				!strings.Contains(body, `id="f-sub_goal_1_criterion"`) || !strings.Contains(body, `value="Gå i skolan"`) {
-				t.Fatalf("an incomplete sub-goal: %d", res.StatusCode)
-			}
-			post(t, "/plan", url.Values{"version": {"0"}, "goals": {"3"}, "own_goal": {"Jobba som elektriker"},
-				"sub_goal_1_text": {"Gå i skolan"}, "sub_goal_1_criterion": {"Närvaro över 80 %"}, "sub_goal_1_responsible": {"Mentor"},
-				"sub_goal_1_due": {"2027-06-01"}, "sub_goal_1_status": {"open"}})
-			_, page := srv.Get(t, coord, path+"/plan")
-			for _, want := range []string{"Version 1, sparad av Sara Lindqvist", "Jobba som elektriker", "Närvaro över 80 %"} {
-				if !strings.Contains(page, want) {
-					t.Errorf("plan page lacks %q", want)
-				}
-			}
-			res, _ = srv.PostForm(t, coord, path+"/plan", url.Values{"version": {"0"}, "goals": {"0"}, "own_goal": {"Ett gammalt formulär"}})
-			if res.StatusCode != http.StatusConflict {
-				t.Fatalf("a form made from an old version: %d", res.StatusCode)
-			}
-			move(t, "plan_set", nil, "Insatser och uppföljningsmöten")
-		})
-		t.Run("closing needs a reason", func(t *testing.T) {
-			res, body := srv.PostForm(t, coord, path+"/move", url.Values{"action": {"close"}, "closure_reason": {"other"}})
-			if res.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(body, "Skriv varför.") {
-				t.Fatalf("status %d", res.StatusCode)
-			}
-			move(t, "close", url.Values{"closure_reason": {"goals_reached"}}, "Avslutat, långsiktig uppföljning väntar")
-		})
-		t.Run("follow-ups after closure", func(t *testing.T) {
-			_, body := srv.Get(t, coord, path)
-			if !strings.Contains(body, "Uppföljning efter avslut") {
-				t.Fatal("no follow-up on the overview of a closed case")
-			}
-			res, body := srv.PostForm(t, coord, path+"/followups", url.Values{"kind": {"6"}})
-			if res.StatusCode != http.StatusConflict || !strings.Contains(body, `id="e-followup"`) {
-				t.Fatalf("a follow-up the day after closing: %d", res.StatusCode)
-			}
-			w.clock.Advance(6 * 31 * 24 * time.Hour)
-			coord = srv.Login(t, "samordnare") // the session ended meanwhile
-			post(t, "/followups", url.Values{"kind": {"6"}, "reached": {"on"}, "note": {"Går i skolan"}})
-			res, _ = srv.PostForm(t, coord, path+"/followups", url.Values{"kind": {"6"}})
-			if res.StatusCode != http.StatusConflict {
-				t.Fatalf("the same follow-up twice: %d", res.StatusCode)
-			}
-			w.clock.Advance(6 * 31 * 24 * time.Hour)
-			coord = srv.Login(t, "samordnare")
-			post(t, "/followups", url.Values{"kind": {"12"}})
-			move(t, "followup_done", nil, "Avslutat och uppföljt")
-		})
-		t.Run("the timeline has every step in order", func(t *testing.T) {
-			_, body := srv.Get(t, coord, path+"/timeline")
-			last := -1
-			for _, want := range []string{"Oro anmäld", "Ta emot ärendet", "Bedömning registrerad", "Besluta att starta SIG", "Parter valda",
-				"Samtycket underskrivet av alla", "Åtgärdsplanen sparad", "Fastställ åtgärdsplanen", "Avsluta ärendet", "Uppföljning efter 12 månader"} {
-				i := strings.Index(body, want)
-				if i < 0 || i < last {
-					t.Fatalf("timeline: %q missing or out of order", want)
-				}
-				last = i
-			}
-		})
+			last = i
+		}
 	})
 }
 
@@ -321,96 +327,93 @@ func agencyBox(t *testing.T, body, name string) string {
 	return m[1]
 }
 
-func TestCasePagesHideWhatTheActorMayNotSee(t *testing.T) {
-	storetest.Each(t, func(t *testing.T, e storetest.Engine) {
-		w := newCaseWorld(t, e)
-		srv := w.srv
-		id := w.concern(t, "Nora", "Utanför", storetest.TestPersonalNumbers[1])
-		path := "/cases/" + strconv.FormatInt(id, 10)
-		police := srv.Login(t, "polis")
+func casePagesHide(t *testing.T, w caseWorld) {
+	srv := w.srv
+	id := w.concern(t, "Nora", "Utanför", storetest.TestPersonalNumbers[1])
+	path := "/cases/" + strconv.FormatInt(id, 10)
+	police := srv.Login(t, "polis")
 
-		// The other municipality's case.
-		other := casework.Municipality{Code: "9998", Name: "Grannkommun"}
-		if err := w.st.CreateMunicipality(t.Context(), &other); err != nil {
-			t.Fatal(err)
+	// The other municipality's case.
+	other := casework.Municipality{Code: "9998", Name: "Grannkommun"}
+	if err := w.st.CreateMunicipality(t.Context(), &other); err != nil {
+		t.Fatal(err)
+	}
+	sys := casework.WithActor(t.Context(), casework.SystemActor(other.ID, "test"))
+	ag := casework.Agency{Name: "Socialtjänsten", Kind: casework.AgencySocial}
+	if err := w.st.CreateAgency(sys, &ag); err != nil {
+		t.Fatal(err)
+	}
+	u := casework.User{Username: "granne", Name: "Greta Granne", AgencyID: ag.ID, Roles: casework.NewRoleSet(casework.RoleCoordinator)}
+	if err := w.st.CreateUser(sys, &u, "not-a-hash"); err != nil {
+		t.Fatal(err)
+	}
+	ga, err := w.st.Actor(t.Context(), other.ID, u.ID, casework.ViaSession)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rc, err := w.st.RegisterConcern(casework.WithActor(t.Context(), ga), store.ConcernInput{
+		Youth: casework.YouthInput{FirstName: "Grann", LastName: "Ungdom", PersonalNumber: storetest.TestPersonalNumbers[2]}, Ratings: storetest.IRKRatings(2)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	otherPath := "/cases/" + strconv.FormatInt(rc.CaseID, 10)
+
+	normalise := func(body, p string) string { return strings.ReplaceAll(body, p, "PATH") }
+	_, madeUp := srv.Get(t, police, "/cases/4503599627370")
+	t.Run("police without consent get the same 404 as for a made-up id", func(t *testing.T) {
+		code, body := srv.Get(t, police, path)
+		if code != http.StatusNotFound {
+			t.Fatalf("status %d", code)
 		}
-		sys := casework.WithActor(t.Context(), casework.SystemActor(other.ID, "test"))
-		ag := casework.Agency{Name: "Socialtjänsten", Kind: casework.AgencySocial}
-		if err := w.st.CreateAgency(sys, &ag); err != nil {
-			t.Fatal(err)
+		if normalise(body, path) != normalise(madeUp, "/cases/4503599627370") {
+			t.Fatal("the 404 for a case without consent differs from the one for a made-up id")
 		}
-		u := casework.User{Username: "granne", Name: "Greta Granne", AgencyID: ag.ID, Roles: casework.NewRoleSet(casework.RoleCoordinator)}
-		if err := w.st.CreateUser(sys, &u, "not-a-hash"); err != nil {
-			t.Fatal(err)
+		if strings.Contains(body, "Utanför") {
+			t.Fatal("the name leaked")
 		}
-		ga, err := w.st.Actor(t.Context(), other.ID, u.ID, casework.ViaSession)
+	})
+	t.Run("every case page is 404 for the police without consent", func(t *testing.T) {
+		for _, sub := range []string{"/youth", "/persons", "/staff", "/parties", "/assessments", "/assessments/new?instrument=irk", "/timeline", "/plan", "/duplicates"} {
+			if code, _ := srv.Get(t, police, path+sub); code != http.StatusNotFound {
+				t.Errorf("%s: %d", sub, code)
+			}
+		}
+		res, _ := srv.PostForm(t, police, path+"/notes", url.Values{"category": {"police"}, "text": {"Ska inte sparas"}})
+		if res.StatusCode != http.StatusNotFound {
+			t.Errorf("note: %d", res.StatusCode)
+		}
+	})
+	t.Run("bad ids are 404", func(t *testing.T) {
+		coord := srv.Login(t, "samordnare")
+		for _, p := range []string{"/cases/abc", "/cases/-5", "/cases/0", "/cases/99999999999999999999", path + "/persons?edit=12"} {
+			if code, _ := srv.Get(t, coord, p); code != http.StatusNotFound {
+				t.Errorf("%s: %d", p, code)
+			}
+		}
+	})
+	t.Run("another municipality's case is 404, to read and to move", func(t *testing.T) {
+		coord := srv.Login(t, "samordnare")
+		code, body := srv.Get(t, coord, otherPath)
+		if code != http.StatusNotFound || strings.Contains(body, "Ungdom") {
+			t.Fatalf("status %d", code)
+		}
+		res, _ := srv.PostForm(t, coord, otherPath+"/move", url.Values{"action": {"prep_take_on"}})
+		if res.StatusCode != http.StatusNotFound {
+			t.Fatalf("move: %d", res.StatusCode)
+		}
+		if code, _ := srv.Get(t, coord, path+"/duplicates?other="+strconv.FormatInt(rc.CaseID, 10)); code != http.StatusNotFound {
+			t.Fatalf("merge confirmation with another municipality's case: %d", code)
+		}
+	})
+	t.Run("the case list sends to the worklist", func(t *testing.T) {
+		res, err := srv.Login(t, "samordnare").Get(srv.URL + "/cases")
 		if err != nil {
 			t.Fatal(err)
 		}
-		rc, err := w.st.RegisterConcern(casework.WithActor(t.Context(), ga), store.ConcernInput{
-			Youth: casework.YouthInput{FirstName: "Grann", LastName: "Ungdom", PersonalNumber: storetest.TestPersonalNumbers[2]}, Ratings: storetest.IRKRatings(2)})
-		if err != nil {
-			t.Fatal(err)
+		res.Body.Close()
+		if res.StatusCode != http.StatusSeeOther || res.Header.Get("Location") != "/worklist" {
+			t.Fatalf("%d %q", res.StatusCode, res.Header.Get("Location"))
 		}
-		otherPath := "/cases/" + strconv.FormatInt(rc.CaseID, 10)
-
-		normalise := func(body, p string) string { return strings.ReplaceAll(body, p, "PATH") }
-		_, madeUp := srv.Get(t, police, "/cases/4503599627370")
-		t.Run("police without consent get the same 404 as for a made-up id", func(t *testing.T) {
-			code, body := srv.Get(t, police, path)
-			if code != http.StatusNotFound {
-				t.Fatalf("status %d", code)
-			}
-			if normalise(body, path) != normalise(madeUp, "/cases/4503599627370") {
-				t.Fatal("the 404 for a case without consent differs from the one for a made-up id")
-			}
-			if strings.Contains(body, "Utanför") {
-				t.Fatal("the name leaked")
-			}
-		})
-		t.Run("every case page is 404 for the police without consent", func(t *testing.T) {
-			for _, sub := range []string{"/youth", "/persons", "/staff", "/parties", "/assessments", "/assessments/new?instrument=irk", "/timeline", "/plan", "/duplicates"} {
-				if code, _ := srv.Get(t, police, path+sub); code != http.StatusNotFound {
-					t.Errorf("%s: %d", sub, code)
-				}
-			}
-			res, _ := srv.PostForm(t, police, path+"/notes", url.Values{"category": {"police"}, "text": {"Ska inte sparas"}})
-			if res.StatusCode != http.StatusNotFound {
-				t.Errorf("note: %d", res.StatusCode)
-			}
-		})
-		t.Run("bad ids are 404", func(t *testing.T) {
-			coord := srv.Login(t, "samordnare")
-			for _, p := range []string{"/cases/abc", "/cases/-5", "/cases/0", "/cases/99999999999999999999", path + "/persons?edit=12"} {
-				if code, _ := srv.Get(t, coord, p); code != http.StatusNotFound {
-					t.Errorf("%s: %d", p, code)
-				}
-			}
-		})
-		t.Run("another municipality's case is 404, to read and to move", func(t *testing.T) {
-			coord := srv.Login(t, "samordnare")
-			code, body := srv.Get(t, coord, otherPath)
-			if code != http.StatusNotFound || strings.Contains(body, "Ungdom") {
-				t.Fatalf("status %d", code)
-			}
-			res, _ := srv.PostForm(t, coord, otherPath+"/move", url.Values{"action": {"prep_take_on"}})
-			if res.StatusCode != http.StatusNotFound {
-				t.Fatalf("move: %d", res.StatusCode)
-			}
-			if code, _ := srv.Get(t, coord, path+"/duplicates?other="+strconv.FormatInt(rc.CaseID, 10)); code != http.StatusNotFound {
-				t.Fatalf("merge confirmation with another municipality's case: %d", code)
-			}
-		})
-		t.Run("the case list sends to the worklist", func(t *testing.T) {
-			res, err := srv.Login(t, "samordnare").Get(srv.URL + "/cases")
-			if err != nil {
-				t.Fatal(err)
-			}
-			res.Body.Close()
-			if res.StatusCode != http.StatusSeeOther || res.Header.Get("Location") != "/worklist" {
-				t.Fatalf("%d %q", res.StatusCode, res.Header.Get("Location"))
-			}
-		})
 	})
 }
 
@@ -492,6 +495,7 @@ func TestCaseForms(t *testing.T) {
 			t.Fatalf("remove: %d", res.StatusCode)
 		}
 	})
+	t.Run("the administrator loads instrument definitions", func(t *testing.T) { caseAdministratorLoadsInstruments(t, srv) })
 	t.Run("duplicates are merged only after confirmation", func(t *testing.T) {
 		c2 := srv.Login(t, "samordnare2")
 		// The same person registered again without a personnummer.
@@ -522,8 +526,7 @@ func TestCaseForms(t *testing.T) {
 	})
 }
 
-func TestAdministratorLoadsInstruments(t *testing.T) {
-	srv := apptest.Start(t, storetest.SQLite, apptest.Options{})
+func caseAdministratorLoadsInstruments(t *testing.T, srv *apptest.Server) {
 	admin := srv.Login(t, "admin")
 	code, body := srv.Get(t, admin, "/admin/instruments")
 	if code != http.StatusOK || !strings.Contains(body, "SAVRY-struktur") || !strings.Contains(body, "bara struktur") {
