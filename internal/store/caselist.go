@@ -152,8 +152,19 @@ func (s *Store) Cases(ctx context.Context, q CaseQuery) (CasePage, error) {
 			LEFT JOIN districts d ON d.id = y.district_id
 			LEFT JOIN case_staff cs ON cs.case_id = c.id AND cs.role = 'coordinator'
 			LEFT JOIN users cu ON cu.id = cs.user_id WHERE ` + strings.Join(where, " AND ")
+		// Without the deadline filter (computed in Go) the database pages and counts.
+		sqlPaging := !q.Deadlines
+		limit := ""
+		if sqlPaging {
+			if err := tx.QueryRow(`SELECT COUNT(*)`+from, args...).Scan(&page.Total); err != nil {
+				return casework.Internal(err)
+			}
+			if q.Limit > 0 {
+				limit = fmt.Sprintf(" LIMIT %d OFFSET %d", q.Limit, max(q.Offset, 0))
+			}
+		}
 		rows, err := tx.Query(`SELECT `+caseCols+`, y.first_name, y.last_name, y.personal_number, y.reserve_id, y.birth_date,
-			y.gender, y.protected_identity, COALESCE(d.name, ''), c.irk_clear, c.irk_some, COALESCE(cu.name, '')`+from+` ORDER BY `+order, args...)
+			y.gender, y.protected_identity, COALESCE(d.name, ''), c.irk_clear, c.irk_some, COALESCE(cu.name, '')`+from+` ORDER BY `+order+`, c.id`+limit, args...)
 		if err != nil {
 			return casework.Internal(err)
 		}
@@ -200,12 +211,16 @@ func (s *Store) Cases(ctx context.Context, q CaseQuery) (CasePage, error) {
 			}
 			kept = append(kept, r)
 		}
-		page.Total = len(kept)
-		lo, hi := min(q.Offset, len(kept)), len(kept)
-		if q.Limit > 0 {
-			hi = min(lo+q.Limit, len(kept))
+		if sqlPaging {
+			page.Rows = kept
+		} else {
+			page.Total = len(kept)
+			lo, hi := min(max(q.Offset, 0), len(kept)), len(kept)
+			if q.Limit > 0 {
+				hi = min(lo+q.Limit, len(kept))
+			}
+			page.Rows = kept[lo:hi]
 		}
-		page.Rows = kept[lo:hi]
 		ids := make([]int64, len(page.Rows))
 		for i, r := range page.Rows {
 			ids[i] = r.YouthID
@@ -362,8 +377,8 @@ func (s *Store) CardOf(ctx context.Context, caseID int64) (Card, error) {
 			return err
 		}
 		sum := casework.SummariseIRK(ratings)
-		c = Card{CaseID: caseID, AgeBand: casework.AgeBand(casework.Age(bd, tx.now)), Step: lc.Case.Step,
-			IRKClear: sum.Clear, IRKSome: sum.Some, Factors: sum.ClearFactors, Since: lc.Case.OpenedAt}
+		c.CaseID, c.AgeBand, c.Step, c.Since = caseID, casework.AgeBand(casework.Age(bd, tx.now)), lc.Case.Step, lc.Case.OpenedAt
+		c.IRKClear, c.IRKSome, c.Factors = sum.Clear, sum.Some, sum.ClearFactors
 		return nil
 	})
 	return c, err
