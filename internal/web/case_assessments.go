@@ -196,13 +196,9 @@ func (s *Server) caseAssessmentNew(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	in, ok, err := s.caseInstrument(r, r.URL.Query().Get("instrument"))
+	in, err := s.caseInstrument(r, r.URL.Query().Get("instrument"))
 	if err != nil {
 		s.fail(w, r, err)
-		return
-	}
-	if !ok {
-		s.notFound(w, r)
 		return
 	}
 	p.Form["time_point"] = r.URL.Query().Get("tp")
@@ -210,18 +206,18 @@ func (s *Server) caseAssessmentNew(w http.ResponseWriter, r *http.Request) {
 	s.renderCaseAssessmentForm(w, r, p, v, in, http.StatusOK)
 }
 
-// caseInstrument finds an instrument the municipality can use.
-func (s *Server) caseInstrument(r *http.Request, code string) (casework.Instrument, bool, error) {
+// caseInstrument finds an instrument the municipality can use; another code is not found.
+func (s *Server) caseInstrument(r *http.Request, code string) (casework.Instrument, error) {
 	ins, err := s.store.Instruments(r.Context())
 	if err != nil {
-		return casework.Instrument{}, false, err
+		return casework.Instrument{}, err
 	}
 	for _, in := range ins {
 		if in.Code == code {
-			return in, true, nil
+			return in, nil
 		}
 	}
-	return casework.Instrument{}, false, nil
+	return casework.Instrument{}, casework.NotFound("instrument")
 }
 
 // caseAssessmentCreate records an assessment. The overall risk level is the professional's
@@ -232,13 +228,9 @@ func (s *Server) caseAssessmentCreate(w http.ResponseWriter, r *http.Request) {
 		s.notFound(w, r)
 		return
 	}
-	in, ok, err := s.caseInstrument(r, r.PostFormValue("instrument"))
+	in, err := s.caseInstrument(r, r.PostFormValue("instrument"))
 	if err != nil {
 		s.fail(w, r, err)
-		return
-	}
-	if !ok {
-		s.notFound(w, r)
 		return
 	}
 	as := casework.Assessment{

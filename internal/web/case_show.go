@@ -220,8 +220,7 @@ func caseFollowUps(p *Page, cd store.CaseDetail, canAct bool) *caseFollowUpView 
 }
 
 // caseMove takes a step of the flow. A refused move shows the overview again with the reason
-// at the form (409 for a move the case's state does not allow, 422 for a missing reason, 403
-// when the actor sees the case but may not move it).
+// at its form.
 func (s *Server) caseMove(w http.ResponseWriter, r *http.Request) {
 	id, ok := casePathID(r, "id")
 	if !ok {
@@ -257,14 +256,22 @@ func (s *Server) caseMove(w http.ResponseWriter, r *http.Request) {
 		http.Redirect(w, r, target, http.StatusSeeOther)
 		return
 	}
+	s.caseShowRefused(w, r, id, "move-"+string(in.Action), err, "reason", "closure_reason", "coordinator")
+}
+
+// caseShowRefused shows the overview again after a refused form on it, with the reason at
+// the form and the values typed: 409 for what the case's state does not allow, 422 for a
+// missing or bad value, 403 when the actor sees the case but may not do this. Other errors go
+// to fail.
+func (s *Server) caseShowRefused(w http.ResponseWriter, r *http.Request, id int64, formID string, err error, fields ...string) {
 	code := casework.ErrorCode(err)
 	if code != casework.EConflict && code != casework.EInvalid && code != casework.EForbidden {
 		s.fail(w, r, err)
 		return
 	}
 	p := s.page(w, r, "case.overview_title")
-	formValues(r, p, "reason", "closure_reason", "coordinator")
-	failure := &caseFailure{FormID: "move-" + string(in.Action), Field: casework.AsError(err).Field, Message: s.catalog.Error(p.Locale, err)}
+	formValues(r, p, fields...)
+	failure := &caseFailure{FormID: formID, Field: casework.AsError(err).Field, Message: s.catalog.Error(p.Locale, err)}
 	s.renderCaseShow(w, r, p, id, httpx.Status(code), failure)
 }
 
@@ -282,13 +289,5 @@ func (s *Server) caseFollowUpSave(w http.ResponseWriter, r *http.Request) {
 		http.Redirect(w, r, caseURL(id, ""), http.StatusSeeOther)
 		return
 	}
-	code := casework.ErrorCode(err)
-	if code != casework.EConflict && code != casework.EInvalid && code != casework.EForbidden {
-		s.fail(w, r, err)
-		return
-	}
-	p := s.page(w, r, "case.overview_title")
-	formValues(r, p, "kind", "note", "reached")
-	failure := &caseFailure{FormID: "followup", Field: casework.AsError(err).Field, Message: s.catalog.Error(p.Locale, err)}
-	s.renderCaseShow(w, r, p, id, httpx.Status(code), failure)
+	s.caseShowRefused(w, r, id, "followup", err, "kind", "note", "reached")
 }
