@@ -7,6 +7,8 @@ package demo
 import (
 	"context"
 	"fmt"
+	"math/rand/v2"
+	"time"
 
 	"lots/internal/auth"
 	"lots/internal/casework"
@@ -52,10 +54,10 @@ var agencies = []casework.Agency{
 }
 
 var units = map[string][]string{
-	"Socialtjänsten, barn och unga": {"SIG-teamet", "Utredningsenheten", "Fältgruppen"},
-	"Grundskoleförvaltningen":       {"Norrskolan", "Centrumskolan", "Söderskolan", "Västerskolan"},
-	"Gymnasieförvaltningen":         {"Demo gymnasium"},
-	"Fritidsförvaltningen":          {"Fritidsgården Norr", "Fritidsgården Söder"},
+	"Socialtjänsten, barn och unga":  {"SIG-teamet", "Utredningsenheten", "Fältgruppen"},
+	"Grundskoleförvaltningen":        {"Norrskolan", "Centrumskolan", "Söderskolan", "Västerskolan"},
+	"Gymnasieförvaltningen":          {"Demo gymnasium"},
+	"Fritidsförvaltningen":           {"Fritidsgården Norr", "Fritidsgården Söder"},
 	"Polisen, lokalpolisområde Demo": {"Områdespolisen", "Ungdomsutredare"},
 }
 
@@ -75,7 +77,15 @@ var users = []userSpec{
 	{"admin", "Tomas Ek", "Systemförvaltare", "Kommunledningskontoret", []casework.Role{casework.RoleAdmin}},
 }
 
-// Load creates the demo municipality unless it exists, and returns its logins.
+// demoSeed fixes the demo's random choices: Demo kommun is the same every time it is created
+// (the days move with the calendar, the people and their stories do not).
+const demoSeed = 20260101
+
+// Load creates the demo municipality unless it exists, and returns its logins. A new demo
+// municipality gets its organisation, its users and about 150 young people with histories
+// over the last year and a half, written through the store as the demo users would have
+// written them, day by day, with the store's clock set to each moment. Loading again reuses
+// what is there.
 func Load(ctx context.Context, st *store.Store, h *auth.Hasher) (Result, error) {
 	var res Result
 	m, err := st.MunicipalityByCode(ctx, Code)
@@ -83,7 +93,7 @@ func Load(ctx context.Context, st *store.Store, h *auth.Hasher) (Result, error) 
 	case "":
 		res.Municipality = m
 	case casework.ENotFound:
-		if res.Municipality, err = create(ctx, st, h); err != nil {
+		if res.Municipality, err = build(ctx, st, h); err != nil {
 			return res, err
 		}
 		res.Created = true
@@ -98,6 +108,51 @@ func Load(ctx context.Context, st *store.Store, h *auth.Hasher) (Result, error) 
 		res.Users = append(res.Users, DemoUser{Username: u.username, Name: u.name, Agency: u.agency, Roles: fmt.Sprint(roles)})
 	}
 	return res, nil
+}
+
+// build creates Demo kommun as it was 22 months ago and lets its history happen up to now.
+func build(ctx context.Context, st *store.Store, h *auth.Hasher) (casework.Municipality, error) {
+	cal := newCalendar(st.Now())
+	clk := &clock{t: cal.first.Add(9 * time.Hour)}
+	hst := st.WithClock(clk.Now)
+	m, err := create(ctx, hst, h)
+	if err != nil {
+		return m, err
+	}
+	w, err := newWorld(ctx, hst, m)
+	if err != nil {
+		return m, err
+	}
+	pool := newNumberPool(demoDays)
+	_, err = populate(w, cal, clk, demoCast(), demoSeed, pool)
+	return m, err
+}
+
+// demoDays are the birth days of the month the demo takes its numbers from; Seed takes the
+// others. The test fixtures' numbers (storetest.TestPersonalNumbers) fall on none of these
+// days, so a test may register any of them in the demo municipality as a new young person;
+// TestFixtureNumbersAreNotTheDemos keeps it so.
+func demoDays(day int) bool {
+	switch day {
+	case 5, 8, 16, 18, 20, 22, 28, 29:
+		return true
+	}
+	return false
+}
+
+// populate plans a story for each spec and plays them all on the clock, in time order. It
+// returns how many store calls the history made.
+func populate(w *world, cal *calendar, clk *clock, specs []spec, seed uint64, pool *numberPool) (int, error) {
+	var stories []*story
+	for i, sp := range specs {
+		r := rand.New(rand.NewPCG(seed, uint64(i)))
+		stories = append(stories, newStory(w, cal, sp, r, pool, stories))
+	}
+	h := &history{end: cal.now}
+	for _, s := range stories {
+		s.events(h)
+	}
+	return len(h.events), h.play(clk)
 }
 
 func create(ctx context.Context, st *store.Store, h *auth.Hasher) (casework.Municipality, error) {
