@@ -133,20 +133,17 @@ func TestCoordinatorTakesAConcernToAnActionPlan(t *testing.T) {
 	}
 	caseMove(t, ctx, "parties_set", casework.StepConsent)
 
-	// Consent: signed on paper and recorded through the store (the consent pages are another
-	// part of Lots and test themselves).
-	coord := caseActor(t, srv, "samordnare")
-	pid, _ := strconv.ParseInt(police, 10, 64)
-	c, err := srv.App.Store.CreateConsent(coord, rc.CaseID, casework.ConsentInput{ValidFrom: time.Now(), AgencyIDs: []int64{pid},
-		Categories: []casework.Category{casework.CatBasic, casework.CatPolice}, Language: "sv"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, sg := range c.Signers {
-		if err := srv.App.Store.SignConsent(coord, rc.CaseID, c.ID, sg.ID, "paper", time.Time{}); err != nil {
-			t.Fatal(err)
-		}
-	}
+	// Consent, on the consent pages: drawn up for the police and signed on paper by the young
+	// person (no guardian is registered, so the young person alone signs).
+	clickAndWait(t, ctx, "section[aria-labelledby='h-consent'] a[href$='/consents']", "consent_list")
+	clickAndWait(t, ctx, "main a.button[href$='/consents/new']", "consent_new")
+	do(t, ctx, chromedp.SetValue(css("#f-months"), "6"))
+	eval[bool](t, ctx, `(() => {
+		document.querySelector("form.consent-new input[name=agency][value='`+police+`']").checked = true;
+		document.querySelector("form.consent-new input[name=category][value=police]").checked = true;
+		return true })()`)
+	clickAndWait(t, ctx, "form.consent-new button[type=submit]", "consent_list")
+	do(t, ctx, chromedp.Click(css("form.consent-sign button[type=submit]")), chromedp.WaitVisible(css(".consent-status-valid")))
 	do(t, ctx, chromedp.Navigate(path))
 	waitPage(t, ctx, "case_show")
 	if consent := text(t, ctx, "section[aria-labelledby='h-consent']"); !strings.Contains(consent, "Gäller") {
