@@ -433,7 +433,7 @@ func Build(raw *Raw) *Dashboard {
 	// Inflow and outflow per month.
 	flow := def(&Table{ID: "flow", Section: "flow", Chart: "columns", Unit: "count", National: true})
 	for _, m := range raw.Period.Months() {
-		flow.Cols = append(flow.Cols, Header{Code: m.Format("2006-01"), Key: "dashboard.month_" + strconv.Itoa(int(m.Month())), Text: strconv.Itoa(m.Year())})
+		flow.Cols = append(flow.Cols, Header{Code: m.Format("2006-01"), Key: "dashboard.month." + strconv.Itoa(int(m.Month())), Text: strconv.Itoa(m.Year())})
 	}
 	flow.Cols = append(flow.Cols, hdr("total", "dashboard.col.period_total"))
 	for _, row := range []string{"opened", "started", "closed"} {
@@ -517,7 +517,7 @@ func Build(raw *Raw) *Dashboard {
 		Cols: []Header{hdr("n", "dashboard.col.n"), hdr("within", "dashboard.col.within"), hdr("late", "dashboard.col.late"), hdr("share_within", "dashboard.col.share_within")}})
 	for _, k := range []string{"assessment", "group", "plan"} {
 		k := k
-		dl.Rows = append(dl.Rows, Row{Header: hdr(k, "dashboard.row.deadline_"+k)})
+		dl.Rows = append(dl.Rows, Row{Header: hdr(k, "dashboard.row.deadline."+k)})
 		for i, col := range []string{"within", "late"} {
 			i := i
 			b.count(dl.ID, k, col, func(sl int64) int {
@@ -569,7 +569,7 @@ func Build(raw *Raw) *Dashboard {
 			Cols: []Header{hdr("n", "dashboard.col.n"), hdr("before", "dashboard.col.at_intake"), hdr("after", "dashboard.col.after"), hdr("change", "dashboard.col.change")}})
 		for _, later := range LaterPoints {
 			later := later
-			t.Rows = append(t.Rows, Row{Header: hdr(later, "dashboard.row.pair_"+later)})
+			t.Rows = append(t.Rows, Row{Header: hdr(later, "dashboard.row.pair."+later)})
 			key := code + "/" + later
 			b.count(t.ID, later, "n", func(sl int64) int { return b.numbers(sl, key).N })
 			addPair(b, t.ID, later, kind, func(v int64) PairSum { return b.numbers(v, key) }, b.getter(t.ID, later, "n"))

@@ -254,7 +254,7 @@ func checkFigure(f Figure, minCell int) error {
 		return reject("national.reject_figure", "figure %q has an invalid code", k)
 	}
 	if !kinds[f.Kind] {
-		return reject("national.reject_figure", "figure %s has unknown kind %q", k, f.Kind)
+		return reject("national.reject_figure", "figure %s has an unknown kind", k)
 	}
 	if f.Suppressed {
 		if f.Value != nil || f.N != nil {

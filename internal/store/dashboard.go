@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
 	"sort"
 	"strconv"
@@ -71,12 +72,14 @@ func (s *Store) DashboardPeriods(ctx context.Context) ([]stats.Period, error) {
 	}
 	now := stats.PeriodOf(s.now())
 	first := now
-	var min sql.NullTime
-	if err := s.read.QueryRowContext(ctx, `SELECT MIN(opened_at) FROM cases WHERE municipality_id = $1`, a.User.MunicipalityID).Scan(&min); err != nil {
+	// The first opened_at, not MIN(opened_at): SQLite returns an aggregate of a DATETIME as text.
+	var firstOpened time.Time
+	err = s.read.QueryRowContext(ctx, `SELECT opened_at FROM cases WHERE municipality_id = $1 ORDER BY opened_at LIMIT 1`, a.User.MunicipalityID).Scan(&firstOpened)
+	switch {
+	case err == nil:
+		first = stats.PeriodOf(firstOpened)
+	case !errors.Is(err, sql.ErrNoRows):
 		return nil, casework.Internal(err)
-	}
-	if min.Valid {
-		first = stats.PeriodOf(min.Time)
 	}
 	if floor := (stats.Period{Year: now.Year - 10, Half: now.Half}); first.Before(floor) {
 		first = floor

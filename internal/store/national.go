@@ -123,7 +123,7 @@ func (s *Store) ImportDemoExports(ctx context.Context) (int, error) {
 
 func (s *Store) importExports(ctx context.Context, files []ExportFile, by string, audited func(tx *Tx, res []ImportResult) error) ([]ImportResult, error) {
 	if len(files) == 0 {
-		return nil, casework.Invalid("files", "national.no_files")
+		return nil, casework.Invalid("files", "national.no_files_chosen")
 	}
 	parsed := make([]*stats.Export, len(files))
 	seen := map[string]string{}

@@ -1,0 +1,136 @@
+package web
+
+import (
+	"html/template"
+	"net/http"
+	"net/url"
+	"strconv"
+
+	"lots/internal/stats"
+	"lots/internal/store"
+)
+
+// dashboardData is the municipality's follow-up dashboard for one half-year and one view (the
+// whole municipality or a district).
+type dashboardData struct {
+	Period       stats.Period
+	Periods      []caseChoice
+	Districts    []caseChoice
+	DistrictName string // "" for the whole municipality
+	PeriodLabel  string
+	ViewLabel    string // the district's name, or "the whole municipality"
+	Sections     []sectionView
+	CSV, XLSX    template.URL // the exports of what is shown
+	JSON         template.URL // the national export file; empty while the period runs
+	National     template.URL
+}
+
+// dashboardQuery reads the filter: period=2026H1 (the current half-year when absent or not
+// one the municipality has) and district=<id>|none (the whole municipality when absent).
+func (s *Server) dashboardQuery(r *http.Request, periods []stats.Period) store.DashboardQuery {
+	q := store.DashboardQuery{Period: stats.PeriodOf(s.now()), District: stats.All}
+	if p, err := stats.ParsePeriod(r.URL.Query().Get("period")); err == nil {
+		for _, x := range periods {
+			if x == p {
+				q.Period = p
+			}
+		}
+	}
+	switch d := r.URL.Query().Get("district"); d {
+	case "", "all":
+	case "none":
+		q.District = stats.NoDistrict
+	default:
+		if id, err := strconv.ParseInt(d, 10, 64); err == nil && id > 0 {
+			q.District = id
+		}
+	}
+	return q
+}
+
+// loadDashboard reads the filter and the dashboard; on failure it has answered.
+func (s *Server) loadDashboard(w http.ResponseWriter, r *http.Request, export string) (*stats.Dashboard, store.DashboardQuery, []stats.Period, bool) {
+	periods, err := s.store.DashboardPeriods(r.Context())
+	if err != nil {
+		s.fail(w, r, err)
+		return nil, store.DashboardQuery{}, nil, false
+	}
+	q := s.dashboardQuery(r, periods)
+	q.Export = export
+	d, err := s.store.Dashboard(r.Context(), q)
+	if err != nil {
+		s.fail(w, r, err)
+		return nil, q, nil, false
+	}
+	if _, ok := d.View(q.District); !ok {
+		q.District = stats.All // a district without young people, or none of ours
+	}
+	return d, q, periods, true
+}
+
+func districtValue(id int64) string {
+	switch id {
+	case stats.All:
+		return ""
+	case stats.NoDistrict:
+		return "none"
+	}
+	return strconv.FormatInt(id, 10)
+}
+
+// districtLabel names a view.
+func districtLabel(p *Page, d *stats.Dashboard, id int64) string {
+	if id == stats.All {
+		return ""
+	}
+	for _, x := range d.Districts {
+		if x.ID == id {
+			if id == stats.NoDistrict {
+				return p.T("dashboard.row.no_district")
+			}
+			return x.Name
+		}
+	}
+	return ""
+}
+
+// dashboardShow is the dashboard page.
+func (s *Server) dashboardShow(w http.ResponseWriter, r *http.Request) {
+	p := s.page(w, r, "dashboard.title")
+	d, q, periods, ok := s.loadDashboard(w, r, "")
+	if !ok {
+		return
+	}
+	v, _ := d.View(q.District)
+	data := dashboardData{Period: q.Period, DistrictName: districtLabel(p, d, q.District), Sections: figuresOf(p, v, d)}
+	for _, x := range periods {
+		data.Periods = append(data.Periods, caseChoice{Value: x.String(), Label: periodLabel(p, x), Selected: x == q.Period})
+	}
+	data.Districts = append(data.Districts, caseChoice{Value: "", Label: p.T("dashboard.filter.all_districts"), Selected: q.District == stats.All})
+	for _, x := range d.Districts {
+		data.Districts = append(data.Districts, caseChoice{Value: districtValue(x.ID), Label: districtLabel(p, d, x.ID), Selected: q.District == x.ID})
+	}
+	vals := url.Values{"period": {q.Period.String()}}
+	if q.District != stats.All {
+		vals.Set("district", districtValue(q.District))
+	}
+	data.CSV = template.URL("/followup/export.csv?" + vals.Encode())
+	data.XLSX = template.URL("/followup/export.xlsx?" + vals.Encode())
+	if !q.Period.End().After(s.now()) {
+		data.JSON = template.URL("/followup/export.json?" + url.Values{"period": {q.Period.String()}}.Encode())
+	}
+	data.National = template.URL("/followup/national?" + url.Values{"period": {q.Period.String()}}.Encode())
+	data.PeriodLabel, data.ViewLabel = periodLabel(p, q.Period), data.DistrictName
+	if data.DistrictName != "" {
+		p.Title = p.T("dashboard.title_district", data.DistrictName)
+	} else {
+		data.ViewLabel = p.T("dashboard.whole_municipality")
+	}
+	p.Data = data
+	s.render(w, r, http.StatusOK, "dashboard_show", p)
+}
+
+// periodLabel is "första halvåret 2026".
+func periodLabel(p *Page, x stats.Period) string {
+	return p.T("dashboard.period."+"h"+strconv.Itoa(x.Half), x.Year)
+}
