@@ -260,6 +260,15 @@ func TestLoad(t *testing.T) {
 			}
 		})
 
+		t.Run("groups meet, and open cases have their next meeting booked", func(t *testing.T) {
+			held := l.count(t, `SELECT COUNT(*) FROM meetings WHERE municipality_id = $1 AND status = 'held' AND starts_at < $2`, l.m.ID, now.UTC())
+			ahead := l.count(t, `SELECT COUNT(*) FROM meetings WHERE municipality_id = $1 AND status = 'planned' AND starts_at > $2`, l.m.ID, now.UTC())
+			convened := l.count(t, `SELECT COUNT(*) FROM cases WHERE municipality_id = $1 AND group_convened_at IS NOT NULL`, l.m.ID)
+			if held < 100 || ahead < 10 || convened < 40 {
+				t.Errorf("%d meetings held, %d booked ahead, %d groups convened", held, ahead, convened)
+			}
+		})
+
 		t.Run("likely duplicates are found", func(t *testing.T) {
 			found := 0
 			for _, r := range l.cases {

@@ -62,6 +62,10 @@ type story struct {
 	parties     []casework.AgencyKind
 	plan        casework.Plan // the plan as set
 
+	// the group: its members' ids (while playing) and the first day a meeting may be booked
+	members   []int64
+	bookAfter time.Time
+
 	// while playing
 	caseID   int64
 	slots    map[time.Time]time.Time

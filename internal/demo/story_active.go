@@ -21,30 +21,50 @@ func (s *story) note(h *history, day time.Time, user string, cat casework.Catego
 	s.ev(h, day, "note "+string(cat), func() error { return w.st.AddNote(w.as(user), s.caseID, cat, text) })
 }
 
-// activePhase is the work after the plan is set: group meetings every three to five weeks
-// with the parties' notes, a revised plan after two or three months, a midway IRK check.
-func (s *story) activePhase(h *history) {
-	start, ok := s.entered(casework.StepActive)
+// stop is the first day nothing more happens in the group: the consent's withdrawal, the
+// closing day, or the day after the last.
+func (s *story) stop() time.Time {
+	switch {
+	case !s.withdrawDay.IsZero():
+		return s.withdrawDay
+	case !s.closeDay.IsZero():
+		return s.closeDay
+	}
+	return s.cal.last.AddDate(0, 0, 1)
+}
+
+// groupWork is the group's work once the consent is given: a meeting on a Tuesday within the
+// first week, then every three to six weeks, with the parties' notes on the meeting days once
+// the plan is set. An open case has its next meeting booked.
+func (s *story) groupWork(h *history) {
+	from, ok := s.entered(casework.StepPlanning)
 	if !ok {
 		return
 	}
 	w := s.w
-	stop := s.cal.last.AddDate(0, 0, 1) // nothing on or after this day
-	if !s.closeDay.IsZero() {
-		stop = s.closeDay
-	}
+	active, set := s.entered(casework.StepActive)
+	stop := s.stop()
 	if !s.withdrawDay.IsZero() {
 		s.withdraw(h, s.withdrawDay)
-		stop = s.withdrawDay
 	}
 	meetings := 0
-	for raw := start.AddDate(0, 0, between(s.r, 10, 21)); ; raw = raw.AddDate(0, 0, between(s.r, 24, 42)) {
+	for raw := tuesday(from.AddDate(0, 0, between(s.r, 1, 6))); ; raw = tuesday(raw.AddDate(0, 0, between(s.r, 19, 40))) {
 		d, past := s.cal.within(raw)
 		if !past || !d.Before(stop) || (s.sp.simple && meetings >= 1) {
+			if !past && s.closeDay.IsZero() && s.withdrawDay.IsZero() && !s.sp.simple && raw.Before(s.cal.today.AddDate(0, 0, 42)) {
+				s.meeting(h, raw, stop, "") // the next meeting, booked
+			}
 			break
 		}
 		meetings++
-		s.note(h, d, s.coord, casework.CatBasic, pick(s.r, meetingNotes))
+		minutes := pick(s.r, meetingNotes)
+		if meetings == 1 {
+			minutes = "Första gruppmötet. Alla presenterade sig; den unge berättade om sitt mål. Planen tas fram till nästa möte."
+		}
+		s.meeting(h, d, stop, minutes)
+		if !set || d.Before(active) {
+			continue
+		}
 		if chance(s.r, 0.55) {
 			s.note(h, d, w.member[casework.AgencyPolice], casework.CatPolice, pick(s.r, s.prof.police))
 		}
@@ -61,9 +81,16 @@ func (s *story) activePhase(h *history) {
 			s.note(h, d, s.coord, casework.CatFamily, pick(s.r, familyNotes))
 		}
 	}
-	if s.sp.simple {
+}
+
+// activePhase is the rest of the work after the plan is set: a revised plan after two or three
+// months, a midway IRK check.
+func (s *story) activePhase(h *history) {
+	start, ok := s.entered(casework.StepActive)
+	if !ok || s.sp.simple {
 		return
 	}
+	w, stop := s.w, s.stop()
 	if d, past := s.cal.within(start.AddDate(0, 0, between(s.r, 60, 100))); past && d.Before(stop) {
 		p := s.plan
 		p.SubGoals = append([]casework.SubGoal(nil), p.SubGoals...)

@@ -160,6 +160,7 @@ func (s *story) events(h *history) {
 	s.partiesPhase(h, partiesDay)
 	s.consentPhase(h)
 	s.planningPhase(h)
+	s.groupWork(h)
 	s.activePhase(h)
 	if !s.closeDay.IsZero() {
 		s.closeCase(h)

@@ -286,6 +286,8 @@ func (s *story) consentPhase(h *history) {
 		return
 	}
 	s.move(h, end, s.coord, store.MoveInput{Move: casework.Move{Action: casework.ActConsentGiven}})
+	s.groupSetup(h, end)
+	s.bookAfter = end
 	s.renewals(h, pc)
 }
 
