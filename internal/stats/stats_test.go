@@ -256,7 +256,10 @@ func TestImportRejectsBadFiles(t *testing.T) {
 		{"a negative count", edit(func(m map[string]any) { f := figure(m, "count", false); f["value"], f["n"] = -7, -7 }, true), "national.reject_negative"},
 		{"a changed figure with the old checksum", edit(func(m map[string]any) { f := figure(m, "sum", false); f["value"] = 1 }, false), "national.reject_checksum"},
 		{"a changed name with the old checksum", edit(func(m map[string]any) { m["municipality"].(map[string]any)["name"] = "Annan" }, false), "national.reject_checksum"},
-		{"a small count shown", edit(func(m map[string]any) { f := figure(m, "count", true); f["value"], f["n"], f["suppressed"] = 2, 2, false }, true), "national.reject_small_cell"},
+		{"a small count shown", edit(func(m map[string]any) {
+			f := figure(m, "count", true)
+			f["value"], f["n"], f["suppressed"] = 2, 2, false
+		}, true), "national.reject_small_cell"},
 		{"a hidden figure with a value", edit(func(m map[string]any) { f := figure(m, "count", true); f["value"] = 12 }, true), "national.reject_suppressed_value"},
 		{"a share above one", edit(func(m map[string]any) { f := figure(m, "share", false); f["value"] = 1.5 }, true), "national.reject_figure"},
 		{"min_cell of three", edit(func(m map[string]any) { m["min_cell"] = 3 }, true), "national.reject_min_cell"},
@@ -318,7 +321,9 @@ func TestParseForm(t *testing.T) {
 			}
 		})
 	}
-	vs, _ := stats.ParseForm(func(f string) string { return map[string]string{"ind_school_attendance": "80", "ind_police_victim": "2"}[f] },
+	vs, _ := stats.ParseForm(func(f string) string {
+		return map[string]string{"ind_school_attendance": "80", "ind_police_victim": "2"}[f]
+	},
 		[]casework.Category{casework.CatSchool})
 	if len(vs) != 1 || vs[0].Code != "school_attendance" {
 		t.Fatalf("a category the actor may not record was read: %+v", vs)
