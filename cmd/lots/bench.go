@@ -290,11 +290,11 @@ func benchGet(ctx context.Context, c *http.Client, u string) (int, string) {
 	return res.StatusCode, string(b)
 }
 
-// benchTarget drives u with every client — one request in flight each — for warm-up (not
-// counted) and then d. A request started within d is counted when it ends, even after d (a
-// page slower than d would otherwise never count); requests/s is the count over the time from
-// the start of d to the end of the last one. A latency is the time from sending the request to
-// having read the whole body.
+// benchTarget drives u with every client — one request in flight each — for warm-up and then
+// d. A request counts when it was in flight during d: it ends after d began and began before d
+// ended, even if it ends later (a page slower than d would otherwise never count). Requests/s is
+// the count over the time from the start of d to the end of the last counted request. A latency
+// is the time from sending the request to having read the whole body.
 func benchTarget(ctx context.Context, clients []*http.Client, u string, warmup, d time.Duration) benchResult {
 	var (
 		mu        sync.Mutex
@@ -325,7 +325,7 @@ func benchTarget(ctx context.Context, clients []*http.Client, u string, warmup, 
 						status = res.StatusCode
 					}
 				}
-				if t1 := time.Now(); !t0.Before(begin) {
+				if t1 := time.Now(); t1.After(begin) {
 					mine, done = append(mine, t1.Sub(t0)), t1
 					if status != http.StatusOK {
 						wrong++

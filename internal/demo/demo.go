@@ -77,6 +77,10 @@ var users = []userSpec{
 	{"admin", "Tomas Ek", "Systemförvaltare", "Kommunledningskontoret", []casework.Role{casework.RoleAdmin}},
 }
 
+// completeHistory is fewer audit entries than a complete demo history writes (about 3 800): a
+// demo municipality with fewer was interrupted while it was being built.
+const completeHistory = 2000
+
 // demoSeed fixes the demo's random choices: Demo kommun is the same every time it is created
 // (the days move with the calendar, the people and their stories do not).
 const demoSeed = 20260101
@@ -92,6 +96,13 @@ func Load(ctx context.Context, st *store.Store, h *auth.Hasher) (Result, error) 
 	switch casework.ErrorCode(err) {
 	case "":
 		res.Municipality = m
+		head, err := st.AuditHead(ctx, m.ID)
+		if err != nil {
+			return res, err
+		}
+		if head.Size < completeHistory {
+			return res, fmt.Errorf("%s in this database is incomplete (its history was interrupted, or made by an older version of Lots): start over with an empty database (lots demo --reset)", m.Name)
+		}
 	case casework.ENotFound:
 		if res.Municipality, err = build(ctx, st, h); err != nil {
 			return res, err

@@ -112,6 +112,7 @@ func (l *loaded) count(t *testing.T, q string, args ...any) int {
 
 func TestLoad(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, engine storetest.Engine) {
+		t.Parallel() // SQLite waits for the CPU, PostgreSQL for its round trips: together they take the time of one
 		l := load(t, engine)
 		ctx := context.Background()
 		now := l.loadedAt
@@ -443,5 +444,18 @@ func TestFixtureNumbersAreNotTheDemos(t *testing.T) {
 		if demo.DemoNumber(n) {
 			t.Errorf("%s is both a fixture number and one the demo may use", n)
 		}
+	}
+}
+
+// TestLoadRefusesAnIncompleteDemo: a build that was interrupted (here: only the municipality
+// exists) must not be reused as if it were the demo.
+func TestLoadRefusesAnIncompleteDemo(t *testing.T) {
+	ctx := context.Background()
+	st := storetest.Open(t, storetest.SQLite, nil)
+	if err := st.CreateMunicipality(ctx, &casework.Municipality{Code: demo.Code, Name: "Demo kommun"}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := demo.Load(ctx, st, auth.NewHasher(auth.FastParams)); err == nil || !strings.Contains(err.Error(), "--reset") {
+		t.Fatalf("load over an incomplete demo: %v", err)
 	}
 }
