@@ -339,8 +339,9 @@ func (a Agenda) Empty() bool {
 // BuildAgenda builds a meeting's agenda:
 //   - the plan's open sub-goals due on or before the meeting's day (overdue when due before
 //     today);
-//   - the events since the previous held meeting (since the valid consent began when the group
-//     has not met), without the group's own bookkeeping (meetings and tasks);
+//   - the events from the start of the previous held meeting on (from the start of the valid
+//     consent when the group has not met), without the group's own bookkeeping (meetings and
+//     tasks);
 //   - the valid consent when it ends within 30 days of the meeting, or that there is none;
 //   - the tasks not done (overdue when due before today).
 func BuildAgenda(in AgendaInput) Agenda {
@@ -370,7 +371,7 @@ func BuildAgenda(in AgendaInput) Agenda {
 		a.Since = since
 	}
 	for _, e := range in.Events {
-		if !e.At.After(since) || e.At.After(in.Now) || strings.HasPrefix(e.Kind, "meeting_") || strings.HasPrefix(e.Kind, "task_") {
+		if e.At.Before(since) || e.At.After(in.Now) || strings.HasPrefix(e.Kind, "meeting_") || strings.HasPrefix(e.Kind, "task_") {
 			continue
 		}
 		a.Events = append(a.Events, e)

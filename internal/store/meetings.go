@@ -314,11 +314,11 @@ func (tx *Tx) agenda(a casework.Actor, lc *loadedCase, m casework.Meeting) (case
 	return casework.BuildAgenda(in), nil
 }
 
-// visibleEvents returns the case's events after since in the categories the actor may see,
+// visibleEvents returns the case's events from since on in the categories the actor may see,
 // auditing each category other than basic that is read (as Timeline does).
 func (tx *Tx) visibleEvents(a casework.Actor, lc *loadedCase, since time.Time) ([]casework.Event, error) {
 	all, err := queryAll(context.Background(), tx, `SELECT id, municipality_id, case_id, youth_id, at, user_id, user_name, agency_name, kind,
-		from_step, to_step, reason, category FROM case_events WHERE municipality_id = $1 AND case_id = $2 AND at > $3 ORDER BY seq`,
+		from_step, to_step, reason, category FROM case_events WHERE municipality_id = $1 AND case_id = $2 AND at >= $3 ORDER BY seq`,
 		[]any{lc.Case.MunicipalityID, lc.Case.ID, since.UTC()}, func(sc scanner) (casework.Event, error) {
 			var e casework.Event
 			var from, to, cat string
