@@ -14,8 +14,11 @@ const (
 	WorkPrepDecision Work = "prep_decision"
 	// WorkFlow: every other move of the flow.
 	WorkFlow Work = "flow"
-	// WorkEdit: the young person's details, the adults around them, parties, staff, consents,
-	// the action plan.
+	// WorkYouth: the register — the young person's details, the adults around them, possible
+	// duplicates and merging them.
+	WorkYouth Work = "youth"
+	// WorkEdit: the case's content — parties, staff, consents, groups and meetings, the action
+	// plan, follow-ups.
 	WorkEdit Work = "edit"
 	// WorkAssess: record an assessment.
 	WorkAssess Work = "assess"
@@ -29,8 +32,9 @@ const (
 //   - social services staff assigned to the case may do all work;
 //   - before anyone has taken the case on, the municipality's coordinators in social services
 //     may take the preparatory decision (taking the case on assigns them) and correct the
-//     young person's details; social services members of the preparatory group may take the
-//     preparatory decision;
+//     register (the young person's details and the adults around them); nothing else — a
+//     consent, parties or a plan wait until someone has taken the case on; social services
+//     members of the preparatory group may take the preparatory decision;
 //   - a party covered by a valid consent may add notes in the categories the consent covers.
 func CaseWrite(a casework.Actor, f CaseFacts, w Work, cat casework.Category, now time.Time) Decision {
 	if cat == "" {
@@ -44,7 +48,7 @@ func CaseWrite(a casework.Actor, f CaseFacts, w Work, cat casework.Category, now
 	case len(g) > 6 && g[:6] == "staff:":
 		return read
 	case g == "intake:coordinator":
-		if w == WorkPrepDecision || w == WorkEdit {
+		if w == WorkPrepDecision || w == WorkYouth {
 			return read
 		}
 	case g == "intake:prep_group":

@@ -10,7 +10,7 @@ import (
 	"lots/internal/casework"
 )
 
-var works = []access.Work{access.WorkPrepDecision, access.WorkFlow, access.WorkEdit, access.WorkAssess, access.WorkNote}
+var works = []access.Work{access.WorkPrepDecision, access.WorkFlow, access.WorkYouth, access.WorkEdit, access.WorkAssess, access.WorkNote}
 
 // expectWrite is the rule table of the doc comment on access.CaseWrite: nobody writes what
 // they may not read; assigned staff do all work; the intake coordinator takes the preparatory
@@ -21,7 +21,7 @@ func expectWrite(ac actorCase, cs consentState, protected bool, cat casework.Cat
 	case gStaff:
 		return true
 	case gCoord:
-		return w == access.WorkPrepDecision || w == access.WorkEdit
+		return w == access.WorkPrepDecision || w == access.WorkYouth
 	case gPrep:
 		return w == access.WorkPrepDecision
 	case gConsent:

@@ -109,7 +109,7 @@ func youthSearchKey(y casework.Youth) string {
 
 // UpdateYouth corrects the young person's details (staff on the case, or an intake coordinator).
 func (s *Store) UpdateYouth(ctx context.Context, caseID int64, in casework.YouthInput) error {
-	return s.withCase(ctx, caseID, caseOp{What: What{Action: audit.ActionUpdate, Object: "youth"}, Cat: casework.CatProtected, Work: access.WorkEdit}, func(tx *Tx, a casework.Actor, lc *loadedCase, d access.Decision) error {
+	return s.withCase(ctx, caseID, caseOp{What: What{Action: audit.ActionUpdate, Object: "youth"}, Cat: casework.CatProtected, Work: access.WorkYouth}, func(tx *Tx, a casework.Actor, lc *loadedCase, d access.Decision) error {
 		y, err := casework.ParseYouth(in, tx.now)
 		if err != nil {
 			return err
@@ -187,7 +187,7 @@ func (s *Store) SaveRelatedPerson(ctx context.Context, caseID int64, p *casework
 	if p.ID != 0 {
 		action = audit.ActionUpdate
 	}
-	return s.withCase(ctx, caseID, caseOp{What: What{Action: action, Object: "related_person", ObjectID: p.ID}, Cat: casework.CatFamily, Work: access.WorkEdit}, func(tx *Tx, a casework.Actor, lc *loadedCase, d access.Decision) error {
+	return s.withCase(ctx, caseID, caseOp{What: What{Action: action, Object: "related_person", ObjectID: p.ID}, Cat: casework.CatFamily, Work: access.WorkYouth}, func(tx *Tx, a casework.Actor, lc *loadedCase, d access.Decision) error {
 		if err := p.Validate(); err != nil {
 			return err
 		}
@@ -230,7 +230,7 @@ type DuplicateCandidate struct {
 // and a similar name (same last name, or same first name), among the cases the actor may see.
 func (s *Store) PossibleDuplicates(ctx context.Context, caseID int64) ([]DuplicateCandidate, error) {
 	var out []DuplicateCandidate
-	err := s.withCase(ctx, caseID, caseOp{What: What{Action: audit.ActionRead, Object: "youth", Detail: "duplicates"}, Work: access.WorkEdit}, func(tx *Tx, a casework.Actor, lc *loadedCase, d access.Decision) error {
+	err := s.withCase(ctx, caseID, caseOp{What: What{Action: audit.ActionRead, Object: "youth", Detail: "duplicates"}, Work: access.WorkYouth}, func(tx *Tx, a casework.Actor, lc *loadedCase, d access.Decision) error {
 		var first, last, birth string
 		if err := tx.QueryRow(`SELECT first_name, last_name, birth_date FROM youths WHERE id = $1`, lc.Case.YouthID).Scan(&first, &last, &birth); err != nil {
 			return casework.Internal(err)
@@ -269,7 +269,7 @@ func (s *Store) PossibleDuplicates(ctx context.Context, caseID int64) ([]Duplica
 				continue
 			}
 			other, err := tx.loadCase(a.User.MunicipalityID, c.CaseID)
-			if err != nil || !access.CaseWrite(a, other.Facts, access.WorkEdit, casework.CatBasic, tx.now).Allowed {
+			if err != nil || !access.CaseWrite(a, other.Facts, access.WorkYouth, casework.CatBasic, tx.now).Allowed {
 				continue
 			}
 			seen[c.YouthID] = true
@@ -313,14 +313,14 @@ func editDistance(a, b string) int {
 // stays, marked as merged, so the log and any printed document still resolve.
 func (s *Store) MergeYouth(ctx context.Context, caseID, otherCaseID int64) error {
 	var otherYouth int64
-	err := s.withCase(ctx, otherCaseID, caseOp{What: What{Action: audit.ActionUpdate, Object: "youth", Detail: "merged away"}, Work: access.WorkEdit}, func(tx *Tx, a casework.Actor, lc *loadedCase, d access.Decision) error {
+	err := s.withCase(ctx, otherCaseID, caseOp{What: What{Action: audit.ActionUpdate, Object: "youth", Detail: "merged away"}, Work: access.WorkYouth}, func(tx *Tx, a casework.Actor, lc *loadedCase, d access.Decision) error {
 		otherYouth = lc.Case.YouthID
 		return nil
 	})
 	if err != nil {
 		return err
 	}
-	return s.withCase(ctx, caseID, caseOp{What: What{Action: audit.ActionUpdate, Object: "youth", Detail: "merge"}, Work: access.WorkEdit}, func(tx *Tx, a casework.Actor, lc *loadedCase, d access.Decision) error {
+	return s.withCase(ctx, caseID, caseOp{What: What{Action: audit.ActionUpdate, Object: "youth", Detail: "merge"}, Work: access.WorkYouth}, func(tx *Tx, a casework.Actor, lc *loadedCase, d access.Decision) error {
 		keep := lc.Case.YouthID
 		if keep == otherYouth {
 			return casework.Errorf(casework.EConflict, "youth.merge_same", "same person")

@@ -14,7 +14,7 @@ const homeListSize = 10
 
 // homeData is the start page: one section per kind of work the actor does.
 type homeData struct {
-	Cases, Aggregates, Admin bool
+	Cases, Aggregates, Admin, Auditor bool
 	// Staff (coordinator, case officer), Prep (preparatory group) and Member (group member)
 	// choose what the case sections show first; the store decides what is in them.
 	Staff, Prep, Member bool
@@ -51,6 +51,7 @@ func (s *Server) home(w http.ResponseWriter, r *http.Request) {
 		Cases:      access.Can(a, access.WorkWithCases).Allowed,
 		Aggregates: access.Can(a, access.ViewAggregates).Allowed,
 		Admin:      access.Can(a, access.ManageUsers).Allowed,
+		Auditor:    access.Can(a, access.ReviewAuditLog).Allowed,
 		Factors:    listsIRKFactorCount(),
 	}
 	for _, role := range a.User.Roles {

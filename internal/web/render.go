@@ -91,11 +91,14 @@ func (s *Server) nav(a casework.Actor, path string, l casework.Locale) []NavItem
 	}
 	add("/", "nav.start", false)
 	if access.Can(a, access.WorkWithCases).Allowed {
-		add("/cases", "nav.cases", true)
-		add("/groups", "nav.groups", true)
+		add("/cases", "nav.cases", false)
+		add("/groups", "nav.groups", false)
 	}
 	if access.Can(a, access.ViewAggregates).Allowed {
-		add("/followup", "nav.followup", true)
+		add("/followup", "nav.followup", false)
+	}
+	if access.Can(a, access.ReviewAuditLog).Allowed {
+		add("/audit", "nav.audit", false)
 	}
 	if access.Can(a, access.ManageUsers).Allowed {
 		add("/admin/users", "nav.admin_users", false)
@@ -142,6 +145,11 @@ func (s *Server) fail(w http.ResponseWriter, r *http.Request, err error) {
 		s.render(w, r, http.StatusForbidden, "error", p)
 	case casework.EUnauthorized:
 		s.toLogin(w, r, "")
+	case casework.EConflict, casework.EInvalid, casework.ETooMany:
+		// A refusal that has no form to show it on: the message on a page of its own.
+		p := s.page(w, r, "error.conflict_title")
+		p.ErrorMsg = s.catalog.Error(p.Locale, err)
+		s.render(w, r, httpx.Status(casework.ErrorCode(err)), "error", p)
 	default:
 		s.serverError(w, r, err)
 	}
