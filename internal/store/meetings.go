@@ -18,8 +18,11 @@ import (
 // minutes are in the category chosen for them (basic unless chosen), and its place is hidden
 // like an address when the young person has protected identity.
 
-const meetingCols = `id, municipality_id, case_id, youth_id, starts_at, duration_minutes, pre_minutes, place, status, minutes_text,
-	minutes_category, cancel_reason, sequence, held_at, created_at, created_by, updated_at`
+const meetingCols = `m.id, m.municipality_id, m.case_id, c.youth_id, m.starts_at, m.duration_minutes, m.pre_minutes, m.place, m.status,
+	m.minutes_text, m.minutes_category, m.cancel_reason, m.sequence, m.held_at, m.created_at, m.created_by, m.updated_at`
+
+// meetingFrom joins the case, whose young person the meeting concerns.
+const meetingFrom = ` FROM meetings m JOIN cases c ON c.id = m.case_id AND c.municipality_id = m.municipality_id`
 
 func scanMeeting(sc scanner) (casework.Meeting, error) {
 	var m casework.Meeting
@@ -34,13 +37,13 @@ func scanMeeting(sc scanner) (casework.Meeting, error) {
 
 // caseMeetings lists the case's meetings, latest first.
 func (tx *Tx) caseMeetings(municipalityID, caseID int64) ([]casework.Meeting, error) {
-	return queryAll(context.Background(), tx, `SELECT `+meetingCols+` FROM meetings WHERE municipality_id = $1 AND case_id = $2
-		ORDER BY starts_at DESC, id`, []any{municipalityID, caseID}, scanMeeting)
+	return queryAll(context.Background(), tx, `SELECT `+meetingCols+meetingFrom+` WHERE m.municipality_id = $1 AND m.case_id = $2
+		ORDER BY m.starts_at DESC, m.id`, []any{municipalityID, caseID}, scanMeeting)
 }
 
 // meeting loads one meeting of the case; another case's meeting does not exist.
 func (tx *Tx) meeting(municipalityID, caseID, meetingID int64) (casework.Meeting, error) {
-	m, err := scanMeeting(tx.QueryRow(`SELECT `+meetingCols+` FROM meetings WHERE municipality_id = $1 AND case_id = $2 AND id = $3`,
+	m, err := scanMeeting(tx.QueryRow(`SELECT `+meetingCols+meetingFrom+` WHERE m.municipality_id = $1 AND m.case_id = $2 AND m.id = $3`,
 		municipalityID, caseID, meetingID))
 	if errors.Is(err, sql.ErrNoRows) {
 		return m, casework.NotFound("meeting")
@@ -173,9 +176,9 @@ func (s *Store) CreateMeeting(ctx context.Context, caseID int64, in casework.Mee
 			return err
 		}
 		m.ID, m.MunicipalityID, m.CaseID, m.YouthID, m.CreatedAt, m.CreatedBy, m.UpdatedAt = newID(), a.User.MunicipalityID, caseID, lc.Case.YouthID, tx.now, a.User.ID, tx.now
-		if _, err := tx.Exec(`INSERT INTO meetings (id, municipality_id, case_id, youth_id, starts_at, duration_minutes, pre_minutes, place, status,
-			minutes_category, created_at, created_by, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $11)`,
-			m.ID, m.MunicipalityID, caseID, m.YouthID, m.Start, m.DurationMinutes, m.PreMinutes, m.Place, string(m.Status),
+		if _, err := tx.Exec(`INSERT INTO meetings (id, municipality_id, case_id, starts_at, duration_minutes, pre_minutes, place, status,
+			minutes_category, created_at, created_by, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $10)`,
+			m.ID, m.MunicipalityID, caseID, m.Start, m.DurationMinutes, m.PreMinutes, m.Place, string(m.Status),
 			string(m.MinutesCategory), tx.now, a.User.ID); err != nil {
 			return casework.Internal(err)
 		}
@@ -485,7 +488,7 @@ func (s *Store) MyMeetings(ctx context.Context, limit int) ([]MyMeeting, error) 
 	err = s.update(ctx, func(tx *Tx) error {
 		args := []any{a.User.MunicipalityID, a.User.ID, tx.now, limit}
 		arg := func(v any) string { args = append(args, v); return "$" + strconv.Itoa(len(args)) }
-		out, err = queryAll(ctx, tx, `SELECT m.id, m.case_id, m.youth_id, m.starts_at, m.duration_minutes, m.pre_minutes, m.status,
+		out, err = queryAll(ctx, tx, `SELECT m.id, m.case_id, c.youth_id, m.starts_at, m.duration_minutes, m.pre_minutes, m.status,
 			y.first_name || ' ' || y.last_name FROM meetings m
 			JOIN cases c ON c.id = m.case_id AND c.municipality_id = m.municipality_id
 			JOIN youths y ON y.id = c.youth_id AND y.municipality_id = c.municipality_id

@@ -16,10 +16,11 @@ import (
 // who is a user, covered by the consent), a due date, open or done. A task is the case's basic
 // information: its owner sees it only while they may see the case.
 
-const taskCols = `t.id, t.municipality_id, t.case_id, t.youth_id, COALESCE(t.meeting_id, 0), COALESCE(t.decision_id, 0), t.text,
+const taskCols = `t.id, t.municipality_id, t.case_id, c.youth_id, COALESCE(t.meeting_id, 0), COALESCE(t.decision_id, 0), t.text,
 	t.owner_user_id, COALESCE(u.name, ''), t.due_date, t.status, t.created_at, t.created_by, t.done_at, COALESCE(t.done_by, 0), t.reminded_at`
 
-const taskFrom = ` FROM tasks t LEFT JOIN users u ON u.id = t.owner_user_id AND u.municipality_id = t.municipality_id`
+const taskFrom = ` FROM tasks t JOIN cases c ON c.id = t.case_id AND c.municipality_id = t.municipality_id
+	LEFT JOIN users u ON u.id = t.owner_user_id AND u.municipality_id = t.municipality_id`
 
 func scanTask(sc scanner, extra ...any) (casework.Task, error) {
 	var t casework.Task
@@ -82,9 +83,9 @@ func (s *Store) AddDecision(ctx context.Context, caseID, meetingID int64, in cas
 			return nil
 		}
 		dec.TaskID, dec.OwnerName, dec.Due = newID(), owner.Name, in.Due
-		if _, err := tx.Exec(`INSERT INTO tasks (id, municipality_id, case_id, youth_id, meeting_id, decision_id, text, owner_user_id, due_date,
-			status, created_at, created_by) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, 'open', $10, $11)`,
-			dec.TaskID, mid, caseID, lc.Case.YouthID, meetingID, dec.ID, in.Text, in.OwnerUserID, in.Due, tx.now, a.User.ID); err != nil {
+		if _, err := tx.Exec(`INSERT INTO tasks (id, municipality_id, case_id, meeting_id, decision_id, text, owner_user_id, due_date,
+			status, created_at, created_by) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 'open', $9, $10)`,
+			dec.TaskID, mid, caseID, meetingID, dec.ID, in.Text, in.OwnerUserID, in.Due, tx.now, a.User.ID); err != nil {
 			return casework.Internal(err)
 		}
 		return tx.audit(a, What{Action: audit.ActionCreate, Object: "task", ObjectID: dec.TaskID, YouthID: lc.Case.YouthID,
@@ -165,7 +166,6 @@ func (s *Store) MyTasks(ctx context.Context, done bool) ([]TaskRow, error) {
 			status = `(t.status = 'open' OR t.done_at >= ` + arg(tx.now.AddDate(0, 0, -30)) + `)`
 		}
 		out, err = queryAll(ctx, tx, `SELECT `+taskCols+`, y.first_name || ' ' || y.last_name, m.starts_at`+taskFrom+`
-			JOIN cases c ON c.id = t.case_id AND c.municipality_id = t.municipality_id
 			JOIN youths y ON y.id = c.youth_id AND y.municipality_id = c.municipality_id
 			LEFT JOIN meetings m ON m.id = t.meeting_id AND m.municipality_id = t.municipality_id
 			WHERE t.municipality_id = $1 AND t.owner_user_id = $2 AND `+status+` AND `+visibleCaseSQL(a, tx.now, arg)+`
@@ -240,7 +240,7 @@ func (s *Store) DueReminders(ctx context.Context) ([]Reminder, error) {
 		rows.Close()
 		for _, m := range ms {
 			until := tx.now.In(casework.Stockholm).AddDate(0, 0, m.st.ReminderDaysBefore).Format(casework.DateLayout)
-			cands, err := queryAll(ctx, tx, `SELECT t.id, t.case_id, t.youth_id, t.owner_user_id, u.email, u.locale, t.due_date FROM tasks t
+			cands, err := queryAll(ctx, tx, `SELECT t.id, t.case_id, c.youth_id, t.owner_user_id, u.email, u.locale, t.due_date FROM tasks t
 				JOIN users u ON u.id = t.owner_user_id AND u.municipality_id = t.municipality_id
 				JOIN cases c ON c.id = t.case_id AND c.municipality_id = t.municipality_id
 				WHERE t.municipality_id = $1 AND t.status = 'open' AND t.reminded_at IS NULL AND t.due_date <= $2

@@ -1,6 +1,8 @@
 -- Operative groups, their meetings, decisions and tasks, and each municipality's intervention
 -- catalogue. Every table carries municipality_id; references are composite keys
--- (municipality_id, id) so no row can point into another municipality. Kept in step with
+-- (municipality_id, id) so no row can point into another municipality. The young person is
+-- reached through the case (no youth_id here), so merging two registrations of one young
+-- person needs nothing from these tables. Kept in step with
 -- ../../postgres/migrations/00004_groups.sql.
 
 -- +goose Up
@@ -43,7 +45,6 @@ CREATE TABLE meetings (
     id               INTEGER PRIMARY KEY,
     municipality_id  INTEGER NOT NULL,
     case_id          INTEGER NOT NULL,
-    youth_id         INTEGER NOT NULL,
     starts_at        DATETIME NOT NULL,
     duration_minutes INTEGER NOT NULL,
     pre_minutes      INTEGER NOT NULL DEFAULT 0,
@@ -92,7 +93,6 @@ CREATE TABLE tasks (
     id              INTEGER PRIMARY KEY,
     municipality_id INTEGER NOT NULL,
     case_id         INTEGER NOT NULL,
-    youth_id        INTEGER NOT NULL,
     meeting_id      INTEGER,
     decision_id     INTEGER,
     text            TEXT NOT NULL,
