@@ -99,7 +99,7 @@ func (s *Store) dashboard(ctx context.Context, municipalityID int64, p stats.Per
 		raw.Deadlines = stats.Deadlines{Assessment: settings.AssessmentWithinDays, Group: settings.GroupWithinDays, Plan: settings.ActionPlanWithinDays}
 		c := &counter{tx: tx, raw: raw, mid: municipalityID, from: p.Start().UTC(), to: p.End().UTC(), now: tx.now}
 		for _, step := range []func() error{c.districts, c.openNow, c.waiting, c.opened, c.started, c.closed, c.withdrawn,
-			c.times, c.deadlines, c.numbers, c.choices, c.irk, c.goals} {
+			c.times, c.deadlines, c.pairs, c.irk, c.goals} {
 			if err := step(); err != nil {
 				return err
 			}
@@ -190,8 +190,8 @@ func ageBand(t time.Time, n int) (string, []any) {
 	return b.String(), args
 }
 
-// districts lists the slices: the districts that have young people with cases, and "none"
-// when some have no district. A district without any has no figures to protect.
+// districts lists the slices: the districts that have young people, and "none" when some have
+// no district. A district without any has no figures to protect.
 func (c *counter) districts() error {
 	names := map[int64]string{}
 	if err := c.q(`SELECT id, name FROM districts WHERE municipality_id = $1`, nil, func(sc scanner) error {
@@ -204,12 +204,15 @@ func (c *counter) districts() error {
 		return err
 	}
 	var ids []int64
-	if err := c.q(`SELECT DISTINCT `+sliceCol+caseFrom, nil, func(sc scanner) error {
-		var id int64
-		err := sc.Scan(&id)
-		ids = append(ids, id)
-		return err
-	}); err != nil {
+	if err := c.q(`SELECT d.id FROM districts d WHERE d.municipality_id = $1
+		AND EXISTS (SELECT 1 FROM youths y WHERE y.municipality_id = $1 AND y.district_id = d.id AND y.merged_into IS NULL)
+		UNION ALL SELECT 0 WHERE EXISTS (SELECT 1 FROM youths y WHERE y.municipality_id = $1 AND y.district_id IS NULL AND y.merged_into IS NULL)`,
+		nil, func(sc scanner) error {
+			var id int64
+			err := sc.Scan(&id)
+			ids = append(ids, id)
+			return err
+		}); err != nil {
 		return err
 	}
 	var out []stats.Named
@@ -235,9 +238,9 @@ func (c *counter) openNow() error {
 	coords := map[int64]string{}
 	err := c.q(`SELECT `+sliceCol+`, c.step, COALESCE(s.user_id, 0), COALESCE(u.name, ''), `+band+`, y.gender, COUNT(*)
 		FROM cases c JOIN youths y ON y.id = c.youth_id AND y.municipality_id = c.municipality_id
-		LEFT JOIN case_staff s ON s.case_id = c.id AND s.municipality_id = c.municipality_id AND s.role = 'coordinator'
-		LEFT JOIN users u ON u.id = s.user_id AND u.municipality_id = s.municipality_id
-		WHERE c.municipality_id = $1 AND y.merged_into IS NULL AND c.step NOT IN ('closed', 'followed_up')
+		LEFT JOIN case_staff s ON s.case_id = c.id AND s.role = 'coordinator'
+		LEFT JOIN users u ON u.id = s.user_id
+		WHERE c.municipality_id = $1 AND y.merged_into IS NULL AND c.step IN (`+openSteps()+`)
 		GROUP BY 1, 2, 3, 4, 5, 6`, args, func(sc scanner) error {
 		var slice, coord int64
 		var step, name, ageBand, gender string
@@ -262,6 +265,17 @@ func (c *counter) openNow() error {
 	}
 	sortNamed(c.raw.Coordinators)
 	return nil
+}
+
+// openSteps lists the open steps for SQL (an IN list uses the step index; NOT IN would not).
+func openSteps() string {
+	var out []string
+	for _, st := range casework.Steps {
+		if st.Open() {
+			out = append(out, string(st))
+		}
+	}
+	return codeList(out)
 }
 
 // waiting counts how long the identified cases have waited for the preparatory group.
@@ -344,8 +358,9 @@ func (c *counter) closed() error {
 
 // withdrawn counts the cases with a consent withdrawn in the period.
 func (c *counter) withdrawn() error {
-	return c.q(`SELECT `+sliceCol+`, COUNT(*)`+caseFrom+` AND EXISTS (SELECT 1 FROM consents k WHERE k.municipality_id = c.municipality_id
-		AND k.case_id = c.id AND k.withdrawn_at >= $2 AND k.withdrawn_at < $3) GROUP BY 1`, []any{c.from, c.to}, func(sc scanner) error {
+	return c.q(`SELECT `+sliceCol+`, COUNT(DISTINCT c.id) FROM consents k JOIN cases c ON c.id = k.case_id JOIN youths y ON y.id = c.youth_id
+		WHERE k.municipality_id = $1 AND c.municipality_id = $1 AND y.merged_into IS NULL AND k.withdrawn_at >= $2 AND k.withdrawn_at < $3
+		GROUP BY 1`, []any{c.from, c.to}, func(sc scanner) error {
 		var slice int64
 		var n int
 		err := sc.Scan(&slice, &n)
@@ -424,60 +439,46 @@ const cohort = ` AND c.decided_start_at IS NOT NULL AND c.closed_at >= $2 AND c.
 
 // pairJoin joins a case's intake values (pa, va) with its values of the same indicator at a
 // later time point (pb, vb).
-const pairJoin = ` FROM cases c JOIN youths y ON y.id = c.youth_id AND y.municipality_id = c.municipality_id
-	JOIN indicator_points pa ON pa.municipality_id = c.municipality_id AND pa.case_id = c.id AND pa.time_point = 'intake'
-	JOIN indicator_values va ON va.municipality_id = pa.municipality_id AND va.point_id = pa.id AND va.known = TRUE
-	JOIN indicator_points pb ON pb.municipality_id = c.municipality_id AND pb.case_id = c.id AND pb.time_point IN ('closure', 'followup_6', 'followup_12')
-	JOIN indicator_values vb ON vb.municipality_id = pb.municipality_id AND vb.point_id = pb.id AND vb.known = TRUE AND vb.code = va.code AND vb.part = va.part
+//
+// Only the case is filtered on the municipality: the rows joined to it belong to it by their
+// composite foreign keys, and leaving the redundant conditions out keeps both engines' planners
+// starting from the few cases of the period instead of every point of the municipality.
+const pairJoin = ` FROM cases c JOIN youths y ON y.id = c.youth_id
+	JOIN indicator_points pa ON pa.case_id = c.id AND pa.time_point = 'intake' AND pa.occasion = ''
+	JOIN indicator_values va ON va.point_id = pa.id AND va.known = TRUE
+	JOIN indicator_points pb ON pb.case_id = c.id AND pb.time_point IN ('closure', 'followup_6', 'followup_12') AND pb.occasion = ''
+	JOIN indicator_values vb ON vb.point_id = pb.id AND vb.known = TRUE AND vb.code = va.code AND vb.part = va.part
 	WHERE c.municipality_id = $1 AND y.merged_into IS NULL`
 
+// codeList is a list of codes for SQL (the codes are Lots' own, never user input).
 func codeList(codes []string) string {
 	return "'" + strings.Join(codes, "', '") + "'"
 }
 
-// numbers sums the numeric indicators (and their parts) at intake and at each later time point
-// over the young people with a value at both.
-func (c *counter) numbers() error {
-	var codes []string
-	for _, in := range stats.Indicators {
-		if in.Numeric() && !in.Derived {
-			codes = append(codes, in.Code)
+// pairs counts, in one pass over the cohort's recordings, the young people with a value of an
+// indicator (or one of its parts) both at intake and at each later time point: for numbers the
+// sums of the values, for choices the young people by their value before and after.
+func (c *counter) pairs() error {
+	return c.q(`SELECT `+sliceCol+`, pb.time_point, va.code, va.part, va.choice, vb.choice, COUNT(*), SUM(va.number), SUM(vb.number)`+pairJoin+cohort+`
+		GROUP BY 1, 2, 3, 4, 5, 6`, []any{c.from, c.to}, func(sc scanner) error {
+		var slice int64
+		var later, code, part, before, after string
+		var n int
+		var sb, sa sql.NullFloat64
+		if err := sc.Scan(&slice, &later, &code, &part, &before, &after, &n, &sb, &sa); err != nil {
+			return err
 		}
-	}
-	return c.q(`SELECT `+sliceCol+`, pb.time_point, va.code, va.part, COUNT(*), SUM(va.number), SUM(vb.number)`+pairJoin+cohort+`
-		AND va.code IN (`+codeList(codes)+`) AND va.number IS NOT NULL AND vb.number IS NOT NULL GROUP BY 1, 2, 3, 4`,
-		[]any{c.from, c.to}, func(sc scanner) error {
-			var slice int64
-			var later, code, part string
-			var s stats.PairSum
-			if err := sc.Scan(&slice, &later, &code, &part, &s.N, &s.Before, &s.After); err != nil {
-				return err
-			}
+		in, ok := stats.IndicatorByCode(code)
+		switch {
+		case !ok:
+		case in.Unit == stats.UnitChoice || in.Unit == stats.UnitYesNo:
+			c.raw.AddChoices(slice, code, later, before, after, n)
+		case sb.Valid && sa.Valid:
 			if part != "" {
 				code += "." + part
 			}
-			c.raw.AddNumbers(slice, code, later, s)
-			return nil
-		})
-}
-
-// choices counts young people by their value at intake and at each later time point.
-func (c *counter) choices() error {
-	var codes []string
-	for _, in := range stats.Indicators {
-		if in.Unit == stats.UnitChoice || in.Unit == stats.UnitYesNo {
-			codes = append(codes, in.Code)
+			c.raw.AddNumbers(slice, code, later, stats.PairSum{N: n, Before: sb.Float64, After: sa.Float64})
 		}
-	}
-	return c.q(`SELECT `+sliceCol+`, pb.time_point, va.code, va.choice, vb.choice, COUNT(*)`+pairJoin+cohort+`
-		AND va.code IN (`+codeList(codes)+`) GROUP BY 1, 2, 3, 4, 5`, []any{c.from, c.to}, func(sc scanner) error {
-		var slice int64
-		var later, code, before, after string
-		var n int
-		if err := sc.Scan(&slice, &later, &code, &before, &after, &n); err != nil {
-			return err
-		}
-		c.raw.AddChoices(slice, code, later, before, after, n)
 		return nil
 	})
 }
@@ -486,18 +487,18 @@ func (c *counter) choices() error {
 // latest intake and closure assessments.
 func (c *counter) irk() error {
 	latest := func(tp string) string {
-		return `(SELECT x.id FROM assessments x WHERE x.municipality_id = c.municipality_id AND x.case_id = c.id AND x.instrument = 'irk'
+		return `(SELECT x.id FROM assessments x WHERE x.municipality_id = $1 AND x.case_id = c.id AND x.instrument = 'irk'
 			AND x.time_point = '` + tp + `' ORDER BY x.assessed_at DESC, x.created_at DESC LIMIT 1)`
 	}
 	score := func(col string) string {
 		return `CASE ` + col + ` WHEN 'clear' THEN 2 WHEN 'some' THEN 1 ELSE 0 END`
 	}
-	return c.q(`SELECT `+sliceCol+`, ra.item, COUNT(*), SUM(`+score("ra.value")+`), SUM(`+score("rb.value")+`)
-		FROM cases c JOIN youths y ON y.id = c.youth_id AND y.municipality_id = c.municipality_id
-		JOIN assessment_ratings ra ON ra.municipality_id = c.municipality_id AND ra.assessment_id = `+latest("intake")+`
-		JOIN assessment_ratings rb ON rb.municipality_id = c.municipality_id AND rb.assessment_id = `+latest("closure")+` AND rb.item = ra.item
-		WHERE c.municipality_id = $1 AND y.merged_into IS NULL`+cohort+`
-		AND ra.value IN ('no', 'some', 'clear') AND rb.value IN ('no', 'some', 'clear') GROUP BY 1, 2`,
+	return c.q(`SELECT t.slice, ra.item, COUNT(*), SUM(`+score("ra.value")+`), SUM(`+score("rb.value")+`)
+		FROM (SELECT `+sliceCol+` AS slice, `+latest("intake")+` AS ia, `+latest("closure")+` AS ib
+			FROM cases c JOIN youths y ON y.id = c.youth_id WHERE c.municipality_id = $1 AND y.merged_into IS NULL`+cohort+`) t
+		JOIN assessment_ratings ra ON ra.assessment_id = t.ia
+		JOIN assessment_ratings rb ON rb.assessment_id = t.ib AND rb.item = ra.item
+		WHERE ra.value IN ('no', 'some', 'clear') AND rb.value IN ('no', 'some', 'clear') GROUP BY 1, 2`,
 		[]any{c.from, c.to}, func(sc scanner) error {
 			var slice int64
 			var item string
@@ -522,8 +523,7 @@ func (c *counter) goals() error {
 	return c.q(`SELECT slice, COUNT(*), SUM(goals), SUM(reached) FROM (SELECT `+sliceCol+` AS slice, `+count(`"criterion":`)+` AS goals,
 		`+count(`"status":"reached"`)+` AS reached
 		FROM cases c JOIN youths y ON y.id = c.youth_id AND y.municipality_id = c.municipality_id
-		JOIN plan_versions pv ON pv.municipality_id = c.municipality_id AND pv.case_id = c.id
-			AND pv.version = (SELECT MAX(x.version) FROM plan_versions x WHERE x.municipality_id = c.municipality_id AND x.case_id = c.id)
+		JOIN plan_versions pv ON pv.case_id = c.id AND pv.version = (SELECT MAX(x.version) FROM plan_versions x WHERE x.case_id = c.id)
 		WHERE c.municipality_id = $1 AND y.merged_into IS NULL`+cohort+`) t WHERE goals > 0 GROUP BY slice`,
 		[]any{c.from, c.to}, func(sc scanner) error {
 			var slice int64

@@ -3,6 +3,7 @@ package store_test
 import (
 	"context"
 	"math"
+	"math/rand/v2"
 	"strconv"
 	"testing"
 	"time"
@@ -316,6 +317,131 @@ func TestDashboardAccess(t *testing.T) {
 		}
 		if views != 3 || refusals != 3 {
 			t.Fatalf("dashboard audit entries: %d views, %d refusals", views, refusals)
+		}
+	})
+}
+
+// benchCases invents a municipality's history: n young people over ten years before now, in
+// six districts, most of them closed; those started and closed have their indicators recorded
+// at intake, closure and the follow-ups, and an action plan.
+func benchCases(r *rand.Rand, n int, now time.Time, districts, coordinators []int64) []store.SeedCase {
+	out := make([]store.SeedCase, 0, n)
+	steps := []casework.Step{casework.StepIdentified, casework.StepAssessment, casework.StepDecision, casework.StepParties,
+		casework.StepConsent, casework.StepPlanning, casework.StepActive, casework.StepActive, casework.StepActive}
+	reasons := []casework.ClosureReason{casework.CloseGoalsReached, casework.CloseGoalsReached, casework.CloseMoved, casework.ClosePlaced,
+		casework.CloseDeclined, casework.CloseAgedOut, casework.CloseOther}
+	choices := func(code string) stats.Value {
+		in, _ := stats.IndicatorByCode(code)
+		return choice(code, in.Values[r.IntN(len(in.Values))])
+	}
+	values := func(crimes float64) []stats.Value {
+		vs := []stats.Value{num("school_attendance", "", float64(r.IntN(101))), num("passed_subjects", "", float64(r.IntN(17))),
+			num("graded_subjects", "", 16), choices("occupation"), choices("housing"), choices("income"), choices("substance_use"),
+			choices("placement"), choices("organised_leisure"), num("own_progress", "", float64(1+r.IntN(10))), num("police_victim", "", float64(r.IntN(3)))}
+		return append(vs, police(stats.CrimeCategories[r.IntN(len(stats.CrimeCategories))], crimes)...)
+	}
+	day := 24 * time.Hour
+	for i := 0; i < n; i++ {
+		opened := now.Add(-time.Duration(r.Int64N(int64(3650 * day))))
+		c := store.SeedCase{District: districts[r.IntN(len(districts))], Gender: []casework.Gender{casework.GenderMale, casework.GenderFemale}[r.IntN(2)],
+			Birth: opened.AddDate(-12-r.IntN(7), 0, -r.IntN(365)), Opened: opened, Coordinator: coordinators[r.IntN(len(coordinators))]}
+		age := now.Sub(opened)
+		started := r.IntN(10) < 6
+		if started {
+			c.TakenOn, c.AssessmentDone = opened.Add(5*day), opened.Add(time.Duration(20+r.IntN(40))*day)
+			c.DecidedStart = c.AssessmentDone.Add(3 * day)
+			c.GroupConvened, c.PlanSet = c.DecidedStart.Add(time.Duration(2+r.IntN(12))*day), c.DecidedStart.Add(time.Duration(5+r.IntN(20))*day)
+			c.ConsentSigned = c.DecidedStart.Add(2 * day)
+			if r.IntN(12) == 0 {
+				c.ConsentWithdrawn = c.ConsentSigned.Add(60 * day)
+			}
+		}
+		switch {
+		case age < 300*day && started && c.PlanSet.Before(now):
+			c.Step = steps[r.IntN(len(steps))]
+		case age < 60*day:
+			c.Step, c.TakenOn, c.AssessmentDone, c.DecidedStart, c.GroupConvened, c.PlanSet, c.ConsentSigned = casework.StepIdentified, time.Time{}, time.Time{}, time.Time{}, time.Time{}, time.Time{}, time.Time{}
+			c.ConsentWithdrawn, c.Coordinator = time.Time{}, 0
+		case started:
+			c.Step, c.Closed, c.Closure = casework.StepClosed, c.DecidedStart.Add(time.Duration(200+r.IntN(200))*day), reasons[r.IntN(len(reasons))]
+			if c.Closed.After(now) {
+				c.Closed = now.Add(-day)
+			}
+			c.Coordinator = 0
+			c.SubGoals, c.Reached = 3+r.IntN(4), r.IntN(4)
+			before := float64(r.IntN(12))
+			c.Indicators = map[string][]stats.Value{stats.AtIntake: values(before), stats.AtClosure: values(before / 2)}
+			if now.Sub(c.Closed) > 183*day {
+				c.Indicators[stats.AtFollow6] = values(float64(r.IntN(3)))
+			}
+			if now.Sub(c.Closed) > 365*day {
+				c.Indicators[stats.AtFollow12] = values(float64(r.IntN(3)))
+			}
+			rate := func() string { return []string{"no", "some", "clear", "unknown"}[r.IntN(4)] }
+			c.IRK = map[string]map[string]string{stats.AtIntake: {}, stats.AtClosure: {}}
+			for _, d := range stats.IRKDomains {
+				c.IRK[stats.AtIntake][d], c.IRK[stats.AtClosure][d] = rate(), rate()
+			}
+		default:
+			c.Step, c.Closed, c.Closure, c.Coordinator = casework.StepClosed, opened.Add(20*day), casework.CloseNotNow, 0
+		}
+		out = append(out, c)
+	}
+	return out
+}
+
+// BenchmarkDashboard computes the dashboard of a municipality with 20 000 young people and ten
+// years of history on SQLite, against a trivial query on the same store. See
+// docs/performance.md ("Dashboard").
+func BenchmarkDashboard(b *testing.B) {
+	now := time.Date(2026, 8, 20, 9, 0, 0, 0, time.UTC)
+	s := storetest.Open(b, storetest.SQLite, func() time.Time { return now })
+	f := storetest.Seed(b, s, "9901", "")
+	ctx := context.Background()
+	sys := casework.WithActor(ctx, casework.SystemActor(f.Municipality.ID, "bench"))
+	districts := []int64{f.Districts[0].ID, f.Districts[1].ID}
+	for _, n := range []string{"Centrum", "Västra", "Östra", "Hamnen"} {
+		d := casework.District{Name: n}
+		if err := s.CreateDistrict(sys, &d); err != nil {
+			b.Fatal(err)
+		}
+		districts = append(districts, d.ID)
+	}
+	coords := []int64{f.Users[casework.RoleCoordinator].ID}
+	start := time.Now()
+	cases := benchCases(rand.New(rand.NewPCG(1, 1)), 20000, now, districts, coords)
+	for i := 0; i < len(cases); i += 2000 {
+		if err := s.SeedCasesForTest(ctx, f.Municipality.ID, cases[i:min(i+2000, len(cases))]); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.Logf("seeded 20 000 young people in %v", time.Since(start).Round(time.Millisecond))
+	analyst := f.Ctx(b, s, casework.RoleAnalyst)
+	q := store.DashboardQuery{Period: h1, District: stats.All}
+	d, err := s.Dashboard(analyst, q)
+	if err != nil {
+		b.Fatal(err)
+	}
+	if err := d.CheckPublished(); err != nil {
+		b.Fatal(err)
+	}
+	v, _ := d.View(stats.All)
+	b.Logf("opened in 2026H1: %v, crimes before/after (6 months): %v/%v", v.Table("flow").Cell("opened", "total").Value,
+		v.Table("outcome_police_suspect").Cell("followup_6", "before").Value, v.Table("outcome_police_suspect").Cell("followup_6", "after").Value)
+	b.Run("trivial query", func(b *testing.B) {
+		b.ReportAllocs()
+		for b.Loop() {
+			if err := s.Ping(ctx); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+	b.Run("dashboard", func(b *testing.B) {
+		b.ReportAllocs()
+		for b.Loop() {
+			if _, err := s.Dashboard(analyst, q); err != nil {
+				b.Fatal(err)
+			}
 		}
 	})
 }

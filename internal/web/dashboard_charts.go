@@ -58,12 +58,14 @@ const (
 )
 
 // short cuts a label for the chart (the table has it whole).
-func short(s string) string {
-	if utf8.RuneCountInString(s) <= maxLabelLen {
+func short(s string) string { return shortTo(s, maxLabelLen) }
+
+func shortTo(s string, n int) string {
+	if utf8.RuneCountInString(s) <= n {
 		return s
 	}
 	r := []rune(s)
-	return string(r[:maxLabelLen-1]) + "…"
+	return string(r[:n-1]) + "…"
 }
 
 // chartOf draws a table's chart, or returns nil for tables without one.

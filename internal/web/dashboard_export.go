@@ -158,9 +158,11 @@ func (s *Server) dashboardXLSX(w http.ResponseWriter, r *http.Request) {
 		{p.T("export.about_shares"), p.T("export.about_shares_text")},
 		{p.T("export.about_manual"), p.T("dashboard.manual")},
 	} {
-		set(1, i+1, line[0], bold)
-		cell, _ := excelize.CoordinatesToCellName(2, i+1)
-		_ = f.SetCellValue(about, cell, line[1])
+		a, _ := excelize.CoordinatesToCellName(1, i+1)
+		b, _ := excelize.CoordinatesToCellName(2, i+1)
+		_ = f.SetCellValue(about, a, line[0])
+		_ = f.SetCellStyle(about, a, a, bold)
+		_ = f.SetCellValue(about, b, line[1])
 	}
 	_ = f.SetColWidth(about, "A", "A", 24)
 	_ = f.SetColWidth(about, "B", "B", 90)

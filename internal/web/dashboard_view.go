@@ -24,6 +24,7 @@ type figureView struct {
 	Note    string // how the figure is computed, in one sentence
 	Chart   *svgChart
 	Table   tableView
+	Wide    bool // the table goes below the chart, not beside it
 }
 
 // tableView is an accessible table: caption, column headers, rows with a header cell.
@@ -182,6 +183,7 @@ func figuresOf(p *Page, v *stats.View, d *stats.Dashboard) []sectionView {
 			f := figureView{ID: t.ID, Title: title, Note: p.T("dashboard.note." + t.ID), Table: tableOf(p, t, title)}
 			f.Summary = summaryOf(p, t, d)
 			f.Chart = chartOf(p, t, title, f.Summary)
+			f.Wide = len(t.Cols) > 3
 			sv.Figures = append(sv.Figures, f)
 		}
 		out = append(out, sv)

@@ -45,8 +45,9 @@ var nationalKeys = []string{
 
 // figureLabel names a figure by its table, row and column, from the dashboard's own headers.
 type figureLabel struct {
-	Text string
-	Unit string
+	Text  string // table, row and column
+	Short string // row and column, for the chart
+	Unit  string
 }
 
 func figureLabels(p *Page, period stats.Period) map[string]figureLabel {
@@ -58,7 +59,8 @@ func figureLabels(p *Page, period stats.Period) map[string]figureLabel {
 		title := p.T("dashboard.table." + t.ID)
 		for _, r := range t.Rows {
 			for _, c := range t.Cols {
-				out[t.ID+"/"+r.Code+"/"+c.Code] = figureLabel{Text: title + ": " + l.header(r.Header) + ", " + strings.ToLower(l.header(c)), Unit: t.Unit}
+				out[t.ID+"/"+r.Code+"/"+c.Code] = figureLabel{Text: title + ": " + l.header(r.Header) + ", " + strings.ToLower(l.header(c)),
+					Short: l.header(r.Header) + ", " + strings.ToLower(l.header(c)), Unit: t.Unit}
 			}
 		}
 	}
@@ -161,17 +163,18 @@ func comparisonTable(p *Page, spreads []stats.Spread, labels map[string]figureLa
 // to the highest municipality, the box between the quartiles, the median and the own value.
 func comparisonFigure(p *Page, spreads []stats.Spread, labels map[string]figureLabel, keys []string, count int) figureView {
 	title := p.T("national.key_figures")
-	f := figureView{ID: "national-key", Title: title, Table: comparisonTable(p, spreads, labels, keys, title)}
+	f := figureView{ID: "national-key", Title: title, Table: comparisonTable(p, spreads, labels, keys, title), Wide: true}
+	const labelW = 330 // the figures' names are long
 	by := map[string]stats.Spread{}
 	for _, sp := range spreads {
 		by[sp.Key] = sp
 	}
 	above, below := 0, 0
 	ch := &svgChart{ID: "chart-national", Width: chartWidth, Title: title}
-	ch.Legend = []svgLegend{{X: labelWidth, Y: 4, TX: labelWidth + 20, TY: 16, Class: "range", Label: p.T("national.legend_range")},
-		{X: labelWidth + 200, Y: 4, TX: labelWidth + 220, TY: 16, Class: "own", Label: p.T("national.legend_own")}}
+	ch.Legend = []svgLegend{{X: labelW, Y: 4, TX: labelW + 20, TY: 16, Class: "quartiles", Label: p.T("national.legend_range")},
+		{X: labelW + 250, Y: 4, TX: labelW + 270, TY: 16, Class: "own", Label: p.T("national.legend_own")}}
 	y := 34
-	plot := chartWidth - labelWidth - valueWidth
+	plot := chartWidth - labelW - valueWidth
 	for _, k := range pick(keys, func(k string) bool { _, ok := by[k]; return ok }) {
 		sp := by[k]
 		lo, hi := 0.0, sp.Max
@@ -184,8 +187,8 @@ func comparisonFigure(p *Page, spreads []stats.Spread, labels map[string]figureL
 		if hi <= lo {
 			hi = lo + 1
 		}
-		x := func(v float64) int { return labelWidth + int((v-lo)/(hi-lo)*float64(plot)) }
-		ch.Texts = append(ch.Texts, svgText{X: labelWidth - 8, Y: y + 12, Text: short(or(labels[k].Text, k)), Anchor: "end", Class: "label"})
+		x := func(v float64) int { return labelW + int((v-lo)/(hi-lo)*float64(plot)) }
+		ch.Texts = append(ch.Texts, svgText{X: labelW - 8, Y: y + 12, Text: shortTo(or(labels[k].Short, k), 48), Anchor: "end", Class: "label"})
 		ch.Lines = append(ch.Lines, svgLine{X1: x(sp.Min), Y1: y + 8, X2: x(sp.Max), Y2: y + 8, Class: "range"})
 		ch.Bars = append(ch.Bars, svgBar{X: x(sp.Q1), Y: y + 2, W: max(x(sp.Q3)-x(sp.Q1), 2), H: 12, Class: "quartiles"})
 		ch.Lines = append(ch.Lines, svgLine{X1: x(sp.Median), Y1: y, X2: x(sp.Median), Y2: y + 16, Class: "median"})

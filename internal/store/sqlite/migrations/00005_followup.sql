@@ -55,11 +55,22 @@ CREATE TABLE national_exports (
     UNIQUE (municipality_code, period)
 );
 
--- The dashboard counts cases by when they opened and closed.
+-- The dashboard counts the cases of a half-year by the moments of the flow, and the young people
+-- by district: without these it would read every case of ten years for each figure.
 CREATE INDEX cases_opened ON cases (municipality_id, opened_at);
 CREATE INDEX cases_closed ON cases (municipality_id, closed_at);
+CREATE INDEX cases_taken_on ON cases (municipality_id, taken_on_at);
+CREATE INDEX cases_decided ON cases (municipality_id, decided_start_at);
+CREATE INDEX cases_convened ON cases (municipality_id, group_convened_at);
+CREATE INDEX cases_plan_set ON cases (municipality_id, plan_set_at);
+CREATE INDEX youths_district ON youths (municipality_id, district_id);
 
 -- +goose Down
+DROP INDEX youths_district;
+DROP INDEX cases_plan_set;
+DROP INDEX cases_convened;
+DROP INDEX cases_decided;
+DROP INDEX cases_taken_on;
 DROP INDEX cases_closed;
 DROP INDEX cases_opened;
 DROP TABLE national_exports;
