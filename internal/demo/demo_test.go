@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"encoding/json"
 	"os"
+	"path/filepath"
 	"slices"
 	"strconv"
 	"strings"
@@ -32,10 +33,25 @@ type loaded struct {
 	entries  int64
 }
 
+// load builds the demo on engine. On SQLite it goes through a Snapshot (which runs Load in a
+// database of its own) written where storetest puts the test's database, so the snapshot is
+// tested on the way.
 func load(t *testing.T, engine storetest.Engine) *loaded {
 	t.Helper()
 	ctx := context.Background()
 	dsn := storetest.DSN(t, engine)
+	start := time.Now()
+	var res demo.Result
+	if engine == storetest.SQLite {
+		snap, err := demo.BuildSnapshot(ctx, auth.NewHasher(auth.FastParams))
+		if err != nil {
+			t.Fatalf("snapshot: %v", err)
+		}
+		if err := snap.WriteTo(filepath.Dir(dsn)); err != nil {
+			t.Fatal(err)
+		}
+		res = snap.Result
+	}
 	st, err := store.Open(ctx, store.Config{DSN: dsn})
 	if err != nil {
 		t.Fatal(err)
@@ -44,17 +60,15 @@ func load(t *testing.T, engine storetest.Engine) *loaded {
 	driver := "sqlite"
 	if engine == storetest.Postgres {
 		driver = "pgx"
+		if res, err = demo.Load(ctx, st, auth.NewHasher(auth.FastParams)); err != nil {
+			t.Fatalf("load: %v", err)
+		}
 	}
 	db, err := sql.Open(driver, dsn)
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { db.Close() })
-	start := time.Now()
-	res, err := demo.Load(ctx, st, auth.NewHasher(auth.FastParams))
-	if err != nil {
-		t.Fatalf("load: %v", err)
-	}
 	l := &loaded{st: st, db: db, m: res.Municipality, coord: map[string]context.Context{}, cases: map[int64]store.CaseRow{},
 		took: time.Since(start), loadedAt: time.Now()}
 	head, err := st.AuditHead(ctx, res.Municipality.ID)
