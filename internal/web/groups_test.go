@@ -291,6 +291,7 @@ func TestGroupsMeetingsAndTasksThroughThePages(t *testing.T) {
 				t.Fatal("a done task is still listed")
 			}
 		})
+		t.Run("the catalogue shows what is missing and only administrators keep it", func(t *testing.T) { catalogueChecks(t, srv) })
 		t.Run("after withdrawal the police see neither the meeting, its calendar file nor the group", func(t *testing.T) {
 			cs, _ := w.st.Consents(w.f.Ctx(t, w.st, casework.RoleCoordinator), w.caseID)
 			if err := w.st.WithdrawConsent(w.f.Ctx(t, w.st, casework.RoleCoordinator), w.caseID, cs[0].ID, groupsFirst, casework.WithdrawnInWriting, ""); err != nil {
@@ -307,8 +308,9 @@ func TestGroupsMeetingsAndTasksThroughThePages(t *testing.T) {
 	})
 }
 
-func TestCatalogueAndWhoMayKeepIt(t *testing.T) {
-	srv := apptest.Start(t, storetest.SQLite, apptest.Options{})
+// catalogueChecks reads and keeps the catalogue through the pages: coordinators read it,
+// administrators keep it, the steering group does neither.
+func catalogueChecks(t *testing.T, srv *apptest.Server) {
 	coord := srv.Login(t, "samordnare")
 	admin := srv.Login(t, "admin")
 	get := func(c *http.Client, p string, want int) string {
