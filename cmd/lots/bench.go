@@ -32,7 +32,9 @@ bare handler's: compare ratios, not absolute numbers, across machines.
 
 The database is a temporary SQLite directory, removed afterwards, unless --data or --db names one
 (LOTS_DATA and LOTS_DB are not read: a benchmark never touches a configured database by accident).
-A database that already holds the demo is reused as it is, without seeding.`
+A named database gets the demo municipality (kommunkod 9999) and the seeded young people written
+into it: never name a production database. One that already holds the demo is reused as it is,
+without seeding.`
 
 // benchOptions are the flags of lots bench.
 type benchOptions struct {
