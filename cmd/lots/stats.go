@@ -15,8 +15,7 @@ import (
 	"lots/internal/store"
 )
 
-const statsUsage = `usage: lots stats export --period 2026H1 [--municipality CODE] [--out FILE]
-       lots stats import FILE...`
+const statsUsage = "usage: lots stats export --period 2026H1 [--municipality CODE] [--out FILE] | lots stats import FILE [FILE]"
 
 // cmdStats writes a municipality's export file for national comparison, or imports such
 // files into the national view. Both are an operator's commands on the server: the export
