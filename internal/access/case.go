@@ -12,6 +12,7 @@ import (
 type CaseFacts struct {
 	MunicipalityID    int64
 	Step              casework.Step
+	TakenOn           bool // the preparatory group took the case on at some point
 	ProtectedIdentity bool
 	Staff             []casework.StaffLink
 	PartyAgencies     []int64 // agencies identified as needed (step 5)
@@ -27,6 +28,12 @@ func (f CaseFacts) staffRole(userID int64) (casework.StaffRole, bool) {
 		}
 	}
 	return "", false
+}
+
+// intake reports whether the case is with the preparatory group: awaiting its decision, or
+// closed by it without being taken on.
+func (f CaseFacts) intake() bool {
+	return !f.hasCoordinator() && !f.TakenOn && (f.Step == casework.StepIdentified || f.Step == casework.StepClosed)
 }
 
 func (f CaseFacts) hasCoordinator() bool {
@@ -58,8 +65,9 @@ func (f CaseFacts) EverConsented() bool {
 //     the protected details of a young person with protected identity only when their role
 //     is one the municipality designates.
 //  4. Intake: while a case awaits the preparatory group (step 1–2, nobody has taken it on),
+//     and after it was closed there without being taken on ("not now", "refer elsewhere"),
 //     the municipality's coordinators and preparatory-group members in social services see it
-//     — to decide, and to take it on.
+//     — to decide, to take it on, and to find the decision when the young person comes back.
 //  5. Everyone else sees a case only while a valid consent names their agency or them, and
 //     only the categories some valid consent naming them covers; never the protected details.
 //  6. Before any consent was ever signed, the preparatory group and the parties identified for
@@ -84,7 +92,7 @@ func Case(a casework.Actor, f CaseFacts, cat casework.Category, now time.Time) D
 		}
 		return allow("staff:" + string(role))
 	}
-	if a.AgencyKind == casework.AgencySocial && f.Step == casework.StepIdentified && !f.hasCoordinator() {
+	if a.AgencyKind == casework.AgencySocial && f.intake() {
 		if u.Roles.Has(casework.RoleCoordinator) {
 			return protectedCheck(u, f, cat, "intake:coordinator")
 		}

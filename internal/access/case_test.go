@@ -446,21 +446,24 @@ func TestCaseClosedAndOtherSteps(t *testing.T) {
 		consent bool
 		cat     casework.Category
 		want    bool
+		takenOn bool
 	}{
-		{"the assigned coordinator still reads a closed case", coord, []casework.StaffLink{staffCoord}, casework.StepClosed, false, casework.CatSocial, true},
-		{"the assigned coordinator still reads a followed-up case", coord, []casework.StaffLink{staffCoord}, casework.StepFollowedUp, false, casework.CatBasic, true},
-		{"an intake coordinator does not read a closed unassigned case", intakeCoord, nil, casework.StepClosed, false, casework.CatBasic, false},
-		{"an intake coordinator does not read a followed-up unassigned case", intakeCoord, nil, casework.StepFollowedUp, false, casework.CatBasic, false},
-		{"a social services prep-group member does not read an unassigned case in assessment", prep, nil, casework.StepAssessment, false, casework.CatBasic, false},
-		{"a social services prep-group member still sees the card of an unassigned case in assessment", prep, nil, casework.StepAssessment, false, casework.CatAnonymous, true},
-		{"a prep-group member does not see the card of a closed case", prep, nil, casework.StepClosed, false, casework.CatAnonymous, false},
-		{"a police party does not see the card of a case in planning", police, []casework.StaffLink{staffCoord}, casework.StepPlanning, false, casework.CatAnonymous, false},
-		{"a police party sees the card of a case in the motivation phase", police, []casework.StaffLink{staffCoord}, casework.StepMotivation, false, casework.CatAnonymous, true},
-		{"a consent-covered police member reads a closed case while the consent is valid", police, []casework.StaffLink{staffCoord}, casework.StepClosed, true, casework.CatPolice, true},
+		{"the assigned coordinator still reads a closed case", coord, []casework.StaffLink{staffCoord}, casework.StepClosed, false, casework.CatSocial, true, false},
+		{"the assigned coordinator still reads a followed-up case", coord, []casework.StaffLink{staffCoord}, casework.StepFollowedUp, false, casework.CatBasic, true, false},
+		{"an intake coordinator reads a case the preparatory group closed without taking it on", intakeCoord, nil, casework.StepClosed, false, casework.CatBasic, true, false},
+		{"an intake coordinator does not read a closed case that was once taken on", intakeCoord, nil, casework.StepClosed, false, casework.CatBasic, false, true},
+		{"an intake coordinator does not read a followed-up unassigned case", intakeCoord, nil, casework.StepFollowedUp, false, casework.CatBasic, false, false},
+		{"a social services prep-group member does not read an unassigned case in assessment", prep, nil, casework.StepAssessment, false, casework.CatBasic, false, false},
+		{"a social services prep-group member still sees the card of an unassigned case in assessment", prep, nil, casework.StepAssessment, false, casework.CatAnonymous, true, false},
+		{"a prep-group member sees a case the preparatory group closed without taking it on", prep, nil, casework.StepClosed, false, casework.CatBasic, true, false},
+		{"a prep-group member does not see the card of a closed case that was taken on", prep, nil, casework.StepClosed, false, casework.CatAnonymous, false, true},
+		{"a police party does not see the card of a case in planning", police, []casework.StaffLink{staffCoord}, casework.StepPlanning, false, casework.CatAnonymous, false, false},
+		{"a police party sees the card of a case in the motivation phase", police, []casework.StaffLink{staffCoord}, casework.StepMotivation, false, casework.CatAnonymous, true, false},
+		{"a consent-covered police member reads a closed case while the consent is valid", police, []casework.StaffLink{staffCoord}, casework.StepClosed, true, casework.CatPolice, true, false},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			f := access.CaseFacts{MunicipalityID: muni, Step: tt.step, Staff: tt.staff, PartyAgencies: []int64{agencyPolice}, Settings: casework.DefaultSettings()}
+			f := access.CaseFacts{MunicipalityID: muni, Step: tt.step, TakenOn: tt.takenOn || tt.staff != nil, Staff: tt.staff, PartyAgencies: []int64{agencyPolice}, Settings: casework.DefaultSettings()}
 			if tt.consent {
 				f.Consents = []casework.Consent{valid}
 			}

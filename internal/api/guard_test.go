@@ -53,6 +53,9 @@ func TestBadBodiesGetPreciseProblemsAndChangeNothing(t *testing.T) {
 		var rc api.ConcernReceipt
 		coord.want(201, "POST", "/api/v1/concerns", api.ConcernRequest{Youth: api.YouthInput{FirstName: "Bo", LastName: "Felsson", BirthDate: "2011-01-01"},
 			Ratings: irkRatings(1)}, &rc)
+		// Taken on, so the coordinator works on it (before that only the register and the
+		// preparatory decision are theirs to change).
+		coord.move(rc.CaseID, api.MoveRequest{Action: "prep_take_on"})
 
 		irk := irkRatings(0)
 		tests := []struct {
@@ -140,7 +143,7 @@ func TestBadBodiesGetPreciseProblemsAndChangeNothing(t *testing.T) {
 		}
 		var cd api.CaseDetail
 		coord.want(200, "GET", casePath(rc.CaseID, ""), nil, &cd)
-		if cd.Step != "identified" || cd.Consent.Count != 0 {
+		if cd.Step != "assessment" || cd.Consent.Count != 0 {
 			t.Fatalf("case %+v", cd)
 		}
 		var cl api.CaseList
@@ -208,6 +211,8 @@ func TestOtherMunicipalitiesAndBadIdsAreNotFound(t *testing.T) {
 			t.Fatalf("case %+v", cd)
 		}
 
+		// Malformed and unknown ids inside a case the coordinator works on are 404 too.
+		coord.move(rc.CaseID, api.MoveRequest{Action: "prep_take_on"})
 		for _, r := range []struct{ method, path, body string }{
 			{"GET", "/api/v1/cases/abc", ""},
 			{"GET", "/api/v1/cases/0", ""},

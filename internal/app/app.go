@@ -17,6 +17,7 @@ import (
 	"lots/internal/api"
 	"lots/internal/auth"
 	"lots/internal/i18n"
+	"lots/internal/mail"
 	"lots/internal/store"
 	"lots/internal/web"
 )
@@ -105,6 +106,17 @@ func (a *App) Serve(ctx context.Context, l net.Listener) error {
 		ErrorLog:          slog.NewLogLogger(a.Config.Log.Handler(), slog.LevelWarn),
 	}
 	go a.housekeeping(ctx)
+	// E-mail reminders, when SMTP is configured (LOTS_SMTP_*): they say only "you have a task
+	// in Lots", never who it concerns.
+	if mc, on, err := mail.ConfigFromEnv(os.LookupEnv); err != nil {
+		return err
+	} else if on {
+		go func() {
+			if err := mail.NewReminders(a.Store, mail.NewSender(mc), a.Config.Log).Run(ctx); err != nil && ctx.Err() == nil {
+				a.Config.Log.Error("reminders stopped", "err", err)
+			}
+		}()
+	}
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(l) }()
 	select {

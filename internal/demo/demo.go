@@ -74,6 +74,7 @@ var users = []userSpec{
 	{"beredning", "Lena Åkesson", "Enhetschef", "Socialtjänsten, barn och unga", []casework.Role{casework.RolePrepGroup}},
 	{"styrgrupp", "Per Holm", "Förvaltningschef", "Kommunledningskontoret", []casework.Role{casework.RoleSteering}},
 	{"analytiker", "Noor Yusuf", "Utvecklingsledare", "Kommunledningskontoret", []casework.Role{casework.RoleAnalyst}},
+	{"granskare", "Eva Strand", "Logggranskare, dataskydd", "Kommunledningskontoret", []casework.Role{casework.RoleAuditor}},
 	{"admin", "Tomas Ek", "Systemförvaltare", "Kommunledningskontoret", []casework.Role{casework.RoleAdmin}},
 }
 
@@ -111,14 +112,38 @@ func Load(ctx context.Context, st *store.Store, h *auth.Hasher) (Result, error) 
 	default:
 		return res, err
 	}
+	res.Users = demoUsers()
+	return res, nil
+}
+
+func demoUsers() []DemoUser {
+	var out []DemoUser
 	for _, u := range users {
 		var roles []string
 		for _, r := range u.roles {
 			roles = append(roles, string(r))
 		}
-		res.Users = append(res.Users, DemoUser{Username: u.username, Name: u.name, Agency: u.agency, Roles: fmt.Sprint(roles)})
+		out = append(out, DemoUser{Username: u.username, Name: u.name, Agency: u.agency, Roles: fmt.Sprint(roles)})
 	}
-	return res, nil
+	return out
+}
+
+// LoadBase creates Demo kommun's organisation and users only — no young people — unless the
+// municipality exists. Tests start from it and make the cases they need; it takes a moment
+// where Load's history takes many seconds.
+func LoadBase(ctx context.Context, st *store.Store, h *auth.Hasher) (Result, error) {
+	res := Result{Users: demoUsers()}
+	m, err := st.MunicipalityByCode(ctx, Code)
+	switch casework.ErrorCode(err) {
+	case "":
+		res.Municipality = m
+		return res, nil
+	case casework.ENotFound:
+		res.Municipality, err = create(ctx, st, h)
+		res.Created = err == nil
+		return res, err
+	}
+	return res, err
 }
 
 // build creates Demo kommun as it was 22 months ago and lets its history happen up to now.

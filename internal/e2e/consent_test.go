@@ -298,16 +298,6 @@ func auditPagesAreAccessible(t *testing.T, srv *apptest.Server, f *storetest.Fix
 	if _, err := st.CaseDetail(f.Ctx(t, st, casework.RoleGroupMember), caseID); casework.ErrorCode(err) != casework.ENotFound {
 		t.Fatal(err) // a refused attempt, for the review to find
 	}
-	hash, err := srv.App.Hasher.Hash(demo.Password)
-	if err != nil {
-		t.Fatal(err)
-	}
-	sys := casework.WithActor(context.Background(), casework.SystemActor(f.Municipality.ID, "test"))
-	u := casework.User{Username: "granskare", Name: "Greta Granskare", AgencyID: f.Agencies[casework.AgencyMunicipalMgmt].ID,
-		Roles: casework.NewRoleSet(casework.RoleAuditor)}
-	if err := st.CreateUser(sys, &u, hash); err != nil {
-		t.Fatal(err)
-	}
 	ctx := newBrowser(t)
 	login(t, ctx, srv.URL, "granskare", demo.Password)
 	do(t, ctx, chromedp.Navigate(srv.URL+"/audit"))

@@ -63,7 +63,7 @@ func TestStartPagePerRole(t *testing.T) {
 	}{
 		{"samordnare", "Mina ärenden", "Administration"},
 		{"handlaggare", "Mina ärenden", "Administration"},
-		{"polis", "Mina uppgifter och möten", "Uppföljning"},
+		{"polis", "Mina uppgifter", "Uppföljning"},
 		{"beredning", "Mina ärenden", "Administration"},
 		{"styrgrupp", "Uppföljning", "Mina ärenden"},
 		{"analytiker", "Uppföljning", "Mina ärenden"},

@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"lots/internal/access"
+	"lots/internal/audit"
 	"lots/internal/casework"
 )
 
@@ -77,7 +78,8 @@ func (tx *Tx) loadCaseLocked(municipalityID, caseID int64, lock bool) (loadedCas
 	if lc.Settings, err = parseSettings(settings); err != nil {
 		return lc, casework.Internal(err)
 	}
-	lc.Facts = access.CaseFacts{MunicipalityID: municipalityID, Step: c.Step, ProtectedIdentity: protected, Settings: lc.Settings}
+	lc.Facts = access.CaseFacts{MunicipalityID: municipalityID, Step: c.Step, TakenOn: !c.Milestones.TakenOn.IsZero(),
+		ProtectedIdentity: protected, Settings: lc.Settings}
 	if lc.Facts.Staff, err = tx.caseStaff(municipalityID, caseID); err != nil {
 		return lc, err
 	}
@@ -138,7 +140,11 @@ func (s *Store) withCase(ctx context.Context, caseID int64, op caseOp, fn func(t
 	w.Category = string(op.Cat)
 	w.Object, w.ObjectID = defaultString(w.Object, "case"), defaultID(w.ObjectID, caseID)
 	var refused *access.Decision
-	err = s.update(ctx, func(tx *Tx) error {
+	run := s.update
+	if op.Work == "" && (op.What.Action == audit.ActionRead || op.What.Action == audit.ActionList) {
+		run = s.readAudited // a read: off the writer, audited right after
+	}
+	err = run(ctx, func(tx *Tx) error {
 		lc, err := tx.loadCaseLocked(a.User.MunicipalityID, caseID, op.Work != "")
 		if err != nil {
 			if casework.ErrorCode(err) == casework.ENotFound {

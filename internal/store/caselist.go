@@ -29,7 +29,7 @@ func visibleCaseSQL(a casework.Actor, now time.Time, arg func(any) string) strin
 	}
 	noCoordinator := `NOT EXISTS (SELECT 1 FROM case_staff s2 WHERE s2.case_id = c.id AND s2.role = 'coordinator')`
 	if a.AgencyKind == casework.AgencySocial && (a.User.Roles.Has(casework.RoleCoordinator) || a.User.Roles.Has(casework.RolePrepGroup)) {
-		conds = append(conds, `(c.step = 'identified' AND `+noCoordinator+`)`)
+		conds = append(conds, `((c.step = 'identified' OR c.step = 'closed') AND c.taken_on_at IS NULL AND `+noCoordinator+`)`)
 	}
 	return "(" + strings.Join(conds, " OR ") + ")"
 }
@@ -108,7 +108,7 @@ func (s *Store) Cases(ctx context.Context, q CaseQuery) (CasePage, error) {
 	if err != nil {
 		return page, err
 	}
-	err = s.update(ctx, func(tx *Tx) error {
+	err = s.readAudited(ctx, func(tx *Tx) error {
 		var args []any
 		arg := func(v any) string {
 			args = append(args, v)
@@ -319,7 +319,7 @@ func (s *Store) Cards(ctx context.Context) ([]Card, error) {
 		return nil, err
 	}
 	var out []Card
-	err = s.update(ctx, func(tx *Tx) error {
+	err = s.readAudited(ctx, func(tx *Tx) error {
 		var args []any
 		arg := func(v any) string {
 			args = append(args, v)

@@ -47,9 +47,7 @@ func (s *Store) RegisterConcern(ctx context.Context, in ConcernInput) (ConcernRe
 	irk := casework.IRK()
 	as := casework.Assessment{Instrument: irk.Code, Version: irk.Version, TimePoint: casework.TPConcern, Ratings: in.Ratings,
 		Protective: strings.TrimSpace(in.Protective), Note: strings.TrimSpace(in.Note)}
-	for _, e := range casework.FieldErrorsOf(irk.Check(&as)) {
-		fe = append(fe, e)
-	}
+	fe = append(fe, casework.FieldErrorsOf(irk.Check(&as))...)
 	if in.Program == "" {
 		in.Program = casework.ProgramSIG
 	}
@@ -133,7 +131,7 @@ func (s *Store) MyConcerns(ctx context.Context) ([]MyConcern, error) {
 		return nil, err
 	}
 	var out []MyConcern
-	err = s.update(ctx, func(tx *Tx) error {
+	err = s.readAudited(ctx, func(tx *Tx) error {
 		out, err = queryAll(ctx, tx, `SELECT a.id, a.created_at, y.first_name || ' ' || y.last_name,
 			(SELECT COUNT(*) FROM assessment_ratings r WHERE r.assessment_id = a.id AND r.value = 'clear')
 			FROM assessments a JOIN youths y ON y.id = a.youth_id
@@ -235,7 +233,9 @@ func (tx *Tx) caseParties(municipalityID, caseID int64) ([]casework.Party, error
 func (tx *Tx) latestIRK(municipalityID, caseID int64) ([]casework.Rating, error) {
 	var id int64
 	err := tx.QueryRow(`SELECT id FROM assessments WHERE municipality_id = $1 AND case_id = $2 AND instrument = 'irk'
-		ORDER BY assessed_at DESC, created_at DESC LIMIT 1`, municipalityID, caseID).Scan(&id)
+		ORDER BY assessed_at DESC, created_at DESC,
+		CASE time_point WHEN 'concern' THEN 0 WHEN 'intake' THEN 1 WHEN 'midway' THEN 2 WHEN 'closure' THEN 3 ELSE 4 END DESC
+		LIMIT 1`, municipalityID, caseID).Scan(&id)
 	if err == sql.ErrNoRows {
 		return nil, nil
 	}

@@ -70,7 +70,7 @@ func (s *Store) ExpiringConsents(ctx context.Context, within time.Duration) ([]E
 		return nil, err
 	}
 	var out []ExpiringConsent
-	err = s.update(ctx, func(tx *Tx) error {
+	err = s.readAudited(ctx, func(tx *Tx) error {
 		now := tx.now
 		out, err = queryAll(ctx, tx, `SELECT c.id, c.youth_id, y.first_name || ' ' || y.last_name, k.id, k.valid_until,
 			EXISTS (SELECT 1 FROM consents r WHERE r.renews_id = k.id AND r.withdrawn_at IS NULL)

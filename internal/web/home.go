@@ -15,6 +15,7 @@ const homeListSize = 10
 // homeData is the start page: one section per kind of work the actor does.
 type homeData struct {
 	Cases, Aggregates, Admin, Auditor bool
+	Groups                            any // next meetings, my tasks, my groups (groupsHome)
 	// Staff (coordinator, case officer), Prep (preparatory group) and Member (group member)
 	// choose what the case sections show first; the store decides what is in them.
 	Staff, Prep, Member bool
@@ -68,6 +69,12 @@ func (s *Server) home(w http.ResponseWriter, r *http.Request) {
 			s.fail(w, r, err)
 			return
 		}
+		groups, err := s.groupsHome(r)
+		if err != nil {
+			s.fail(w, r, err)
+			return
+		}
+		d.Groups = groups
 	}
 	if d.Admin {
 		if d.Users, err = s.store.Users(r.Context()); err != nil {
@@ -149,10 +156,4 @@ func (s *Server) homeCases(r *http.Request, p *Page, d *homeData) error {
 		d.Cards = cardViews(p, cards[:min(len(cards), homeListSize)])
 	}
 	return nil
-}
-
-// soon marks a part that later work fills in.
-func (s *Server) soon(w http.ResponseWriter, r *http.Request) {
-	p := s.page(w, r, "soon.title")
-	s.render(w, r, http.StatusOK, "soon", p)
 }

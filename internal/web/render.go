@@ -31,7 +31,6 @@ type Page struct {
 type NavItem struct {
 	Href, Label string
 	Current     bool
-	Soon        bool // the part is not built yet
 }
 
 // T translates key into the page's language.
@@ -85,26 +84,26 @@ func (s *Server) page(w http.ResponseWriter, r *http.Request, titleKey string) *
 // nav builds the main navigation from what the actor may do.
 func (s *Server) nav(a casework.Actor, path string, l casework.Locale) []NavItem {
 	var items []NavItem
-	add := func(href, key string, soon bool) {
+	add := func(href, key string) {
 		cur := path == href || (href != "/" && len(path) > len(href) && path[:len(href)+1] == href+"/")
-		items = append(items, NavItem{Href: href, Label: s.catalog.T(l, key), Current: cur, Soon: soon})
+		items = append(items, NavItem{Href: href, Label: s.catalog.T(l, key), Current: cur})
 	}
-	add("/", "nav.start", false)
+	add("/", "nav.start")
 	if access.Can(a, access.WorkWithCases).Allowed {
-		add("/cases", "nav.cases", false)
-		add("/groups", "nav.groups", false)
+		add("/cases", "nav.cases")
+		add("/groups", "nav.groups")
 	}
 	if access.Can(a, access.ViewAggregates).Allowed {
-		add("/followup", "nav.followup", false)
+		add("/followup", "nav.followup")
 	}
 	if access.Can(a, access.ReviewAuditLog).Allowed {
-		add("/audit", "nav.audit", false)
+		add("/audit", "nav.audit")
 	}
 	if access.Can(a, access.ManageUsers).Allowed {
-		add("/admin/users", "nav.admin_users", false)
+		add("/admin/users", "nav.admin_users")
 	}
 	if access.Can(a, access.ManageOrganisation).Allowed {
-		add("/admin/organisation", "nav.admin_org", false)
+		add("/admin/organisation", "nav.admin_org")
 	}
 	return items
 }

@@ -30,9 +30,14 @@ type Server struct {
 // Options tune a test server.
 type Options struct {
 	Now func() time.Time // the clock; time.Now when nil
+	// Demo loads the whole demo municipality with its ~150 young people and their history
+	// (many seconds). Without it the server has Demo kommun's organisation and users only, and
+	// the test makes the cases it needs.
+	Demo bool
 }
 
-// Start runs Lots with the demo municipality on engine until the test ends.
+// Start runs Lots with Demo kommun on engine until the test ends: its organisation and users,
+// and with opts.Demo its young people and history too.
 func Start(t testing.TB, engine storetest.Engine, opts Options) *Server {
 	t.Helper()
 	logger := slog.New(slog.DiscardHandler)
@@ -52,7 +57,11 @@ func Start(t testing.TB, engine storetest.Engine, opts Options) *Server {
 		cancel()
 		t.Fatalf("open app: %v", err)
 	}
-	if _, err := demo.Load(ctx, a.Store, a.Hasher); err != nil {
+	load := demo.LoadBase
+	if opts.Demo {
+		load = demo.Load
+	}
+	if _, err := load(ctx, a.Store, a.Hasher); err != nil {
 		cancel()
 		a.Close()
 		t.Fatalf("demo: %v", err)
