@@ -16,22 +16,32 @@ import (
 // on a case aliased c, so lists and counts are filtered in the database and a denied case never
 // leaves it. It must agree with access.Case; TestListsAgreeWithTheAccessDecision checks that
 // on every combination the tests can build. arg binds a value and returns its placeholder.
+//
+// The rule is written as "c.id IN (the union of the ids each ground gives)", which both
+// engines evaluate once and probe, instead of an OR of EXISTS tests run for every case.
 func visibleCaseSQL(a casework.Actor, now time.Time, arg func(any) string) string {
 	if !access.Can(a, access.WorkWithCases).Allowed || a.Via == casework.ViaSystem {
 		return "1 = 0"
 	}
-	u, ag, n := arg(a.User.ID), arg(a.User.AgencyID), arg(now.UTC())
-	conds := []string{
-		`EXISTS (SELECT 1 FROM case_staff s WHERE s.case_id = c.id AND s.user_id = ` + u + `)`,
-		`EXISTS (SELECT 1 FROM consents k JOIN consent_parties p ON p.consent_id = k.id WHERE k.case_id = c.id
-			AND k.signed_at IS NOT NULL AND k.valid_from <= ` + n + ` AND k.valid_until > ` + n + `
-			AND (k.withdrawn_at IS NULL OR k.withdrawn_at > ` + n + `) AND (p.agency_id = ` + ag + ` OR p.user_id = ` + u + `))`,
+	m, u, ag, n := arg(a.User.MunicipalityID), arg(a.User.ID), arg(a.User.AgencyID), arg(now.UTC())
+	validConsent := `k.municipality_id = ` + m + ` AND k.signed_at IS NOT NULL AND k.valid_from <= ` + n + ` AND k.valid_until > ` + n + `
+			AND (k.withdrawn_at IS NULL OR k.withdrawn_at > ` + n + `)`
+	grounds := []string{
+		// staff on the case
+		`SELECT s.case_id FROM case_staff s WHERE s.user_id = ` + u,
+		// a valid consent naming the actor's agency, or the actor
+		`SELECT k.case_id FROM consent_parties p JOIN consents k ON k.id = p.consent_id
+			WHERE p.municipality_id = ` + m + ` AND p.agency_id = ` + ag + ` AND ` + validConsent,
+		`SELECT k.case_id FROM consent_parties p JOIN consents k ON k.id = p.consent_id
+			WHERE p.municipality_id = ` + m + ` AND p.user_id = ` + u + ` AND ` + validConsent,
 	}
-	noCoordinator := `NOT EXISTS (SELECT 1 FROM case_staff s2 WHERE s2.case_id = c.id AND s2.role = 'coordinator')`
 	if a.AgencyKind == casework.AgencySocial && (a.User.Roles.Has(casework.RoleCoordinator) || a.User.Roles.Has(casework.RolePrepGroup)) {
-		conds = append(conds, `((c.step = 'identified' OR c.step = 'closed') AND c.taken_on_at IS NULL AND `+noCoordinator+`)`)
+		// intake: with the preparatory group, never taken on, no coordinator
+		grounds = append(grounds, `SELECT i.id FROM cases i WHERE i.municipality_id = `+m+`
+			AND (i.step = 'identified' OR i.step = 'closed') AND i.taken_on_at IS NULL
+			AND NOT EXISTS (SELECT 1 FROM case_staff s2 WHERE s2.case_id = i.id AND s2.role = 'coordinator')`)
 	}
-	return "(" + strings.Join(conds, " OR ") + ")"
+	return "c.id IN (" + strings.Join(grounds, "\n\t\tUNION ") + ")"
 }
 
 // cardCaseSQL is access.Case for the anonymous card, restricted to cases the actor does not
@@ -116,7 +126,7 @@ func (s *Store) Cases(ctx context.Context, q CaseQuery) (CasePage, error) {
 		}
 		where := []string{"c.municipality_id = " + arg(a.User.MunicipalityID), "y.merged_into IS NULL", visibleCaseSQL(a, tx.now, arg)}
 		if q.Mine {
-			where = append(where, `EXISTS (SELECT 1 FROM case_staff s3 WHERE s3.case_id = c.id AND s3.user_id = `+arg(a.User.ID)+`)`)
+			where = append(where, `c.id IN (SELECT s3.case_id FROM case_staff s3 WHERE s3.user_id = `+arg(a.User.ID)+`)`)
 		}
 		steps := q.Steps
 		if q.Step != "" {
@@ -193,17 +203,17 @@ func (s *Store) Cases(ctx context.Context, q CaseQuery) (CasePage, error) {
 			return casework.Internal(err)
 		}
 		near := time.Duration(max(q.NearDays, 3)) * 24 * time.Hour
+		var ends map[int64]time.Time
+		if q.Deadlines {
+			// The consent expiry is a deadline too; read it only for the deadline list.
+			if ends, err = tx.consentEnds(a.User.MunicipalityID, all); err != nil {
+				return err
+			}
+		}
 		var kept []CaseRow
 		for _, r := range all {
-			if q.Deadlines {
-				// The consent expiry is a deadline too; read it only for the deadline list.
-				cs, err := tx.consentsOfCase(a.User.MunicipalityID, r.CaseID)
-				if err != nil {
-					return err
-				}
-				if c, ok := casework.CurrentConsent(cs, tx.now); ok {
-					r.Case.Milestones.ConsentExpires = c.ValidUntil
-				}
+			if end, ok := ends[r.CaseID]; ok {
+				r.Case.Milestones.ConsentExpires = end
 			}
 			r.Deadlines = casework.Deadlines(r.Step, r.Case.Milestones, settings)
 			if q.Deadlines && !anyDue(r.Deadlines, tx.now, near) {
@@ -228,6 +238,41 @@ func (s *Store) Cases(ctx context.Context, q CaseQuery) (CasePage, error) {
 		return tx.auditList(a, w, ids, d)
 	})
 	return page, err
+}
+
+// consentEnds returns, per case of rows, when the consent valid now ends (the one that started
+// last, as casework.CurrentConsent chooses), in one query.
+func (tx *Tx) consentEnds(municipalityID int64, rows []CaseRow) (map[int64]time.Time, error) {
+	out := map[int64]time.Time{}
+	if len(rows) == 0 {
+		return out, nil
+	}
+	args := []any{municipalityID, tx.now}
+	ph := make([]string, len(rows))
+	for i, r := range rows {
+		args = append(args, r.CaseID)
+		ph[i] = fmt.Sprintf("$%d", len(args))
+	}
+	q := `SELECT case_id, valid_from, valid_until FROM consents WHERE municipality_id = $1 AND signed_at IS NOT NULL
+		AND valid_from <= $2 AND valid_until > $2 AND (withdrawn_at IS NULL OR withdrawn_at > $2)
+		AND case_id IN (` + strings.Join(ph, ", ") + `)`
+	rs, err := tx.Query(q, args...)
+	if err != nil {
+		return nil, casework.Internal(err)
+	}
+	defer rs.Close()
+	started := map[int64]time.Time{}
+	for rs.Next() {
+		var id int64
+		var from, until time.Time
+		if err := rs.Scan(&id, &from, &until); err != nil {
+			return nil, casework.Internal(err)
+		}
+		if f, ok := started[id]; !ok || from.After(f) {
+			started[id], out[id] = from, until.UTC()
+		}
+	}
+	return out, rs.Err()
 }
 
 func anyDue(ds []casework.Deadline, now time.Time, near time.Duration) bool {

@@ -294,7 +294,7 @@ func (s *Store) MyGroups(ctx context.Context) ([]MyGroup, error) {
 		return nil, err
 	}
 	var out []MyGroup
-	err = s.update(ctx, func(tx *Tx) error {
+	err = s.readAudited(ctx, func(tx *Tx) error {
 		args := []any{a.User.MunicipalityID, a.User.ID}
 		arg := func(v any) string { args = append(args, v); return "$" + strconv.Itoa(len(args)) }
 		rows, err := queryAll(ctx, tx, `SELECT c.id, c.youth_id, y.first_name || ' ' || y.last_name, c.step,

@@ -485,7 +485,7 @@ func (s *Store) MyMeetings(ctx context.Context, limit int) ([]MyMeeting, error) 
 		limit = 10
 	}
 	var out []MyMeeting
-	err = s.update(ctx, func(tx *Tx) error {
+	err = s.readAudited(ctx, func(tx *Tx) error {
 		args := []any{a.User.MunicipalityID, a.User.ID, tx.now, limit}
 		arg := func(v any) string { args = append(args, v); return "$" + strconv.Itoa(len(args)) }
 		out, err = queryAll(ctx, tx, `SELECT m.id, m.case_id, c.youth_id, m.starts_at, m.duration_minutes, m.pre_minutes, m.status,

@@ -158,7 +158,7 @@ func (s *Store) MyTasks(ctx context.Context, done bool) ([]TaskRow, error) {
 		return nil, err
 	}
 	var out []TaskRow
-	err = s.update(ctx, func(tx *Tx) error {
+	err = s.readAudited(ctx, func(tx *Tx) error {
 		args := []any{a.User.MunicipalityID, a.User.ID}
 		arg := func(v any) string { args = append(args, v); return "$" + strconv.Itoa(len(args)) }
 		status := `t.status = 'open'`
