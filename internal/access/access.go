@@ -73,6 +73,23 @@ func Can(a casework.Actor, p Permission) Decision {
 	return deny("no_role_for_" + string(p))
 }
 
+// NationalSupportCode is the kommunkod of the national support organisation's tenant
+// (Förstärkningsteam, SKR): `lots municipality create --code 0000 --name "Nationellt stöd"`.
+const NationalSupportCode = "0000"
+
+// NationalSupport decides whether the actor compares municipalities as national support:
+// someone who views aggregates in the national support tenant. They see every municipality's
+// imported figures side by side (figures only; no tenant's case data) and import the files.
+func NationalSupport(a casework.Actor, municipalityCode string) Decision {
+	if !Can(a, ViewAggregates).Allowed {
+		return deny("no_role_for_" + string(ViewAggregates))
+	}
+	if municipalityCode != NationalSupportCode {
+		return deny("not_national_support")
+	}
+	return allow("national_support")
+}
+
 // SameMunicipality is tenant isolation: an actor touches only its own municipality's data.
 func SameMunicipality(a casework.Actor, municipalityID int64) Decision {
 	if a.User.MunicipalityID != 0 && a.User.MunicipalityID == municipalityID {

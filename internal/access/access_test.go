@@ -65,3 +65,16 @@ func TestSystemActor(t *testing.T) {
 		t.Fatal("system actor must not reach case content or statistics")
 	}
 }
+
+func TestNationalSupport(t *testing.T) {
+	analyst := actor(true, casework.RoleAnalyst)
+	if !NationalSupport(analyst, NationalSupportCode).Allowed {
+		t.Fatal("an analyst of the national support tenant is not national support")
+	}
+	if NationalSupport(analyst, "0180").Allowed {
+		t.Fatal("an analyst of a municipality is national support")
+	}
+	if NationalSupport(actor(true, casework.RoleGroupMember), NationalSupportCode).Allowed {
+		t.Fatal("a group member is national support")
+	}
+}

@@ -20,7 +20,7 @@ import (
 // NationalSupportCode is the kommunkod of the national support organisation's tenant (created
 // with `lots municipality create --code 0000 --name "Nationellt stöd"`). Its users with
 // ViewAggregates see every municipality side by side and may import files.
-const NationalSupportCode = "0000"
+const NationalSupportCode = access.NationalSupportCode
 
 // ExportFile is a file to import: the name it came with, and its content.
 type ExportFile struct {
@@ -42,14 +42,14 @@ type ImportResult struct {
 	Status             string // "imported", "replaced" or "unchanged"
 }
 
-// isNationalSupport reports whether the actor belongs to national support.
+// isNationalSupport asks access.NationalSupport about the actor's municipality.
 func (s *Store) isNationalSupport(ctx context.Context, a casework.Actor) (bool, error) {
 	var code string
 	err := s.read.QueryRowContext(ctx, `SELECT code FROM municipalities WHERE id = $1`, a.User.MunicipalityID).Scan(&code)
 	if err != nil {
 		return false, casework.Internal(err)
 	}
-	return code == NationalSupportCode, nil
+	return access.NationalSupport(a, code).Allowed, nil
 }
 
 // ImportNationalExports checks every file and imports them all, or — when one is rejected —

@@ -210,7 +210,7 @@ func caseFollowUps(p *Page, cd store.CaseDetail, canAct bool) *caseFollowUpView 
 		done   time.Time
 	}{{"6", 6, m.FollowUp6}, {"12", 12, m.FollowUp12}} {
 		label := caseEnum(p, "timeline.", "followup_", k.kind)
-		f.Items = append(f.Items, caseFollowUpItem{Kind: k.kind, Label: label, Due: m.Closed.AddDate(0, k.months, 0), Done: k.done})
+		f.Items = append(f.Items, caseFollowUpItem{Kind: k.kind, Label: label, Due: casework.AddMonths(m.Closed, k.months), Done: k.done})
 		if k.done.IsZero() {
 			f.Open = append(f.Open, caseChoice{Value: k.kind, Label: label, Selected: len(f.Open) == 0 && p.V("kind") == "" || p.V("kind") == k.kind})
 		}

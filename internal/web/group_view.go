@@ -11,33 +11,10 @@ import (
 // The case's group and meetings are pages of a case: they show the case header and its
 // navigation, with the group and the meetings in it.
 
-// groupSections are the case pages of this part, in navigation order.
-var groupSections = []struct{ Name, Path, Key string }{
-	{"group", "/group", "group.nav"},
-	{"meetings", "/meetings", "meeting.nav"},
-}
-
-// loadGroupCaseView loads the case header for a page of this part (see loadCaseView) and adds
-// the group's pages to the case navigation unless the case pages already list them.
+// loadGroupCaseView loads the case header for a page of this part (see loadCaseView); the
+// group and meeting pages are in the case navigation (caseSections).
 func (s *Server) loadGroupCaseView(w http.ResponseWriter, r *http.Request, p *Page, section string) (caseView, bool) {
-	v, ok := s.loadCaseView(w, r, p, section)
-	if !ok {
-		return v, false
-	}
-	for _, sec := range groupSections {
-		href := caseURL(v.ID, sec.Path)
-		found := false
-		for i := range v.Nav {
-			if v.Nav[i].Href == href {
-				found = true
-				v.Nav[i].Current = sec.Name == section
-			}
-		}
-		if !found {
-			v.Nav = append(v.Nav, caseNavItem{Href: href, Label: p.T(sec.Key), Current: sec.Name == section})
-		}
-	}
-	return v, true
+	return s.loadCaseView(w, r, p, section)
 }
 
 // memberView is a group member as the pages show them.

@@ -13,25 +13,28 @@ import (
 // and minutes, and the decisions.
 type meetingShowData struct {
 	caseView
-	MD          store.MeetingDetail
-	MeetingID   int64
-	When        string
-	Pre         string
-	Status      string
-	Planned     bool
-	Held        bool
-	Cancelled   bool
-	Invited     []memberView
-	PreInvited  []memberView
-	Uncovered   []memberView
-	Attendance  []attendanceRow
-	Categories  []caseChoice
-	Minutes     string
-	MinutesCat  string
-	Agenda      agendaView
-	Decisions   []casework.Decision
-	Owners      []caseChoice
-	CalendarURL string
+	// IndicatorsURL records the follow-up indicators measured at this meeting (the follow-up
+	// manual asks for them at follow-up meetings).
+	IndicatorsURL string
+	MD            store.MeetingDetail
+	MeetingID     int64
+	When          string
+	Pre           string
+	Status        string
+	Planned       bool
+	Held          bool
+	Cancelled     bool
+	Invited       []memberView
+	PreInvited    []memberView
+	Uncovered     []memberView
+	Attendance    []attendanceRow
+	Categories    []caseChoice
+	Minutes       string
+	MinutesCat    string
+	Agenda        agendaView
+	Decisions     []casework.Decision
+	Owners        []caseChoice
+	CalendarURL   string
 }
 
 // attendanceRow is a member with whether they came.
@@ -85,7 +88,8 @@ func (s *Server) renderMeeting(w http.ResponseWriter, r *http.Request, p *Page, 
 	d := meetingShowData{caseView: v, MD: md, MeetingID: mid, When: whenText(p, m.Start, m.DurationMinutes),
 		Status: p.T("meeting.status." + string(m.Status)), Planned: m.Status == casework.MeetingPlanned,
 		Held: m.Status == casework.MeetingHeld, Cancelled: m.Status == casework.MeetingCancelled, Decisions: md.Decisions,
-		CalendarURL: caseURL(v.ID, "/meetings/"+strconv.FormatInt(mid, 10)+".ics")}
+		CalendarURL:   caseURL(v.ID, "/meetings/"+strconv.FormatInt(mid, 10)+".ics"),
+		IndicatorsURL: caseURL(v.ID, "/indicators?at=meeting&date="+m.Start.In(stockholm).Format("2006-01-02"))}
 	p.Title = p.T("meeting.title_on", localTime(m.Start, "2006-01-02")) + " – " + v.Detail.Youth.Name()
 	if m.PreMinutes > 0 {
 		d.Pre = p.T("meeting.pre_from", localTime(m.PreStart(), "15:04"), localTime(m.Start, "15:04"))
