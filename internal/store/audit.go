@@ -325,15 +325,53 @@ func (s *Store) VerifyAudit(ctx context.Context, municipalityID int64, exported 
 	if err != nil {
 		return audit.Head{}, err
 	}
+	// The per-young-person index is derived from the entries; check it as well, so nobody can
+	// hide an entry from an access-log extract by deleting index rows.
+	index := map[int64]map[int64]bool{}
+	rows, err := s.read.QueryContext(ctx, `SELECT seq, youth_id FROM audit_youths WHERE municipality_id = $1`, municipalityID)
+	if err != nil {
+		return audit.Head{}, casework.Internal(err)
+	}
+	for rows.Next() {
+		var seq, y int64
+		if err := rows.Scan(&seq, &y); err != nil {
+			rows.Close()
+			return audit.Head{}, casework.Internal(err)
+		}
+		if index[seq] == nil {
+			index[seq] = map[int64]bool{}
+		}
+		index[seq][y] = true
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return audit.Head{}, casework.Internal(err)
+	}
 	v := audit.NewVerifier(&storedHashes{s: s, ctx: ctx, municipalityID: municipalityID})
 	err = s.AuditEntries(ctx, AuditFilter{MunicipalityID: municipalityID, AfterSeq: -1}, func(e audit.Entry) error {
 		if p := v.Add(e); p != nil {
 			return p
 		}
+		want := map[int64]bool{}
+		for _, y := range entryYouths(e) {
+			want[y] = true
+		}
+		if len(want) != len(index[e.Seq]) {
+			return &audit.Problem{Seq: e.Seq, Reason: "the young people this entry concerns are missing from (or added to) the extract index"}
+		}
+		for y := range want {
+			if !index[e.Seq][y] {
+				return &audit.Problem{Seq: e.Seq, Reason: "the young people this entry concerns are missing from the extract index"}
+			}
+		}
+		delete(index, e.Seq)
 		return nil
 	})
 	if err != nil {
 		return audit.Head{}, err
+	}
+	for seq := range index {
+		return audit.Head{}, &audit.Problem{Seq: seq, Reason: "the extract index names an entry that does not exist"}
 	}
 	return v.Finish(municipalityID, recorded, exported...)
 }

@@ -115,6 +115,7 @@ func TestAuditChain(t *testing.T) {
 		}
 		defer s.Close()
 		f := storetest.Seed(t, s, "9901", "")
+		f.Concern(t, s, casework.RoleCoordinator, "Ola", "Logg", storetest.TestPersonalNumbers[0]) // entries about a young person
 		admin := f.Ctx(t, s, casework.RoleAdmin)
 		for i := 0; i < 20; i++ {
 			clock.Advance(time.Second)
@@ -167,6 +168,24 @@ func TestAuditChain(t *testing.T) {
 		if _, err := s.VerifyAudit(context.Background(), mid); err != nil {
 			t.Fatalf("restored log fails: %v", err)
 		}
+		t.Run("verify names an entry hidden from the extract index", func(t *testing.T) {
+			var seq, youth int64
+			err := raw.QueryRow(`SELECT seq, youth_id FROM audit_youths WHERE municipality_id = $1 ORDER BY seq LIMIT 1`, mid).Scan(&seq, &youth)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if _, err := raw.Exec(`DELETE FROM audit_youths WHERE municipality_id = $1 AND seq = $2`, mid, seq); err != nil {
+				t.Fatal(err)
+			}
+			_, err = s.VerifyAudit(context.Background(), mid)
+			var p *audit.Problem
+			if !errors.As(err, &p) || p.Seq != seq {
+				t.Fatalf("want problem at %d, got %v", seq, err)
+			}
+			if _, err := raw.Exec(`INSERT INTO audit_youths (municipality_id, seq, youth_id) VALUES ($1, $2, $3)`, mid, seq, youth); err != nil {
+				t.Fatal(err)
+			}
+		})
 		t.Run("verify names a deleted entry", func(t *testing.T) {
 			if _, err := raw.Exec(`DELETE FROM audit_log WHERE municipality_id = $1 AND seq = 15`, mid); err != nil {
 				t.Fatal(err)
