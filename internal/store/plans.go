@@ -32,6 +32,22 @@ func (tx *Tx) currentPlan(municipalityID, caseID int64) (casework.Plan, int, err
 
 // SavePlan saves a new version of the case's action plan; the earlier versions stay.
 func (s *Store) SavePlan(ctx context.Context, caseID int64, p casework.Plan) (int, error) {
+	return s.savePlan(ctx, caseID, -1, p)
+}
+
+// SavePlanFrom saves a new version of the plan made from version base (0: from no plan). If
+// someone saved a version after base meanwhile, it saves nothing and reports a conflict, so a
+// form made from an old version never overwrites a newer one unseen. The check and the save
+// are one transaction.
+func (s *Store) SavePlanFrom(ctx context.Context, caseID int64, base int, p casework.Plan) (int, error) {
+	if base < 0 {
+		return 0, casework.Errorf(casework.EConflict, "plan.saved_meanwhile", "no such base version %d", base)
+	}
+	return s.savePlan(ctx, caseID, base, p)
+}
+
+// savePlan saves a version; base < 0 saves whatever the current version is.
+func (s *Store) savePlan(ctx context.Context, caseID int64, base int, p casework.Plan) (int, error) {
 	var version int
 	err := s.withCase(ctx, caseID, caseOp{What: What{Action: audit.ActionUpdate, Object: "plan"}, Work: access.WorkEdit}, func(tx *Tx, a casework.Actor, lc *loadedCase, d access.Decision) error {
 		if !lc.Case.Step.Open() {
@@ -44,6 +60,9 @@ func (s *Store) SavePlan(ctx context.Context, caseID int64, p casework.Plan) (in
 		_, cur, err := tx.currentPlan(a.User.MunicipalityID, caseID)
 		if err != nil {
 			return err
+		}
+		if base >= 0 && cur != base {
+			return casework.Errorf(casework.EConflict, "plan.saved_meanwhile", "plan version %d, change made from %d", cur, base)
 		}
 		version = cur + 1
 		b, _ := json.Marshal(p)
