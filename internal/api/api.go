@@ -41,7 +41,14 @@ type Route struct {
 	Response     reflect.Type // 2xx body type, nil for none
 	Status       int          // success status; 200 when 0
 	Query        []Param      // query parameters
-	Handle       func(w http.ResponseWriter, r *http.Request) error
+	// PathParams describe path parameters that are not ids (ids, {…id}, need nothing here).
+	PathParams []Param
+	// RequestMedia and ResponseMedia name the media types of a raw body (a file, a calendar)
+	// in place of a JSON Request or Response type.
+	RequestMedia, ResponseMedia []string
+	// Problems are problem statuses beyond the usual ones the route may answer, e.g. 413.
+	Problems []int
+	Handle   func(w http.ResponseWriter, r *http.Request) error
 }
 
 // Param is a query parameter of a route, for the OpenAPI document.
@@ -158,10 +165,24 @@ func (api *API) problem(w http.ResponseWriter, r *http.Request, err error) {
 		api.log.Error("api request failed", "path", r.URL.Path, "err", err)
 	}
 	p := api.problemFor(r, err)
+	var se *statusError
+	if errors.As(err, &se) {
+		p.Status = se.status
+	}
 	w.Header().Set("Content-Type", "application/problem+json")
 	w.WriteHeader(p.Status)
 	_ = json.NewEncoder(w).Encode(p)
 }
+
+// statusError answers err with a status its code does not map to (413 for a body too large);
+// the problem keeps the code, key and message of err.
+type statusError struct {
+	status int
+	err    error
+}
+
+func (e *statusError) Error() string { return e.err.Error() }
+func (e *statusError) Unwrap() error { return e.err }
 
 // maxBody bounds request bodies.
 const maxBody = 1 << 20

@@ -1,6 +1,7 @@
 package api_test
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -154,8 +155,20 @@ func TestOpenAPIDocumentDescribesEveryRoute(t *testing.T) {
 				t.Errorf("%s %s: query parameter %s undocumented", rt.Method, p, q.Name)
 			}
 		}
-		if rt.Request != nil && op["requestBody"] == nil {
+		if (rt.Request != nil || rt.RequestMedia != nil) && op["requestBody"] == nil {
 			t.Errorf("%s %s: request body undocumented", rt.Method, p)
+		}
+		responses, _ := op["responses"].(map[string]any)
+		for _, code := range rt.Problems {
+			if responses[fmt.Sprint(code)] == nil {
+				t.Errorf("%s %s: problem %d undocumented", rt.Method, p, code)
+			}
+		}
+		for _, mt := range rt.ResponseMedia {
+			ok, _ := responses[fmt.Sprint(cmp.Or(rt.Status, 200))].(map[string]any)
+			if content, _ := ok["content"].(map[string]any); content[mt] == nil {
+				t.Errorf("%s %s: response type %s undocumented", rt.Method, p, mt)
+			}
 		}
 	}
 	// Every $ref resolves.

@@ -12,6 +12,7 @@ import (
 	"lots/internal/api"
 	"lots/internal/app/apptest"
 	"lots/internal/casework"
+	"lots/internal/stats"
 	"lots/internal/store/storetest"
 )
 
@@ -21,7 +22,7 @@ func TestEveryRouteButThePublicOnesNeedsAToken(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	params := strings.NewReplacer("{id}", "1", "{uid}", "1", "{pid}", "1", "{cid}", "1")
+	params := strings.NewReplacer("{id}", "1", "{uid}", "1", "{pid}", "1", "{cid}", "1", "{mid}", "1", "{tid}", "1", "{at}", "intake")
 	n := 0
 	for _, rt := range a.Routes() {
 		if rt.Public {
@@ -193,6 +194,10 @@ func TestOtherMunicipalitiesAndBadIdsAreNotFound(t *testing.T) {
 			{"POST", casePath(rc.CaseID, "/moves"), `{"action": "prep_take_on"}`},
 			{"PUT", casePath(rc.CaseID, "/youth"), `{"first_name": "X", "last_name": "Y", "birth_date": "2011-03-03"}`},
 			{"POST", casePath(rc.CaseID, "/notes"), `{"category": "basic", "text": "Hej"}`},
+			{"GET", casePath(rc.CaseID, "/group"), ""},
+			{"GET", casePath(rc.CaseID, "/meetings"), ""},
+			{"GET", casePath(rc.CaseID, "/indicators"), ""},
+			{"POST", casePath(rc.CaseID, "/group/members"), `{"kind": "youth"}`},
 		} {
 			status, b := other.do(r.method, r.path, r.body)
 			if status != 404 || string(b) != string(unknown) {
@@ -225,6 +230,17 @@ func TestOtherMunicipalitiesAndBadIdsAreNotFound(t *testing.T) {
 			{"DELETE", casePath(rc.CaseID, "/staff/x"), ""},
 			{"POST", casePath(rc.CaseID, "/consents/x/signatures"), `{"signer_id": 1, "how": "paper"}`},
 			{"POST", casePath(rc.CaseID, "/consents/1/withdrawal"), `{"by": "A", "how": "phone"}`},
+			{"GET", "/api/v1/cases/x/group", ""},
+			{"DELETE", casePath(rc.CaseID, "/group/members/x"), ""},
+			{"DELETE", casePath(rc.CaseID, "/group/members/1"), ""},
+			{"GET", casePath(rc.CaseID, "/meetings/x"), ""},
+			{"GET", casePath(rc.CaseID, "/meetings/1"), ""},
+			{"GET", casePath(rc.CaseID, "/meetings/1/calendar"), ""},
+			{"POST", casePath(rc.CaseID, "/meetings/1/held"), `{"present": []}`},
+			{"POST", "/api/v1/tasks/x/done", ""},
+			{"POST", "/api/v1/tasks/1/done", ""},
+			{"PUT", casePath(rc.CaseID, "/indicators/later"), `{"date": "2026-01-01"}`},
+			{"GET", casePath(rc.CaseID, "/consents/1/evidence"), ""},
 		} {
 			c := coord
 			c.problem(404, "not_found", "error.not_found", r.method, r.path, r.body)
@@ -274,6 +290,8 @@ func TestEnumTagsFollowTheDomain(t *testing.T) {
 		return out
 	}
 	steps := strs(len(casework.Steps), func(i int) string { return string(casework.Steps[i]) })
+	categories := strs(len(casework.ConsentCategories), func(i int) string { return string(casework.ConsentCategories[i]) })
+	meetingStatuses := []string{string(casework.MeetingPlanned), string(casework.MeetingHeld), string(casework.MeetingCancelled)}
 	tests := []struct {
 		name      string
 		got, want []string
@@ -284,6 +302,7 @@ func TestEnumTagsFollowTheDomain(t *testing.T) {
 		{"steps in the detail", enum(api.CaseDetail{}, "Step"), steps},
 		{"steps in counts", enum(api.StepCount{}, "Step"), steps},
 		{"steps after a move", enum(api.MoveResult{}, "Step"), steps},
+		{"steps of my groups", enum(api.GroupSummary{}, "Step"), steps},
 		{"note categories", enum(api.NoteRequest{}, "Category"), strs(len(casework.ConsentCategories), func(i int) string { return string(casework.ConsentCategories[i]) })},
 		{"agency kinds", enum(api.Agency{}, "Kind"), strs(len(casework.AgencyKinds), func(i int) string { return string(casework.AgencyKinds[i]) })},
 		{"genders", enum(api.Youth{}, "Gender"), strs(len(casework.Genders), func(i int) string { return string(casework.Genders[i]) })},
@@ -292,6 +311,17 @@ func TestEnumTagsFollowTheDomain(t *testing.T) {
 		{"time points", enum(api.AssessmentInput{}, "TimePoint"), strs(len(casework.TimePoints), func(i int) string { return string(casework.TimePoints[i]) })},
 		{"withdrawal modes", enum(api.WithdrawalRequest{}, "How"), strs(len(casework.WithdrawalModes), func(i int) string { return string(casework.WithdrawalModes[i]) })},
 		{"consent languages", enum(api.ConsentRequest{}, "Language"), casework.ConsentLanguages},
+		{"member kinds", enum(api.MemberRequest{}, "Kind"), strs(len(casework.MemberKinds), func(i int) string { return string(casework.MemberKinds[i]) })},
+		{"member kinds in the group", enum(api.GroupMember{}, "Kind"), strs(len(casework.MemberKinds), func(i int) string { return string(casework.MemberKinds[i]) })},
+		{"member kinds at a meeting", enum(api.Attendee{}, "Kind"), strs(len(casework.MemberKinds), func(i int) string { return string(casework.MemberKinds[i]) })},
+		{"meeting statuses", enum(api.Meeting{}, "Status"), meetingStatuses},
+		{"my meetings' statuses", enum(api.MyMeeting{}, "Status"), meetingStatuses},
+		{"minutes categories", enum(api.HeldRequest{}, "MinutesCategory"), categories},
+		{"task statuses", enum(api.Task{}, "Status"), []string{string(casework.TaskOpen), string(casework.TaskDone)}},
+		{"method kinds", enum(api.Method{}, "Kind"), strs(len(casework.MethodKinds), func(i int) string { return string(casework.MethodKinds[i]) })},
+		{"evidence levels", enum(api.Method{}, "Evidence"), strs(len(casework.EvidenceLevels), func(i int) string { return string(casework.EvidenceLevels[i]) })},
+		{"indicator time points", enum(api.IndicatorPoint{}, "TimePoint"), stats.TimePoints},
+		{"indicator categories", enum(api.IndicatorValue{}, "Category"), categories},
 	}
 	for _, tt := range tests {
 		if !slices.Equal(tt.got, tt.want) {

@@ -34,8 +34,16 @@ func (api *API) openAPI() ([]byte, error) {
 			if m[2] == "" && strings.HasSuffix(m[1], "id") {
 				schema = map[string]any{"type": "integer", "format": "int64", "minimum": 1}
 			}
-			params = append(params, map[string]any{"name": m[1], "in": "path", "required": true, "schema": schema,
-				"description": "anything but a known id you may see answers 404"})
+			doc := "anything but a known id you may see answers 404"
+			for _, pp := range rt.PathParams {
+				if pp.Name == m[1] {
+					schema, doc = map[string]any{"type": pp.Type}, pp.Doc
+					if pp.Enum != nil {
+						schema["enum"] = pp.Enum
+					}
+				}
+			}
+			params = append(params, map[string]any{"name": m[1], "in": "path", "required": true, "schema": schema, "description": doc})
 		}
 		for _, q := range rt.Query {
 			s := map[string]any{"type": q.Type}
@@ -50,6 +58,9 @@ func (api *API) openAPI() ([]byte, error) {
 		if rt.Request != nil {
 			op["requestBody"] = map[string]any{"required": true, "content": map[string]any{"application/json": map[string]any{"schema": schemaOf(rt.Request, schemas)}}}
 		}
+		if rt.RequestMedia != nil {
+			op["requestBody"] = map[string]any{"required": true, "content": rawContent(rt.RequestMedia)}
+		}
 		status := rt.Status
 		if status == 0 {
 			status = http.StatusOK
@@ -57,6 +68,9 @@ func (api *API) openAPI() ([]byte, error) {
 		ok := map[string]any{"description": http.StatusText(status)}
 		if rt.Response != nil {
 			ok["content"] = map[string]any{"application/json": map[string]any{"schema": schemaOf(rt.Response, schemas)}}
+		}
+		if rt.ResponseMedia != nil {
+			ok["content"] = rawContent(rt.ResponseMedia)
 		}
 		responses := map[string]any{strconv.Itoa(status): ok}
 		problemResp := func(code int) map[string]any {
@@ -66,7 +80,7 @@ func (api *API) openAPI() ([]byte, error) {
 			responses["401"] = problemResp(401)
 			responses["403"] = problemResp(403)
 		}
-		if rt.Request != nil || rt.Query != nil || strings.Contains(rt.Path, "{") {
+		if rt.Request != nil || rt.RequestMedia != nil || rt.Query != nil || strings.Contains(rt.Path, "{") {
 			responses["422"] = problemResp(422)
 		}
 		if strings.Contains(rt.Path, "{") {
@@ -74,6 +88,9 @@ func (api *API) openAPI() ([]byte, error) {
 		}
 		if rt.Method != "GET" && !rt.Public {
 			responses["409"] = problemResp(409)
+		}
+		for _, code := range rt.Problems {
+			responses[strconv.Itoa(code)] = problemResp(code)
 		}
 		op["responses"] = responses
 		p := pathParam.ReplaceAllString(strings.TrimPrefix(rt.Path, "/api/v1"), "{$1}")
@@ -100,6 +117,15 @@ func (api *API) openAPI() ([]byte, error) {
 		},
 	}
 	return json.MarshalIndent(doc, "", "  ")
+}
+
+// rawContent is the content of a body that is a file of one of the media types, not JSON.
+func rawContent(types []string) map[string]any {
+	out := map[string]any{}
+	for _, t := range types {
+		out[t] = map[string]any{"schema": map[string]any{"type": "string", "contentMediaType": t}}
+	}
+	return out
 }
 
 func operationID(rt Route) string {

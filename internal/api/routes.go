@@ -24,6 +24,12 @@ func (api *API) declare() []Route {
 		api.planRoutes(),
 		api.consentRoutes(),
 		api.duplicateRoutes(),
+		api.evidenceRoutes(),
+		api.groupRoutes(),
+		api.meetingRoutes(),
+		api.taskRoutes(),
+		api.catalogueRoutes(),
+		api.indicatorRoutes(),
 	} {
 		rs = append(rs, part...)
 	}

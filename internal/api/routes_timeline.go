@@ -49,8 +49,7 @@ func (api *API) timeline(w http.ResponseWriter, r *http.Request) error {
 	}
 	out := Timeline{Items: []Event{}}
 	for _, e := range es {
-		out.Items = append(out.Items, Event{ID: e.ID, At: utc(e.At), User: e.UserName, Agency: e.AgencyName, Kind: e.Kind,
-			FromStep: string(e.FromStep), ToStep: string(e.ToStep), Text: e.Reason, Category: string(e.Category)})
+		out.Items = append(out.Items, eventOf(e))
 	}
 	return writeJSON(w, http.StatusOK, out)
 }
