@@ -398,9 +398,11 @@ func (p Plan) AnswerNeeds(needs []Need) Answers {
 // TriedBefore returns the entry of tried that names the same intervention as one of names (a
 // method's code, its name in the catalogue, the plan's own name for it), or "" when none does.
 // A name matches when its words, or the words of one of its parts ("FFT – Funktionell
-// familjeterapi" is also "FFT" and "Funktionell familjeterapi"), occur together in the entry, or
-// the entry's words in the name. Words match when equal or when one, of five letters or more,
-// begins the other ("kontaktperson", "kontaktpersonen").
+// familjeterapi" is also "FFT" and "Funktionell familjeterapi"), occur together in the entry,
+// when the entry's words occur in the name, or when both begin with the same word of five
+// letters or more ("Kontaktperson på helgerna", "Kontaktperson 2024") — the word that names
+// the thing in Swedish. Words match when equal or when one, of five letters or more, begins the
+// other ("kontaktperson", "kontaktpersonen").
 func TriedBefore(tried []string, names ...string) string {
 	var phrases [][]string
 	for _, n := range names {
@@ -413,7 +415,7 @@ func TriedBefore(tried []string, names ...string) string {
 	for _, t := range tried {
 		tw := planWords(t)
 		for _, ph := range phrases {
-			if planWordsIn(ph, tw) || planWordsIn(tw, ph) {
+			if planWordsIn(ph, tw) || planWordsIn(tw, ph) || (len(tw) > 0 && utf8.RuneCountInString(ph[0]) >= 5 && utf8.RuneCountInString(tw[0]) >= 5 && planWordMatch(ph[0], tw[0])) {
 				return t
 			}
 		}

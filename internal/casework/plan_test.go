@@ -396,7 +396,9 @@ func TestTriedBefore(t *testing.T) {
 		want  string
 	}{
 		{"a free-text name found in an entry", []string{"", "Kontaktperson"}, tried[0]},
-		{"every word of the name must occur in the entry", []string{"Ny kontaktpersonen"}, ""},
+		{"a name beginning with the word an entry begins with matches", []string{"Kontaktperson på helgerna"}, tried[0]},
+		{"a name beginning with another word must occur whole", []string{"Ny kontaktpersonen"}, ""},
+		{"short first words are not enough", []string{"SNAP-liknande gruppträffar"}, ""},
 		{"the catalogue name's short part matches", []string{"snap", "SNAP – Stop Now And Plan"}, tried[2]},
 		{"case does not matter", []string{"snap"}, tried[2]},
 		{"an entry found in a longer name matches", []string{"Samtal hos kurator varannan vecka"}, tried[3]},
