@@ -337,12 +337,12 @@ func (api *API) meetingCalendar(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	l, ref := api.locale(r), casework.CaseReference(id)
-	t := calendarTexts{
+	t := casework.CalendarTexts{
 		Summary:     api.catalog.T(l, "calendar.summary", ref),
 		PreSummary:  api.catalog.T(l, "calendar.pre_summary", ref),
 		Description: api.catalog.T(l, "calendar.description", ref),
 	}
-	body := meetingCalendarFile(m, t, api.store.Now())
+	body := casework.MeetingCalendarFile(m, t, api.store.Now())
 	name := "sig-mote-" + ref + "-" + m.Start.In(casework.Stockholm).Format("20060102") + ".ics"
 	w.Header().Set("Content-Type", "text/calendar; charset=utf-8; method=PUBLISH")
 	w.Header().Set("Content-Disposition", `attachment; filename="`+name+`"`)

@@ -19,7 +19,7 @@ import (
 func TestMeetingCalendarFile(t *testing.T) {
 	start := time.Date(2026, 3, 3, 14, 0, 0, 0, time.UTC) // Tuesday 15:00 in Stockholm
 	now := time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)
-	texts := calendarTexts{Summary: "SIG-möte (ärende 123456)", PreSummary: "SIG-förmöte, yrkespersoner (ärende 123456)", Description: "Detaljer i Lots."}
+	texts := casework.CalendarTexts{Summary: "SIG-möte (ärende 123456)", PreSummary: "SIG-förmöte, yrkespersoner (ärende 123456)", Description: "Detaljer i Lots."}
 	tests := []struct {
 		name     string
 		m        casework.Meeting
@@ -37,7 +37,7 @@ func TestMeetingCalendarFile(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			raw := meetingCalendarFile(tt.m, texts, now)
+			raw := casework.MeetingCalendarFile(tt.m, texts, now)
 			if !strings.HasPrefix(raw, "BEGIN:VCALENDAR\r\n") || !strings.Contains(raw, "\r\nVERSION:2.0\r\n") || !strings.Contains(raw, "\r\nMETHOD:PUBLISH\r\n") {
 				t.Fatalf("not an iCalendar file:\n%s", raw)
 			}
