@@ -207,22 +207,6 @@ func consentFor(t *testing.T, coord apiClient, fc flowCase) api.Consent {
 	return k
 }
 
-// readOnlyStoreBug GETs path and decodes it into out, reporting whether it did. The store's
-// read-only transactions (Store.view) fail on SQLite for now: the read pool's DSN asks for
-// BEGIN IMMEDIATE on query_only connections (internal/store/sqlite/sqlite.go). Until that is
-// fixed a 500 there is logged, not failed; everywhere else the answer must be 200.
-func readOnlyStoreBug(t *testing.T, c apiClient, e storetest.Engine, path string, out any) bool {
-	t.Helper()
-	if status, b := c.do("GET", path, nil); status == 500 && e == storetest.SQLite {
-		t.Logf("GET %s: 500 on SQLite (known store bug: read-only transaction with _txlock=immediate)", path)
-		return false
-	} else if status != 200 {
-		t.Fatalf("GET %s: %d %s", path, status, b)
-	}
-	c.want(200, "GET", path, nil, out)
-	return true
-}
-
 func TestCaseFlowThroughTheAPI(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, e storetest.Engine) {
 		clock := storetest.NewClock(time.Now())
@@ -253,20 +237,18 @@ func TestCaseFlowThroughTheAPI(t *testing.T) {
 			t.Fatalf("my cases %+v", cl)
 		}
 		var steps api.StepCountList
-		if readOnlyStoreBug(t, coord, e, "/api/v1/cases/steps", &steps) {
-			found := false
-			for _, s := range steps.Items {
-				found = found || (s.Step == "consent" && s.Count >= 1)
-			}
-			if !found {
-				t.Fatalf("step counts %+v", steps)
-			}
+		coord.want(200, "GET", "/api/v1/cases/steps", nil, &steps)
+		found := false
+		for _, s := range steps.Items {
+			found = found || (s.Step == "consent" && s.Count >= 1)
+		}
+		if !found {
+			t.Fatalf("step counts %+v", steps)
 		}
 		var ins api.InstrumentList
-		if readOnlyStoreBug(t, coord, e, "/api/v1/instruments", &ins) {
-			if len(ins.Items) < 1 || ins.Items[0].Code == "" {
-				t.Fatalf("instruments %+v", ins)
-			}
+		coord.want(200, "GET", "/api/v1/instruments", nil, &ins)
+		if len(ins.Items) < 1 || ins.Items[0].Code == "" {
+			t.Fatalf("instruments %+v", ins)
 		}
 
 		// Details, adults and staff.
