@@ -78,8 +78,9 @@ var users = []userSpec{
 	{"admin", "Tomas Ek", "Systemförvaltare", "Kommunledningskontoret", []casework.Role{casework.RoleAdmin}},
 }
 
-// completeHistory is fewer audit entries than a complete demo history writes (about 3 800): a
-// demo municipality with fewer was interrupted while it was being built.
+// completeHistory is fewer audit entries than a complete demo history writes (about 5 300, of
+// which the follow-up indicators' recordings are 1 600): a demo municipality with fewer was
+// interrupted while it was being built.
 const completeHistory = 2000
 
 // demoSeed fixes the demo's random choices: Demo kommun is the same every time it is created
@@ -89,8 +90,10 @@ const demoSeed = 20260101
 // Load creates the demo municipality unless it exists, and returns its logins. A new demo
 // municipality gets its organisation, its users and about 150 young people with histories
 // over the last year and a half, written through the store as the demo users would have
-// written them, day by day, with the store's clock set to each moment. Loading again reuses
-// what is there.
+// written them, day by day, with the store's clock set to each moment — the follow-up
+// manual's indicators included. Loading again reuses what is there. Either way the export
+// files of six invented municipalities (stats.DemoExports) are imported for the national
+// comparison, unless they are there already.
 func Load(ctx context.Context, st *store.Store, h *auth.Hasher) (Result, error) {
 	var res Result
 	m, err := st.MunicipalityByCode(ctx, Code)
@@ -111,6 +114,11 @@ func Load(ctx context.Context, st *store.Store, h *auth.Hasher) (Result, error) 
 		res.Created = true
 	default:
 		return res, err
+	}
+	// The national comparison's invented municipalities, so Demo kommun has others to be
+	// compared with from the first start. Files already there are left as they are.
+	if _, err := st.ImportDemoExports(ctx); err != nil {
+		return res, fmt.Errorf("demo export files: %w", err)
 	}
 	res.Users = demoUsers()
 	return res, nil
@@ -182,7 +190,9 @@ func populate(w *world, cal *calendar, clk *clock, specs []spec, seed uint64, po
 	var stories []*story
 	for i, sp := range specs {
 		r := rand.New(rand.NewPCG(seed, uint64(i)))
-		stories = append(stories, newStory(w, cal, sp, r, pool, stories))
+		s := newStory(w, cal, sp, r, pool, stories)
+		s.ri = indicatorRand(seed, i)
+		stories = append(stories, s)
 	}
 	h := &history{end: cal.now}
 	for _, s := range stories {

@@ -4,6 +4,13 @@ import (
 	"context"
 	"database/sql"
 	"encoding/json"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/cookiejar"
+	"net/http/httptest"
+	"net/url"
 	"os"
 	"path/filepath"
 	"slices"
@@ -15,8 +22,11 @@ import (
 	"lots/internal/auth"
 	"lots/internal/casework"
 	"lots/internal/demo"
+	"lots/internal/i18n"
+	"lots/internal/stats"
 	"lots/internal/store"
 	"lots/internal/store/storetest"
+	"lots/internal/web"
 )
 
 // loaded is a store with the demo municipality, and what the tests need to look at it.
@@ -313,6 +323,8 @@ func TestLoad(t *testing.T) {
 				`SELECT COUNT(*) FROM assessments WHERE municipality_id = $1 AND (assessed_at > $2 OR created_at > $2)`,
 				`SELECT COUNT(*) FROM plan_versions WHERE municipality_id = $1 AND created_at > $2`,
 				`SELECT COUNT(*) FROM follow_ups WHERE municipality_id = $1 AND done_at > $2`,
+				`SELECT COUNT(*) FROM indicator_points WHERE municipality_id = $1 AND (created_at > $2 OR updated_at > $2)`,
+				`SELECT COUNT(*) FROM indicator_values WHERE municipality_id = $1 AND recorded_at > $2`,
 			} {
 				args := []any{l.m.ID, now.UTC()}
 				if strings.Contains(q, "$3") {
@@ -324,6 +336,213 @@ func TestLoad(t *testing.T) {
 			}
 			if n := l.count(t, `SELECT COUNT(*) FROM case_events WHERE municipality_id = $1 AND at < $2`, l.m.ID, now.AddDate(0, -23, 0).UTC()); n > 0 {
 				t.Errorf("%d events before the municipality's history", n)
+			}
+			today := now.In(stats.Stockholm).Format(time.DateOnly)
+			if n := l.count(t, `SELECT COUNT(*) FROM indicator_points WHERE municipality_id = $1 AND measured_on >= $2`, l.m.ID, today); n > 0 {
+				t.Errorf("%d indicator recordings measured today or later", n)
+			}
+		})
+
+		t.Run("indicators are recorded at every time point, by whom the consent allows", func(t *testing.T) {
+			per := map[string]int{}
+			rows, err := l.db.Query(`SELECT time_point, COUNT(*) FROM indicator_points WHERE municipality_id = $1 GROUP BY time_point`, l.m.ID)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for rows.Next() {
+				var tp string
+				var n int
+				if err := rows.Scan(&tp, &n); err != nil {
+					t.Fatal(err)
+				}
+				per[tp] = n
+			}
+			rows.Close()
+			t.Logf("recordings per time point: %v", per)
+			if per[stats.AtIntake] < 60 || per[stats.AtMeeting] < 30 || per[stats.AtClosure] < 20 || per[stats.AtFollow6] < 10 || per[stats.AtFollow12] < 5 {
+				t.Errorf("recordings per time point %v: want every time point, intake for most started cases", per)
+			}
+			if n := l.count(t, `SELECT COUNT(*) FROM indicator_points WHERE municipality_id = $1 AND time_point = 'meeting' AND occasion <> measured_on`, l.m.ID); n > 0 {
+				t.Errorf("%d meeting recordings not measured on the meeting's date", n)
+			}
+			if n := l.count(t, `SELECT COUNT(*) FROM indicator_points p JOIN cases c ON c.id = p.case_id WHERE p.municipality_id = $1 AND c.decided_start_at IS NULL`, l.m.ID); n > 0 {
+				t.Errorf("%d recordings on cases where SIG never started", n)
+			}
+			// Nothing was refused (a refused category fails the whole recording, and the
+			// history stops at a failure), and each category was recorded by its supplier.
+			if n := l.count(t, `SELECT COUNT(*) FROM audit_log WHERE municipality_id = $1 AND object = 'indicators' AND allowed = FALSE`, l.m.ID); n > 0 {
+				t.Errorf("%d refused indicator recordings or reads", n)
+			}
+			ids := map[string]int64{}
+			for _, u := range []string{"polis", "skola", "samordnare", "samordnare2"} {
+				id, err := l.st.UserIDByUsername(ctx, l.m.ID, u)
+				if err != nil {
+					t.Fatal(err)
+				}
+				ids[u] = id
+			}
+			by := func(cat casework.Category, users ...string) (mine, others int) {
+				var in []string
+				for _, u := range users {
+					in = append(in, itoa(ids[u]))
+				}
+				list := strings.Join(in, ", ")
+				mine = l.count(t, `SELECT COUNT(*) FROM indicator_values WHERE municipality_id = $1 AND category = $2 AND recorded_by IN (`+list+`)`, l.m.ID, string(cat))
+				others = l.count(t, `SELECT COUNT(*) FROM indicator_values WHERE municipality_id = $1 AND category = $2 AND recorded_by NOT IN (`+list+`)`, l.m.ID, string(cat))
+				return mine, others
+			}
+			if mine, others := by(casework.CatPolice, "polis"); mine == 0 || others > 0 {
+				t.Errorf("police values: %d by the police, %d by others", mine, others)
+			}
+			if mine, others := by(casework.CatSchool, "skola"); mine == 0 {
+				t.Errorf("school values: none by the school (%d by others)", others)
+			}
+			if _, others := by(casework.CatSchool, "skola", "samordnare", "samordnare2"); others > 0 {
+				t.Errorf("%d school values by neither the school nor a coordinator", others)
+			}
+			for _, cat := range []casework.Category{casework.CatBasic, casework.CatFamily, casework.CatSocial, casework.CatHealth, casework.CatLeisure} {
+				if mine, others := by(cat, "samordnare", "samordnare2"); mine == 0 || others > 0 {
+					t.Errorf("%s values: %d by the coordinators, %d by others", cat, mine, others)
+				}
+			}
+		})
+
+		t.Run("most young people improve, some do not", func(t *testing.T) {
+			// Intake against closure, every case closed (not only one period's).
+			pairs := func(code string) (n int, before, after float64, worse, low int) {
+				rows, err := l.db.Query(`SELECT va.number, vb.number FROM indicator_points pa
+					JOIN indicator_values va ON va.point_id = pa.id AND va.code = $2 AND va.part = '' AND va.known = TRUE
+					JOIN indicator_points pb ON pb.case_id = pa.case_id AND pb.time_point = 'closure'
+					JOIN indicator_values vb ON vb.point_id = pb.id AND vb.code = va.code AND vb.part = '' AND vb.known = TRUE
+					WHERE pa.municipality_id = $1 AND pa.time_point = 'intake'`, l.m.ID, code)
+				if err != nil {
+					t.Fatal(err)
+				}
+				defer rows.Close()
+				for rows.Next() {
+					var b, a float64
+					if err := rows.Scan(&b, &a); err != nil {
+						t.Fatal(err)
+					}
+					n, before, after = n+1, before+b, after+a
+					in, _ := stats.IndicatorByCode(code)
+					if (in.Better == "higher" && a < b) || (in.Better == "lower" && a > b) {
+						worse++
+					}
+					if a <= 2 {
+						low++
+					}
+				}
+				return n, before, after, worse, low
+			}
+			n, b, a, worse, _ := pairs("school_attendance")
+			t.Logf("attendance, %d pairs: %.1f %% at intake, %.1f %% at closure; %d worse", n, b/float64(n), a/float64(n), worse)
+			if n < 15 || a/float64(n) < b/float64(n)+10 || worse == 0 || worse*3 > n {
+				t.Errorf("attendance: want most of many young people better, a few worse")
+			}
+			n, b, a, worse, low := pairs("police_suspect")
+			t.Logf("police reports as suspected, %d pairs: %.0f at intake, %.0f at closure; %d more, %d at 0–2", n, b, a, worse, low)
+			if n < 15 || a > .7*b || worse == 0 || worse*3 > n || low*2 < n {
+				t.Errorf("police reports: want far fewer for many young people (0–2 for most), more for a few")
+			}
+		})
+
+		t.Run("the dashboard shows outcomes at intake and closure, and hides small cells", func(t *testing.T) {
+			an := l.as(t, "analytiker")
+			current := stats.PeriodOf(now)
+			// The last whole half-year: the current one may have just begun.
+			for _, p := range []stats.Period{current.Prev(), current} {
+				d, err := l.st.Dashboard(an, store.DashboardQuery{Period: p, District: stats.All})
+				if err != nil {
+					t.Fatal(err)
+				}
+				if err := d.CheckPublished(); err != nil {
+					t.Errorf("%s: %v", p, err)
+				}
+				v, _ := d.View(stats.All)
+				hidden, shown := 0, 0
+				for _, sl := range append([]stats.Named{{ID: stats.All}}, d.Districts...) {
+					sv, _ := d.View(sl.ID)
+					for _, tb := range sv.Tables {
+						for _, r := range tb.Rows {
+							for _, c := range r.Cells {
+								if c != nil && c.Suppressed {
+									hidden++
+								} else if c != nil {
+									shown++
+								}
+							}
+						}
+					}
+				}
+				var figs []string
+				for _, id := range []string{"outcome_school_attendance", "outcome_police_suspect", "outcome_passed_subjects", "outcome_own_progress"} {
+					for _, tp := range stats.LaterPoints {
+						figs = append(figs, fmt.Sprintf("%s/%s %s", strings.TrimPrefix(id, "outcome_"), tp, cellsText(v.Table(id), tp)))
+					}
+				}
+				t.Logf("%s: %d cells shown, %d hidden; %s", p, shown, hidden, strings.Join(figs, "; "))
+				if p != current.Prev() {
+					continue
+				}
+				if hidden == 0 {
+					t.Errorf("%s: no small cell is hidden anywhere", p)
+				}
+				for _, id := range []string{"outcome_school_attendance", "outcome_police_suspect"} {
+					for _, col := range []string{"n", "before", "after", "change"} {
+						if c := v.Table(id).Cell(stats.AtClosure, col); !c.Show() {
+							t.Errorf("%s: %s at closure, %s, is hidden", p, id, col)
+						}
+					}
+				}
+			}
+		})
+
+		t.Run("the national comparison sets Demo kommun against the six demo municipalities", func(t *testing.T) {
+			v, err := l.st.NationalComparison(l.as(t, "analytiker"), stats.Period{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			var codes []string
+			for _, f := range v.Files {
+				codes = append(codes, f.Municipality.Code+" "+f.Municipality.Name)
+			}
+			if v.Own == nil || v.Own.Municipality.Name != "Demo kommun" || len(v.Files) != 6 || !strings.HasPrefix(codes[0], "9901 ") || !strings.HasPrefix(codes[5], "9906 ") {
+				t.Fatalf("period %s: own %v, files %v", v.Period, v.Own, codes)
+			}
+			t.Logf("%s: Demo kommun against %v", v.Period, codes)
+
+			// The page an analyst opens.
+			h := auth.NewHasher(auth.FastParams)
+			cat, err := i18n.Load()
+			if err != nil {
+				t.Fatal(err)
+			}
+			ws, err := web.New(l.st, auth.NewService(l.st, h, nil), h, cat, slog.New(slog.DiscardHandler), nil, web.Config{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			srv := httptest.NewServer(ws.Handler())
+			defer srv.Close()
+			jar, _ := cookiejar.New(nil)
+			c := &http.Client{Jar: jar, CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+			res, err := c.PostForm(srv.URL+"/login", url.Values{"username": {"analytiker"}, "password": {demo.Password}})
+			if err != nil {
+				t.Fatal(err)
+			}
+			res.Body.Close()
+			if res.StatusCode != http.StatusSeeOther {
+				t.Fatalf("login: %d", res.StatusCode)
+			}
+			res, err = c.Get(srv.URL + "/followup/national")
+			if err != nil {
+				t.Fatal(err)
+			}
+			body, _ := io.ReadAll(res.Body)
+			res.Body.Close()
+			want := cat.T(casework.LocaleSv, "national.showing", 7)
+			if res.StatusCode != http.StatusOK || !strings.Contains(string(body), want) || strings.Contains(string(body), cat.T(casework.LocaleSv, "national.no_files")) {
+				t.Errorf("GET /followup/national: %d, want %q in the page", res.StatusCode, want)
 			}
 		})
 
@@ -371,6 +590,8 @@ func TestLoad(t *testing.T) {
 		})
 
 		t.Run("loading again changes nothing", func(t *testing.T) {
+			exports := l.exports(t)
+			values := l.count(t, `SELECT COUNT(*) FROM indicator_values WHERE municipality_id = $1`, l.m.ID)
 			before, err := l.st.AuditHead(ctx, l.m.ID)
 			if err != nil {
 				t.Fatal(err)
@@ -387,6 +608,12 @@ func TestLoad(t *testing.T) {
 				t.Errorf("second load: created %v, municipality %d (was %d), audit log %d → %d entries",
 					res.Created, res.Municipality.ID, l.m.ID, before.Size, after.Size)
 			}
+			if got := l.exports(t); got != exports {
+				t.Errorf("second load: national export files %s, were %s", got, exports)
+			}
+			if got := l.count(t, `SELECT COUNT(*) FROM indicator_values WHERE municipality_id = $1`, l.m.ID); got != values {
+				t.Errorf("second load: %d indicator values, were %d", got, values)
+			}
 		})
 
 		t.Run("the audit log verifies", func(t *testing.T) {
@@ -395,6 +622,46 @@ func TestLoad(t *testing.T) {
 			}
 		})
 	})
+}
+
+// exports describes the imported national export files: municipality, period, checksum and
+// when each was imported.
+func (l *loaded) exports(t *testing.T) string {
+	t.Helper()
+	rows, err := l.db.Query(`SELECT municipality_code, period, checksum, imported_at FROM national_exports ORDER BY municipality_code, period`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rows.Close()
+	var out []string
+	for rows.Next() {
+		var code, period, sum string
+		var at time.Time
+		if err := rows.Scan(&code, &period, &sum, &at); err != nil {
+			t.Fatal(err)
+		}
+		out = append(out, code+" "+period+" "+sum[:15]+" "+at.UTC().Format(time.RFC3339Nano))
+	}
+	if len(out) != 12 {
+		t.Errorf("%d national export files, want the six demo municipalities' two half-years", len(out))
+	}
+	return strings.Join(out, "; ")
+}
+
+// cellsText shows a row of a dashboard table as the page would: each column's value, or "<5".
+func cellsText(tb *stats.Table, row string) string {
+	var out []string
+	for _, col := range tb.Cols {
+		c := tb.Cell(row, col.Code)
+		switch {
+		case c == nil:
+		case c.Suppressed:
+			out = append(out, col.Code+" <5")
+		default:
+			out = append(out, fmt.Sprintf("%s %.1f", col.Code, c.Value))
+		}
+	}
+	return strings.Join(out, ", ")
 }
 
 // sameSigners compares the signers a consent has with those the rule requires: the same

@@ -22,9 +22,9 @@ type SeedResult struct {
 
 // Seed registers n synthetic young people in municipality m, with histories over the last
 // year and a half spread over every step of the flow — simpler than the demo's (fewer notes,
-// no second concerns, no SAVRY), but written the same way: through the store's methods, as
-// the municipality's own users, with the store's clock set to each moment. It is for load
-// tests and for comparing municipalities.
+// no second concerns, no SAVRY, no follow-up indicators), but written the same way: through
+// the store's methods, as the municipality's own users, with the store's clock set to each
+// moment. It is for load tests and for comparing municipalities.
 //
 // The municipality needs districts, agencies and users to act; what is missing is created
 // (users named seed<code>-…, with a random password nobody knows). The same seed gives the

@@ -70,6 +70,15 @@ type story struct {
 	caseID   int64
 	slots    map[time.Time]time.Time
 	consents []*plannedConsent
+
+	// the follow-up indicators (story_indicators.go): their own generator and afternoon
+	// slots, the figures drawn at intake, the meetings held once the plan was set and the
+	// calls after closure that reached the young person
+	ri     *rand.Rand
+	islots map[time.Time]time.Time
+	fig    *figures
+	held   []time.Time
+	calls  []call
 }
 
 // seg is a step entered on a day.

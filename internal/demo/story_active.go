@@ -65,6 +65,7 @@ func (s *story) groupWork(h *history) {
 		if !set || d.Before(active) {
 			continue
 		}
+		s.held = append(s.held, d)
 		if chance(s.r, 0.55) {
 			s.note(h, d, w.member[casework.AgencyPolice], casework.CatPolice, pick(s.r, s.prof.police))
 		}
@@ -191,6 +192,9 @@ func (s *story) followUps(h *history) {
 	record := func(day time.Time, kind string) {
 		reached := chance(s.r, 0.8)
 		note := pick(s.r, followUpNotes[reached])
+		if reached {
+			s.calls = append(s.calls, call{kind: kind, day: day})
+		}
 		s.ev(h, day, "follow-up "+kind, func() error { return w.st.RecordFollowUp(w.as(s.coord), s.caseID, kind, reached, note) })
 	}
 	if d6, past := s.cal.within(s.closeDay.AddDate(0, 6, between(s.r, 0, 10))); past && !s.sp.followUp6Late {

@@ -166,6 +166,7 @@ func (s *story) events(h *history) {
 		s.closeCase(h)
 		s.followUps(h)
 	}
+	s.indicators(h)
 }
 
 var riskWord = map[casework.RiskLevel]string{casework.RiskLow: "låg", casework.RiskModerate: "måttlig", casework.RiskHigh: "hög", casework.RiskVeryHigh: "mycket hög"}
