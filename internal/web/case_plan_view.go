@@ -97,11 +97,6 @@ type casePlanView struct {
 	TriedBefore   []string
 }
 
-// Empty reports whether the plan has nothing in it.
-func (v casePlanView) Empty() bool {
-	return v.OwnGoal == "" && len(v.Goals) == 0 && len(v.Interventions) == 0 && len(v.Agreements) == 0
-}
-
 type casePlanGoalView struct {
 	N int
 	casework.SubGoal

@@ -268,6 +268,9 @@ func TestPlanPages(t *testing.T) {
 					t.Errorf("the young person's version has %q", unwanted)
 				}
 			}
+			if en := w.get(t, coord, path+"/youth?lang=en", http.StatusOK); !strings.Contains(en, `lang="en"`) || !strings.Contains(en, "My goal") {
+				t.Error("no English version on request")
+			}
 		})
 
 		t.Run("a police member in the group reads the plan but gets no editor, and may not save", func(t *testing.T) {
