@@ -126,8 +126,10 @@ func (s *Store) Consents(ctx context.Context, caseID int64) ([]casework.Consent,
 func (s *Store) CreateConsent(ctx context.Context, caseID int64, in casework.ConsentInput) (casework.Consent, error) {
 	var c casework.Consent
 	err := s.withCase(ctx, caseID, caseOp{What: What{Action: audit.ActionCreate, Object: "consent"}, Work: access.WorkEdit}, func(tx *Tx, a casework.Actor, lc *loadedCase, d access.Decision) error {
-		if !lc.Case.Step.Open() {
-			return casework.Errorf(casework.EConflict, "flow.case_closed", "case closed")
+		// A closed case may get a consent for its long-term follow-up (the 6- and 12-month
+		// calls: the police's and the school's figures); once followed up, none.
+		if lc.Case.Step == casework.StepFollowedUp {
+			return casework.Errorf(casework.EConflict, "flow.case_closed", "case followed up")
 		}
 		var err error
 		if c, err = casework.BuildConsent(in, lc.Settings); err != nil {

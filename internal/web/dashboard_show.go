@@ -25,10 +25,17 @@ type dashboardData struct {
 	National     template.URL
 }
 
-// dashboardQuery reads the filter: period=2026H1 (the current half-year when absent or not
-// one the municipality has) and district=<id>|none (the whole municipality when absent).
+// dashboardQuery reads the filter: period=2026H1 (when absent or not one the municipality
+// has: the last whole half-year if it has one — a half-year just begun shows little but "<5" —
+// else the current one) and district=<id>|none (the whole municipality when absent).
 func (s *Server) dashboardQuery(r *http.Request, periods []stats.Period) store.DashboardQuery {
-	q := store.DashboardQuery{Period: stats.PeriodOf(s.now()), District: stats.All}
+	cur := stats.PeriodOf(s.now())
+	q := store.DashboardQuery{Period: cur, District: stats.All}
+	for _, x := range periods {
+		if x == cur.Prev() {
+			q.Period = x
+		}
+	}
 	if p, err := stats.ParsePeriod(r.URL.Query().Get("period")); err == nil {
 		for _, x := range periods {
 			if x == p {

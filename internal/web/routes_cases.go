@@ -36,6 +36,7 @@ func (s *Server) caseRoutes() {
 	m.HandleFunc("POST /cases/{id}/notes", work(s.caseNoteCreate))
 	m.HandleFunc("GET /cases/{id}/plan", work(s.casePlanShow))
 	m.HandleFunc("POST /cases/{id}/plan", work(s.casePlanSave))
+	s.casePlanRoutes() // case_plan_routes.go: versions, comparison, print view, the young person's version
 	m.HandleFunc("GET /cases/{id}/duplicates", work(s.caseDuplicates))
 	m.HandleFunc("POST /cases/{id}/merge", work(s.caseMerge))
 
