@@ -3,6 +3,7 @@ package api_test
 import (
 	"encoding/json"
 	"fmt"
+	"net/http"
 	"slices"
 	"strings"
 	"testing"
@@ -334,6 +335,26 @@ func TestCaseFlowThroughTheAPI(t *testing.T) {
 			"sub_goals": []map[string]any{{"text": "Gå i skolan", "criterion": "Närvaro över 80 %", "responsible": "Mentor", "due": "2026-12-01"}}}, &saved)
 		if saved.Version != 1 {
 			t.Fatalf("plan saved %+v", saved)
+		}
+		// If-Match guards against a lost update: a client that read version 0 is refused.
+		stale := map[string]any{"own_goal": "Något annat", "sub_goals": []map[string]any{{"text": "X", "criterion": "Y", "responsible": "Z", "due": "2026-12-01"}}}
+		for _, tt := range []struct {
+			ifMatch string
+			status  int
+		}{{`"0"`, 409}, {`"x"`, 422}} {
+			b, _ := json.Marshal(stale)
+			req, _ := http.NewRequest("PUT", srv.URL+casePath(fc.ID, "/plan"), strings.NewReader(string(b)))
+			req.Header.Set("Authorization", "Bearer "+coord.tok)
+			req.Header.Set("Content-Type", "application/json")
+			req.Header.Set("If-Match", tt.ifMatch)
+			res, err := http.DefaultClient.Do(req)
+			if err != nil {
+				t.Fatal(err)
+			}
+			res.Body.Close()
+			if res.StatusCode != tt.status {
+				t.Fatalf("If-Match %s: %d, want %d", tt.ifMatch, res.StatusCode, tt.status)
+			}
 		}
 		var plan api.PlanDocument
 		coord.want(200, "GET", casePath(fc.ID, "/plan"), nil, &plan)

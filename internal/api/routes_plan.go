@@ -3,6 +3,8 @@ package api
 import (
 	"net/http"
 	"reflect"
+	"strconv"
+	"strings"
 	"time"
 
 	"lots/internal/casework"
@@ -14,7 +16,7 @@ func (api *API) planRoutes() []Route {
 	return []Route{
 		{Method: "GET", Path: "/api/v1/cases/{id}/plan", Summary: "The action plan: the current version and every earlier one", Tag: "plan",
 			Response: reflect.TypeFor[PlanDocument](), Handle: api.plan},
-		{Method: "PUT", Path: "/api/v1/cases/{id}/plan", Summary: "Save a new version of the action plan", Tag: "plan",
+		{Method: "PUT", Path: "/api/v1/cases/{id}/plan", Summary: "Save a new version of the action plan. With If-Match: \"N\" (the version the client read) the save is refused with 409 when someone saved since", Tag: "plan",
 			Request: reflect.TypeFor[casework.Plan](), Response: reflect.TypeFor[PlanSaved](), Handle: api.savePlan},
 	}
 }
@@ -68,10 +70,20 @@ func (api *API) savePlan(w http.ResponseWriter, r *http.Request) error {
 	if err := decode(w, r, &in); err != nil {
 		return err
 	}
-	v, err := api.store.SavePlan(r.Context(), id, in)
+	var v int
+	if m := strings.Trim(strings.TrimSpace(r.Header.Get("If-Match")), `"`); m != "" {
+		base, perr := strconv.Atoi(m)
+		if perr != nil || base < 0 {
+			return casework.Errorf(casework.EInvalid, "api.if_match", "If-Match must be a plan version in quotes, e.g. \"3\"")
+		}
+		v, err = api.store.SavePlanFrom(r.Context(), id, base, in)
+	} else {
+		v, err = api.store.SavePlan(r.Context(), id, in)
+	}
 	if err != nil {
 		return err
 	}
+	w.Header().Set("ETag", `"`+strconv.Itoa(v)+`"`)
 	return writeJSON(w, http.StatusOK, PlanSaved{Version: v})
 }
 
