@@ -84,6 +84,10 @@ func (s *Store) RegisterConcern(ctx context.Context, in ConcernInput) (ConcernRe
 		if _, err := tx.Exec(`UPDATE cases SET irk_clear = $1, irk_some = $2 WHERE id = $3`, sum.Clear, sum.Some, c.ID); err != nil {
 			return casework.Internal(err)
 		}
+		// The reporter's receipt and list show the name they wrote, never the register's.
+		if _, err := tx.Exec(`UPDATE assessments SET reported_name = $1 WHERE id = $2`, y.FirstName+" "+y.LastName, as.ID); err != nil {
+			return casework.Internal(err)
+		}
 		if err := tx.addEvent(a, c, "concern", "", "", a.AgencyName, casework.CatBasic); err != nil {
 			return err
 		}
@@ -132,9 +136,9 @@ func (s *Store) MyConcerns(ctx context.Context) ([]MyConcern, error) {
 	}
 	var out []MyConcern
 	err = s.readAudited(ctx, func(tx *Tx) error {
-		out, err = queryAll(ctx, tx, `SELECT a.id, a.created_at, y.first_name || ' ' || y.last_name,
+		out, err = queryAll(ctx, tx, `SELECT a.id, a.created_at, a.reported_name,
 			(SELECT COUNT(*) FROM assessment_ratings r WHERE r.assessment_id = a.id AND r.value = 'clear')
-			FROM assessments a JOIN youths y ON y.id = a.youth_id
+			FROM assessments a
 			WHERE a.municipality_id = $1 AND a.assessor_id = $2 AND a.time_point = 'concern' ORDER BY a.created_at DESC LIMIT 50`,
 			[]any{a.User.MunicipalityID, a.User.ID}, func(sc scanner) (MyConcern, error) {
 				var m MyConcern

@@ -60,6 +60,15 @@ func newReserveID(now time.Time) string {
 // insertYouth registers a young person, or returns the id of the one already registered with
 // the same personnummer (so the same person is never registered twice by number).
 func (tx *Tx) insertYouth(municipalityID int64, y *casework.Youth) (existing bool, err error) {
+	if y.DistrictID != 0 {
+		var n int
+		if err := tx.QueryRow(`SELECT COUNT(*) FROM districts WHERE municipality_id = $1 AND id = $2`, municipalityID, y.DistrictID).Scan(&n); err != nil {
+			return false, casework.Internal(err)
+		}
+		if n == 0 {
+			return false, casework.Invalid("district", "youth.district_invalid")
+		}
+	}
 	if !y.PersonalNumber.IsZero() {
 		var id int64
 		err := tx.QueryRow(`SELECT id FROM youths WHERE municipality_id = $1 AND personal_number = $2 AND merged_into IS NULL`,
@@ -70,15 +79,6 @@ func (tx *Tx) insertYouth(municipalityID int64, y *casework.Youth) (existing boo
 		}
 		if err != sql.ErrNoRows {
 			return false, casework.Internal(err)
-		}
-	}
-	if y.DistrictID != 0 {
-		var n int
-		if err := tx.QueryRow(`SELECT COUNT(*) FROM districts WHERE municipality_id = $1 AND id = $2`, municipalityID, y.DistrictID).Scan(&n); err != nil {
-			return false, casework.Internal(err)
-		}
-		if n == 0 {
-			return false, casework.Invalid("district", "youth.district_invalid")
 		}
 	}
 	y.ID, y.MunicipalityID, y.CreatedAt = newID(), municipalityID, tx.now
