@@ -132,15 +132,22 @@ func (a *App) Serve(ctx context.Context, l net.Listener) error {
 	return nil
 }
 
-// housekeeping deletes dead sessions every ten minutes.
+// housekeeping deletes dead sessions every ten minutes and refreshes the query planner's
+// statistics every hour: a municipality's tables grow from nothing, and plans chosen on the
+// statistics of small tables make the case lists slow (docs/performance.md).
 func (a *App) housekeeping(ctx context.Context) {
 	t := time.NewTicker(10 * time.Minute)
 	defer t.Stop()
-	for {
+	for n := 1; ; n++ {
 		select {
 		case <-ctx.Done():
 			return
 		case <-t.C:
+			if n%6 == 0 {
+				if err := a.Store.Optimize(ctx); err != nil {
+					a.Config.Log.Warn("optimize", "err", err)
+				}
+			}
 			if n, err := a.Store.PurgeSessions(ctx, 4*time.Hour); err != nil {
 				a.Config.Log.Warn("purge sessions", "err", err)
 			} else if n > 0 {

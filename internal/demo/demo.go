@@ -112,6 +112,10 @@ func Load(ctx context.Context, st *store.Store, h *auth.Hasher) (Result, error) 
 			return res, err
 		}
 		res.Created = true
+		// The planner's statistics describe the tables as they were before the history.
+		if err := st.Optimize(ctx); err != nil {
+			return res, err
+		}
 	default:
 		return res, err
 	}

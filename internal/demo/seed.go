@@ -55,7 +55,8 @@ func Seed(ctx context.Context, st *store.Store, h *auth.Hasher, m casework.Munic
 	if err != nil {
 		return res, fmt.Errorf("seed %s (a municipality can be seeded once): %w", m.Code, err)
 	}
-	return res, nil
+	// The planner's statistics describe the tables as they were before the bulk load.
+	return res, st.Optimize(ctx)
 }
 
 // ensureOrganisation gives the municipality what the stories need: districts, a social

@@ -3,6 +3,7 @@ package store_test
 import (
 	"context"
 	"fmt"
+	"slices"
 	"sort"
 	"testing"
 	"time"
@@ -17,7 +18,8 @@ import (
 // The lists filter cases in SQL; the pages decide with access.Case. They must agree: for every
 // actor and every case the fixture can build, a case is in the actor's list exactly when
 // access.Case allows its basic information, and on the card list exactly when it allows the
-// anonymous card and not the basic information.
+// anonymous card and not the basic information; "my cases" holds exactly the cases of the list
+// the actor is staff on.
 func TestListsAgreeWithTheAccessDecision(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, e storetest.Engine) {
 		clock := storetest.NewClock(t0)
@@ -84,7 +86,7 @@ func TestListsAgreeWithTheAccessDecision(t *testing.T) {
 			for name, a := range actors {
 				t.Run(fmt.Sprintf("%s at %s", name, at.Format("2006-01-02")), func(t *testing.T) {
 					ctx := casework.WithActor(context.Background(), a)
-					var wantList, wantCards []int64
+					var wantList, wantCards, wantMine []int64
 					for _, id := range cases {
 						facts, err := s.CaseFactsForTest(context.Background(), f.Municipality.ID, id)
 						if err != nil {
@@ -93,6 +95,9 @@ func TestListsAgreeWithTheAccessDecision(t *testing.T) {
 						basic := access.Case(a, facts, casework.CatBasic, at).Allowed
 						if basic {
 							wantList = append(wantList, id)
+							if slices.ContainsFunc(facts.Staff, func(l casework.StaffLink) bool { return l.UserID == a.User.ID }) {
+								wantMine = append(wantMine, id)
+							}
 						} else if access.Case(a, facts, casework.CatAnonymous, at).Allowed {
 							wantCards = append(wantCards, id)
 						}
@@ -104,6 +109,17 @@ func TestListsAgreeWithTheAccessDecision(t *testing.T) {
 					}
 					for _, r := range page.Rows {
 						gotList = append(gotList, r.CaseID)
+					}
+					mine, err := s.Cases(ctx, store.CaseQuery{Mine: true})
+					if err != nil && casework.ErrorCode(err) != casework.EForbidden {
+						t.Fatal(err)
+					}
+					var gotMine []int64
+					for _, r := range mine.Rows {
+						gotMine = append(gotMine, r.CaseID)
+					}
+					if !sameIDs(gotMine, wantMine) {
+						t.Errorf("my cases: got %v, want %v", gotMine, wantMine)
 					}
 					cards, err := s.Cards(ctx)
 					if err != nil && casework.ErrorCode(err) != casework.EForbidden {
