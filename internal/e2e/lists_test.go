@@ -146,6 +146,10 @@ func TestPoliceReportsConcernOnPhone(t *testing.T) {
 	if s := text(t, ctx, "#error-summary"); !strings.Contains(s, "Kontrollsiffran stämmer inte") {
 		t.Fatalf("error summary: %q", s)
 	}
+	// Focus moves to the summary, so a keyboard or screen-reader user starts from the errors.
+	if id := eval[string](t, ctx, `document.activeElement ? document.activeElement.id : ""`); id != "error-summary" {
+		t.Errorf("after the failed submit the focus is on %q, not the error summary", id)
+	}
 	for sel, want := range map[string]string{"#f-first_name": "Nils", "#f-last_name": "Mobilsson", "#f-personal_number": bad,
 		"#f-school": "Söderskolan", "#f-note_peers": "Umgås med äldre i gänget vid torget", "#f-protective": "Tränar boxning"} {
 		if got := get(t, ctx, chromedp.Value(css(sel))); got != want {

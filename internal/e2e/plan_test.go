@@ -211,6 +211,14 @@ func TestActionPlanEditVersionsAndPrint(t *testing.T) {
 		t.Fatal("the print view has navigation or forms")
 	}
 	checkA11y(t, ctx, "plan print view")
+	// The print button is shown by lots.js (so the script runs under the CSP) and opens the
+	// print dialog; window.print is replaced to see that without a dialog.
+	if !eval[bool](t, ctx, `(() => { const b = document.querySelector("[data-print]"); return !!b && !b.hidden && b.offsetWidth > 0 })()`) {
+		t.Fatal("the print button is missing or hidden: lots.js did not run")
+	}
+	if !eval[bool](t, ctx, `(() => { let n = 0; window.print = () => n++; document.querySelector("[data-print]").click(); return n === 1 })()`) {
+		t.Fatal("the print button does not print")
+	}
 	checkPrintFits(t, ctx, "print view")
 	t.Run("the check finds text that would be cut off", func(t *testing.T) {
 		do(t, ctx, emulateMedia("print"), chromedp.EmulateViewport(planPrintWidth, 1000))

@@ -1,0 +1,9 @@
+// Lots' own script: small enhancements of server-rendered pages. The Content-Security-Policy
+// allows scripts from this site only and no inline handlers, so they are wired here.
+
+// Print buttons (<button type="button" data-print hidden>) are shown only when this script
+// runs, and print the page with the browser's print dialog.
+document.querySelectorAll("[data-print]").forEach((b) => {
+  b.hidden = false;
+  b.addEventListener("click", () => window.print());
+});
