@@ -107,22 +107,32 @@ func (s *Server) adminUserCreate(w http.ResponseWriter, r *http.Request) {
 	s.render(w, r, http.StatusCreated, "admin_user_password", p)
 }
 
-// adminUserEdit shows an account's form.
-func (s *Server) adminUserEdit(w http.ResponseWriter, r *http.Request) {
-	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
-	if err != nil {
+// adminUserLoad reads the account of the path and starts its form's page; on false it has
+// answered (not found, or an error).
+func (s *Server) adminUserLoad(w http.ResponseWriter, r *http.Request) (casework.User, *Page, userFormData, bool) {
+	id, ok := pathID(r, "id")
+	if !ok {
 		s.notFound(w, r)
-		return
+		return casework.User{}, nil, userFormData{}, false
 	}
 	u, err := s.store.User(r.Context(), id)
 	if err != nil {
 		s.fail(w, r, err)
-		return
+		return u, nil, userFormData{}, false
 	}
 	p := s.page(w, r, "admin.user_edit_title")
 	d, err := s.userFormData(r)
 	if err != nil {
 		s.fail(w, r, err)
+		return u, nil, d, false
+	}
+	return u, p, d, true
+}
+
+// adminUserEdit shows an account's form.
+func (s *Server) adminUserEdit(w http.ResponseWriter, r *http.Request) {
+	u, p, d, ok := s.adminUserLoad(w, r)
+	if !ok {
 		return
 	}
 	d.User = u
@@ -142,20 +152,8 @@ func (s *Server) adminUserEdit(w http.ResponseWriter, r *http.Request) {
 
 // adminUserSave saves an account's form.
 func (s *Server) adminUserSave(w http.ResponseWriter, r *http.Request) {
-	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
-	if err != nil {
-		s.notFound(w, r)
-		return
-	}
-	u, err := s.store.User(r.Context(), id)
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	p := s.page(w, r, "admin.user_edit_title")
-	d, err := s.userFormData(r)
-	if err != nil {
-		s.fail(w, r, err)
+	u, p, d, ok := s.adminUserLoad(w, r)
+	if !ok {
 		return
 	}
 	userFromForm(r, p, &u)

@@ -160,62 +160,43 @@ func (s *Server) meetingHeld(w http.ResponseWriter, r *http.Request) { s.meeting
 func (s *Server) meetingMinutes(w http.ResponseWriter, r *http.Request) { s.meetingRecord(w, r, false) }
 
 func (s *Server) meetingRecord(w http.ResponseWriter, r *http.Request, held bool) {
-	p := s.page(w, r, "meeting.title")
-	v, ok := s.loadGroupCaseView(w, r, p, "meetings")
-	if !ok {
-		return
-	}
-	mid, ok := pathID(r, "mid")
-	if !ok {
-		s.notFound(w, r)
-		return
-	}
-	rec := meetingRecordInput(r, p)
-	err := s.store.RecordMeeting(r.Context(), v.ID, mid, rec, held)
-	if err == nil {
+	s.meetingChange(w, r, func(p *Page, caseID, mid int64) (string, string, error) {
 		key := "meeting.minutes_saved"
 		if held {
 			key = "meeting.held_saved"
 		}
-		s.setFlash(w, r, key)
-		http.Redirect(w, r, caseURL(v.ID, "/meetings/"+strconv.FormatInt(mid, 10)), http.StatusSeeOther)
-		return
-	}
-	if status, ok := s.caseRefusal(p, err); ok {
-		s.renderMeeting(w, r, p, v, status)
-		return
-	}
-	s.fail(w, r, err)
+		return key, "", s.store.RecordMeeting(r.Context(), caseID, mid, meetingRecordInput(r, p), held)
+	})
 }
 
 // meetingCancel cancels a planned meeting.
 func (s *Server) meetingCancel(w http.ResponseWriter, r *http.Request) {
-	p := s.page(w, r, "meeting.title")
-	v, ok := s.loadGroupCaseView(w, r, p, "meetings")
-	if !ok {
-		return
-	}
-	mid, ok := pathID(r, "mid")
-	if !ok {
-		s.notFound(w, r)
-		return
-	}
-	formValues(r, p, "reason")
-	err := s.store.CancelMeeting(r.Context(), v.ID, mid, r.PostFormValue("reason"))
-	if err == nil {
-		s.setFlash(w, r, "meeting.cancelled")
-		http.Redirect(w, r, caseURL(v.ID, "/meetings/"+strconv.FormatInt(mid, 10)), http.StatusSeeOther)
-		return
-	}
-	if status, ok := s.caseRefusal(p, err); ok {
-		s.renderMeeting(w, r, p, v, status)
-		return
-	}
-	s.fail(w, r, err)
+	s.meetingChange(w, r, func(p *Page, caseID, mid int64) (string, string, error) {
+		formValues(r, p, "reason")
+		return "meeting.cancelled", "", s.store.CancelMeeting(r.Context(), caseID, mid, r.PostFormValue("reason"))
+	})
 }
 
 // meetingDecision records a decision; with an owner and a due date it becomes a task.
 func (s *Server) meetingDecision(w http.ResponseWriter, r *http.Request) {
+	s.meetingChange(w, r, func(p *Page, caseID, mid int64) (string, string, error) {
+		formValues(r, p, "decision_text", "owner", "due")
+		in := casework.DecisionInput{Text: r.PostFormValue("decision_text"), Due: r.PostFormValue("due")}
+		in.OwnerUserID, _ = strconv.ParseInt(r.PostFormValue("owner"), 10, 64)
+		key := "meeting.decision_saved"
+		if in.OwnerUserID != 0 {
+			key = "meeting.task_saved"
+		}
+		_, err := s.store.AddDecision(r.Context(), caseID, mid, in)
+		return key, "#h-decisions", err
+	})
+}
+
+// meetingChange makes one change to a meeting of the case: it loads the case (access is the
+// store's), reads the meeting's id, and calls change, which returns the message to flash and
+// the fragment of the meeting page to return to. On success it redirects there; a refusal the
+// form can show (invalid input, a conflict) renders the meeting page again with it.
+func (s *Server) meetingChange(w http.ResponseWriter, r *http.Request, change func(p *Page, caseID, mid int64) (flash, fragment string, err error)) {
 	p := s.page(w, r, "meeting.title")
 	v, ok := s.loadGroupCaseView(w, r, p, "meetings")
 	if !ok {
@@ -226,17 +207,10 @@ func (s *Server) meetingDecision(w http.ResponseWriter, r *http.Request) {
 		s.notFound(w, r)
 		return
 	}
-	formValues(r, p, "decision_text", "owner", "due")
-	in := casework.DecisionInput{Text: r.PostFormValue("decision_text"), Due: r.PostFormValue("due")}
-	in.OwnerUserID, _ = strconv.ParseInt(r.PostFormValue("owner"), 10, 64)
-	_, err := s.store.AddDecision(r.Context(), v.ID, mid, in)
+	key, fragment, err := change(p, v.ID, mid)
 	if err == nil {
-		key := "meeting.decision_saved"
-		if in.OwnerUserID != 0 {
-			key = "meeting.task_saved"
-		}
 		s.setFlash(w, r, key)
-		http.Redirect(w, r, caseURL(v.ID, "/meetings/"+strconv.FormatInt(mid, 10))+"#h-decisions", http.StatusSeeOther)
+		http.Redirect(w, r, caseURL(v.ID, "/meetings/"+strconv.FormatInt(mid, 10))+fragment, http.StatusSeeOther)
 		return
 	}
 	if status, ok := s.caseRefusal(p, err); ok {
