@@ -92,8 +92,9 @@ const demoSeed = 20260101
 // over the last year and a half, written through the store as the demo users would have
 // written them, day by day, with the store's clock set to each moment — the follow-up
 // manual's indicators included. Loading again reuses what is there. Either way the export
-// files of six invented municipalities (stats.DemoExports) are imported for the national
-// comparison, unless they are there already.
+// files of six invented municipalities for the two whole half-years before the store's clock
+// (stats.DemoExports, made now and the same every time) are imported for the national
+// comparison, unless they are there already; a load in a later half-year adds its periods.
 func Load(ctx context.Context, st *store.Store, h *auth.Hasher) (Result, error) {
 	var res Result
 	m, err := st.MunicipalityByCode(ctx, Code)
@@ -120,7 +121,8 @@ func Load(ctx context.Context, st *store.Store, h *auth.Hasher) (Result, error) 
 		return res, err
 	}
 	// The national comparison's invented municipalities, so Demo kommun has others to be
-	// compared with from the first start. Files already there are left as they are.
+	// compared with in the half-year the dashboard opens on, whenever it starts. Files already
+	// there are left as they are.
 	if _, err := st.ImportDemoExports(ctx); err != nil {
 		return res, fmt.Errorf("demo export files: %w", err)
 	}

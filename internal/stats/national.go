@@ -1,10 +1,6 @@
 package stats
 
-import (
-	"embed"
-	"io/fs"
-	"sort"
-)
+import "sort"
 
 // Comparable says how a figure compares between municipalities of different sizes: shares,
 // means and medians as they are; sums of crimes per young person; counts of young people as a
@@ -116,23 +112,4 @@ func quantile(sorted []float64, q float64) float64 {
 		return sorted[len(sorted)-1]
 	}
 	return sorted[i] + (pos-float64(i))*(sorted[i+1]-sorted[i])
-}
-
-//go:embed demodata/*.json
-var demoFiles embed.FS
-
-// DemoExports returns the export files of a handful of synthetic municipalities (kommunkod
-// 9901–9906, which belong to no real municipality), so the national view of the demo is alive
-// on first start. They were made by TestDemoExports with -update from invented counts.
-func DemoExports() [][]byte {
-	paths, _ := fs.Glob(demoFiles, "demodata/*.json")
-	sort.Strings(paths)
-	var out [][]byte
-	for _, p := range paths {
-		b, err := demoFiles.ReadFile(p)
-		if err == nil {
-			out = append(out, b)
-		}
-	}
-	return out
 }

@@ -104,11 +104,19 @@ func (s *Store) ImportNationalExportsAsOperator(ctx context.Context, files []Exp
 	})
 }
 
-// ImportDemoExports imports the demo's synthetic municipalities (stats.DemoExports). Files
-// already imported are left as they are, so the demo loader may call it at every start.
+// ImportDemoExports imports the export files of the demo's invented municipalities
+// (stats.DemoExports) for the two whole half-years before the store's clock, and returns how
+// many were new or changed. The files are the same bytes whenever they are made, so those
+// already imported are left as they are (same municipality, period and checksum) and the demo
+// loader may call it at every start: a start in a later half-year adds the new periods and
+// keeps the old ones.
 func (s *Store) ImportDemoExports(ctx context.Context) (int, error) {
+	demo, err := stats.DemoExports(s.now())
+	if err != nil {
+		return 0, casework.Internal(err)
+	}
 	var files []ExportFile
-	for i, b := range stats.DemoExports() {
+	for i, b := range demo {
 		files = append(files, ExportFile{Name: fmt.Sprintf("demo-%d.json", i+1), Data: b})
 	}
 	res, err := s.importExports(ctx, files, "system:demo", nil)

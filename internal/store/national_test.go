@@ -5,7 +5,9 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"slices"
 	"testing"
+	"time"
 
 	"lots/internal/auth"
 	"lots/internal/casework"
@@ -100,7 +102,10 @@ func TestNationalExportImport(t *testing.T) {
 			t.Fatal("the caseload per coordinator is not for national comparison")
 		}
 
-		demo := stats.DemoExports()
+		demo, err := stats.DemoExports(s.Now()) // 2025H2 and 2026H1 at dashAt
+		if err != nil {
+			t.Fatal(err)
+		}
 		bad := []struct {
 			name   string
 			file   []byte
@@ -210,5 +215,50 @@ func TestNationalExportImport(t *testing.T) {
 				t.Fatalf("group member: %v", err)
 			}
 		})
+	})
+}
+
+// The demo's files follow the store's clock: a load in a later half-year adds the new period's
+// files and keeps the old ones, and loading again in the same half-year changes nothing.
+func TestDemoExportsFollowTheClock(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, e storetest.Engine) {
+		clock := storetest.NewClock(time.Date(2026, 11, 22, 10, 0, 0, 0, time.UTC))
+		s := storetest.Open(t, e, clock.Now)
+		national := nationalSupport(t, s)
+		periods := func() []string {
+			t.Helper()
+			v, err := s.NationalComparison(national, stats.Period{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			var out []string
+			for _, p := range v.Periods {
+				out = append(out, p.String())
+			}
+			return out
+		}
+		n, err := s.ImportDemoExports(context.Background())
+		if err != nil || n != 12 {
+			t.Fatalf("first load: %d files, %v", n, err)
+		}
+		if got := periods(); !slices.Equal(got, []string{"2026H1", "2025H2"}) {
+			t.Fatalf("periods after the first load: %v", got)
+		}
+		clock.Set(time.Date(2027, 7, 1, 8, 0, 0, 0, time.UTC)) // a year later: 2026H2 and 2027H1
+		n, err = s.ImportDemoExports(context.Background())
+		if err != nil || n != 12 {
+			t.Fatalf("load a year later: %d new files, %v", n, err)
+		}
+		if got := periods(); !slices.Equal(got, []string{"2027H1", "2026H2", "2026H1", "2025H2"}) {
+			t.Fatalf("periods after the later load: %v", got)
+		}
+		clock.Set(time.Date(2027, 12, 31, 8, 0, 0, 0, time.UTC))
+		if n, err := s.ImportDemoExports(context.Background()); err != nil || n != 0 {
+			t.Fatalf("load again in the same half-year: %d new files, %v", n, err)
+		}
+		v, err := s.NationalComparison(national, stats.Period{Year: 2027, Half: 1})
+		if err != nil || len(v.Files) != 6 {
+			t.Fatalf("2027H1: %d files, %v", len(v.Files), err)
+		}
 	})
 }

@@ -306,7 +306,10 @@ func TestNationalImportPage(t *testing.T) {
 		t.Fatal(err)
 	}
 	nat := srv.Login(t, "nationell")
-	demo := stats.DemoExports()
+	demo, err := stats.DemoExports(srv.App.Store.Now())
+	if err != nil {
+		t.Fatal(err)
+	}
 	upload := func(files map[string][]byte) (*http.Response, string) {
 		var buf bytes.Buffer
 		mw := multipart.NewWriter(&buf)
