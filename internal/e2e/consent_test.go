@@ -23,37 +23,7 @@ var consentE2ET0 = time.Date(2026, 3, 10, 9, 0, 0, 0, time.UTC)
 // consentE2EFixture is the demo municipality as a storetest fixture: its agencies by kind and
 // the demo coordinator "samordnare".
 func consentE2EFixture(t *testing.T, srv *apptest.Server) *storetest.Fixture {
-	t.Helper()
-	ctx := context.Background()
-	st := srv.App.Store
-	m, err := st.MunicipalityByCode(ctx, demo.Code)
-	if err != nil {
-		t.Fatal(err)
-	}
-	f := &storetest.Fixture{Municipality: m, Agencies: map[casework.AgencyKind]casework.Agency{}, Users: map[casework.Role]casework.User{}}
-	if f.Districts, err = st.Districts(ctx, m.ID); err != nil {
-		t.Fatal(err)
-	}
-	ags, err := st.Agencies(ctx, m.ID)
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, a := range ags {
-		if _, ok := f.Agencies[a.Kind]; !ok {
-			f.Agencies[a.Kind] = a
-		}
-	}
-	for _, u := range []struct {
-		role casework.Role
-		name string
-	}{{casework.RoleCoordinator, "samordnare"}, {casework.RoleGroupMember, "polis"}} {
-		id, err := st.UserIDByUsername(ctx, m.ID, u.name)
-		if err != nil {
-			t.Fatal(err)
-		}
-		f.Users[u.role] = casework.User{ID: id, MunicipalityID: m.ID}
-	}
-	return f
+	return srv.DemoFixture(t, map[casework.Role]string{casework.RoleCoordinator: "samordnare", casework.RoleGroupMember: "polis"})
 }
 
 // consentE2ECase registers a young person (no personnummer, so no demo person is met) with a

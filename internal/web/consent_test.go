@@ -2,7 +2,6 @@ package web_test
 
 import (
 	"bytes"
-	"context"
 	"io"
 	"mime/multipart"
 	"net/http"
@@ -26,32 +25,7 @@ var consentT0 = time.Date(2026, 3, 10, 9, 0, 0, 0, time.UTC)
 // consentFixture is the demo municipality seen as a storetest fixture, so its helpers can take
 // a case along the flow as the demo coordinator "samordnare".
 func consentFixture(t *testing.T, srv *apptest.Server) *storetest.Fixture {
-	t.Helper()
-	ctx := context.Background()
-	st := srv.App.Store
-	m, err := st.MunicipalityByCode(ctx, demo.Code)
-	if err != nil {
-		t.Fatal(err)
-	}
-	f := &storetest.Fixture{Municipality: m, Agencies: map[casework.AgencyKind]casework.Agency{}, Users: map[casework.Role]casework.User{}}
-	if f.Districts, err = st.Districts(ctx, m.ID); err != nil {
-		t.Fatal(err)
-	}
-	ags, err := st.Agencies(ctx, m.ID)
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, a := range ags { // by name: "Grundskoleförvaltningen" before "Gymnasieförvaltningen"
-		if _, ok := f.Agencies[a.Kind]; !ok {
-			f.Agencies[a.Kind] = a
-		}
-	}
-	id, err := st.UserIDByUsername(ctx, m.ID, "samordnare")
-	if err != nil {
-		t.Fatal(err)
-	}
-	f.Users[casework.RoleCoordinator] = casework.User{ID: id, MunicipalityID: m.ID}
-	return f
+	return srv.DemoFixture(t, map[casework.Role]string{casework.RoleCoordinator: "samordnare"})
 }
 
 // consentCase registers a young person without personnummer (so no demo person is met by
