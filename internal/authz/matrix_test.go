@@ -94,6 +94,7 @@ func (w *world) everyRouteIsInTheTable(t *testing.T) {
 	if len(registered) < 100 {
 		t.Errorf("only %d routes registered: is the route listing broken?", len(registered))
 	}
+	t.Logf("%d routes registered (web and API), %d in the table", len(registered), len(inTable))
 }
 
 // vars are the placeholders of case c (nil: only the global ones), with subject (if any)
