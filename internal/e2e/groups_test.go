@@ -200,6 +200,13 @@ func TestGroupMeetingAndTaskInTheBrowser(t *testing.T) {
 	// The police officer finds the task.
 	clickAndWait(t, ctx, ".user-menu button", "login")
 	login(t, ctx, srv.URL, "polis", demo.Password)
+	// On the start page, where a group member lands after logging in…
+	do(t, ctx, chromedp.Navigate(srv.URL+"/"))
+	waitPage(t, ctx, "home")
+	if body := text(t, ctx, "main"); !strings.Contains(body, "Erik pratar med Tindra om helgerna") {
+		t.Fatalf("the task is not on the police officer's start page:\n%s", body)
+	}
+	// …and on the task list.
 	do(t, ctx, chromedp.Navigate(srv.URL+"/tasks"))
 	waitPage(t, ctx, "task_list")
 	if body := text(t, ctx, "main"); !strings.Contains(body, "Erik pratar med Tindra om helgerna") || !strings.Contains(body, groupsE2EFirst+" "+groupsE2ELast) {
