@@ -52,6 +52,11 @@ func (s *Service) Login(ctx context.Context, username, password, addr string) (c
 	if blocked, wait := s.Users.Blocked("u:" + username); blocked {
 		return casework.Actor{}, false, errTooMany(wait)
 	}
+	// Wrong second-factor codes brake the password too, and a right password does not lift
+	// their brake (codeKey): knowing the password is no way to go on guessing codes.
+	if blocked, wait := s.Users.Blocked(codeKey(username)); blocked {
+		return casework.Actor{}, false, errTooMany(wait)
+	}
 	if blocked, wait := s.Addrs.Blocked("a:" + addr); blocked {
 		return casework.Actor{}, false, errTooMany(wait)
 	}
@@ -93,9 +98,16 @@ func (s *Service) Login(ctx context.Context, username, password, addr string) (c
 	return a, c.User.TOTPEnabled, nil
 }
 
-// CheckSecondFactor checks a TOTP code for the actor.
+// codeKey is the limiter key of a user's wrong second-factor codes, apart from their wrong
+// passwords ("u:"), which a right password resets.
+func codeKey(username string) string { return "t:" + username }
+
+// CheckSecondFactor checks a TOTP code for the actor. A code is accepted once: the step it
+// belongs to is recorded, and a code of that step or an earlier one is refused afterwards
+// (RFC 6238 §5.2), so a code seen over someone's shoulder cannot be used again. Wrong codes
+// count against the user (five in fifteen minutes block the code and the password login).
 func (s *Service) CheckSecondFactor(ctx context.Context, a casework.Actor, code string) error {
-	key := "u:" + a.User.Username
+	key := codeKey(a.User.Username)
 	if blocked, wait := s.Users.Blocked(key); blocked {
 		return errTooMany(wait)
 	}
@@ -103,8 +115,13 @@ func (s *Service) CheckSecondFactor(ctx context.Context, a casework.Actor, code 
 	if err != nil {
 		return err
 	}
-	code = strings.ReplaceAll(strings.TrimSpace(code), " ", "")
-	if !c.User.TOTPEnabled || !CheckTOTP(c.TOTPSecret, code, s.Now()) {
+	ok := false
+	if step, match := MatchTOTP(c.TOTPSecret, code, s.Now()); c.User.TOTPEnabled && match {
+		if ok, err = s.Store.UseTOTPStep(ctx, a.User.MunicipalityID, a.User.ID, step); err != nil {
+			return err
+		}
+	}
+	if !ok {
 		s.Users.Fail(key)
 		_ = s.Store.AuditSystem(ctx, audit.Entry{
 			MunicipalityID: a.User.MunicipalityID, UserID: a.User.ID, Username: a.User.Username,
@@ -115,6 +132,46 @@ func (s *Service) CheckSecondFactor(ctx context.Context, a casework.Actor, code 
 	}
 	s.Users.Reset(key)
 	return nil
+}
+
+// CheckPassword checks the actor's own password again before a change that needs it (the
+// second factor turned off, a new password). Wrong guesses count against the user as at
+// login, so a stolen session is no way to guess the password unbraked.
+func (s *Service) CheckPassword(ctx context.Context, a casework.Actor, password string) error {
+	key := "u:" + a.User.Username
+	if blocked, wait := s.Users.Blocked(key); blocked {
+		return errTooMany(wait)
+	}
+	c, err := s.Store.CredentialsByUsername(ctx, a.User.Username)
+	if err != nil {
+		return err
+	}
+	if !s.Hasher.Check(password, c.PasswordHash) {
+		s.Users.Fail(key)
+		return casework.Invalid("current", "password.current_wrong")
+	}
+	return nil
+}
+
+// EnableSecondFactor turns the second factor on with the secret prepared for the actor, once
+// code proves their app has it; the code is then used (it cannot log in afterwards).
+func (s *Service) EnableSecondFactor(ctx context.Context, a casework.Actor, code string) error {
+	c, err := s.Store.CredentialsByUsername(ctx, a.User.Username)
+	if err != nil {
+		return err
+	}
+	if c.User.TOTPEnabled || c.TOTPSecret == "" {
+		return casework.Errorf(casework.EConflict, "totp.not_prepared", "no second factor prepared")
+	}
+	step, ok := MatchTOTP(c.TOTPSecret, code, s.Now())
+	if !ok {
+		return casework.Invalid("code", "login.totp_wrong")
+	}
+	if err := s.Store.SetTOTP(ctx, c.TOTPSecret, true); err != nil {
+		return err
+	}
+	_, err = s.Store.UseTOTPStep(ctx, a.User.MunicipalityID, a.User.ID, step)
+	return err
 }
 
 // StartSession creates a session for an authenticated actor and returns its token.
@@ -209,13 +266,12 @@ func (s *Service) CreateAPIToken(ctx context.Context, userID int64, name string,
 // ChangePassword changes the actor's own password after checking the current one. All the
 // actor's sessions end; the caller starts a new one.
 func (s *Service) ChangePassword(ctx context.Context, a casework.Actor, current, next, repeat string) error {
-	c, err := s.Store.CredentialsByUsername(ctx, a.User.Username)
-	if err != nil {
-		return err
-	}
 	var fe casework.FieldErrors
-	if !s.Hasher.Check(current, c.PasswordHash) {
-		fe.Add("current", "password.current_wrong")
+	if err := s.CheckPassword(ctx, a, current); err != nil {
+		if casework.FieldErrorsOf(err) == nil { // braked, or the store failed
+			return err
+		}
+		_ = fe.AddErr(err)
 	}
 	if err := ValidatePassword(next); err != nil {
 		_ = fe.AddErr(err)

@@ -285,7 +285,7 @@ func (s *Store) SetTOTP(ctx context.Context, secret string, enabled bool) error 
 		return err
 	}
 	return s.update(ctx, func(tx *Tx) error {
-		if _, err := tx.Exec(`UPDATE users SET totp_secret = $1, totp_enabled = $2, updated_at = $3 WHERE municipality_id = $4 AND id = $5`,
+		if _, err := tx.Exec(`UPDATE users SET totp_secret = $1, totp_enabled = $2, totp_last_step = 0, updated_at = $3 WHERE municipality_id = $4 AND id = $5`,
 			secret, enabled, tx.now, a.User.MunicipalityID, a.User.ID); err != nil {
 			return casework.Internal(err)
 		}
@@ -295,4 +295,23 @@ func (s *Store) SetTOTP(ctx context.Context, secret string, enabled bool) error 
 		}
 		return tx.audit(a, What{Action: audit.ActionUpdate, Object: "user", ObjectID: a.User.ID, Detail: detail}, access.Decision{Allowed: true, Ground: "self"})
 	})
+}
+
+// UseTOTPStep records that the user gave the second-factor code of TOTP time step step, and
+// reports false when a code of that step or a later one was used already: each code logs in
+// once (RFC 6238 §5.2). The check and the record are one statement, so two requests racing
+// with the same code cannot both pass.
+func (s *Store) UseTOTPStep(ctx context.Context, municipalityID, userID, step int64) (bool, error) {
+	var used bool
+	err := s.update(ctx, func(tx *Tx) error {
+		res, err := tx.Exec(`UPDATE users SET totp_last_step = $1 WHERE municipality_id = $2 AND id = $3 AND totp_last_step < $1`,
+			step, municipalityID, userID)
+		if err != nil {
+			return casework.Internal(err)
+		}
+		n, err := res.RowsAffected()
+		used = err == nil && n == 1
+		return nil
+	})
+	return used, err
 }

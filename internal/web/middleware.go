@@ -140,7 +140,9 @@ func (s *Server) authed(h http.HandlerFunc) http.HandlerFunc {
 			s.toLogin(w, r, key)
 			return
 		}
-		if sess.MFAPending {
+		// A session still waiting for its second factor may only give the code (its own
+		// page) or log out.
+		if sess.MFAPending && !(r.Method == http.MethodPost && r.URL.Path == "/logout") {
 			http.Redirect(w, r, "/login/totp", http.StatusSeeOther)
 			return
 		}

@@ -18,6 +18,11 @@ func (s *Server) settingsPassword(w http.ResponseWriter, r *http.Request) {
 			s.renderSettings(w, r, http.StatusUnprocessableEntity, p, "")
 			return
 		}
+		if casework.ErrorCode(err) == casework.ETooMany {
+			p.ErrorMsg = s.catalog.Error(p.Locale, err)
+			s.renderSettings(w, r, http.StatusTooManyRequests, p, "")
+			return
+		}
 		s.fail(w, r, err)
 		return
 	}

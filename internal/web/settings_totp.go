@@ -48,43 +48,46 @@ func (s *Server) settingsTOTPShow(w http.ResponseWriter, r *http.Request) {
 // settingsTOTPEnable turns the second factor on once the user proves their app has the secret.
 func (s *Server) settingsTOTPEnable(w http.ResponseWriter, r *http.Request) {
 	a, _ := casework.ActorFrom(r.Context())
-	c, err := s.store.CredentialsByUsername(r.Context(), a.User.Username)
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	if c.User.TOTPEnabled || c.TOTPSecret == "" {
+	err := s.auth.EnableSecondFactor(r.Context(), a, r.PostFormValue("code"))
+	switch {
+	case err == nil:
+		s.setFlash(w, r, "totp.enabled")
+		http.Redirect(w, r, "/settings", http.StatusSeeOther)
+	case casework.ErrorCode(err) == casework.EConflict: // on already, or nothing prepared
 		http.Redirect(w, r, "/settings/totp", http.StatusSeeOther)
-		return
-	}
-	if !auth.CheckTOTP(c.TOTPSecret, r.PostFormValue("code"), s.now()) {
+	case casework.FieldErrorsOf(err) != nil:
+		c, cerr := s.store.CredentialsByUsername(r.Context(), a.User.Username)
+		if cerr != nil {
+			s.fail(w, r, cerr)
+			return
+		}
 		p := s.page(w, r, "totp.title")
-		p.Errors = casework.FieldErrors{casework.Invalid("code", "login.totp_wrong")}
+		p.Errors = casework.FieldErrorsOf(err)
 		p.Data = totpData{Secret: c.TOTPSecret}
 		s.render(w, r, http.StatusUnprocessableEntity, "settings_totp", p)
-		return
-	}
-	if err := s.store.SetTOTP(r.Context(), c.TOTPSecret, true); err != nil {
+	default:
 		s.fail(w, r, err)
-		return
 	}
-	s.setFlash(w, r, "totp.enabled")
-	http.Redirect(w, r, "/settings", http.StatusSeeOther)
 }
 
-// settingsTOTPDisable turns the second factor off after checking the password.
+// settingsTOTPDisable turns the second factor off after checking the password (braked as
+// at login).
 func (s *Server) settingsTOTPDisable(w http.ResponseWriter, r *http.Request) {
 	a, _ := casework.ActorFrom(r.Context())
-	c, err := s.store.CredentialsByUsername(r.Context(), a.User.Username)
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	if !s.hasher.Check(r.PostFormValue("password"), c.PasswordHash) {
+	if err := s.auth.CheckPassword(r.Context(), a, r.PostFormValue("password")); err != nil {
 		p := s.page(w, r, "totp.title")
-		p.Errors = casework.FieldErrors{casework.Invalid("password", "password.current_wrong")}
 		p.Data = totpData{Enabled: true}
-		s.render(w, r, http.StatusUnprocessableEntity, "settings_totp", p)
+		status := http.StatusUnprocessableEntity
+		switch {
+		case casework.ErrorCode(err) == casework.ETooMany:
+			p.ErrorMsg, status = s.catalog.Error(p.Locale, err), http.StatusTooManyRequests
+		case casework.FieldErrorsOf(err) != nil:
+			p.Errors = casework.FieldErrors{casework.Invalid("password", "password.current_wrong")}
+		default:
+			s.fail(w, r, err)
+			return
+		}
+		s.render(w, r, status, "settings_totp", p)
 		return
 	}
 	if err := s.store.SetTOTP(r.Context(), "", false); err != nil {
