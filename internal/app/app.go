@@ -107,7 +107,7 @@ func (a *App) Serve(ctx context.Context, l net.Listener) error {
 	}
 	go a.housekeeping(ctx)
 	// E-mail reminders, when SMTP is configured (LOTS_SMTP_*): they say only "you have a task
-	// in Lots", never who it concerns.
+	// in Lots" or "a consent in Lots ends", and when, never who it concerns.
 	if mc, on, err := mail.ConfigFromEnv(os.LookupEnv); err != nil {
 		return err
 	} else if on {

@@ -168,6 +168,15 @@ type ConsentInput struct {
 	RenewsID   int64
 }
 
+// ConsentSoonDays is how many days before its end a consent in force counts as ending soon:
+// from then the start page lists it for the staff on the case, a meeting's agenda shows when
+// it ends, and — where the municipality has reminders on — its coordinator gets one e-mail
+// reminder.
+const ConsentSoonDays = 30
+
+// ConsentSoon is ConsentSoonDays as a duration.
+const ConsentSoon = ConsentSoonDays * 24 * time.Hour
+
 // ConsentLanguages are the languages the printable consent form exists in (the texts live in
 // editable files; the store's consent-form loader checks they exist).
 var ConsentLanguages = []string{"sv", "en", "ar", "so"}

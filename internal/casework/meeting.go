@@ -325,9 +325,6 @@ type AgendaTask struct {
 	Overdue bool
 }
 
-// ConsentSoon is how close a consent's end must be to be on the agenda.
-const ConsentSoon = 30 * 24 * time.Hour
-
 // MaxAgendaEvents is how many events an agenda lists (the newest).
 const MaxAgendaEvents = 50
 

@@ -47,8 +47,10 @@ type Settings struct {
 	// PreMeetingMinutes is the length of the professionals' own meeting before each group
 	// meeting: 30 (Växjö: "the professionals meet for half an hour on their own first").
 	PreMeetingMinutes int `json:"pre_meeting_minutes"`
-	// TaskReminders sends an e-mail reminder about a task ReminderDaysBefore days before it
-	// falls due, when the server has an SMTP relay. Default off; 2 days.
+	// TaskReminders turns the e-mail reminders on, when the server has an SMTP relay: to a
+	// task's owner ReminderDaysBefore days before it falls due, and to a case's coordinator
+	// ConsentSoonDays before its consent ends (unless a renewal is drawn up). One switch
+	// for both; the JSON name predates the consent reminders. Default off; 2 days.
 	TaskReminders      bool `json:"task_reminders"`
 	ReminderDaysBefore int  `json:"reminder_days_before"`
 }

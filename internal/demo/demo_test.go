@@ -256,7 +256,7 @@ func TestLoad(t *testing.T) {
 		t.Run("consents expire within 30 days on the start page", func(t *testing.T) {
 			n := 0
 			for _, c := range l.coord {
-				exp, err := l.st.ExpiringConsents(c, 30*24*time.Hour)
+				exp, err := l.st.ExpiringConsents(c, casework.ConsentSoon)
 				if err != nil {
 					t.Fatal(err)
 				}

@@ -1,7 +1,8 @@
-// Package mail sends Lots' e-mail: reminders about tasks that fall due. A reminder says that
-// there is a task and when it is due, and nothing else — no name, no case, no task text — so
-// an e-mail that goes astray reveals nothing about a young person. The SMTP relay is set from
-// the environment; without one, Lots sends no e-mail.
+// Package mail sends Lots' e-mail: reminders about tasks that fall due, to their owners, and
+// about consents that end soon, to the case's coordinator. A reminder says that there is a task
+// and when it is due, or that a consent ends and when, and nothing else — no name, no case, no
+// task text, no id or link to one — so an e-mail that goes astray reveals nothing about a young
+// person. The SMTP relay is set from the environment; without one, Lots sends no e-mail.
 package mail
 
 import (
@@ -70,6 +71,9 @@ const (
 	reminderBodySv    = "Du har en uppgift i Lots som förfaller %s. Logga in för att se den."
 	reminderSubjectEn = "Reminder from Lots"
 	reminderBodyEn    = "You have a task in Lots that is due %s. Log in to see it."
+
+	consentBodySv = "Ett samtycke i Lots upphör att gälla %s. Logga in för att se vilket."
+	consentBodyEn = "A consent in Lots ends on %s. Log in to see which."
 )
 
 // Reminder is the reminder about a task due on due (YYYY-MM-DD), in the owner's language.
@@ -78,6 +82,15 @@ func Reminder(l casework.Locale, due string) Message {
 		return Message{Subject: reminderSubjectEn, Body: fmt.Sprintf(reminderBodyEn, due)}
 	}
 	return Message{Subject: reminderSubjectSv, Body: fmt.Sprintf(reminderBodySv, due)}
+}
+
+// ConsentReminder is the reminder that a consent ends on ends (YYYY-MM-DD), in the
+// coordinator's language. It does not say which consent: the coordinator logs in to see.
+func ConsentReminder(l casework.Locale, ends string) Message {
+	if l == casework.LocaleEn {
+		return Message{Subject: reminderSubjectEn, Body: fmt.Sprintf(consentBodyEn, ends)}
+	}
+	return Message{Subject: reminderSubjectSv, Body: fmt.Sprintf(consentBodySv, ends)}
 }
 
 // Sender sends e-mail through the relay. It uses STARTTLS whenever the relay offers it, and

@@ -10,6 +10,7 @@ import (
 	"net/textproto"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -178,6 +179,14 @@ func TestReminderTextSaysNothingButTheDate(t *testing.T) {
 	if en.Body != "You have a task in Lots that is due 2026-03-04. Log in to see it." {
 		t.Fatalf("%+v", en)
 	}
+	csv := mail.ConsentReminder(casework.LocaleSv, "2026-09-02")
+	if csv.Body != "Ett samtycke i Lots upphör att gälla 2026-09-02. Logga in för att se vilket." || csv.Subject != "Påminnelse från Lots" {
+		t.Fatalf("%+v", csv)
+	}
+	cen := mail.ConsentReminder(casework.LocaleEn, "2026-09-02")
+	if cen.Body != "A consent in Lots ends on 2026-09-02. Log in to see which." || cen.Subject != "Reminder from Lots" {
+		t.Fatalf("%+v", cen)
+	}
 }
 
 func TestSenderDeliversToTheRelay(t *testing.T) {
@@ -274,6 +283,108 @@ func TestRemindersJob(t *testing.T) {
 			t.Fatalf("second round sent %d: %v", n, err)
 		}
 	})
+}
+
+// The job end to end for consents: two consents ending in 20 days on the coordinator's open
+// cases make one e-mail to the coordinator with the fixed text — never a name, personnummer or
+// id — and none to the case officer; a refused send leaves them unmarked; none the next round.
+func TestConsentRemindersJob(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, e storetest.Engine) {
+		t0 := time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)
+		clock := storetest.NewClock(t0)
+		st := storetest.Open(t, e, clock.Now)
+		f := storetest.Seed(t, st, "9901", "")
+		admin := f.Ctx(t, st, casework.RoleAdmin)
+		coord := f.Ctx(t, st, casework.RoleCoordinator)
+		coordinator, officer := f.Users[casework.RoleCoordinator], f.Users[casework.RoleCaseOfficer]
+		coordinator.Email, officer.Email = "anna@kommun.example", "olle@kommun.example"
+		for _, u := range []*casework.User{&coordinator, &officer} {
+			if err := st.UpdateUser(admin, u); err != nil {
+				t.Fatal(err)
+			}
+		}
+		settings := casework.DefaultSettings()
+		settings.TaskReminders = true
+		if err := st.UpdateSettings(admin, settings); err != nil {
+			t.Fatal(err)
+		}
+		pnrs := []string{"200803112382", "200904062387"}
+		var secrets []string
+		var ends time.Time
+		for i, name := range []string{"Hemlig", "Dold"} {
+			rc := f.Concern(t, st, casework.RoleCoordinator, name, "Ungdomsson", pnrs[i])
+			f.Advance(t, st, rc.CaseID, casework.StepActive, storetest.ConsentSpec{})
+			if err := st.AssignStaff(coord, rc.CaseID, officer.ID, casework.StaffCaseOfficer); err != nil {
+				t.Fatal(err)
+			}
+			cs, err := st.Consents(coord, rc.CaseID)
+			if err != nil || len(cs) != 1 {
+				t.Fatalf("%+v %v", cs, err)
+			}
+			ends = cs[0].ValidUntil
+			secrets = append(secrets, name, pnrs[i], pnrs[i][2:8], strconv.FormatInt(rc.CaseID, 10), strconv.FormatInt(cs[0].YouthID, 10), strconv.FormatInt(cs[0].ID, 10))
+		}
+		clock.Set(ends.Add(-20 * 24 * time.Hour))
+		srv := startSMTP(t)
+		job := mail.NewReminders(st, mail.NewSender(mail.Config{Addr: srv.addr, From: "lots@kommun.example"}), nil)
+
+		srv.mu.Lock()
+		srv.fail = true
+		srv.mu.Unlock()
+		if n, err := job.RunOnce(context.Background()); n != 0 || err == nil {
+			t.Fatalf("a refused send: %d %v", n, err)
+		}
+		if rs, _ := st.DueReminders(context.Background()); len(rs) != 2 {
+			t.Fatalf("a failed send must be tried again: %d due", len(rs))
+		}
+		srv.mu.Lock()
+		srv.fail = false
+		srv.mu.Unlock()
+		n, err := job.RunOnce(context.Background())
+		if err != nil || n != 1 {
+			t.Fatalf("sent %d: %v (two consents ending the same day make one e-mail)", n, err)
+		}
+		got := srv.received()
+		if len(got) != 1 || len(got[0].to) != 1 || got[0].to[0] != coordinator.Email {
+			t.Fatalf("%+v", got)
+		}
+		for _, secret := range append(secrets, "Ungdomsson", "/cases", "http") {
+			if strings.Contains(got[0].data, secret) {
+				t.Errorf("the e-mail contains %q:\n%s", secret, got[0].data)
+			}
+		}
+		if _, body := parse(t, got[0].data); body != "Ett samtycke i Lots upphör att gälla 2026-09-02. Logga in för att se vilket." {
+			t.Fatalf("body %q", body)
+		}
+		if n, err := job.RunOnce(context.Background()); n != 0 || err != nil {
+			t.Fatalf("second round sent %d: %v", n, err)
+		}
+		if got := srv.received(); len(got) != 1 {
+			t.Fatalf("%d e-mails in all", len(got))
+		}
+	})
+}
+
+// A reminder of a kind the job has no text for is not sent and not marked.
+func TestReminderOfUnknownKindIsNotSent(t *testing.T) {
+	srv := startSMTP(t)
+	fs := &markStore{due: []store.Reminder{{Kind: "meeting", ObjectID: 1, Email: "a@kommun.example", Due: "2026-03-04"}}}
+	job := mail.NewReminders(fs, mail.NewSender(mail.Config{Addr: srv.addr, From: "lots@kommun.example"}), nil)
+	if n, err := job.RunOnce(context.Background()); n != 0 || err == nil || fs.marked != 0 || len(srv.received()) != 0 {
+		t.Fatalf("sent %d, marked %d: %v", n, fs.marked, err)
+	}
+}
+
+type markStore struct {
+	due    []store.Reminder
+	marked int
+}
+
+func (m *markStore) DueReminders(context.Context) ([]store.Reminder, error) { return m.due, nil }
+
+func (m *markStore) MarkReminded(context.Context, store.Reminder) (bool, error) {
+	m.marked++
+	return true, nil
 }
 
 func TestRunStopsWithItsContext(t *testing.T) {

@@ -2,6 +2,7 @@ package mail
 
 import (
 	"context"
+	"fmt"
 	"log/slog"
 	"time"
 
@@ -20,10 +21,11 @@ type Mailer interface {
 	Send(ctx context.Context, to string, m Message) error
 }
 
-// Reminders is the job that sends task reminders: every Interval it asks the store which are
-// due (municipalities that turned them on, owners who may still see the case), sends one
-// e-mail per owner and due date, and marks the tasks reminded — after sending, so a failed
-// send is tried again next round (a reminder may then come twice, never not at all).
+// Reminders is the job that sends reminders about tasks and consents: every Interval it asks
+// the store which are due (municipalities that turned them on, recipients who may still see
+// the case), sends one e-mail per recipient, kind and date, and marks the tasks or consents
+// reminded — after sending, so a failed send is tried again next round (a reminder may then
+// come twice, never not at all).
 type Reminders struct {
 	Store    ReminderStore
 	Mailer   Mailer
@@ -53,9 +55,9 @@ func (r *Reminders) Run(ctx context.Context) error {
 			if ctx.Err() != nil {
 				return nil
 			}
-			r.Log.Warn("task reminders", "err", err, "sent", n)
+			r.Log.Warn("reminders", "err", err, "sent", n)
 		} else if n > 0 {
-			r.Log.Info("task reminders sent", "count", n)
+			r.Log.Info("reminders sent", "count", n)
 		}
 		select {
 		case <-ctx.Done():
@@ -75,11 +77,12 @@ func (r *Reminders) RunOnce(ctx context.Context) (int, error) {
 	type key struct {
 		email, due string
 		locale     casework.Locale
+		kind       store.ReminderKind
 	}
 	var order []key
 	groups := map[key][]store.Reminder{}
 	for _, d := range due {
-		k := key{d.Email, d.Due, d.Locale}
+		k := key{d.Email, d.Due, d.Locale, d.Kind}
 		if _, ok := groups[k]; !ok {
 			order = append(order, k)
 		}
@@ -88,8 +91,12 @@ func (r *Reminders) RunOnce(ctx context.Context) (int, error) {
 	sent := 0
 	var firstErr error
 	for _, k := range order {
-		if err := r.Mailer.Send(ctx, k.email, Reminder(k.locale, k.due)); err != nil {
-			r.Log.Warn("task reminder not sent", "err", err, "tasks", len(groups[k]))
+		m, err := message(k.kind, k.locale, k.due)
+		if err == nil {
+			err = r.Mailer.Send(ctx, k.email, m)
+		}
+		if err != nil {
+			r.Log.Warn("reminder not sent", "err", err, "kind", string(k.kind), "count", len(groups[k]))
 			if firstErr == nil {
 				firstErr = err
 			}
@@ -103,4 +110,15 @@ func (r *Reminders) RunOnce(ctx context.Context) (int, error) {
 		}
 	}
 	return sent, firstErr
+}
+
+// message is the fixed text of a reminder of the kind about the date.
+func message(kind store.ReminderKind, l casework.Locale, date string) (Message, error) {
+	switch kind {
+	case store.ReminderTask:
+		return Reminder(l, date), nil
+	case store.ReminderConsent:
+		return ConsentReminder(l, date), nil
+	}
+	return Message{}, fmt.Errorf("mail: reminder of unknown kind %q", kind)
 }

@@ -61,8 +61,20 @@ type ExpiringConsent struct {
 	Renewed    bool // a renewal is drawn up (signed or not)
 }
 
+// consentExpiringSQL is the condition that the consent k, on the case c, is in force at $2 and
+// ends by $3 on an open case: signed, begun, not ended, not withdrawn, the case neither closed
+// nor followed up. The start page's list and the consent reminders share it.
+const consentExpiringSQL = `k.signed_at IS NOT NULL AND k.valid_from <= $2 AND k.valid_until > $2
+	AND k.valid_until <= $3 AND (k.withdrawn_at IS NULL OR k.withdrawn_at > $2)
+	AND c.step NOT IN ('closed', 'followed_up')`
+
+// consentRenewedSQL is true when a renewal of the consent k is drawn up (signed or not) and
+// not withdrawn: the start page marks the consent, and no reminder is sent about it.
+const consentRenewedSQL = `EXISTS (SELECT 1 FROM consents r WHERE r.renews_id = k.id AND r.withdrawn_at IS NULL)`
+
 // ExpiringConsents lists the consents valid now that end within the given time, on cases the
-// actor works on as staff (the people who renew them), soonest first.
+// actor works on as staff (the people who renew them), soonest first. The start page asks for
+// casework.ConsentSoon.
 func (s *Store) ExpiringConsents(ctx context.Context, within time.Duration) ([]ExpiringConsent, error) {
 	w := What{Action: audit.ActionList, Object: "consent", Detail: "expiring"}
 	a, d, err := s.permit(ctx, access.WorkWithCases, w)
@@ -73,12 +85,10 @@ func (s *Store) ExpiringConsents(ctx context.Context, within time.Duration) ([]E
 	err = s.readAudited(ctx, func(tx *Tx) error {
 		now := tx.now
 		out, err = queryAll(ctx, tx, `SELECT c.id, c.youth_id, y.first_name || ' ' || y.last_name, k.id, k.valid_until,
-			EXISTS (SELECT 1 FROM consents r WHERE r.renews_id = k.id AND r.withdrawn_at IS NULL)
+			`+consentRenewedSQL+`
 			FROM consents k JOIN cases c ON c.id = k.case_id AND c.municipality_id = k.municipality_id
 			JOIN youths y ON y.id = c.youth_id
-			WHERE k.municipality_id = $1 AND k.signed_at IS NOT NULL AND k.valid_from <= $2 AND k.valid_until > $2
-			AND k.valid_until <= $3 AND (k.withdrawn_at IS NULL OR k.withdrawn_at > $2)
-			AND c.step NOT IN ('closed', 'followed_up')
+			WHERE k.municipality_id = $1 AND `+consentExpiringSQL+`
 			AND EXISTS (SELECT 1 FROM case_staff s WHERE s.case_id = c.id AND s.user_id = $4)
 			ORDER BY k.valid_until`, []any{a.User.MunicipalityID, now, now.Add(within), a.User.ID},
 			func(sc scanner) (ExpiringConsent, error) {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+	"fmt"
 	"strconv"
 	"time"
 
@@ -193,23 +194,38 @@ func (s *Store) MyTasks(ctx context.Context, done bool) ([]TaskRow, error) {
 	return out, err
 }
 
-// Reminder is an e-mail reminder due about a task: to whom, in which language, and the due
-// date — nothing about the young person or the task's text.
+// ReminderKind is what an e-mail reminder is about.
+type ReminderKind string
+
+const (
+	ReminderTask    ReminderKind = "task"    // a task falls due; to its owner
+	ReminderConsent ReminderKind = "consent" // a consent ends; to the case's coordinator
+)
+
+// Reminder is an e-mail reminder due about a task or a consent: to whom, in which language, and
+// the date — nothing about the young person, the task's text or the consent's parties.
 type Reminder struct {
-	TaskID         int64
+	Kind           ReminderKind
+	ObjectID       int64 // the task's or the consent's id
 	MunicipalityID int64
 	CaseID         int64
 	YouthID        int64
 	Email          string
 	Locale         casework.Locale
-	Due            string // YYYY-MM-DD
+	Due            string // YYYY-MM-DD: the day the task is due, or the day the consent ends
 }
 
-// DueReminders lists the reminders to send now, across municipalities: open tasks not yet
-// reminded about whose due date is within the municipality's ReminderDaysBefore, in
-// municipalities that have turned reminders on, whose owner is active, has an e-mail address
-// and may still see the case. It is the reminder job's reading (no actor); it reads no case
-// content. MarkReminded records each reminder sent.
+// DueReminders lists the reminders to send now, across municipalities that have turned
+// reminders on (casework.Settings.TaskReminders; one switch for both kinds):
+//
+//   - open tasks not yet reminded about whose due date is within the municipality's
+//     ReminderDaysBefore, to their owner;
+//   - consents in force on open cases, not yet reminded about and not renewed, that end within
+//     casework.ConsentSoon (the start page's "expiring" list), to the case's coordinator.
+//
+// Only to users who are active, have an e-mail address and may still see the case. It is the
+// reminder job's reading (no actor); it reads no case content. MarkReminded records each
+// reminder sent.
 func (s *Store) DueReminders(ctx context.Context) ([]Reminder, error) {
 	var out []Reminder
 	err := s.update(ctx, func(tx *Tx) error {
@@ -240,29 +256,42 @@ func (s *Store) DueReminders(ctx context.Context) ([]Reminder, error) {
 		rows.Close()
 		for _, m := range ms {
 			until := tx.now.In(casework.Stockholm).AddDate(0, 0, m.st.ReminderDaysBefore).Format(casework.DateLayout)
-			cands, err := queryAll(ctx, tx, `SELECT t.id, t.case_id, c.youth_id, t.owner_user_id, u.email, u.locale, t.due_date FROM tasks t
+			tasks, err := queryAll(ctx, tx, `SELECT t.id, t.case_id, c.youth_id, t.owner_user_id, u.email, u.locale, t.due_date FROM tasks t
 				JOIN users u ON u.id = t.owner_user_id AND u.municipality_id = t.municipality_id
 				JOIN cases c ON c.id = t.case_id AND c.municipality_id = t.municipality_id
 				WHERE t.municipality_id = $1 AND t.status = 'open' AND t.reminded_at IS NULL AND t.due_date <= $2
 				AND u.active = TRUE AND u.email <> '' AND c.step NOT IN ('closed', 'followed_up')
-				ORDER BY t.due_date, t.id`, []any{m.id, until}, func(sc scanner) (struct {
-				r     Reminder
-				owner int64
-			}, error) {
-				var c struct {
-					r     Reminder
-					owner int64
-				}
+				ORDER BY t.due_date, t.id`, []any{m.id, until}, func(sc scanner) (reminderCandidate, error) {
+				var c reminderCandidate
 				var locale string
-				err := sc.Scan(&c.r.TaskID, &c.r.CaseID, &c.r.YouthID, &c.owner, &c.r.Email, &locale, &c.r.Due)
-				c.r.MunicipalityID, c.r.Locale = m.id, casework.ParseLocale(locale)
+				err := sc.Scan(&c.r.ObjectID, &c.r.CaseID, &c.r.YouthID, &c.user, &c.r.Email, &locale, &c.r.Due)
+				c.r.Kind, c.r.MunicipalityID, c.r.Locale = ReminderTask, m.id, casework.ParseLocale(locale)
+				return c, err
+			})
+			if err != nil {
+				return err
+			}
+			consents, err := queryAll(ctx, tx, `SELECT k.id, k.case_id, c.youth_id, u.id, u.email, u.locale, k.valid_until FROM consents k
+				JOIN cases c ON c.id = k.case_id AND c.municipality_id = k.municipality_id
+				JOIN case_staff s ON s.case_id = k.case_id AND s.municipality_id = k.municipality_id AND s.role = 'coordinator'
+				JOIN users u ON u.id = s.user_id AND u.municipality_id = k.municipality_id
+				WHERE k.municipality_id = $1 AND `+consentExpiringSQL+` AND k.reminded_at IS NULL AND NOT `+consentRenewedSQL+`
+				AND u.active = TRUE AND u.email <> ''
+				ORDER BY k.valid_until, k.id, u.id`, []any{m.id, tx.now, tx.now.Add(casework.ConsentSoon)}, func(sc scanner) (reminderCandidate, error) {
+				var c reminderCandidate
+				var locale string
+				var ends time.Time
+				err := sc.Scan(&c.r.ObjectID, &c.r.CaseID, &c.r.YouthID, &c.user, &c.r.Email, &locale, &ends)
+				// The day the consent ends as the consent pages show it ("gäller till").
+				c.r.Kind, c.r.MunicipalityID, c.r.Locale = ReminderConsent, m.id, casework.ParseLocale(locale)
+				c.r.Due = ends.In(casework.Stockholm).Format(casework.DateLayout)
 				return c, err
 			})
 			if err != nil {
 				return err
 			}
 			facts := map[int64]*loadedCase{}
-			for _, c := range cands {
+			for _, c := range append(tasks, consents...) {
 				lc, ok := facts[c.r.CaseID]
 				if !ok {
 					l, err := tx.loadCase(m.id, c.r.CaseID)
@@ -272,11 +301,11 @@ func (s *Store) DueReminders(ctx context.Context) ([]Reminder, error) {
 					lc = &l
 					facts[c.r.CaseID] = lc
 				}
-				owner, err := tx.memberUser(m.id, c.owner)
+				u, err := tx.memberUser(m.id, c.user)
 				if err != nil {
 					continue // no longer a user who works with cases
 				}
-				if access.Case(owner, lc.Facts, casework.CatBasic, tx.now).Allowed {
+				if access.Case(u, lc.Facts, casework.CatBasic, tx.now).Allowed {
 					out = append(out, c.r)
 				}
 			}
@@ -286,13 +315,29 @@ func (s *Store) DueReminders(ctx context.Context) ([]Reminder, error) {
 	return out, err
 }
 
-// MarkReminded records that the reminder was sent, once: in the task and in the municipality's
-// audit log (as the reminder job, naming the young person the task concerns). It reports false
-// when the task was already reminded about.
+// reminderCandidate is a reminder DueReminders found, before it checks that its recipient (the
+// user) may still see the case.
+type reminderCandidate struct {
+	r    Reminder
+	user int64
+}
+
+// MarkReminded records that the reminder was sent, once: in the task or the consent and in the
+// municipality's audit log (as the reminder job, naming the young person the task or consent
+// concerns). It reports false when it was already reminded about.
 func (s *Store) MarkReminded(ctx context.Context, r Reminder) (bool, error) {
+	var table, ground string
+	switch r.Kind {
+	case ReminderTask:
+		table, ground = "tasks", "system:task_reminder"
+	case ReminderConsent:
+		table, ground = "consents", "system:consent_reminder"
+	default:
+		return false, casework.Internal(fmt.Errorf("reminder of unknown kind %q", r.Kind))
+	}
 	var marked bool
 	err := s.update(ctx, func(tx *Tx) error {
-		res, err := tx.Exec(`UPDATE tasks SET reminded_at = $1 WHERE municipality_id = $2 AND id = $3 AND reminded_at IS NULL`, tx.now, r.MunicipalityID, r.TaskID)
+		res, err := tx.Exec(`UPDATE `+table+` SET reminded_at = $1 WHERE municipality_id = $2 AND id = $3 AND reminded_at IS NULL`, tx.now, r.MunicipalityID, r.ObjectID)
 		if err != nil {
 			return casework.Internal(err)
 		}
@@ -301,8 +346,8 @@ func (s *Store) MarkReminded(ctx context.Context, r Reminder) (bool, error) {
 		}
 		marked = true
 		sys := casework.SystemActor(r.MunicipalityID, "reminders")
-		return tx.audit(sys, What{Action: audit.ActionExport, Object: "task", ObjectID: r.TaskID, YouthID: r.YouthID, Category: string(casework.CatBasic),
-			Detail: "e-mail reminder"}, access.Decision{Allowed: true, Ground: "system:task_reminder"})
+		return tx.audit(sys, What{Action: audit.ActionExport, Object: string(r.Kind), ObjectID: r.ObjectID, YouthID: r.YouthID, Category: string(casework.CatBasic),
+			Detail: "e-mail reminder"}, access.Decision{Allowed: true, Ground: ground})
 	})
 	return marked, err
 }

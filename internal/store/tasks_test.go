@@ -153,7 +153,7 @@ func TestDueRemindersAreSentOnceAndOnlyToThoseWhoMaySee(t *testing.T) {
 			t.Fatal(err)
 		}
 		rs := due()
-		if len(rs) != 1 || rs[0].TaskID != soon.TaskID || rs[0].Email != police.Email || rs[0].Due != "2026-03-04" || rs[0].Locale != casework.LocaleSv {
+		if len(rs) != 1 || rs[0].Kind != store.ReminderTask || rs[0].ObjectID != soon.TaskID || rs[0].Email != police.Email || rs[0].Due != "2026-03-04" || rs[0].Locale != casework.LocaleSv {
 			t.Fatalf("%+v", rs)
 		}
 		if ok, err := s.MarkReminded(context.Background(), rs[0]); !ok || err != nil {
@@ -182,6 +182,139 @@ func TestDueRemindersAreSentOnceAndOnlyToThoseWhoMaySee(t *testing.T) {
 		}
 		if rs := due(); len(rs) != 0 {
 			t.Fatalf("a reminder to someone the consent no longer covers: %+v", rs)
+		}
+	})
+}
+
+// A consent reminder goes to the case's coordinator, once, ConsentSoonDays before the
+// consent ends — and not about a consent that is withdrawn, expired, unsigned or renewed, on a
+// closed case, or in a municipality that has reminders off.
+func TestConsentRemindersGoToTheCoordinatorOnce(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, e storetest.Engine) {
+		clock := storetest.NewClock(t0) // Monday 2 March
+		s := storetest.Open(t, e, clock.Now)
+		f := storetest.Seed(t, s, "9901", "")
+		coord := f.Ctx(t, s, casework.RoleCoordinator)
+		admin := f.Ctx(t, s, casework.RoleAdmin)
+		withEmail := func(ctx context.Context, u casework.User, email string) casework.User {
+			t.Helper()
+			u.Email = email
+			if err := s.UpdateUser(ctx, &u); err != nil {
+				t.Fatal(err)
+			}
+			return u
+		}
+		coordinator := withEmail(admin, f.Users[casework.RoleCoordinator], "samordnare@kommun.example")
+		officer := withEmail(admin, f.Users[casework.RoleCaseOfficer], "handlaggare@kommun.example")
+		police := withEmail(admin, f.Users[casework.RoleGroupMember], "erik@polisen.example")
+
+		// The consent reminded about: six months from now, on an active case whose case
+		// officer and police member (covered by the consent) have e-mail addresses too.
+		caseID := activeCase(t, s, f, 0)
+		if err := s.AssignStaff(coord, caseID, officer.ID, casework.StaffCaseOfficer); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := s.AddGroupMember(coord, caseID, casework.MemberInput{Kind: casework.MemberProfessional, UserID: police.ID}); err != nil {
+			t.Fatal(err)
+		}
+		cs, _ := s.Consents(coord, caseID)
+		consent := cs[0]
+		ends := consent.ValidUntil
+
+		// The others end at the same time but are not reminded about.
+		withdrawn := activeCase(t, s, f, 1)
+		ws, _ := s.Consents(coord, withdrawn)
+		if err := s.WithdrawConsent(coord, withdrawn, ws[0].ID, "Ung", casework.WithdrawnInMeeting, ""); err != nil {
+			t.Fatal(err)
+		}
+		expired := f.Concern(t, s, casework.RoleCoordinator, "Ung", "Utgången", pnr[2]).CaseID
+		f.Advance(t, s, expired, casework.StepActive, storetest.ConsentSpec{Months: 5}) // ends a month before the others
+		unsigned := f.Concern(t, s, casework.RoleCoordinator, "Ung", "Osignerad", pnr[3]).CaseID
+		f.Advance(t, s, unsigned, casework.StepConsent, storetest.ConsentSpec{})
+		f.Consent(t, s, unsigned, storetest.ConsentSpec{Unsigned: true})
+		renewed := activeCase(t, s, f, 4)
+		rs0, _ := s.Consents(coord, renewed)
+		if _, err := s.CreateConsent(coord, renewed, casework.ConsentInput{ValidFrom: ends, AgencyIDs: []int64{f.Agencies[casework.AgencyPolice].ID},
+			Language: "sv", RenewsID: rs0[0].ID}); err != nil {
+			t.Fatal(err)
+		}
+		closed := f.Concern(t, s, casework.RoleCoordinator, "Ung", "Avslutad", pnr[5]).CaseID
+		f.Advance(t, s, closed, casework.StepClosed, storetest.ConsentSpec{})
+		// Another municipality, reminders off, with a coordinator who has an address.
+		g := storetest.Seed(t, s, "9902", "b_")
+		withEmail(g.Ctx(t, s, casework.RoleAdmin), g.Users[casework.RoleCoordinator], "samordnare@annan.example")
+		rc := g.Concern(t, s, casework.RoleCoordinator, "Ung", "Annanstad", pnr[6])
+		g.Advance(t, s, rc.CaseID, casework.StepActive, storetest.ConsentSpec{})
+
+		due := func() []store.Reminder {
+			t.Helper()
+			rs, err := s.DueReminders(context.Background())
+			if err != nil {
+				t.Fatal(err)
+			}
+			return rs
+		}
+		clock.Set(ends.Add(-20 * 24 * time.Hour))
+		if rs := due(); len(rs) != 0 {
+			t.Fatalf("reminders while the municipality has not turned them on: %+v", rs)
+		}
+		st := casework.DefaultSettings()
+		st.TaskReminders = true
+		if err := s.UpdateSettings(admin, st); err != nil {
+			t.Fatal(err)
+		}
+		clock.Set(ends.Add(-casework.ConsentSoon - time.Hour))
+		if rs := due(); len(rs) != 0 {
+			t.Fatalf("a reminder before the lead time: %+v", rs)
+		}
+		clock.Set(ends.Add(-20 * 24 * time.Hour))
+		rs := due()
+		want := store.Reminder{Kind: store.ReminderConsent, ObjectID: consent.ID, MunicipalityID: f.Municipality.ID, CaseID: caseID, YouthID: consent.YouthID,
+			Email: coordinator.Email, Locale: casework.LocaleSv, Due: ends.In(casework.Stockholm).Format(casework.DateLayout)}
+		if len(rs) != 1 || rs[0] != want {
+			t.Fatalf("got %+v\nwant exactly %+v", rs, want)
+		}
+		if rs[0].Due != "2026-09-02" {
+			t.Fatalf("the consent ends %s, not on the day the consent page shows", rs[0].Due)
+		}
+
+		// The coordinator is who case_staff names now, not who drew the consent up.
+		other := extraUser(t, s, f, "samordnare2", casework.AgencySocial, casework.RoleCoordinator)
+		other = withEmail(admin, other, "samordnare2@kommun.example")
+		if err := s.AssignStaff(coord, caseID, other.ID, casework.StaffCoordinator); err != nil {
+			t.Fatal(err)
+		}
+		rs = due()
+		if len(rs) != 1 || rs[0].Email != other.Email || rs[0].ObjectID != consent.ID {
+			t.Fatalf("after a new coordinator: %+v", rs)
+		}
+
+		if ok, err := s.MarkReminded(context.Background(), rs[0]); !ok || err != nil {
+			t.Fatalf("mark: %v %v", ok, err)
+		}
+		if ok, _ := s.MarkReminded(context.Background(), rs[0]); ok {
+			t.Fatal("marked twice")
+		}
+		if rs := due(); len(rs) != 0 {
+			t.Fatalf("reminded again: %+v", rs)
+		}
+		clock.Advance(10 * 24 * time.Hour)
+		if rs := due(); len(rs) != 0 {
+			t.Fatalf("reminded again ten days later: %+v", rs)
+		}
+		var logged int
+		_ = s.AuditEntries(context.Background(), store.AuditFilter{MunicipalityID: f.Municipality.ID, AfterSeq: -1}, func(en audit.Entry) error {
+			if en.Object == "consent" && en.Detail == "e-mail reminder" && en.Via == casework.ViaSystem && en.ObjectID == consent.ID &&
+				en.Ground == "system:consent_reminder" && en.YouthID == consent.YouthID {
+				logged++
+			}
+			return nil
+		})
+		if logged != 1 {
+			t.Fatalf("%d audit entries for the reminder", logged)
+		}
+		if _, err := s.MarkReminded(context.Background(), store.Reminder{Kind: "meeting", ObjectID: consent.ID, MunicipalityID: f.Municipality.ID}); err == nil {
+			t.Fatal("a reminder of no known kind was marked")
 		}
 	})
 }

@@ -2,7 +2,6 @@ package web
 
 import (
 	"net/http"
-	"time"
 
 	"lots/internal/access"
 	"lots/internal/casework"
@@ -31,6 +30,7 @@ type homeData struct {
 	CaseLink    string
 	Deadlines   []listRow // staff: own cases with a deadline near or passed
 	Expiring    []store.ExpiringConsent
+	ExpiringIn  int       // days: the list's reach, casework.ConsentSoonDays
 	Waiting     int       // cases on the waiting list
 	WaitingRows []listRow // its head
 	Cards       []cardView
@@ -54,6 +54,7 @@ func (s *Server) home(w http.ResponseWriter, r *http.Request) {
 		Admin:      access.Can(a, access.ManageUsers).Allowed,
 		Auditor:    access.Can(a, access.ReviewAuditLog).Allowed,
 		Factors:    listsIRKFactorCount(),
+		ExpiringIn: casework.ConsentSoonDays,
 	}
 	for _, role := range a.User.Roles {
 		d.Roles = append(d.Roles, p.T("role."+string(role)))
@@ -136,7 +137,7 @@ func (s *Server) homeCases(r *http.Request, p *Page, d *homeData) error {
 			row.Due = due
 			d.Deadlines = append(d.Deadlines, row)
 		}
-		if d.Expiring, err = s.store.ExpiringConsents(ctx, 30*24*time.Hour); err != nil {
+		if d.Expiring, err = s.store.ExpiringConsents(ctx, casework.ConsentSoon); err != nil {
 			return err
 		}
 		// The head of the waiting list and its length. The rows are shown, so the store's
