@@ -693,3 +693,20 @@ func TestCheckPasswordIsBraked(t *testing.T) {
 		t.Fatalf("right password after the window: %v", err)
 	}
 }
+
+func TestTOTPKeyURLShowsTheSameSecret(t *testing.T) {
+	secret, first, err := auth.NewTOTPKey("Lots", "anna")
+	if err != nil {
+		t.Fatal(err)
+	}
+	again, err := auth.TOTPKeyURL("Lots", "anna", secret)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(again, "secret="+secret) || !strings.HasPrefix(again, "otpauth://totp/Lots:anna?") {
+		t.Fatalf("URL %q for secret %q (first: %q)", again, secret, first)
+	}
+	if _, err := auth.TOTPKeyURL("Lots", "anna", "inte base32!"); err == nil {
+		t.Fatal("a broken secret gave a URL")
+	}
+}

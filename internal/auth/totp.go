@@ -2,6 +2,7 @@ package auth
 
 import (
 	"crypto/subtle"
+	"encoding/base32"
 	"strings"
 	"time"
 
@@ -22,6 +23,19 @@ func NewTOTPKey(issuer, account string) (secret, url string, err error) {
 		return "", "", casework.Internal(err)
 	}
 	return k.Secret(), k.URL(), nil
+}
+
+// TOTPKeyURL returns the otpauth:// URL (for the QR code) of a secret made by NewTOTPKey.
+func TOTPKeyURL(issuer, account, secret string) (string, error) {
+	raw, err := base32.StdEncoding.WithPadding(base32.NoPadding).DecodeString(strings.ToUpper(secret))
+	if err != nil {
+		return "", casework.Internal(err)
+	}
+	k, err := totp.Generate(totp.GenerateOpts{Issuer: issuer, AccountName: account, Secret: raw})
+	if err != nil {
+		return "", casework.Internal(err)
+	}
+	return k.URL(), nil
 }
 
 // NormaliseTOTPCode removes the spaces an authenticator app shows in a code ("123 456").

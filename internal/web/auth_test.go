@@ -603,3 +603,22 @@ func TestPasswordChangeIsBraked(t *testing.T) {
 		t.Fatalf("right password after the window: %d", res.StatusCode)
 	}
 }
+
+// Opening the setup page again (a reload, a second tab) shows the secret already prepared, so
+// the QR code scanned from the first view still enrols.
+func TestTOTPSetupPageKeepsThePreparedSecret(t *testing.T) {
+	w := newAuthWorld(t, storetest.SQLite)
+	c := w.srv.Login(t, "skola")
+	_, _, first := w.visit(t, c, "/settings/totp")
+	_, _, second := w.visit(t, c, "/settings/totp")
+	m1, m2 := totpSecretRE.FindStringSubmatch(first), totpSecretRE.FindStringSubmatch(second)
+	if m1 == nil || m2 == nil {
+		t.Fatal("no secret on the setup page")
+	}
+	if m1[1] != m2[1] {
+		t.Fatalf("the second view prepared a new secret: %q, then %q", m1[1], m2[1])
+	}
+	if res, _ := w.srv.PostForm(t, c, "/settings/totp", url.Values{"code": {authCode(t, m1[1], w.clock.Now())}}); res.StatusCode != http.StatusSeeOther {
+		t.Fatalf("enrolling with the first view's secret: %d", res.StatusCode)
+	}
+}

@@ -18,8 +18,8 @@ type totpData struct {
 	QR      template.URL // data: URL of a PNG
 }
 
-// settingsTOTPShow shows the second-factor state; when it is off, it prepares a new secret
-// (stored, not yet enabled) and shows it as a QR code and as text.
+// settingsTOTPShow shows the second-factor state; when it is off, it prepares a secret
+// (stored, not yet enabled) unless one is prepared, and shows it as a QR code and as text.
 func (s *Server) settingsTOTPShow(w http.ResponseWriter, r *http.Request) {
 	a, _ := casework.ActorFrom(r.Context())
 	p := s.page(w, r, "totp.title")
@@ -28,12 +28,21 @@ func (s *Server) settingsTOTPShow(w http.ResponseWriter, r *http.Request) {
 		s.render(w, r, http.StatusOK, "settings_totp", p)
 		return
 	}
-	secret, url, err := auth.NewTOTPKey("Lots", a.User.Username)
+	// A secret prepared on an earlier view is shown again (a second tab or a reload must not
+	// invalidate the QR code already scanned); only the first view prepares one.
+	c, err := s.store.CredentialsByUsername(r.Context(), a.User.Username)
 	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
-	if err := s.store.SetTOTP(r.Context(), secret, false); err != nil {
+	secret := c.TOTPSecret
+	var url string
+	if secret != "" {
+		url, err = auth.TOTPKeyURL("Lots", a.User.Username, secret)
+	} else if secret, url, err = auth.NewTOTPKey("Lots", a.User.Username); err == nil {
+		err = s.store.SetTOTP(r.Context(), secret, false)
+	}
+	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
