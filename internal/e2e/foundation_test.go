@@ -78,6 +78,13 @@ func TestStartPagePerRole(t *testing.T) {
 				t.Fatalf("start page of %s should show %q and not %q:\n%s", tt.username, tt.sees, tt.notSees, body)
 			}
 			checkA11y(t, ctx, tt.username+"'s start page")
+			if tt.username == "admin" {
+				for _, page := range []struct{ path, name string }{{"/admin/settings", "admin_settings"}, {"/admin/users", "admin_users"}} {
+					do(t, ctx, chromedp.Navigate(srv.URL+page.path))
+					waitPage(t, ctx, page.name)
+					checkA11y(t, ctx, page.path)
+				}
+			}
 		})
 	}
 }

@@ -20,21 +20,25 @@ var settingConsentFields = []string{
 	"consent_validity_months", "consent_youth_signs_from_age", "consent_guardians_until_age",
 }
 
+// settingReminderFields are the e-mail reminders' number fields.
+var settingReminderFields = []string{"reminder_days_before"}
+
 func settingPointers(st *casework.Settings) map[string]*int {
 	return map[string]*int{
 		"min_age": &st.MinAge, "max_age": &st.MaxAge, "group_within_days": &st.GroupWithinDays,
 		"action_plan_within_days": &st.ActionPlanWithinDays, "assessment_within_days": &st.AssessmentWithinDays,
 		"consent_validity_months": &st.ConsentValidityMonths, "session_idle_minutes": &st.SessionIdleMinutes,
 		"session_max_hours": &st.SessionMaxHours, "consent_youth_signs_from_age": &st.ConsentYouthSignsFromAge,
-		"consent_guardians_until_age": &st.ConsentGuardiansUntilAge,
+		"consent_guardians_until_age": &st.ConsentGuardiansUntilAge, "reminder_days_before": &st.ReminderDaysBefore,
 	}
 }
 
 // settingsFormData lists the fields for the template.
 type settingsFormData struct {
-	Fields        []string
-	ConsentFields []string
-	Roles         []settingsRole
+	Fields         []string
+	ConsentFields  []string
+	ReminderFields []string
+	Roles          []settingsRole
 }
 
 // settingsRole is a role that may be designated to see protected details.
@@ -56,7 +60,7 @@ func protectedRoleChoices() []casework.Role {
 }
 
 func adminSettingsData(p *Page, checked []casework.Role) settingsFormData {
-	d := settingsFormData{Fields: settingFields, ConsentFields: settingConsentFields}
+	d := settingsFormData{Fields: settingFields, ConsentFields: settingConsentFields, ReminderFields: settingReminderFields}
 	for _, r := range protectedRoleChoices() {
 		d.Roles = append(d.Roles, settingsRole{Role: string(r), Label: p.T("role." + string(r)), Hint: p.T("role." + string(r) + "_hint"), Checked: slices.Contains(checked, r)})
 	}
@@ -82,6 +86,9 @@ func (s *Server) adminSettingsShow(w http.ResponseWriter, r *http.Request) {
 	if st.MayExcludeForNonParticipation {
 		p.Form["may_exclude"] = "on"
 	}
+	if st.TaskReminders {
+		p.Form["task_reminders"] = "on"
+	}
 	p.Data = adminSettingsData(p, st.ProtectedRoles)
 	s.render(w, r, http.StatusOK, "admin_settings", p)
 }
@@ -91,7 +98,7 @@ func (s *Server) adminSettingsShow(w http.ResponseWriter, r *http.Request) {
 func (s *Server) adminSettingsSave(w http.ResponseWriter, r *http.Request) {
 	a, _ := casework.ActorFrom(r.Context())
 	p := s.page(w, r, "admin.settings_title")
-	formValues(r, p, append(append(settingFields, settingConsentFields...), "motivation_phase", "may_exclude")...)
+	formValues(r, p, slices.Concat(settingFields, settingConsentFields, settingReminderFields, []string{"motivation_phase", "may_exclude", "task_reminders"})...)
 	m, err := s.store.Municipality(r.Context(), a.User.MunicipalityID)
 	if err != nil {
 		s.fail(w, r, err)
@@ -109,6 +116,7 @@ func (s *Server) adminSettingsSave(w http.ResponseWriter, r *http.Request) {
 	}
 	st.MotivationPhase = r.PostFormValue("motivation_phase") == "on"
 	st.MayExcludeForNonParticipation = r.PostFormValue("may_exclude") == "on"
+	st.TaskReminders = r.PostFormValue("task_reminders") == "on"
 	choices := protectedRoleChoices()
 	st.ProtectedRoles = []casework.Role{} // none chosen is a choice: stored as [], not the default
 	for _, v := range r.PostForm["protected_roles"] {

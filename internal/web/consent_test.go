@@ -338,17 +338,18 @@ func settingsConsentRule(t *testing.T, srv *apptest.Server) {
 		"min_age": {"12"}, "max_age": {"18"}, "group_within_days": {"7"}, "action_plan_within_days": {"10"},
 		"assessment_within_days": {"42"}, "consent_validity_months": {"6"}, "session_idle_minutes": {"30"}, "session_max_hours": {"10"},
 		"consent_youth_signs_from_age": {"15"}, "consent_guardians_until_age": {"18"}, "protected_roles": {"coordinator"},
-		"motivation_phase": {"on"},
+		"motivation_phase": {"on"}, "task_reminders": {"on"}, "reminder_days_before": {"3"},
 	}
 	bad := url.Values{}
 	for k, v := range form {
 		bad[k] = v
 	}
 	bad.Set("consent_youth_signs_from_age", "30")
+	bad.Set("reminder_days_before", "45")
 	bad["protected_roles"] = []string{"coordinator", "admin"}
 	res, body := srv.PostForm(t, admin, "/admin/settings", bad)
 	if res.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(body, "Ange en ålder mellan 0 och 18.") ||
-		!strings.Contains(body, "Välj bland rollerna som arbetar i ärenden.") {
+		!strings.Contains(body, "Välj bland rollerna som arbetar i ärenden.") || !strings.Contains(body, "Påminnelsen skickas 1–30 dagar före.") {
 		t.Fatalf("bad settings: %d", res.StatusCode)
 	}
 	if res, _ := srv.PostForm(t, admin, "/admin/settings", form); res.StatusCode != http.StatusSeeOther {
@@ -359,7 +360,8 @@ func settingsConsentRule(t *testing.T, srv *apptest.Server) {
 		t.Fatal(err)
 	}
 	st := m.Settings
-	if st.ConsentYouthSignsFromAge != 15 || st.ConsentGuardiansUntilAge != 18 || len(st.ProtectedRoles) != 1 || st.ProtectedRoles[0] != casework.RoleCoordinator {
+	if st.ConsentYouthSignsFromAge != 15 || st.ConsentGuardiansUntilAge != 18 || len(st.ProtectedRoles) != 1 || st.ProtectedRoles[0] != casework.RoleCoordinator ||
+		!st.TaskReminders || st.ReminderDaysBefore != 3 {
 		t.Fatalf("saved %+v", st)
 	}
 }

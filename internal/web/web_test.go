@@ -226,6 +226,7 @@ func TestSettingsFormKeepsOldValuesOnError(t *testing.T) {
 	res, body := srv.PostForm(t, admin, "/admin/settings", url.Values{
 		"min_age": {"15"}, "max_age": {"12"}, "group_within_days": {"sju"}, "action_plan_within_days": {"10"},
 		"assessment_within_days": {"42"}, "consent_validity_months": {"6"}, "session_idle_minutes": {"30"}, "session_max_hours": {"10"},
+		"reminder_days_before": {"2"},
 	})
 	if res.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(body, "Ange ett heltal.") {
 		t.Fatalf("%d", res.StatusCode)
