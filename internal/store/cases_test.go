@@ -345,7 +345,8 @@ func TestMergeLosesNothing(t *testing.T) {
 		coord := f.Ctx(t, s, casework.RoleCoordinator)
 		a := f.Concern(t, s, casework.RoleCoordinator, "Fia", "Nord", pnr[5])
 		b, err := s.RegisterConcern(coord, store.ConcernInput{
-			Youth:   casework.YouthInput{FirstName: "Fia", LastName: "Nordh", BirthDate: "2010-05-10"},
+			Youth: casework.YouthInput{FirstName: "Fia", LastName: "Nordh", BirthDate: "2010-05-10",
+				School: "Norrskolan", Languages: "arabiska", Interpreter: true, ProtectedIdentity: true},
 			Ratings: storetest.IRKRatings(5),
 		})
 		if err != nil {
@@ -368,6 +369,15 @@ func TestMergeLosesNothing(t *testing.T) {
 		cdb, err := s.CaseDetail(coord, b.CaseID)
 		if err != nil || cdb.Youth.ID != persons[0].YouthID {
 			t.Fatalf("the second case should now belong to the kept young person: %v", err)
+		}
+		// What only the merged record knew holds for the person: the protection above all.
+		cda, err := s.CaseDetail(coord, a.CaseID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if y := cda.Youth; !y.ProtectedIdentity || !y.Interpreter || y.School != "Norrskolan" || len(y.Languages) != 1 || y.Languages[0] != "arabiska" ||
+			y.PersonalNumber.IsZero() {
+			t.Fatalf("the kept record after the merge: %+v", y)
 		}
 		page, _ := s.Cases(coord, store.CaseQuery{})
 		if page.Total != 2 {

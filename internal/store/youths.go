@@ -326,7 +326,9 @@ func (s *Store) MergeYouth(ctx context.Context, caseID, otherCaseID int64) error
 			return casework.Errorf(casework.EConflict, "youth.merge_same", "same person")
 		}
 		mid := a.User.MunicipalityID
-		for _, t := range []string{"related_persons", "cases", "case_events", "assessments", "consents", "files", "follow_ups"} {
+		// Every table that names the young person (audit_log and its index audit_youths
+		// excepted: the log says whom each entry was about when it was written).
+		for _, t := range []string{"related_persons", "cases", "case_events", "assessments", "consents", "files", "follow_ups", "indicator_points"} {
 			if _, err := tx.Exec(`UPDATE `+t+` SET youth_id = $1 WHERE municipality_id = $2 AND youth_id = $3`, keep, mid, otherYouth); err != nil {
 				return casework.Internal(fmt.Errorf("merge %s: %w", t, err))
 			}
@@ -346,6 +348,22 @@ func (s *Store) MergeYouth(ctx context.Context, caseID, otherCaseID int64) error
 			if _, err := tx.Exec(`UPDATE youths SET personal_number = $1, reserve_id = NULL WHERE municipality_id = $2 AND id = $3`, pn.String, mid, keep); err != nil {
 				return casework.Internal(err)
 			}
+		}
+		// Fold in what only the merged record knew, erring on the side of protection: a
+		// protected identity or a need of an interpreter on either record holds for the person;
+		// school, address, district and languages fill the kept record's blanks (the kept
+		// record's own values win where both have one).
+		if _, err := tx.Exec(`UPDATE youths SET
+				protected_identity = (youths.protected_identity OR o.protected_identity),
+				interpreter = (youths.interpreter OR o.interpreter),
+				school = CASE WHEN youths.school = '' THEN o.school ELSE youths.school END,
+				address = CASE WHEN youths.address = '' THEN o.address ELSE youths.address END,
+				languages = CASE WHEN youths.languages = '' THEN o.languages ELSE youths.languages END,
+				district_id = COALESCE(youths.district_id, o.district_id),
+				updated_at = $1
+			FROM (SELECT protected_identity, interpreter, school, address, languages, district_id FROM youths WHERE municipality_id = $2 AND id = $3) o
+			WHERE youths.municipality_id = $2 AND youths.id = $4`, tx.now, mid, otherYouth, keep); err != nil {
+			return casework.Internal(fmt.Errorf("merge the records: %w", err))
 		}
 		return tx.addEvent(a, lc.Case, "youth_merged", "", "", "", casework.CatBasic)
 	})
