@@ -20,7 +20,7 @@ func (api *API) caseListRoutes() []Route {
 				{Name: "mine", Type: "boolean", Doc: "only cases I work on as coordinator or case officer"},
 				{Name: "step", Type: "string", Doc: "only cases at this step", Enum: stepNames()},
 				{Name: "waiting", Type: "boolean", Doc: "the waiting list: identified cases, highest assessed risk and longest wait first"},
-				{Name: "deadlines", Type: "boolean", Doc: "only open cases with a deadline passed or within three days"},
+				{Name: "deadlines", Type: "boolean", Doc: "only cases with a deadline passed or within three days: open cases, and closed ones whose 6- or 12-month follow-up is due"},
 				{Name: "q", Type: "string", Doc: "part of a name or personnummer"},
 				{Name: "limit", Type: "integer", Doc: "at most this many items (1–500, default 50)"},
 				{Name: "offset", Type: "integer", Doc: "skip this many matches (default 0)"},

@@ -91,7 +91,7 @@ type CaseQuery struct {
 	OpenOnly  bool
 	Waiting   bool   // the waiting list: identified, ordered by assessed risk and waiting time
 	Search    string // part of a name or personnummer
-	Deadlines bool   // only cases with a deadline near (NearDays) or passed
+	Deadlines bool   // only cases with a deadline near (NearDays) or passed, closed ones' follow-ups included
 	NearDays  int
 	Limit     int
 	Offset    int
@@ -161,8 +161,13 @@ func (s *Store) Cases(ctx context.Context, q CaseQuery) (CasePage, error) {
 			}
 			where = append(where, "c.step IN ("+strings.Join(ph, ", ")+")")
 		}
-		if q.OpenOnly || q.Deadlines {
+		switch {
+		case q.OpenOnly:
 			where = append(where, "c.step NOT IN ('closed', 'followed_up')")
+		case q.Deadlines:
+			// A closed case keeps its 6- and 12-month follow-ups as deadlines until the
+			// follow-up is done.
+			where = append(where, "c.step <> 'followed_up'")
 		}
 		if term := strings.ReplaceAll(casework.SearchKey(q.Search), "-", ""); term != "" {
 			term = strings.NewReplacer("%", "", "_", "").Replace(term)

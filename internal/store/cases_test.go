@@ -42,8 +42,31 @@ func TestFullFlowFromConcernToFollowUp(t *testing.T) {
 			}
 		})
 		clock.Advance(183 * 24 * time.Hour)
+		// The closed case's 6-month follow-up is due: it is on the coordinator's deadline list
+		// (the start page's reminder), and leaves it once done.
+		dueFollowUp := func() bool {
+			t.Helper()
+			page, err := s.Cases(coord, store.CaseQuery{Mine: true, Deadlines: true, NearDays: 7})
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, r := range page.Rows {
+				for _, d := range r.Deadlines {
+					if r.CaseID == rc.CaseID && d.Kind == casework.DeadlineFollowUp6 && d.Met.IsZero() {
+						return true
+					}
+				}
+			}
+			return false
+		}
+		if !dueFollowUp() {
+			t.Fatal("the 6-month follow-up that falls due is not on the deadline list")
+		}
 		if err := s.RecordFollowUp(coord, rc.CaseID, "6", true, "Går i skolan, ingen ny brottsmisstanke"); err != nil {
 			t.Fatal(err)
+		}
+		if dueFollowUp() {
+			t.Fatal("the 6-month follow-up is still due after it was recorded")
 		}
 		clock.Advance(183 * 24 * time.Hour)
 		if err := s.RecordFollowUp(coord, rc.CaseID, "12", true, ""); err != nil {
