@@ -5,7 +5,8 @@ package casework
 // matter to Lots. Defaults name their source.
 type Settings struct {
 	// Target group age range, inclusive. Default 12–18 (Örebro works with 12–18 and Falköping
-	// SSPF 12–18; others use 13–20, 15–25, 18–29).
+	// SSPF 12–18; others use 13–20, 15–25, 18–29). The case page marks a young person outside it
+	// (OutsideTargetAge); whether to take them on stays the preparatory group's decision.
 	MinAge int `json:"min_age"`
 	MaxAge int `json:"max_age"`
 
@@ -66,6 +67,12 @@ func DefaultSettings() Settings {
 		MeetingSlots:       []MeetingSlot{{Weekday: 2, Start: "15:00", Minutes: 90}},
 		MeetingRhythmWeeks: 4, PreMeetingMinutes: 30, ReminderDaysBefore: 2,
 	}
+}
+
+// OutsideTargetAge reports whether a young person of age (−1: unknown) is outside the target
+// group's age range. Lots only says so — the preparatory group decides whether to take them on.
+func (s Settings) OutsideTargetAge(age int) bool {
+	return age >= 0 && (age < s.MinAge || age > s.MaxAge)
 }
 
 // WithDefaults fills zero fields with defaults (settings stored by an older version).

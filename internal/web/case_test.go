@@ -633,3 +633,31 @@ func TestCaseEnumTexts(t *testing.T) {
 		}
 	}
 }
+
+// The case page says when the young person is outside the municipality's target age range
+// (Demo kommun: 12–18), and only then.
+func TestCasePageMarksAgeOutsideTheTargetGroup(t *testing.T) {
+	w := newCaseWorld(t, storetest.SQLite)
+	now := w.clock.Now()
+	birth := func(age int) string { return now.AddDate(-age, -1, 0).Format(time.DateOnly) }
+	coord := w.srv.Login(t, "samordnare")
+	for _, tt := range []struct {
+		age     int
+		outside bool
+	}{{11, true}, {12, false}, {18, false}, {19, true}, {22, true}} {
+		rc, err := w.st.RegisterConcern(w.as(t, "polis"), store.ConcernInput{
+			Youth:   casework.YouthInput{FirstName: "Åldersprov", LastName: "Nr" + strconv.Itoa(tt.age), BirthDate: birth(tt.age)},
+			Ratings: storetest.IRKRatings(3),
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		code, body := w.srv.Get(t, coord, "/cases/"+strconv.FormatInt(rc.CaseID, 10))
+		if code != http.StatusOK {
+			t.Fatalf("age %d: %d", tt.age, code)
+		}
+		if got := strings.Contains(body, "Utanför målgruppen (12–18 år)"); got != tt.outside {
+			t.Errorf("age %d: marked outside the target group %v, want %v", tt.age, got, tt.outside)
+		}
+	}
+}
