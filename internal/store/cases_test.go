@@ -117,6 +117,10 @@ func TestTheFlowRefusesImpossibleMoves(t *testing.T) {
 		if err := move(casework.ActPlanSet); casework.AsError(err).Key != "flow.not_from_step" {
 			t.Fatalf("plan before consent: %v", err)
 		}
+		plan := casework.Plan{OwnGoal: "Gå ut nian", SubGoals: []casework.SubGoal{{Text: "Gå i skolan", Criterion: "90 % närvaro", Responsible: "Skolan", Due: "2026-12-01"}}}
+		if _, err := s.SavePlan(coord, rc.CaseID, plan); casework.AsError(err).Key != "plan.before_consent" {
+			t.Fatalf("a plan saved before consent: %v", err)
+		}
 		if err := move(casework.ActAssessmentDone); casework.AsError(err).Key != "flow.needs_assessment" {
 			t.Fatalf("decision without assessment: %v", err)
 		}

@@ -661,3 +661,22 @@ func TestCasePageMarksAgeOutsideTheTargetGroup(t *testing.T) {
 		}
 	}
 }
+
+// Before consent the plan page says why there is no plan editor, and a posted plan is refused.
+func TestNoActionPlanBeforeConsent(t *testing.T) {
+	w := newCaseWorld(t, storetest.SQLite)
+	caseID := w.concern(t, "Plan", "Förtidig", storetest.TestPersonalNumbers[7])
+	if _, err := w.st.Move(w.as(t, "samordnare"), caseID, store.MoveInput{Move: casework.Move{Action: casework.ActPrepTakeOn}}); err != nil {
+		t.Fatal(err)
+	}
+	id := strconv.FormatInt(caseID, 10)
+	coord := w.srv.Login(t, "samordnare")
+	code, body := w.srv.Get(t, coord, "/cases/"+id+"/plan")
+	if code != http.StatusOK || !strings.Contains(body, `id="plan-before-consent"`) || strings.Contains(body, `action="/cases/`+id+`/plan"`) {
+		t.Fatalf("plan page before consent: %d, note %v, editor %v", code, strings.Contains(body, "plan-before-consent"), strings.Contains(body, `action="/cases/`+id+`/plan"`))
+	}
+	res, body := w.srv.PostForm(t, coord, "/cases/"+id+"/plan", url.Values{"version": {"0"}, "own_goal": {"Gå ut nian"}})
+	if res.StatusCode < 400 || !strings.Contains(body, "Åtgärdsplanen görs när samtycket finns") {
+		t.Fatalf("a plan posted before consent: %d", res.StatusCode)
+	}
+}
