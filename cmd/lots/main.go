@@ -63,6 +63,13 @@ Common flags (each also read from the environment variable shown):
   --trust-proxy     trust X-Forwarded-For/-Proto from a reverse proxy (LOTS_TRUST_PROXY)
   --log-format      text or json (LOTS_LOG_FORMAT, default text)
 
+E-mail reminders (environment only; off when LOTS_SMTP_ADDR is empty; a municipality turns
+them on in its settings):
+  LOTS_SMTP_ADDR       relay host:port, e.g. smtp.kommun.se:587 (STARTTLS when offered)
+  LOTS_SMTP_FROM       sender address
+  LOTS_SMTP_USER       user name, when the relay needs one
+  LOTS_SMTP_PASSWORD   its password (LOTS_SMTP_PASSWORD_FILE reads it from a file)
+
 Run "lots COMMAND --help" for a command's own flags.
 `
 
