@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 	"io"
 
 	"lots/internal/app"
@@ -30,6 +31,15 @@ func cmdMunicipality(ctx context.Context, args []string, stdout, stderr io.Write
 		fs.Usage()
 		return errors.New("--code, --name, --admin and --admin-name are required")
 	}
+	// Check what the administrator's account and agency need before anything is created, so a
+	// mistyped username does not leave a municipality without an administrator behind.
+	u := casework.User{Username: casework.NormaliseUsername(*admin), Name: *adminName, AgencyID: -1, Roles: casework.NewRoleSet(casework.RoleAdmin)}
+	if err := u.Validate(); err != nil {
+		return fmt.Errorf("the administrator: %w", err)
+	}
+	if strings.TrimSpace(*agency) == "" {
+		return errors.New("--agency must not be empty")
+	}
 	a, err := app.Open(ctx, c.config(stderr))
 	if err != nil {
 		return err
@@ -49,7 +59,7 @@ func cmdMunicipality(ctx context.Context, args []string, stdout, stderr io.Write
 	if err != nil {
 		return err
 	}
-	u := casework.User{Username: *admin, Name: *adminName, AgencyID: ag.ID, Roles: casework.NewRoleSet(casework.RoleAdmin)}
+	u.AgencyID = ag.ID
 	if err := a.Store.CreateUser(sys, &u, hash); err != nil {
 		return err
 	}
