@@ -46,6 +46,11 @@ func (s Step) Number() string {
 // Open reports whether the case is still being worked on.
 func (s Step) Open() bool { return s != StepClosed && s != StepFollowedUp }
 
+// MayDraftPlan reports whether the action plan may be drafted at this step: from the consent
+// step on, while the case is open (the young person's own goal is often drafted with them
+// while the signatures are collected). It is set — step 8 — only once there is consent.
+func (s Step) MayDraftPlan() bool { return s == StepConsent || (s.Open() && !s.BeforeConsent()) }
+
 // BeforeConsent reports whether the case has not yet passed the consent step.
 func (s Step) BeforeConsent() bool {
 	switch s {

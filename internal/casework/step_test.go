@@ -441,3 +441,12 @@ func TestStepProperties(t *testing.T) {
 		}
 	})
 }
+
+func TestMayDraftPlan(t *testing.T) {
+	want := map[casework.Step]bool{casework.StepConsent: true, casework.StepPlanning: true, casework.StepActive: true}
+	for _, st := range casework.Steps {
+		if got := st.MayDraftPlan(); got != want[st] {
+			t.Errorf("%s: may draft a plan %v, want %v", st, got, want[st])
+		}
+	}
+}

@@ -57,9 +57,10 @@ func (s *Store) savePlan(ctx context.Context, caseID int64, base int, p casework
 		if err := p.Validate(); err != nil {
 			return err
 		}
-		// The plan is the group's work, and the group works on consent: no plan before it.
-		if lc.Case.Step.BeforeConsent() {
-			return casework.Errorf(casework.EConflict, "plan.before_consent", "no action plan before consent (step %s)", lc.Case.Step)
+		// The plan is the group's work, and the group works on consent: drafted from the
+		// consent step on, set only after it (casework.Next).
+		if !lc.Case.Step.MayDraftPlan() {
+			return casework.Errorf(casework.EConflict, "plan.before_consent", "no action plan before the consent step (step %s)", lc.Case.Step)
 		}
 		_, cur, err := tx.currentPlan(a.User.MunicipalityID, caseID)
 		if err != nil {

@@ -662,7 +662,8 @@ func TestCasePageMarksAgeOutsideTheTargetGroup(t *testing.T) {
 	}
 }
 
-// Before consent the plan page says why there is no plan editor, and a posted plan is refused.
+// Before the consent step the plan page says why there is no plan editor, and a posted plan is
+// refused.
 func TestNoActionPlanBeforeConsent(t *testing.T) {
 	w := newCaseWorld(t, storetest.SQLite)
 	caseID := w.concern(t, "Plan", "Förtidig", storetest.TestPersonalNumbers[7])
@@ -676,7 +677,7 @@ func TestNoActionPlanBeforeConsent(t *testing.T) {
 		t.Fatalf("plan page before consent: %d, note %v, editor %v", code, strings.Contains(body, "plan-before-consent"), strings.Contains(body, `action="/cases/`+id+`/plan"`))
 	}
 	res, body := w.srv.PostForm(t, coord, "/cases/"+id+"/plan", url.Values{"version": {"0"}, "own_goal": {"Gå ut nian"}})
-	if res.StatusCode < 400 || !strings.Contains(body, "Åtgärdsplanen görs när samtycket finns") {
+	if res.StatusCode < 400 || !strings.Contains(body, "Åtgärdsplanen påbörjas när ärendet har kommit till samtyckessteget") {
 		t.Fatalf("a plan posted before consent: %d", res.StatusCode)
 	}
 }
