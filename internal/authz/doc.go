@@ -89,10 +89,11 @@
 // # Both engines, and time
 //
 // storetest.Each runs the matrix on SQLite and PostgreSQL. SQLite runs the full product (16
-// cases × 12 actors × every case-scoped request, about 23 000 requests). PostgreSQL runs
-// everything else in full and the case routes on a representative seven of the cases: valid
-// (both twins), none, withdrawn, other categories (protected), intake and closed at intake —
-// every ground access.Case gives and every kind of refusal. Together they take a minute and a
-// half on two cores; -short runs the same subset on SQLite too, and LOTS_AUTHZ_FULL=1 runs the
-// full product on both engines.
+// cases × 12 actors × every case-scoped request, about 24 000 requests). PostgreSQL runs
+// everything else in full and the case routes on a representative nine of the cases: valid
+// (both twins), none, expired (protected), withdrawn, another agency's, other categories
+// (protected), intake and closed at intake (protected) — every consent state, every ground
+// access.Case gives and every kind of refusal. Together they take about two minutes on two
+// cores; -short runs the same subset on SQLite too, and LOTS_AUTHZ_FULL=1 runs the full
+// product on both engines.
 package authz

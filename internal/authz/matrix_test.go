@@ -46,16 +46,17 @@ func TestAuthorizationMatrix(t *testing.T) {
 }
 
 // representative are the cases PostgreSQL runs: a consent that covers the police (with and
-// without protected identity: the twins), none at all (the anonymous card), a withdrawn one,
-// one of the wrong categories (protected), intake and intake closed — every ground of
-// access.Case and every kind of refusal.
+// without protected identity: the twins), none at all (the anonymous card), an expired, a
+// withdrawn one, one for another agency, one of the wrong categories (protected), intake and
+// intake closed — every consent state, every ground of access.Case and every kind of
+// refusal, each at least once.
 func representative(s consentState, prot bool) bool {
 	switch s.name {
 	case "valid":
 		return true // the twins: merging and duplicates
-	case "other-categories", "closed-at-intake":
+	case "other-categories", "closed-at-intake", "expired":
 		return prot
-	case "none", "withdrawn", "intake":
+	case "none", "withdrawn", "intake", "other-agency":
 		return !prot
 	}
 	return false
