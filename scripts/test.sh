@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The whole test suite, as `make test` and CI run it. It installs what the tests need when it
-# can: Debian's chromium for the browser tests, and axe-core (and the other test packages) from
+# can: Debian's chromium for the browser tests, poppler-utils to read their PDFs, and axe-core (and the other test packages) from
 # npm. Under CI=true a missing browser, axe-core or PostgreSQL fails the tests instead of
 # skipping them.
 set -euo pipefail
@@ -19,6 +19,16 @@ if ! command -v chromium >/dev/null 2>&1 && [ ! -x /usr/bin/chromium ]; then
   fi
 fi
 command -v chromium >/dev/null 2>&1 && chromium --version 2>/dev/null | head -1 || true
+# poppler's pdfinfo and pdftotext read the printed action plan's PDF (page size, no text cut off).
+if ! command -v pdfinfo >/dev/null 2>&1; then
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+    echo "pdfinfo is missing; installing Debian's poppler-utils"
+    export DEBIAN_FRONTEND=noninteractive
+    apt-get install -y -qq --no-install-recommends poppler-utils >/dev/null || { apt-get update -qq && apt-get install -y -qq --no-install-recommends poppler-utils >/dev/null; }
+  else
+    echo "pdfinfo is missing and cannot be installed here: the PDF check is skipped (fails under CI=true)"
+  fi
+fi
 
 step "npm test packages (axe-core, ical.js)"
 if [ ! -f node_modules/axe-core/axe.min.js ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
