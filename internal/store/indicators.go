@@ -316,6 +316,22 @@ func (s *Store) RecordIndicators(ctx context.Context, caseID int64, in Indicator
 				return casework.Internal(err)
 			}
 		}
+		// An event per category with known values, in that category: the timeline and the next
+		// meeting's agenda ("new since the last meeting": attendance, police reports) show
+		// it to those who may read the category.
+		known := map[casework.Category]bool{}
+		for _, v := range in.Values {
+			if ind, ok := stats.IndicatorByCode(v.Code); ok && v.Known {
+				known[ind.Category] = true
+			}
+		}
+		for _, cat := range in.Categories {
+			if known[cat] {
+				if err := tx.addEvent(a, c, "indicators", "", "", "", cat); err != nil {
+					return err
+				}
+			}
+		}
 		for _, cat := range in.Categories {
 			if cat == casework.CatBasic {
 				continue // the entry withCase writes covers the basic category

@@ -1,12 +1,14 @@
 package store_test
 
 import (
+	"context"
 	"strings"
 	"testing"
 	"time"
 
 	"lots/internal/audit"
 	"lots/internal/casework"
+	"lots/internal/stats"
 	"lots/internal/store"
 	"lots/internal/store/storetest"
 )
@@ -295,6 +297,57 @@ func TestMeetingPlaceIsHiddenForProtectedIdentity(t *testing.T) {
 		c, err := s.MeetingCalendar(coord, rc.CaseID, m.ID)
 		if err != nil || c.Place != "" {
 			t.Fatalf("the calendar file would carry the place: %+v %v", c, err)
+		}
+	})
+}
+
+// Follow-up values recorded between meetings are on the next meeting's agenda, in their
+// category: the coordinator sees new school values, a police member whose consent covers only
+// police information does not.
+func TestRecordedIndicatorsAreOnTheNextAgenda(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, e storetest.Engine) {
+		clock := storetest.NewClock(t0)
+		s := storetest.Open(t, e, clock.Now)
+		f := storetest.Seed(t, s, "9901", "")
+		coord := f.Ctx(t, s, casework.RoleCoordinator)
+		police := f.Users[casework.RoleGroupMember]
+		rc := f.Concern(t, s, casework.RoleCoordinator, "Ung", "Närvarosson", pnr[3])
+		f.Advance(t, s, rc.CaseID, casework.StepActive, storetest.ConsentSpec{Categories: []casework.Category{casework.CatPolice}})
+		caseID := rc.CaseID
+		if _, err := s.AddGroupMember(coord, caseID, casework.MemberInput{Kind: casework.MemberProfessional, UserID: police.ID}); err != nil {
+			t.Fatal(err)
+		}
+		first, _ := s.CreateMeeting(coord, caseID, casework.MeetingInput{Start: time.Date(2026, 3, 3, 14, 0, 0, 0, time.UTC), DurationMinutes: 90})
+		clock.Set(time.Date(2026, 3, 3, 17, 0, 0, 0, time.UTC))
+		if err := s.RecordMeeting(coord, caseID, first.ID, casework.MeetingRecord{MinutesText: "Första mötet"}, true); err != nil {
+			t.Fatal(err)
+		}
+		clock.Set(time.Date(2026, 3, 10, 9, 0, 0, 0, time.UTC))
+		if _, err := s.RecordIndicators(coord, caseID, store.IndicatorInput{TimePoint: stats.AtMeeting, MeasuredOn: clock.Now(),
+			Categories: []casework.Category{casework.CatSchool},
+			Values:     []stats.Value{{Code: "school_attendance", Number: 40, Known: true}}}); err != nil {
+			t.Fatal(err)
+		}
+		second, _ := s.CreateMeeting(coord, caseID, casework.MeetingInput{Start: time.Date(2026, 3, 31, 13, 0, 0, 0, time.UTC), DurationMinutes: 90})
+		indicatorEvents := func(ctx context.Context) []casework.Category {
+			t.Helper()
+			md, err := s.Meeting(ctx, caseID, second.ID)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var cats []casework.Category
+			for _, ev := range md.Agenda.Events {
+				if ev.Kind == "indicators" {
+					cats = append(cats, ev.Category)
+				}
+			}
+			return cats
+		}
+		if got := indicatorEvents(coord); len(got) != 1 || got[0] != casework.CatSchool {
+			t.Fatalf("the coordinator's agenda: indicator events %v, want one in school", got)
+		}
+		if got := indicatorEvents(f.Ctx(t, s, casework.RoleGroupMember)); len(got) != 0 {
+			t.Fatalf("the police member's agenda shows school values: %v", got)
 		}
 	})
 }
