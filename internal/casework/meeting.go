@@ -3,6 +3,7 @@ package casework
 import (
 	"fmt"
 	"sort"
+	"strconv"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -39,14 +40,138 @@ func (s MeetingSlot) GoWeekday() time.Weekday { return time.Weekday(s.Weekday % 
 // String is the slot in the form ParseMeetingSlot reads: "2 15:00 90".
 func (s MeetingSlot) String() string { return fmt.Sprintf("%d %s %d", s.Weekday, s.Start, s.Minutes) }
 
-// ParseMeetingSlot reads "2 15:00 90" (ISO weekday, start, minutes) — the settings page's
-// form of a slot.
+// weekdayNames are the weekday names ParseMeetingSlot knows, Swedish and English, by ISO number.
+var weekdayNames = [8][]string{1: {"måndag", "monday"}, 2: {"tisdag", "tuesday"}, 3: {"onsdag", "wednesday"},
+	4: {"torsdag", "thursday"}, 5: {"fredag", "friday"}, 6: {"lördag", "saturday"}, 7: {"söndag", "sunday"}}
+
+// ParseMeetingSlot reads a slot as the settings page writes it: weekday, start and length in
+// minutes, "tisdag 15:00 90". The weekday is a Swedish or English name (any case; its first
+// three letters or more, or the plural, "tisdagar") or the ISO number 1–7; the start may be
+// written 15.00 or 9:00; "kl." before the start and "min" after the length are allowed.
 func ParseMeetingSlot(v string) (MeetingSlot, error) {
+	bad := Invalid("meeting_slots", "meeting.slot_invalid")
+	var words []string
+	for _, w := range strings.Fields(strings.ReplaceAll(v, ",", " ")) {
+		switch strings.ToLower(w) {
+		case "kl", "kl.", "at", "min", "min.", "minuter", "minutes":
+			continue
+		}
+		words = append(words, w)
+	}
+	if len(words) != 3 {
+		return MeetingSlot{}, bad
+	}
 	var s MeetingSlot
-	if _, err := fmt.Sscanf(strings.TrimSpace(v), "%d %s %d", &s.Weekday, &s.Start, &s.Minutes); err != nil || !s.Valid() {
-		return s, Invalid("meeting_slots", "meeting.slot_invalid")
+	var ok bool
+	if s.Weekday, ok = parseWeekday(words[0]); !ok {
+		return MeetingSlot{}, bad
+	}
+	if s.Start, ok = parseClock(words[1]); !ok {
+		return MeetingSlot{}, bad
+	}
+	minutes := strings.TrimSuffix(strings.ToLower(words[2]), "min")
+	if !digits(minutes, 1, 3) {
+		return MeetingSlot{}, bad
+	}
+	s.Minutes, _ = strconv.Atoi(minutes)
+	if !s.Valid() {
+		return MeetingSlot{}, bad
 	}
 	return s, nil
+}
+
+// parseWeekday reads an ISO weekday number or a weekday name (see ParseMeetingSlot).
+func parseWeekday(w string) (int, bool) {
+	w = strings.TrimSuffix(strings.ToLower(w), ".")
+	if digits(w, 1, 1) {
+		n, _ := strconv.Atoi(w)
+		return n, n >= 1 && n <= 7
+	}
+	if utf8.RuneCountInString(w) < 3 {
+		return 0, false
+	}
+	day := 0
+	for d, names := range weekdayNames {
+		for _, n := range names {
+			if strings.HasPrefix(n, w) || w == n+"ar" || w == n+"s" {
+				if day != 0 && day != d {
+					return 0, false // ambiguous
+				}
+				day = d
+			}
+		}
+	}
+	return day, day != 0
+}
+
+// parseClock reads 15:00, 15.00 or 9:00 and returns it as 15:00 or 09:00.
+func parseClock(v string) (string, bool) {
+	h, m, ok := strings.Cut(strings.Replace(v, ".", ":", 1), ":")
+	if !ok || !digits(h, 1, 2) || !digits(m, 2, 2) {
+		return "", false
+	}
+	hh, _ := strconv.Atoi(h)
+	mm, _ := strconv.Atoi(m)
+	if hh > 23 || mm > 59 {
+		return "", false
+	}
+	return fmt.Sprintf("%02d:%02d", hh, mm), true
+}
+
+// digits reports whether v is between least and most ASCII digits.
+func digits(v string, least, most int) bool {
+	if len(v) < least || len(v) > most {
+		return false
+	}
+	for _, c := range v {
+		if c < '0' || c > '9' {
+			return false
+		}
+	}
+	return true
+}
+
+// ParseMeetingSlots reads the settings page's fixed slots, one a line; blank lines are
+// skipped, and no lines at all means no fixed slots. Every bad line is its own error naming
+// its line number and what it says (meeting.slot_invalid_line), as is a line repeating an
+// earlier line's weekday and start (meeting.slot_duplicate_line); more than MaxMeetingSlots
+// lines are refused. The errors are on the field meeting_slots.
+func ParseMeetingSlots(text string) ([]MeetingSlot, error) {
+	slots := []MeetingSlot{}
+	var fe FieldErrors
+	seen := map[string]int{}
+	count := 0
+	for i, line := range strings.Split(text, "\n") {
+		line = strings.TrimSpace(line)
+		if line == "" {
+			continue
+		}
+		count++
+		s, err := ParseMeetingSlot(line)
+		if err != nil {
+			fe.Add("meeting_slots", "meeting.slot_invalid_line", i+1, shorten(line, 40))
+			continue
+		}
+		key := fmt.Sprint(s.Weekday, " ", s.Start)
+		if first, ok := seen[key]; ok {
+			fe.Add("meeting_slots", "meeting.slot_duplicate_line", i+1, first)
+			continue
+		}
+		seen[key] = i + 1
+		slots = append(slots, s)
+	}
+	if count > MaxMeetingSlots {
+		fe = append(FieldErrors{Invalid("meeting_slots", "meeting.slots_too_many")}, fe...)
+	}
+	return slots, fe.Err()
+}
+
+// shorten cuts v to at most n characters, marking the cut with an ellipsis.
+func shorten(v string, n int) string {
+	if utf8.RuneCountInString(v) <= n {
+		return v
+	}
+	return string([]rune(v)[:n-1]) + "…"
 }
 
 // Stockholm is the time zone meetings are planned in. Lots stores UTC; slots are local times,

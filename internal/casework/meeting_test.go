@@ -104,17 +104,79 @@ func TestProposeMeetings(t *testing.T) {
 
 func TestMeetingSlotParsing(t *testing.T) {
 	for _, tt := range []struct {
-		in string
-		ok bool
-	}{{"2 15:00 90", true}, {"7 09:30 30", true}, {"0 15:00 90", false}, {"2 15.00 90", false}, {"2 15:00 5", false}, {"tisdag", false}} {
+		in, want string // want: the slot's String, "" when refused
+	}{
+		{"2 15:00 90", "2 15:00 90"}, {"7 09:30 30", "7 09:30 30"}, {"tisdag 15:00 90", "2 15:00 90"},
+		{"Torsdag 9:00 60", "4 09:00 60"}, {"tor 09.00 60", "4 09:00 60"}, {"tisdagar kl. 15.00 90 min", "2 15:00 90"},
+		{"Thursday 09:00 60", "4 09:00 60"}, {"  söndag, 18:30, 45  ", "7 18:30 45"}, {"mån 08:15 90min", "1 08:15 90"},
+		{"0 15:00 90", ""}, {"8 15:00 90", ""}, {"2 15:00 5", ""}, {"2 15:00 481", ""}, {"tisdag", ""}, {"tisdag 15:00", ""},
+		{"fredag 25:00 90", ""}, {"fredag 15:60 90", ""}, {"fredag 1500 90", ""}, {"fredag 15:0 90", ""}, {"to 15:00 90", ""},
+		{"tisdag 15:00 90 extra", ""}, {"tisdag 15:00 -90", ""}, {"tisdag 15:00 nittio", ""}, {"midsommar 15:00 90", ""},
+	} {
 		s, err := casework.ParseMeetingSlot(tt.in)
-		if (err == nil) != tt.ok {
+		if (err == nil) != (tt.want != "") {
 			t.Errorf("%q: %v", tt.in, err)
+			continue
 		}
-		if err == nil && s.String() != tt.in {
-			t.Errorf("%q round trip: %q", tt.in, s.String())
+		if err != nil {
+			if e := casework.AsError(err); e.Field != "meeting_slots" || e.Key != "meeting.slot_invalid" {
+				t.Errorf("%q: %+v", tt.in, e)
+			}
+		} else if s.String() != tt.want {
+			t.Errorf("%q: got %q, want %q", tt.in, s.String(), tt.want)
 		}
 	}
+}
+
+func TestMeetingSlotsParsing(t *testing.T) {
+	t.Run("one slot a line, blank lines skipped", func(t *testing.T) {
+		got, err := casework.ParseMeetingSlots("tisdag 15:00 90\r\n\r\n  torsdag 09:00 60\n")
+		if err != nil || len(got) != 2 || got[0] != tuesday15 || got[1] != (casework.MeetingSlot{Weekday: 4, Start: "09:00", Minutes: 60}) {
+			t.Fatalf("%+v %v", got, err)
+		}
+	})
+	t.Run("nothing written is no fixed slots, not the default", func(t *testing.T) {
+		got, err := casework.ParseMeetingSlots(" \n")
+		if err != nil || got == nil || len(got) != 0 {
+			t.Fatalf("%#v %v", got, err)
+		}
+	})
+	t.Run("every bad line is named by its number", func(t *testing.T) {
+		_, err := casework.ParseMeetingSlots("tisdag 15:00 90\n\nfredag 25:00\ntisdag 15:00 60\nonsdag 10:00 600")
+		fe := casework.FieldErrorsOf(err)
+		var got []string
+		for _, e := range fe {
+			got = append(got, fmt.Sprint(e.Field, " ", e.Key, " ", e.Args))
+		}
+		want := []string{
+			"meeting_slots meeting.slot_invalid_line [3 fredag 25:00]",
+			"meeting_slots meeting.slot_duplicate_line [4 1]",
+			"meeting_slots meeting.slot_invalid_line [5 onsdag 10:00 600]",
+		}
+		if strings.Join(got, "|") != strings.Join(want, "|") {
+			t.Fatalf("got %q", got)
+		}
+	})
+	t.Run("a long bad line is shortened in the message", func(t *testing.T) {
+		_, err := casework.ParseMeetingSlots(strings.Repeat("x", 100))
+		if fe := casework.FieldErrorsOf(err); len(fe) != 1 || fe[0].Args[1] != strings.Repeat("x", 39)+"…" {
+			t.Fatalf("%+v", fe)
+		}
+	})
+	t.Run("more than the maximum is refused", func(t *testing.T) {
+		var lines []string
+		for d := 1; d <= 7; d++ {
+			lines = append(lines, fmt.Sprintf("%d 09:00 60", d), fmt.Sprintf("%d 15:00 60", d))
+		}
+		if _, err := casework.ParseMeetingSlots(strings.Join(lines, "\n")); err != nil {
+			t.Fatalf("%d slots: %v", len(lines), err)
+		}
+		lines = append(lines, "1 18:00 60")
+		fe := casework.FieldErrorsOf(func() error { _, err := casework.ParseMeetingSlots(strings.Join(lines, "\n")); return err }())
+		if len(fe) != 1 || fe[0].Key != "meeting.slots_too_many" {
+			t.Fatalf("%+v", fe)
+		}
+	})
 }
 
 func TestSettingsMeetingDefaultsAndValidation(t *testing.T) {

@@ -1,9 +1,11 @@
 package web
 
 import (
+	"fmt"
 	"net/http"
 	"slices"
 	"strconv"
+	"strings"
 
 	"lots/internal/access"
 	"lots/internal/casework"
@@ -33,12 +35,34 @@ func settingPointers(st *casework.Settings) map[string]*int {
 	}
 }
 
+// settingMeetingFields are the meeting times' fields: the fixed slots (a textarea, one slot a
+// line) and two numbers. Unlike the other fields, each keeps its stored value when the post
+// lacks it altogether (a form of an older page, a script posting the other fields); present
+// but empty, a number is an error and the slots are none.
+var settingMeetingFields = []string{"meeting_slots", "meeting_rhythm_weeks", "pre_meeting_minutes"}
+
+func settingMeetingPointers(st *casework.Settings) map[string]*int {
+	return map[string]*int{"meeting_rhythm_weeks": &st.MeetingRhythmWeeks, "pre_meeting_minutes": &st.PreMeetingMinutes}
+}
+
+// slotLines writes the slots one a line as ParseMeetingSlot reads them, with the weekday
+// named in the page's language: "tisdag 15:00 90".
+func slotLines(p *Page, slots []casework.MeetingSlot) string {
+	lines := make([]string, len(slots))
+	for i, sl := range slots {
+		lines[i] = fmt.Sprintf("%s %s %d", p.T(weekdayKey(sl.Weekday)), sl.Start, sl.Minutes)
+	}
+	return strings.Join(lines, "\n")
+}
+
 // settingsFormData lists the fields for the template.
 type settingsFormData struct {
 	Fields         []string
 	ConsentFields  []string
 	ReminderFields []string
 	Roles          []settingsRole
+	// SlotErrors are the errors of the slots field, all of them: one for each bad line.
+	SlotErrors []string
 }
 
 // settingsRole is a role that may be designated to see protected details.
@@ -61,6 +85,11 @@ func protectedRoleChoices() []casework.Role {
 
 func adminSettingsData(p *Page, checked []casework.Role) settingsFormData {
 	d := settingsFormData{Fields: settingFields, ConsentFields: settingConsentFields, ReminderFields: settingReminderFields}
+	for _, e := range p.Errors {
+		if e.Field == "meeting_slots" {
+			d.SlotErrors = append(d.SlotErrors, p.s.catalog.Error(p.Locale, e))
+		}
+	}
 	for _, r := range protectedRoleChoices() {
 		d.Roles = append(d.Roles, settingsRole{Role: string(r), Label: p.T("role." + string(r)), Hint: p.T("role." + string(r) + "_hint"), Checked: slices.Contains(checked, r)})
 	}
@@ -80,6 +109,7 @@ func (s *Server) adminSettingsShow(w http.ResponseWriter, r *http.Request) {
 	for k, v := range settingPointers(&st) {
 		p.Form[k] = strconv.Itoa(*v)
 	}
+	showMeetingSettings(p, st, nil)
 	if st.MotivationPhase {
 		p.Form["motivation_phase"] = "on"
 	}
@@ -93,8 +123,22 @@ func (s *Server) adminSettingsShow(w http.ResponseWriter, r *http.Request) {
 	s.render(w, r, http.StatusOK, "admin_settings", p)
 }
 
+// showMeetingSettings puts the stored meeting times into the form, except the fields in typed,
+// which show what was posted.
+func showMeetingSettings(p *Page, st casework.Settings, typed map[string]bool) {
+	if !typed["meeting_slots"] {
+		p.Form["meeting_slots"] = slotLines(p, st.MeetingSlots)
+	}
+	for k, v := range settingMeetingPointers(&st) {
+		if !typed[k] {
+			p.Form[k] = strconv.Itoa(*v)
+		}
+	}
+}
+
 // adminSettingsSave saves the municipality's settings; nothing is saved if any field is wrong.
-// Settings the form does not show (those of other pages) are kept as they are.
+// Settings the form does not show (those of other pages) are kept as they are, and so are the
+// meeting times when the post lacks their fields (see settingMeetingFields).
 func (s *Server) adminSettingsSave(w http.ResponseWriter, r *http.Request) {
 	a, _ := casework.ActorFrom(r.Context())
 	p := s.page(w, r, "admin.settings_title")
@@ -105,7 +149,33 @@ func (s *Server) adminSettingsSave(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	st := m.Settings
+	posted := map[string]bool{}
+	for _, k := range settingMeetingFields {
+		if _, posted[k] = r.PostForm[k]; posted[k] {
+			p.Form[k] = r.PostFormValue(k)
+		}
+	}
+	showMeetingSettings(p, st, posted) // the stored values of the fields not posted
 	var fe casework.FieldErrors
+	if posted["meeting_slots"] {
+		slots, err := casework.ParseMeetingSlots(r.PostFormValue("meeting_slots"))
+		if err != nil {
+			fe = append(fe, casework.FieldErrorsOf(err)...) // every bad line
+		} else {
+			st.MeetingSlots = slots // none written is a choice: stored as [], not the default
+		}
+	}
+	for k, ptr := range settingMeetingPointers(&st) {
+		if !posted[k] {
+			continue
+		}
+		n, err := strconv.Atoi(strings.TrimSpace(r.PostFormValue(k)))
+		if err != nil {
+			fe.Add(k, "settings.number")
+			continue
+		}
+		*ptr = n
+	}
 	for k, ptr := range settingPointers(&st) {
 		n, err := strconv.Atoi(r.PostFormValue(k))
 		if err != nil {
@@ -128,14 +198,13 @@ func (s *Server) adminSettingsSave(w http.ResponseWriter, r *http.Request) {
 			st.ProtectedRoles = append(st.ProtectedRoles, casework.Role(v))
 		}
 	}
-	p.Data = adminSettingsData(p, st.ProtectedRoles)
-	if len(fe) > 0 { // show the rules' errors too, all at once
-		for _, e := range casework.FieldErrorsOf(st.Validate()) {
-			if !consentHasField(fe, e.Field) {
-				fe = append(fe, e)
-			}
+	for _, e := range casework.FieldErrorsOf(st.Validate()) { // the rules' errors too, all at once
+		if !consentHasField(fe, e.Field) {
+			fe = append(fe, e)
 		}
 	}
+	p.Errors = fe // for the slot field's list of errors; formError sets the same
+	p.Data = adminSettingsData(p, st.ProtectedRoles)
 	if err := fe.Err(); err != nil {
 		s.formError(w, r, "admin_settings", p, err)
 		return
