@@ -36,6 +36,11 @@ const (
 	// group before anyone took the case on) by someone who did not then take it on: neither
 	// staff on the case nor covered by a consent.
 	FindingIntake FindingKind = "intake"
+	// FindingNoGroupRole: a case read (or written to) on a consent ground — the user's agency,
+	// or the user, is a party of a valid consent — by someone with no role in that case: not
+	// staff on it, and not a member of its operative group (neither then nor later). The
+	// consent lets the agency in; the group is who needs to know.
+	FindingNoGroupRole FindingKind = "no_group_role"
 	// FindingManyYouths: many different young people read by one user in a short time.
 	FindingManyYouths FindingKind = "many_youths"
 	// FindingOddHours: young people's data read at night or at the weekend.
@@ -43,7 +48,7 @@ const (
 )
 
 // FindingKinds lists the kinds in the order the review shows them.
-var FindingKinds = []FindingKind{FindingDenied, FindingIntake, FindingManyYouths, FindingOddHours}
+var FindingKinds = []FindingKind{FindingDenied, FindingIntake, FindingNoGroupRole, FindingManyYouths, FindingOddHours}
 
 // Finding is one thing the review flags: a user, a kind, the period and the entries.
 type Finding struct {
@@ -62,6 +67,13 @@ type ReviewInput struct {
 	// Staff reports whether the user is (or was) staff on a case of the young person — which
 	// turns an intake read into part of taking the case on.
 	Staff func(userID, youthID int64) bool
+	// ConsentCase returns the case a consent belongs to (0 if unknown): a consent ground names
+	// the consent ("consent:123"), and through it the case that was read.
+	ConsentCase func(consentID int64) int64
+	// GroupRole reports whether the user has a role in the case: staff on it, or a member of
+	// its operative group who had not left the group by at (a member then, or one who joined
+	// later). Nil means nobody has one.
+	GroupRole func(userID, caseID int64, at time.Time) bool
 	// Location is the time zone for odd hours; Europe/Stockholm.
 	Location *time.Location
 }
@@ -79,6 +91,17 @@ func Review(in ReviewInput) []Finding {
 	out = append(out, grouped(in.Entries, FindingIntake, func(e Entry) bool {
 		return e.Allowed && strings.HasPrefix(e.Ground, "intake:") && e.YouthID != 0 &&
 			(in.Staff == nil || !in.Staff(e.UserID, e.YouthID))
+	})...)
+	out = append(out, grouped(in.Entries, FindingNoGroupRole, func(e Entry) bool {
+		consentID, ok := consentGround(e.Ground)
+		if !ok || !readsOneYouth(e) {
+			return false
+		}
+		var caseID int64
+		if in.ConsentCase != nil {
+			caseID = in.ConsentCase(consentID)
+		}
+		return caseID == 0 || in.GroupRole == nil || !in.GroupRole(e.UserID, caseID, e.At)
 	})...)
 	out = append(out, manyYouths(in.Entries)...)
 	out = append(out, oddHours(in.Entries, loc)...)
@@ -107,6 +130,16 @@ func kindOrder(k FindingKind) int {
 // that showed them.
 func concernsYouth(e Entry) bool {
 	return e.YouthID != 0 || strings.HasPrefix(e.Detail, "youths:")
+}
+
+// consentGround returns the consent a ground names ("consent:123"), and whether it names one.
+func consentGround(ground string) (int64, bool) {
+	rest, ok := strings.CutPrefix(ground, "consent:")
+	if !ok {
+		return 0, false
+	}
+	id, err := strconv.ParseInt(rest, 10, 64)
+	return id, err == nil && id > 0
 }
 
 // readsOneYouth reports whether an entry reads or changes one young person's data (not a

@@ -44,8 +44,25 @@ func burst(user int64, first, n int, start time.Time) []Entry {
 	return es
 }
 
+// The review's view of the cases, shared by the tests: consent 5 belongs to case 50 (young
+// person 10) and consent 6 to case 60 (young person 11); consent 7 is unknown. User 1 is staff on
+// young person 10's case 50; user 2 is a member of case 50's group; user 7 was a member of
+// case 60's group until 12:00.
+var (
+	reviewStaff       = func(user, youth int64) bool { return user == 1 && youth == 10 }
+	reviewConsentCase = func(consent int64) int64 { return map[int64]int64{5: 50, 6: 60}[consent] }
+	reviewGroupRole   = func(user, caseID int64, when time.Time) bool {
+		switch {
+		case caseID == 50:
+			return user == 1 || user == 2
+		case caseID == 60 && user == 7:
+			return when.Before(at("12:00"))
+		}
+		return false
+	}
+)
+
 func TestReview(t *testing.T) {
-	staff := func(user, youth int64) bool { return user == 1 && youth == 10 }
 	tests := []struct {
 		name    string
 		entries []Entry
@@ -63,6 +80,30 @@ func TestReview(t *testing.T) {
 			[]Entry{read(1, 10, at("09:00"), "intake:coordinator")}, nil},
 		{"an intake read by a coordinator who did not take the case on is flagged",
 			[]Entry{read(3, 10, at("09:00"), "intake:coordinator"), read(3, 11, at("09:10"), "intake:prep_group")}, []string{"intake 3 2 2"}},
+		{"a consent read by a member of the case's group is not flagged",
+			[]Entry{read(2, 10, at("10:00"), "consent:5"), read(2, 10, at("10:05"), "consent:5")}, nil},
+		{"a consent read by staff on the case is not flagged",
+			[]Entry{read(1, 10, at("10:00"), "consent:5")}, nil},
+		{"a consent read by a covered user with no role in the case is flagged",
+			[]Entry{read(3, 10, at("10:00"), "consent:5"), read(3, 11, at("10:10"), "consent:6"), read(3, 11, at("10:20"), "consent:6")},
+			[]string{"no_group_role 3 3 2"}},
+		{"a note written on a consent ground without a role in the case is flagged too",
+			[]Entry{{UserID: 3, At: at("10:00"), Action: ActionCreate, Object: "note", YouthID: 10, Ground: "consent:5", Allowed: true}},
+			[]string{"no_group_role 3 1 1"}},
+		{"a member of another case's group has no role in this one",
+			[]Entry{read(2, 11, at("10:00"), "consent:6")}, []string{"no_group_role 2 1 1"}},
+		{"a member who left the group is flagged for reading after leaving, not before",
+			[]Entry{read(7, 11, at("11:00"), "consent:6"), read(7, 11, at("13:00"), "consent:6")}, []string{"no_group_role 7 1 1"}},
+		{"a consent the review cannot place in a case is flagged",
+			[]Entry{read(2, 10, at("10:00"), "consent:7")}, []string{"no_group_role 2 1 1"}},
+		{"intake reads and refusals are not counted as reads without a group role",
+			[]Entry{read(3, 12, at("10:00"), "intake:coordinator"), denied(3, 12, at("10:05")), read(3, 10, at("10:10"), "consent:5")},
+			[]string{"denied 3 1 1", "intake 3 1 1", "no_group_role 3 1 1"}},
+		{"a refused consent category is a refusal, not a read without a group role",
+			[]Entry{func() Entry { e := read(3, 10, at("10:00"), "denied:consent_category"); e.Allowed = false; return e }()},
+			[]string{"denied 3 1 1"}},
+		{"lists are not reads of one case",
+			[]Entry{{UserID: 3, At: at("10:00"), Action: ActionList, Object: "case", Ground: "consent:5", Detail: "youths:10", Allowed: true}}, nil},
 		{"twenty young people in an hour is not flagged",
 			burst(4, 1000, 20, at("09:00")), nil},
 		{"twenty-one young people in an hour is flagged once",
@@ -107,7 +148,8 @@ func TestReview(t *testing.T) {
 				}
 			}
 			var got []string
-			for _, f := range Review(ReviewInput{Entries: tt.entries, Staff: staff, Location: stockholm}) {
+			in := ReviewInput{Entries: tt.entries, Staff: reviewStaff, ConsentCase: reviewConsentCase, GroupRole: reviewGroupRole, Location: stockholm}
+			for _, f := range Review(in) {
 				got = append(got, fmt.Sprintf("%s %d %d %d", f.Kind, f.UserID, f.Entries, f.Youths))
 				if len(f.Seqs) != f.Entries || f.To.Before(f.From) {
 					t.Errorf("finding %+v: seqs and period must match its entries", f)
@@ -126,5 +168,21 @@ func TestOddHoursUseSwedishTimeAllYear(t *testing.T) {
 	winter := time.Date(2026, 1, 6, 20, 30, 0, 0, time.UTC) // Tuesday 21:30 CET
 	if !OddHour(summer, stockholm) || OddHour(winter, stockholm) {
 		t.Fatalf("summer %v winter %v", OddHour(summer, stockholm), OddHour(winter, stockholm))
+	}
+}
+
+// Without the store's view of the cases, no consent read can be placed in a group: every one is
+// flagged rather than none.
+func TestReviewWithoutGroupsFlagsConsentReads(t *testing.T) {
+	es := []Entry{read(2, 10, at("10:00"), "consent:5")}
+	for _, in := range []ReviewInput{
+		{Entries: es, Location: stockholm},
+		{Entries: es, ConsentCase: reviewConsentCase, Location: stockholm},
+		{Entries: es, GroupRole: reviewGroupRole, Location: stockholm},
+	} {
+		got := Review(in)
+		if len(got) != 1 || got[0].Kind != FindingNoGroupRole {
+			t.Errorf("%+v", got)
+		}
 	}
 }

@@ -236,21 +236,49 @@ func checkPeriod(from, to time.Time) error {
 }
 
 // ReviewData is what the log review (audit.Review) looks at for a period: the entries, who
-// is staff on which young person's cases, and the users' names.
+// is staff on which case (and so on which young person's cases), who is or was in which case's
+// operative group, which case each consent belongs to, and the users' names.
 type ReviewData struct {
 	Entries []audit.Entry
 	// staff holds "user/youth" pairs: the user is staff on a case of the young person.
 	staff map[[2]int64]bool
-	Names map[int64]string
+	// caseStaff holds "user/case" pairs: the user is staff on the case.
+	caseStaff map[[2]int64]bool
+	// members maps "user/case" to when the user left the case's group, one time per
+	// membership; the zero time for a membership that has not ended.
+	members map[[2]int64][]time.Time
+	// consentCase maps a consent to its case.
+	consentCase map[int64]int64
+	Names       map[int64]string
 }
 
 // Staff reports whether the user is staff on a case of the young person.
 func (r ReviewData) Staff(userID, youthID int64) bool { return r.staff[[2]int64{userID, youthID}] }
 
+// ConsentCase returns the case a consent belongs to, 0 if there is no such consent.
+func (r ReviewData) ConsentCase(consentID int64) int64 { return r.consentCase[consentID] }
+
+// GroupRole reports whether the user has a role in the case at the time of an entry: staff on
+// it now, or a member of its operative group who had not left it by then (a member at the
+// time, or one who joined later).
+func (r ReviewData) GroupRole(userID, caseID int64, at time.Time) bool {
+	k := [2]int64{userID, caseID}
+	if r.caseStaff[k] {
+		return true
+	}
+	for _, left := range r.members[k] {
+		if left.IsZero() || left.After(at) {
+			return true
+		}
+	}
+	return false
+}
+
 // ReviewEntries reads the entries of a period for the log review (auditors); it only reads, the
 // analysis is audit.Review. The reading is recorded in the log.
 func (s *Store) ReviewEntries(ctx context.Context, from, to time.Time) (ReviewData, error) {
-	r := ReviewData{staff: map[[2]int64]bool{}, Names: map[int64]string{}}
+	r := ReviewData{staff: map[[2]int64]bool{}, caseStaff: map[[2]int64]bool{}, members: map[[2]int64][]time.Time{},
+		consentCase: map[int64]int64{}, Names: map[int64]string{}}
 	w := What{Action: audit.ActionRead, Object: "audit_review"}
 	a, d, err := s.permit(ctx, access.ReviewAuditLog, w)
 	if err != nil {
@@ -268,34 +296,63 @@ func (s *Store) ReviewEntries(ctx context.Context, from, to time.Time) (ReviewDa
 		return r, err
 	}
 	err = s.update(ctx, func(tx *Tx) error {
-		rows, err := tx.Query(`SELECT DISTINCT s.user_id, c.youth_id FROM case_staff s
-			JOIN cases c ON c.id = s.case_id AND c.municipality_id = s.municipality_id WHERE s.municipality_id = $1`, mid)
+		// link is a user's place in a case: staff on it, or a group membership and when it
+		// ended.
+		type link struct {
+			user, caseID, youth int64
+			left                sql.NullTime
+		}
+		staff, err := queryAll(ctx, tx, `SELECT s.user_id, s.case_id, c.youth_id FROM case_staff s
+			JOIN cases c ON c.id = s.case_id AND c.municipality_id = s.municipality_id WHERE s.municipality_id = $1`,
+			[]any{mid}, func(sc scanner) (link, error) {
+				var l link
+				err := sc.Scan(&l.user, &l.caseID, &l.youth)
+				return l, err
+			})
 		if err != nil {
-			return casework.Internal(err)
+			return err
 		}
-		for rows.Next() {
-			var u, y int64
-			if err := rows.Scan(&u, &y); err != nil {
-				rows.Close()
-				return casework.Internal(err)
-			}
-			r.staff[[2]int64{u, y}] = true
+		for _, l := range staff {
+			r.staff[[2]int64{l.user, l.youth}], r.caseStaff[[2]int64{l.user, l.caseID}] = true, true
 		}
-		rows.Close()
-		rows, err = tx.Query(`SELECT id, name FROM users WHERE municipality_id = $1`, mid)
+		members, err := queryAll(ctx, tx, `SELECT user_id, case_id, removed_at FROM group_members
+			WHERE municipality_id = $1 AND user_id IS NOT NULL`,
+			[]any{mid}, func(sc scanner) (link, error) {
+				var l link
+				err := sc.Scan(&l.user, &l.caseID, &l.left)
+				return l, err
+			})
 		if err != nil {
-			return casework.Internal(err)
+			return err
 		}
-		for rows.Next() {
-			var id int64
-			var name string
-			if err := rows.Scan(&id, &name); err != nil {
-				rows.Close()
-				return casework.Internal(err)
-			}
-			r.Names[id] = name
+		for _, l := range members {
+			k := [2]int64{l.user, l.caseID}
+			r.members[k] = append(r.members[k], timeOf(l.left))
 		}
-		rows.Close()
+		consents, err := queryAll(ctx, tx, `SELECT id, case_id FROM consents WHERE municipality_id = $1`,
+			[]any{mid}, func(sc scanner) ([2]int64, error) {
+				var c [2]int64
+				err := sc.Scan(&c[0], &c[1])
+				return c, err
+			})
+		if err != nil {
+			return err
+		}
+		for _, c := range consents {
+			r.consentCase[c[0]] = c[1]
+		}
+		users, err := queryAll(ctx, tx, `SELECT id, name FROM users WHERE municipality_id = $1`,
+			[]any{mid}, func(sc scanner) (casework.User, error) {
+				var u casework.User
+				err := sc.Scan(&u.ID, &u.Name)
+				return u, err
+			})
+		if err != nil {
+			return err
+		}
+		for _, u := range users {
+			r.Names[u.ID] = u.Name
+		}
 		w.Detail = fmt.Sprintf("%d entries", len(r.Entries))
 		return tx.audit(a, w, d)
 	})

@@ -2,12 +2,14 @@ package store_test
 
 import (
 	"context"
+	"maps"
 	"strconv"
 	"strings"
 	"testing"
 	"time"
 
 	"lots/internal/audit"
+	"lots/internal/auth"
 	"lots/internal/casework"
 	"lots/internal/store"
 	"lots/internal/store/storetest"
@@ -147,9 +149,11 @@ func TestAccessExtractHoldsExactlyThatYoungPerson(t *testing.T) {
 	})
 }
 
-// The review reads the period's entries; audit.Review flags the refused attempt and the
-// intake reads of a coordinator who did not take the case on.
-func TestReviewFlagsRefusalsAndIntakeReads(t *testing.T) {
+// The review reads the period's entries; audit.Review flags the refused attempt, the intake
+// reads of a coordinator who did not take the case on, and consent reads by police officers
+// with no role in the case: one never in its group, one after leaving it (not a member who
+// read before joining or while in the group).
+func TestReviewFlagsRefusalsIntakeReadsAndReadsWithoutAGroupRole(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, e storetest.Engine) {
 		clock := storetest.NewClock(t0) // a Monday, 10:00 in Stockholm
 		s := storetest.Open(t, e, clock.Now)
@@ -170,6 +174,43 @@ func TestReviewFlagsRefusalsAndIntakeReads(t *testing.T) {
 		if _, err := s.CaseDetail(police, a.CaseID); casework.ErrorCode(err) != casework.ENotFound {
 			t.Fatal(err)
 		}
+
+		// A case past consent: the police is a party, so every police officer who works with
+		// cases may read it; the group says who needs to.
+		b := f.Concern(t, s, casework.RoleCoordinator, "Dan", "Ek", pnr[13])
+		f.Advance(t, s, b.CaseID, casework.StepPlanning, storetest.ConsentSpec{})
+		coord := f.Ctx(t, s, casework.RoleCoordinator)
+		outsider, leaver := policeUser(t, s, f, "polis2"), policeUser(t, s, f, "polis3")
+		read := func(ctx context.Context) {
+			t.Helper()
+			cd, err := s.CaseDetail(ctx, b.CaseID)
+			if err != nil || !strings.HasPrefix(cd.Ground, "consent:") {
+				t.Fatalf("ground %q: %v", cd.Ground, err)
+			}
+		}
+		read(police) // before joining the group: preparing for the first meeting
+		clock.Advance(time.Minute)
+		join := func(u casework.User) casework.GroupMember {
+			t.Helper()
+			m, err := s.AddGroupMember(coord, b.CaseID, casework.MemberInput{Kind: casework.MemberProfessional, UserID: u.ID})
+			if err != nil {
+				t.Fatal(err)
+			}
+			return m
+		}
+		join(f.Users[casework.RoleGroupMember])
+		left := join(leaver.User)
+		clock.Advance(time.Minute)
+		read(police)
+		read(storetest.Ctx2(outsider)) // covered by the consent, in no role on the case
+		read(storetest.Ctx2(leaver))   // a member then
+		clock.Advance(time.Minute)
+		if err := s.RemoveGroupMember(coord, b.CaseID, left.ID); err != nil {
+			t.Fatal(err)
+		}
+		clock.Advance(time.Minute)
+		read(storetest.Ctx2(leaver)) // no longer a member
+
 		clock.Advance(time.Hour)
 		data, err := s.ReviewEntries(f.Ctx(t, s, casework.RoleAuditor), t0, clock.Now())
 		if err != nil {
@@ -178,18 +219,35 @@ func TestReviewFlagsRefusalsAndIntakeReads(t *testing.T) {
 		if len(data.Entries) == 0 || data.Names[other.User.ID] != "samordnare2" {
 			t.Fatalf("%d entries, names %v", len(data.Entries), data.Names)
 		}
-		got := map[audit.FindingKind]int64{}
-		for _, fd := range audit.Review(audit.ReviewInput{Entries: data.Entries, Staff: data.Staff}) {
-			got[fd.Kind] = fd.UserID
+		got := map[audit.FindingKind]map[int64]int{} // kind → user → entries
+		for _, fd := range audit.Review(audit.ReviewInput{Entries: data.Entries, Staff: data.Staff,
+			ConsentCase: data.ConsentCase, GroupRole: data.GroupRole}) {
+			if got[fd.Kind] == nil {
+				got[fd.Kind] = map[int64]int{}
+			}
+			got[fd.Kind][fd.UserID] += fd.Entries
 		}
-		if got[audit.FindingDenied] != f.Users[casework.RoleGroupMember].ID {
-			t.Errorf("the police's refused attempt is not flagged: %v", got)
+		policeID := f.Users[casework.RoleGroupMember].ID
+		if len(got[audit.FindingDenied]) != 1 || got[audit.FindingDenied][policeID] == 0 {
+			t.Errorf("the police's refused attempt is not flagged (alone): %v", got)
 		}
-		if got[audit.FindingIntake] != other.User.ID {
-			t.Errorf("the second coordinator's intake read is not flagged: %v", got)
+		if len(got[audit.FindingIntake]) != 1 || got[audit.FindingIntake][other.User.ID] == 0 {
+			t.Errorf("the second coordinator's intake read is not flagged (alone): %v", got)
+		}
+		if want := map[int64]int{outsider.User.ID: 1, leaver.User.ID: 1}; !maps.Equal(got[audit.FindingNoGroupRole], want) {
+			t.Errorf("reads without a group role: got %v, want %v (the outsider, and the leaver after leaving)", got[audit.FindingNoGroupRole], want)
 		}
 		if !data.Staff(f.Users[casework.RoleCoordinator].ID, youthOf(t, s, f, a.CaseID)) {
 			t.Error("the coordinator who took the case on is not staff")
+		}
+		var consentID int64
+		for _, e := range data.Entries {
+			if e.UserID == outsider.User.ID && e.Allowed {
+				consentID, _ = strconv.ParseInt(strings.TrimPrefix(e.Ground, "consent:"), 10, 64)
+			}
+		}
+		if data.ConsentCase(consentID) != b.CaseID || !data.GroupRole(f.Users[casework.RoleCoordinator].ID, b.CaseID, clock.Now()) {
+			t.Error("the review does not place the consent in its case, or the coordinator on it")
 		}
 		t.Run("the period is bounded", func(t *testing.T) {
 			auditor := f.Ctx(t, s, casework.RoleAuditor)
@@ -200,6 +258,26 @@ func TestReviewFlagsRefusalsAndIntakeReads(t *testing.T) {
 			}
 		})
 	})
+}
+
+// policeUser creates a police officer who works in groups (a party of the fixture's default
+// consent, in no case's group).
+func policeUser(t *testing.T, s *store.Store, f *storetest.Fixture, username string) casework.Actor {
+	t.Helper()
+	hash, err := auth.NewHasher(auth.FastParams).Hash(storetest.Password)
+	if err != nil {
+		t.Fatal(err)
+	}
+	u := casework.User{Username: username, Name: username, AgencyID: f.Agencies[casework.AgencyPolice].ID,
+		Roles: casework.NewRoleSet(casework.RoleGroupMember)}
+	if err := s.CreateUser(casework.WithActor(context.Background(), casework.SystemActor(f.Municipality.ID, "test")), &u, hash); err != nil {
+		t.Fatal(err)
+	}
+	a, err := s.Actor(context.Background(), f.Municipality.ID, u.ID, casework.ViaSession)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return a
 }
 
 func youthOf(t *testing.T, s *store.Store, f *storetest.Fixture, caseID int64) int64 {

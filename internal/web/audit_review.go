@@ -31,9 +31,10 @@ type auditFindingView struct {
 }
 
 // auditReview flags unusual access in a period (?from=&to=, the last thirty days by default):
-// refused attempts, intake reads by those who did not take the case on, many young people in
-// a short time, and reading at night or at the weekend. The store only reads the entries; the
-// analysis is audit.Review.
+// refused attempts, intake reads by those who did not take the case on, consent reads by those
+// with no role in the case (neither staff nor in its group), many young people in a short
+// time, and reading at night or at the weekend. The store only reads the entries; the analysis
+// is audit.Review.
 func (s *Server) auditReview(w http.ResponseWriter, r *http.Request) {
 	p := s.page(w, r, "audit.review_title")
 	p.Data = auditReviewData{}
@@ -47,7 +48,8 @@ func (s *Server) auditReview(w http.ResponseWriter, r *http.Request) {
 		s.formError(w, r, "audit_review", p, err)
 		return
 	}
-	findings := audit.Review(audit.ReviewInput{Entries: data.Entries, Staff: data.Staff, Location: stockholm})
+	findings := audit.Review(audit.ReviewInput{Entries: data.Entries, Staff: data.Staff,
+		ConsentCase: data.ConsentCase, GroupRole: data.GroupRole, Location: stockholm})
 	d := auditReviewData{Count: len(findings)}
 	for _, k := range audit.FindingKinds {
 		g := auditFindingGroup{Kind: k, Heading: p.T("audit." + "finding_" + string(k))}

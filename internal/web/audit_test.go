@@ -116,7 +116,8 @@ func auditorPages(t *testing.T, srv *apptest.Server, f *storetest.Fixture) {
 	})
 	t.Run("the review flags the refused attempt and links to the user's entries", func(t *testing.T) {
 		_, page := srv.Get(t, auditor, "/audit/review?from=2026-03-01&to=2026-03-10")
-		if !strings.Contains(page, "Nekade försök") || !strings.Contains(page, "Erik Nilsson (polis)") || !strings.Contains(page, "/audit/user?") {
+		if !strings.Contains(page, "Nekade försök") || !strings.Contains(page, "Erik Nilsson (polis)") || !strings.Contains(page, "/audit/user?") ||
+			!strings.Contains(page, "Öppnade ärenden utan roll i gruppen") {
 			t.Fatalf("review:\n%s", page)
 		}
 		code, page := srv.Get(t, auditor, "/audit/review?from=2026-01-01&to=2026-12-31")
