@@ -14,7 +14,6 @@ import (
 	"lots/internal/access"
 	"lots/internal/app/apptest"
 	"lots/internal/casework"
-	"lots/internal/demo"
 	"lots/internal/store"
 	"lots/internal/store/storetest"
 )
@@ -208,31 +207,7 @@ func newWorld(t *testing.T, engine storetest.Engine, only func(consentState, boo
 // Consent) work on the running app's store as the coordinator "samordnare".
 func demoFixture(t *testing.T, srv *apptest.Server) *storetest.Fixture {
 	t.Helper()
-	ctx := context.Background()
-	st := srv.App.Store
-	m, err := st.MunicipalityByCode(ctx, demo.Code)
-	if err != nil {
-		t.Fatal(err)
-	}
-	f := &storetest.Fixture{Municipality: m, Agencies: map[casework.AgencyKind]casework.Agency{}, Users: map[casework.Role]casework.User{}}
-	if f.Districts, err = st.Districts(ctx, m.ID); err != nil {
-		t.Fatal(err)
-	}
-	ags, err := st.Agencies(ctx, m.ID)
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, a := range ags { // by name: "Grundskoleförvaltningen" (skola's) before "Gymnasieförvaltningen"
-		if _, ok := f.Agencies[a.Kind]; !ok {
-			f.Agencies[a.Kind] = a
-		}
-	}
-	id, err := st.UserIDByUsername(ctx, m.ID, "samordnare")
-	if err != nil {
-		t.Fatal(err)
-	}
-	f.Users[casework.RoleCoordinator] = casework.User{ID: id, MunicipalityID: m.ID}
-	return f
+	return srv.DemoFixture(t, map[casework.Role]string{casework.RoleCoordinator: "samordnare"})
 }
 
 func (w *world) userCtx(t *testing.T, username string) context.Context {

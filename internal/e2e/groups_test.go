@@ -50,32 +50,7 @@ func groupsE2ECase(t *testing.T, srv *apptest.Server) (*storetest.Fixture, int64
 // coordinator "samordnare" and the police officer "polis" as the group member.
 func groupsE2EFixture(t *testing.T, st *store.Store) *storetest.Fixture {
 	t.Helper()
-	ctx := context.Background()
-	m, err := st.MunicipalityByCode(ctx, demo.Code)
-	if err != nil {
-		t.Fatal(err)
-	}
-	f := &storetest.Fixture{Municipality: m, Agencies: map[casework.AgencyKind]casework.Agency{}, Users: map[casework.Role]casework.User{}}
-	if f.Districts, err = st.Districts(ctx, m.ID); err != nil {
-		t.Fatal(err)
-	}
-	ags, err := st.Agencies(ctx, m.ID)
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, a := range ags {
-		if _, ok := f.Agencies[a.Kind]; !ok {
-			f.Agencies[a.Kind] = a
-		}
-	}
-	for role, name := range map[casework.Role]string{casework.RoleCoordinator: "samordnare", casework.RoleGroupMember: "polis"} {
-		id, err := st.UserIDByUsername(ctx, m.ID, name)
-		if err != nil {
-			t.Fatal(err)
-		}
-		f.Users[role] = casework.User{ID: id, MunicipalityID: m.ID}
-	}
-	return f
+	return storetest.Existing(t, st, demo.Code, map[casework.Role]string{casework.RoleCoordinator: "samordnare", casework.RoleGroupMember: "polis"})
 }
 
 // groupsSubmit clicks sel after the other steps and waits for the next page named name: the

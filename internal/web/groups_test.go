@@ -64,35 +64,15 @@ func newGroupsWorld(t *testing.T, e storetest.Engine) *groupsWorld {
 // on it. ids gets every demo user's id by username.
 func groupsFixture(t *testing.T, st *store.Store, ids map[string]int64) *storetest.Fixture {
 	t.Helper()
-	ctx := context.Background()
-	m, err := st.MunicipalityByCode(ctx, "9999")
-	if err != nil {
-		t.Fatal(err)
-	}
-	f := &storetest.Fixture{Municipality: m, Agencies: map[casework.AgencyKind]casework.Agency{}, Users: map[casework.Role]casework.User{}}
-	if f.Districts, err = st.Districts(ctx, m.ID); err != nil {
-		t.Fatal(err)
-	}
-	ags, err := st.Agencies(ctx, m.ID)
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, a := range ags {
-		if _, ok := f.Agencies[a.Kind]; !ok {
-			f.Agencies[a.Kind] = a
-		}
-	}
+	f := storetest.Existing(t, st, "9999", map[casework.Role]string{
+		casework.RoleCoordinator: "samordnare", casework.RoleGroupMember: "polis", casework.RoleAdmin: "admin"})
 	for _, u := range []string{"samordnare", "handlaggare", "polis", "skola", "fritid", "bup", "beredning", "styrgrupp", "admin"} {
-		id, err := st.UserIDByUsername(ctx, m.ID, u)
+		id, err := st.UserIDByUsername(context.Background(), f.Municipality.ID, u)
 		if err != nil {
 			t.Fatal(err)
 		}
 		ids[u] = id
 	}
-	user := func(name string) casework.User { return casework.User{ID: ids[name], MunicipalityID: m.ID} }
-	f.Users[casework.RoleCoordinator] = user("samordnare")
-	f.Users[casework.RoleGroupMember] = user("polis")
-	f.Users[casework.RoleAdmin] = user("admin")
 	return f
 }
 

@@ -152,31 +152,5 @@ func (s *Server) PostForm(t testing.TB, c *http.Client, path string, v url.Value
 // users named by users under their roles (e.g. RoleCoordinator: "samordnare").
 func (s *Server) DemoFixture(t testing.TB, users map[casework.Role]string) *storetest.Fixture {
 	t.Helper()
-	ctx := context.Background()
-	st := s.App.Store
-	m, err := st.MunicipalityByCode(ctx, demo.Code)
-	if err != nil {
-		t.Fatal(err)
-	}
-	f := &storetest.Fixture{Municipality: m, Agencies: map[casework.AgencyKind]casework.Agency{}, Users: map[casework.Role]casework.User{}}
-	if f.Districts, err = st.Districts(ctx, m.ID); err != nil {
-		t.Fatal(err)
-	}
-	ags, err := st.Agencies(ctx, m.ID)
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, a := range ags { // by name: "Grundskoleförvaltningen" before "Gymnasieförvaltningen"
-		if _, ok := f.Agencies[a.Kind]; !ok {
-			f.Agencies[a.Kind] = a
-		}
-	}
-	for role, username := range users {
-		id, err := st.UserIDByUsername(ctx, m.ID, username)
-		if err != nil {
-			t.Fatal(err)
-		}
-		f.Users[role] = casework.User{ID: id, MunicipalityID: m.ID}
-	}
-	return f
+	return storetest.Existing(t, s.App.Store, demo.Code, users)
 }

@@ -80,3 +80,37 @@ func must(t testing.TB, err error) {
 		t.Fatal(err)
 	}
 }
+
+// Existing describes a municipality already in the store (e.g. Demo kommun, loaded by the
+// app) as a fixture, so the fixture's helpers (Concern, Advance, Consent) work on it: its
+// districts, its first agency of each kind by name, and the users named by users under their
+// roles (e.g. RoleCoordinator: "samordnare").
+func Existing(t testing.TB, st *store.Store, code string, users map[casework.Role]string) *Fixture {
+	t.Helper()
+	ctx := context.Background()
+	m, err := st.MunicipalityByCode(ctx, code)
+	if err != nil {
+		t.Fatal(err)
+	}
+	f := &Fixture{Municipality: m, Agencies: map[casework.AgencyKind]casework.Agency{}, Users: map[casework.Role]casework.User{}}
+	if f.Districts, err = st.Districts(ctx, m.ID); err != nil {
+		t.Fatal(err)
+	}
+	ags, err := st.Agencies(ctx, m.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, a := range ags { // by name: "Grundskoleförvaltningen" before "Gymnasieförvaltningen"
+		if _, ok := f.Agencies[a.Kind]; !ok {
+			f.Agencies[a.Kind] = a
+		}
+	}
+	for role, username := range users {
+		id, err := st.UserIDByUsername(ctx, m.ID, username)
+		if err != nil {
+			t.Fatal(err)
+		}
+		f.Users[role] = casework.User{ID: id, MunicipalityID: m.ID}
+	}
+	return f
+}
