@@ -82,6 +82,8 @@ func TestBadBodiesGetPreciseProblemsAndChangeNothing(t *testing.T) {
 				"api.body_unknown_field", []string{"agencies"}},
 			{"a consent with a bad date", "POST", casePath(rc.CaseID, "/consents"), `{"valid_from": "1 maj", "categories": [], "language": "sv"}`,
 				"api.date_invalid", []string{"valid_from"}},
+			{"a consent with a bad end date", "POST", casePath(rc.CaseID, "/consents"), `{"valid_from": "2026-01-01", "valid_until": "juni", "categories": [], "language": "sv"}`,
+				"api.date_invalid", []string{"valid_until"}},
 		}
 		for _, tt := range tests {
 			t.Run(tt.name, func(t *testing.T) {

@@ -102,6 +102,7 @@ func (api *API) consents(w http.ResponseWriter, r *http.Request) error {
 type ConsentRequest struct {
 	ValidFrom  string   `json:"valid_from" doc:"YYYY-MM-DD (from midnight UTC) or an RFC 3339 time"`
 	Months     int      `json:"months,omitempty" doc:"1–24; the municipality's default when left out"`
+	ValidUntil string   `json:"valid_until,omitempty" doc:"when it ends instead of months (YYYY-MM-DD: midnight UTC starting that day, or an RFC 3339 time), at most 24 months after valid_from"`
 	AgencyIDs  []int64  `json:"agency_ids,omitempty" doc:"agencies the consent covers as a whole"`
 	UserIDs    []int64  `json:"user_ids,omitempty" doc:"people it covers by name"`
 	Categories []string `json:"categories" doc:"school, police, social, health, family, leisure; basic is always included"`
@@ -122,11 +123,15 @@ func (api *API) createConsent(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
+	until, err := parseMoment("valid_until", in.ValidUntil)
+	if err != nil {
+		return err
+	}
 	cats := make([]casework.Category, len(in.Categories))
 	for i, c := range in.Categories {
 		cats[i] = casework.Category(c)
 	}
-	c, err := api.store.CreateConsent(r.Context(), id, casework.ConsentInput{ValidFrom: from, Months: in.Months, AgencyIDs: in.AgencyIDs,
+	c, err := api.store.CreateConsent(r.Context(), id, casework.ConsentInput{ValidFrom: from, Months: in.Months, ValidUntil: until, AgencyIDs: in.AgencyIDs,
 		UserIDs: in.UserIDs, Categories: cats, Language: in.Language, RenewsID: in.RenewsID})
 	if err != nil {
 		return renameFields(err, fieldMap(map[string]string{"parties": "agency_ids", "renews": "renews_id"}))

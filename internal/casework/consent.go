@@ -160,7 +160,8 @@ func (c Consent) CoversCategory(cat Category) bool {
 // ConsentInput is what the coordinator fills in to draw up a consent.
 type ConsentInput struct {
 	ValidFrom  time.Time
-	Months     int // validity; the municipality's default when 0
+	Months     int       // validity; the municipality's default when 0
+	ValidUntil time.Time // when it ends, instead of Months (e.g. at the end of a school term); zero: Months
 	AgencyIDs  []int64
 	UserIDs    []int64
 	Categories []Category
@@ -190,17 +191,25 @@ func RTL(lang string) bool {
 func BuildConsent(in ConsentInput, s Settings) (Consent, error) {
 	var fe FieldErrors
 	c := Consent{ValidFrom: in.ValidFrom.UTC(), Language: in.Language, RenewsID: in.RenewsID}
-	months := in.Months
-	if months == 0 {
-		months = s.ConsentValidityMonths
-	}
-	if months < 1 || months > 24 {
-		fe.Add("months", "consent.months_range")
+	if !in.ValidUntil.IsZero() {
+		// An end date: after the start, and no later than the longest validity, 24 months.
+		c.ValidUntil = in.ValidUntil.UTC()
+		if !in.ValidFrom.IsZero() && (!c.ValidUntil.After(c.ValidFrom) || c.ValidUntil.After(AddMonths(c.ValidFrom, 24))) {
+			fe.Add("valid_until", "consent.until_range")
+		}
+	} else {
+		months := in.Months
+		if months == 0 {
+			months = s.ConsentValidityMonths
+		}
+		if months < 1 || months > 24 {
+			fe.Add("months", "consent.months_range")
+		}
+		c.ValidUntil = AddMonths(c.ValidFrom, months)
 	}
 	if in.ValidFrom.IsZero() {
 		fe.Add("valid_from", "consent.valid_from_required")
 	}
-	c.ValidUntil = AddMonths(c.ValidFrom, months)
 	seen := map[int64]bool{}
 	for _, id := range in.AgencyIDs {
 		if id != 0 && !seen[id] {

@@ -263,6 +263,16 @@ func TestBuildConsent(t *testing.T) {
 			fields: []string{"months"}, keys: []string{"consent.months_range"}},
 		{name: "months zero with no default in the settings is refused", in: base(), settings: noDefault,
 			fields: []string{"months"}, keys: []string{"consent.months_range"}},
+		{name: "an end date instead of months (the end of the spring term)", in: with(func(in *casework.ConsentInput) {
+			in.ValidUntil, in.Months = time.Date(2025, 6, 14, 0, 0, 0, 0, time.UTC), 3
+		}), settings: defaults,
+			want: &result{until: time.Date(2025, 6, 14, 0, 0, 0, 0, time.UTC), parties: []casework.ConsentParty{{AgencyID: 20}}, cats: []casework.Category{casework.CatBasic}}},
+		{name: "an end date 24 months on is the longest", in: with(func(in *casework.ConsentInput) { in.ValidUntil = time.Date(2027, 1, 15, 0, 0, 0, 0, time.UTC) }), settings: defaults,
+			want: &result{until: time.Date(2027, 1, 15, 0, 0, 0, 0, time.UTC), parties: []casework.ConsentParty{{AgencyID: 20}}, cats: []casework.Category{casework.CatBasic}}},
+		{name: "an end date past 24 months is refused", in: with(func(in *casework.ConsentInput) { in.ValidUntil = time.Date(2027, 1, 16, 0, 0, 0, 0, time.UTC) }), settings: defaults,
+			fields: []string{"valid_until"}, keys: []string{"consent.until_range"}},
+		{name: "an end date at the start is refused", in: with(func(in *casework.ConsentInput) { in.ValidUntil = from }), settings: defaults,
+			fields: []string{"valid_until"}, keys: []string{"consent.until_range"}},
 		{name: "a missing start is refused", in: with(func(in *casework.ConsentInput) { in.ValidFrom = time.Time{} }), settings: defaults,
 			fields: []string{"valid_from"}, keys: []string{"consent.valid_from_required"}},
 		{name: "no parties is refused", in: with(func(in *casework.ConsentInput) { in.AgencyIDs = nil }), settings: defaults,

@@ -4,6 +4,7 @@ import (
 	"net/http"
 	"slices"
 	"strconv"
+	"strings"
 	"time"
 
 	"lots/internal/casework"
@@ -136,7 +137,7 @@ func (s *Server) consentCreate(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	d := p.Data.(*consentNewData)
-	formValues(r, p, "valid_from", "months", "language")
+	formValues(r, p, "valid_from", "months", "valid_until", "language")
 	var fe casework.FieldErrors
 	in := casework.ConsentInput{Language: r.PostFormValue("language")}
 	if from, ok := consentDay(r.PostFormValue("valid_from")); ok {
@@ -152,6 +153,15 @@ func (s *Server) consentCreate(w http.ResponseWriter, r *http.Request) {
 	} else {
 		fe.Add("months", "settings.number")
 		in.Months = ov.Settings.ConsentValidityMonths
+	}
+	if v := strings.TrimSpace(r.PostFormValue("valid_until")); v != "" {
+		// It ends on that day as a period counted in months does (stored as in consentStart):
+		// the list shows it as the period's end, "2026-01-20 – 2026-06-14".
+		if day, ok := consentDay(v); ok {
+			in.ValidUntil = time.Date(day.Year(), day.Month(), day.Day(), 0, 0, 0, 0, time.UTC)
+		} else {
+			fe.Add("valid_until", "consent.until_invalid")
+		}
 	}
 	for _, v := range r.PostForm["agency"] {
 		if id, err := strconv.ParseInt(v, 10, 64); err == nil {

@@ -174,6 +174,35 @@ func consentLifeCycle(t *testing.T, srv *apptest.Server, f *storetest.Fixture) {
 		}
 	})
 
+	t.Run("an end date instead of months: after the start and within 24 months", func(t *testing.T) {
+		for _, bad := range []string{"2026-03-10", "2028-03-11", "14 juni"} {
+			res, body := srv.PostForm(t, coord, base, url.Values{
+				"valid_from": {"2026-03-10"}, "months": {"6"}, "valid_until": {bad}, "agency": {policeID},
+				"category": {"police"}, "language": {"sv"},
+			})
+			if res.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(body, `id="e-valid_until"`) {
+				t.Errorf("end date %q: %d", bad, res.StatusCode)
+			}
+		}
+		if _, list := srv.Get(t, coord, base); !strings.Contains(list, "Inget samtycke är upprättat ännu.") {
+			t.Fatal("a refused end date saved a consent")
+		}
+		// A right one is shown as the period's end (this case's consent is drawn up below; a
+		// second case takes this one).
+		other := consentCase(t, srv, f, "Terminia", "Slutsson", "Tea Slutsson")
+		otherBase := "/cases/" + strconv.FormatInt(other, 10) + "/consents"
+		res, body := srv.PostForm(t, coord, otherBase, url.Values{
+			"valid_from": {"2026-03-10"}, "months": {"6"}, "valid_until": {"2026-06-14"}, "agency": {policeID},
+			"category": {"police"}, "language": {"sv"},
+		})
+		if res.StatusCode != http.StatusSeeOther {
+			t.Fatalf("end date: %d\n%s", res.StatusCode, body)
+		}
+		if _, list := srv.Get(t, coord, otherBase); !strings.Contains(list, "2026-03-10 – 2026-06-14") {
+			t.Error("the consent does not end on the date given")
+		}
+	})
+
 	res, body := srv.PostForm(t, coord, base, url.Values{
 		"valid_from": {"2026-03-10"}, "months": {"6"}, "agency": {policeID, schoolID},
 		"category": {"police", "school"}, "language": {"sv"},
