@@ -168,56 +168,45 @@ func (s *Server) groupMemberAdd(w http.ResponseWriter, r *http.Request) {
 
 // groupMemberRemove takes a member out of the group.
 func (s *Server) groupMemberRemove(w http.ResponseWriter, r *http.Request) {
-	p := s.page(w, r, "group.title")
-	v, ok := s.loadGroupCaseView(w, r, p, "group")
-	if !ok {
-		return
-	}
 	mid, ok := pathID(r, "mid")
 	if !ok {
 		s.notFound(w, r)
 		return
 	}
-	if err := s.store.RemoveGroupMember(r.Context(), v.ID, mid); err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	s.setFlash(w, r, "group.member_removed")
-	http.Redirect(w, r, caseURL(v.ID, "/group"), http.StatusSeeOther)
+	s.groupChange(w, r, func(caseID int64) (string, error) {
+		return "group.member_removed", s.store.RemoveGroupMember(r.Context(), caseID, mid)
+	})
 }
 
 // groupLead records the group's lead contact.
 func (s *Server) groupLead(w http.ResponseWriter, r *http.Request) {
-	p := s.page(w, r, "group.title")
-	v, ok := s.loadGroupCaseView(w, r, p, "group")
-	if !ok {
-		return
-	}
 	mid, _ := strconv.ParseInt(r.PostFormValue("lead"), 10, 64)
-	err := s.store.SetGroupLead(r.Context(), v.ID, mid)
-	if err == nil {
-		s.setFlash(w, r, "group.lead_saved")
-		http.Redirect(w, r, caseURL(v.ID, "/group"), http.StatusSeeOther)
-		return
-	}
-	if status, ok := s.caseRefusal(p, err); ok {
-		s.renderGroup(w, r, p, v, status)
-		return
-	}
-	s.fail(w, r, err)
+	s.groupChange(w, r, func(caseID int64) (string, error) {
+		return "group.lead_saved", s.store.SetGroupLead(r.Context(), caseID, mid)
+	})
 }
 
 // groupRhythm sets how often the group meets.
 func (s *Server) groupRhythm(w http.ResponseWriter, r *http.Request) {
+	weeks, _ := strconv.Atoi(r.PostFormValue("rhythm"))
+	s.groupChange(w, r, func(caseID int64) (string, error) {
+		return "group.rhythm_saved", s.store.SetGroupRhythm(r.Context(), caseID, weeks)
+	})
+}
+
+// groupChange makes one change to the case's group: it loads the case (access is the
+// store's), calls change, and on success redirects to the group page with the message change
+// returns; a refusal the page can show (invalid input, a conflict) renders the group page
+// again with it, as meetingChange does for meetings.
+func (s *Server) groupChange(w http.ResponseWriter, r *http.Request, change func(caseID int64) (flash string, err error)) {
 	p := s.page(w, r, "group.title")
 	v, ok := s.loadGroupCaseView(w, r, p, "group")
 	if !ok {
 		return
 	}
-	weeks, _ := strconv.Atoi(r.PostFormValue("rhythm"))
-	err := s.store.SetGroupRhythm(r.Context(), v.ID, weeks)
+	key, err := change(v.ID)
 	if err == nil {
-		s.setFlash(w, r, "group.rhythm_saved")
+		s.setFlash(w, r, key)
 		http.Redirect(w, r, caseURL(v.ID, "/group"), http.StatusSeeOther)
 		return
 	}
