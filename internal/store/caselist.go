@@ -166,8 +166,9 @@ func (s *Store) Cases(ctx context.Context, q CaseQuery) (CasePage, error) {
 			where = append(where, "c.step NOT IN ('closed', 'followed_up')")
 		case q.Deadlines:
 			// A closed case keeps its 6- and 12-month follow-ups as deadlines until the
-			// follow-up is done.
-			where = append(where, "c.step <> 'followed_up'")
+			// follow-up is done — if SIG was started (casework.Deadlines); one closed at
+			// intake has none, and is not read.
+			where = append(where, "c.step <> 'followed_up' AND (c.step <> 'closed' OR c.decided_start_at IS NOT NULL)")
 		}
 		if term := strings.ReplaceAll(casework.SearchKey(q.Search), "-", ""); term != "" {
 			term = strings.NewReplacer("%", "", "_", "").Replace(term)
