@@ -10,13 +10,10 @@ import (
 // Decision is the answer to "may this actor do this now, and why".
 type Decision struct {
 	Allowed bool
-	// Ground is what allowed it, recorded in the audit log: "role:admin", "consent:123", …
+	// Ground is what allowed it — recorded in the audit log as "role:admin", "consent:123", …
 	// For a denial it names the rule that refused.
-	Ground string
+	Ground Ground
 }
-
-func allow(ground string) Decision { return Decision{Allowed: true, Ground: ground} }
-func deny(rule string) Decision    { return Decision{Allowed: false, Ground: "denied:" + rule} }
 
 // Permission is a kind of action that depends on role alone, not on a particular case.
 type Permission string
@@ -56,7 +53,7 @@ var rolePermissions = map[casework.Role][]Permission{
 func Can(a casework.Actor, p Permission) Decision {
 	if a.Via == casework.ViaSystem {
 		if p == ManageUsers || p == ManageOrganisation {
-			return allow("system")
+			return allowOn(Ground{Kind: GroundSystem})
 		}
 		return deny("system_actor")
 	}
@@ -66,7 +63,7 @@ func Can(a casework.Actor, p Permission) Decision {
 	for _, r := range a.User.Roles {
 		for _, q := range rolePermissions[r] {
 			if q == p {
-				return allow("role:" + string(r))
+				return allowOn(Ground{Kind: GroundRole, Role: string(r)})
 			}
 		}
 	}
@@ -87,13 +84,13 @@ func NationalSupport(a casework.Actor, municipalityCode string) Decision {
 	if municipalityCode != NationalSupportCode {
 		return deny("not_national_support")
 	}
-	return allow("national_support")
+	return allowOn(Ground{Kind: GroundNationalSupport})
 }
 
 // SameMunicipality is tenant isolation: an actor touches only its own municipality's data.
 func SameMunicipality(a casework.Actor, municipalityID int64) Decision {
 	if a.User.MunicipalityID != 0 && a.User.MunicipalityID == municipalityID {
-		return allow("tenant")
+		return allowOn(Ground{Kind: GroundTenant})
 	}
 	return deny("other_municipality")
 }

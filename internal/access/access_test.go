@@ -36,7 +36,7 @@ func TestRolePermissions(t *testing.T) {
 			if d.Allowed != tt.want {
 				t.Fatalf("Can(%v, %s) = %+v, want allowed=%v", tt.actor.User.Roles, tt.perm, d, tt.want)
 			}
-			if d.Ground == "" {
+			if d.Ground.IsZero() {
 				t.Fatal("a decision must name its ground")
 			}
 		})

@@ -2,7 +2,6 @@ package access
 
 import (
 	"slices"
-	"strconv"
 	"time"
 
 	"lots/internal/casework"
@@ -90,14 +89,14 @@ func Case(a casework.Actor, f CaseFacts, cat casework.Category, now time.Time) D
 		if cat == casework.CatProtected && f.ProtectedIdentity && !protectedRole(u, f.Settings) {
 			return deny("protected_identity")
 		}
-		return allow("staff:" + string(role))
+		return allowOn(Ground{Kind: GroundStaff, Role: string(role)})
 	}
 	if a.AgencyKind == casework.AgencySocial && f.intake() {
 		if u.Roles.Has(casework.RoleCoordinator) {
-			return protectedCheck(u, f, cat, "intake:coordinator")
+			return protectedCheck(u, f, cat, Ground{Kind: GroundIntake, Role: "coordinator"})
 		}
 		if u.Roles.Has(casework.RolePrepGroup) {
-			return protectedCheck(u, f, cat, "intake:prep_group")
+			return protectedCheck(u, f, cat, Ground{Kind: GroundIntake, Role: "prep_group"})
 		}
 	}
 	covered := false
@@ -110,7 +109,7 @@ func Case(a casework.Actor, f CaseFacts, cat casework.Category, now time.Time) D
 			return deny("protected_identity")
 		}
 		if cat == casework.CatAnonymous || c.CoversCategory(cat) || cat == casework.CatProtected {
-			return allow("consent:" + strconv.FormatInt(c.ID, 10))
+			return allowOn(consentGround(c, u))
 		}
 	}
 	if covered {
@@ -118,7 +117,7 @@ func Case(a casework.Actor, f CaseFacts, cat casework.Category, now time.Time) D
 	}
 	if cat == casework.CatAnonymous && f.Step.BeforeConsent() && !f.EverConsented() {
 		if u.Roles.Has(casework.RolePrepGroup) || (u.Roles.Has(casework.RoleGroupMember) && slices.Contains(f.PartyAgencies, u.AgencyID)) {
-			return allow("pre_consent_card")
+			return allowOn(Ground{Kind: GroundPreConsentCard})
 		}
 	}
 	return deny("no_consent")
@@ -133,11 +132,27 @@ func protectedRole(u casework.User, s casework.Settings) bool {
 	return false
 }
 
-func protectedCheck(u casework.User, f CaseFacts, cat casework.Category, ground string) Decision {
+func protectedCheck(u casework.User, f CaseFacts, cat casework.Category, g Ground) Decision {
 	if cat == casework.CatProtected && f.ProtectedIdentity && !protectedRole(u, f.Settings) {
 		return deny("protected_identity")
 	}
-	return allow(ground)
+	return allowOn(g)
+}
+
+// consentGround is the ground a valid consent gives u: which consent, which party of it names
+// them (the person before the agency), and what it covers.
+func consentGround(c casework.Consent, u casework.User) Ground {
+	g := Ground{Kind: GroundConsent, ConsentID: c.ID, Categories: c.Categories}
+	for _, p := range c.Parties {
+		if p.UserID != 0 && p.UserID == u.ID {
+			g.Party = p
+			return g
+		}
+		if p.AgencyID != 0 && p.AgencyID == u.AgencyID && g.Party.AgencyID == 0 {
+			g.Party = p
+		}
+	}
+	return g
 }
 
 // Sees reports whether the actor sees the case at all (its basic information), and

@@ -44,18 +44,14 @@ func CaseWrite(a casework.Actor, f CaseFacts, w Work, cat casework.Category, now
 	if !read.Allowed {
 		return read
 	}
-	switch g := read.Ground; {
-	case len(g) > 6 && g[:6] == "staff:":
+	switch g := read.Ground; g.Kind {
+	case GroundStaff:
 		return read
-	case g == "intake:coordinator":
-		if w == WorkPrepDecision || w == WorkYouth {
+	case GroundIntake:
+		if w == WorkPrepDecision || (w == WorkYouth && g.Role == "coordinator") {
 			return read
 		}
-	case g == "intake:prep_group":
-		if w == WorkPrepDecision {
-			return read
-		}
-	case len(g) > 8 && g[:8] == "consent:":
+	case GroundConsent:
 		if w == WorkNote && casework.ValidConsentCategory(cat) {
 			return read
 		}

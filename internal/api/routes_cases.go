@@ -124,7 +124,7 @@ func (api *API) caseDetail(w http.ResponseWriter, r *http.Request) error {
 			ClearFactors: orEmpty(cd.IRK.ClearFactors)},
 		Consent: ConsentState{Valid: cd.HasConsent, Count: cd.ConsentCount},
 		Actions: []string{},
-		Access:  cd.Ground,
+		Access:  cd.Ground.String(),
 	}
 	for _, s := range cd.Staff {
 		out.Staff = append(out.Staff, Staff{UserID: s.UserID, Role: string(s.Role), Name: s.Name})

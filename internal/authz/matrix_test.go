@@ -253,9 +253,9 @@ func groundOf(r route, q reqSpec, ac *actor, f access.CaseFacts) string {
 		work = q.work
 	}
 	if work == "" {
-		return access.Case(ac.a, f, cat, t0).Ground
+		return access.Case(ac.a, f, cat, t0).Ground.String()
 	}
-	return access.CaseWrite(ac.a, f, work, cat, t0).Ground
+	return access.CaseWrite(ac.a, f, work, cat, t0).Ground.String()
 }
 
 // allFacts reads every case's facts once.

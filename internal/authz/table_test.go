@@ -463,7 +463,7 @@ func expectCase(r route, q reqSpec, ac *actor, f access.CaseFacts, now time.Time
 	switch {
 	case d.Allowed:
 		return allowed
-	case strings.HasPrefix(d.Ground, "denied:no_write_"):
+	case strings.HasPrefix(d.Ground.String(), "denied:no_write_"):
 		return forbidden
 	}
 	return notFound
@@ -511,7 +511,7 @@ func expectAuthor(ac *actor, _ access.CaseFacts, _ time.Time) outcome {
 func expectTask(ac *actor, f access.CaseFacts, now time.Time) outcome {
 	d := access.CaseWrite(ac.a, f, access.WorkNote, casework.CatBasic, now)
 	if !d.Allowed {
-		if strings.HasPrefix(d.Ground, "denied:no_write_") {
+		if strings.HasPrefix(d.Ground.String(), "denied:no_write_") {
 			return forbidden
 		}
 		return notFound

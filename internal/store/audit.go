@@ -41,7 +41,7 @@ func entryFor(a casework.Actor, w What, d access.Decision) audit.Entry {
 		ObjectID:       w.ObjectID,
 		YouthID:        w.YouthID,
 		Category:       w.Category,
-		Ground:         d.Ground,
+		Ground:         d.Ground.String(),
 		Allowed:        d.Allowed,
 		Detail:         w.Detail,
 	}

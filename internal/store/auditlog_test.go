@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"lots/internal/access"
 	"lots/internal/audit"
 	"lots/internal/auth"
 	"lots/internal/casework"
@@ -184,7 +185,7 @@ func TestReviewFlagsRefusalsIntakeReadsAndReadsWithoutAGroupRole(t *testing.T) {
 		read := func(ctx context.Context) {
 			t.Helper()
 			cd, err := s.CaseDetail(ctx, b.CaseID)
-			if err != nil || !strings.HasPrefix(cd.Ground, "consent:") {
+			if err != nil || cd.Ground.Kind != access.GroundConsent {
 				t.Fatalf("ground %q: %v", cd.Ground, err)
 			}
 		}

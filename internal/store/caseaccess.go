@@ -148,7 +148,7 @@ func (s *Store) withCase(ctx context.Context, caseID int64, op caseOp, fn func(t
 		lc, err := tx.loadCaseLocked(a.User.MunicipalityID, caseID, op.Work != "")
 		if err != nil {
 			if casework.ErrorCode(err) == casework.ENotFound {
-				d := access.Decision{Ground: "denied:not_found"}
+				d := access.Denied("not_found")
 				refused = &d
 			}
 			return err

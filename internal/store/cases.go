@@ -148,7 +148,7 @@ func (s *Store) MyConcerns(ctx context.Context) ([]MyConcern, error) {
 		if err != nil || len(out) == 0 {
 			return err
 		}
-		return tx.audit(a, What{Action: audit.ActionList, Object: "concern", Detail: "own concerns"}, access.Decision{Allowed: true, Ground: "author"})
+		return tx.audit(a, What{Action: audit.ActionList, Object: "concern", Detail: "own concerns"}, access.Allow(access.GroundAuthor))
 	})
 	return out, err
 }
@@ -169,7 +169,7 @@ type CaseDetail struct {
 	Settings      casework.Settings
 	SeesProtected bool
 	// Ground is why the actor sees the case (for the page to say so).
-	Ground string
+	Ground access.Ground
 }
 
 // CaseDetail returns a case's overview: the young person, step, staff, parties, deadlines,

@@ -65,11 +65,11 @@ func (s *Store) ImportNationalExports(ctx context.Context, files []ExportFile) (
 		return nil, err
 	}
 	if !national {
-		d = access.Decision{Ground: "denied:not_national_support"}
+		d = access.Denied("not_national_support")
 		s.auditDenied(ctx, a, w, d)
 		return nil, casework.Errorf(casework.EForbidden, "error.forbidden", "import needs national support")
 	}
-	d.Ground += "+national_support"
+	d.Ground.National = true
 	return s.importExports(ctx, files, a.User.Username, func(tx *Tx, res []ImportResult) error {
 		for _, r := range res {
 			w.Detail = fmt.Sprintf("%s %s %s", r.Code, r.Period, r.Status)
@@ -96,7 +96,7 @@ func (s *Store) ImportNationalExportsAsOperator(ctx context.Context, files []Exp
 		sys := casework.SystemActor(mid, "lots stats import")
 		for _, r := range res {
 			w := What{Action: audit.ActionCreate, Object: "national_export", Detail: fmt.Sprintf("%s %s %s", r.Code, r.Period, r.Status)}
-			if err := tx.audit(sys, w, access.Decision{Allowed: true, Ground: "operator"}); err != nil {
+			if err := tx.audit(sys, w, access.Allow(access.GroundOperator)); err != nil {
 				return err
 			}
 		}
@@ -301,7 +301,7 @@ func (s *Store) ExportStatsAsOperator(ctx context.Context, municipalityID int64,
 	}
 	sys := casework.SystemActor(municipalityID, "lots stats export")
 	err = s.update(ctx, func(tx *Tx) error {
-		return tx.audit(sys, What{Action: audit.ActionExport, Object: "dashboard", Detail: "national export " + p.String()}, access.Decision{Allowed: true, Ground: "operator"})
+		return tx.audit(sys, What{Action: audit.ActionExport, Object: "dashboard", Detail: "national export " + p.String()}, access.Allow(access.GroundOperator))
 	})
 	return b, err
 }

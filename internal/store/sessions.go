@@ -36,7 +36,7 @@ func (s *Store) CreateSession(ctx context.Context, a casework.Actor, sess *Sessi
 		if sess.MFAPending {
 			detail += ", second factor pending"
 		}
-		return tx.audit(a, What{Action: audit.ActionLogin, Object: "session", ObjectID: a.User.ID, Detail: detail}, access.Decision{Allowed: true, Ground: "credentials"})
+		return tx.audit(a, What{Action: audit.ActionLogin, Object: "session", ObjectID: a.User.ID, Detail: detail}, access.Allow(access.GroundCredentials))
 	})
 }
 
@@ -80,7 +80,7 @@ func (s *Store) CompleteMFA(ctx context.Context, a casework.Actor, tokenHash []b
 		if _, err := tx.Exec(`UPDATE sessions SET mfa_pending = $1 WHERE token_hash = $2 AND user_id = $3`, false, tokenHash, a.User.ID); err != nil {
 			return casework.Internal(err)
 		}
-		return tx.audit(a, What{Action: audit.ActionLogin, Object: "session", ObjectID: a.User.ID, Detail: "second factor given"}, access.Decision{Allowed: true, Ground: "totp"})
+		return tx.audit(a, What{Action: audit.ActionLogin, Object: "session", ObjectID: a.User.ID, Detail: "second factor given"}, access.Allow(access.GroundTOTP))
 	})
 }
 
@@ -90,7 +90,7 @@ func (s *Store) DeleteSession(ctx context.Context, a casework.Actor, tokenHash [
 		if _, err := tx.Exec(`DELETE FROM sessions WHERE token_hash = $1`, tokenHash); err != nil {
 			return casework.Internal(err)
 		}
-		return tx.audit(a, What{Action: audit.ActionLogout, Object: "session", ObjectID: a.User.ID}, access.Decision{Allowed: true, Ground: "self"})
+		return tx.audit(a, What{Action: audit.ActionLogout, Object: "session", ObjectID: a.User.ID}, access.Allow(access.GroundSelf))
 	})
 }
 

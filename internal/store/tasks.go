@@ -120,7 +120,7 @@ func (s *Store) CompleteTask(ctx context.Context, taskID int64) error {
 		return err
 	}
 	if caseID == 0 {
-		s.auditDenied(ctx, a, What{Action: audit.ActionUpdate, Object: "task", ObjectID: taskID}, access.Decision{Ground: "denied:not_found"})
+		s.auditDenied(ctx, a, What{Action: audit.ActionUpdate, Object: "task", ObjectID: taskID}, access.Denied("not_found"))
 		return casework.NotFound("task")
 	}
 	return s.withCase(ctx, caseID, caseOp{What: What{Action: audit.ActionUpdate, Object: "task", ObjectID: taskID, Detail: "done"}, Work: access.WorkNote}, func(tx *Tx, a casework.Actor, lc *loadedCase, d access.Decision) error {
@@ -329,9 +329,9 @@ func (s *Store) MarkReminded(ctx context.Context, r Reminder) (bool, error) {
 	var table, ground string
 	switch r.Kind {
 	case ReminderTask:
-		table, ground = "tasks", "system:task_reminder"
+		table, ground = "tasks", "task_reminder"
 	case ReminderConsent:
-		table, ground = "consents", "system:consent_reminder"
+		table, ground = "consents", "consent_reminder"
 	default:
 		return false, casework.Internal(fmt.Errorf("reminder of unknown kind %q", r.Kind))
 	}
@@ -347,7 +347,7 @@ func (s *Store) MarkReminded(ctx context.Context, r Reminder) (bool, error) {
 		marked = true
 		sys := casework.SystemActor(r.MunicipalityID, "reminders")
 		return tx.audit(sys, What{Action: audit.ActionExport, Object: string(r.Kind), ObjectID: r.ObjectID, YouthID: r.YouthID, Category: string(casework.CatBasic),
-			Detail: "e-mail reminder"}, access.Decision{Allowed: true, Ground: ground})
+			Detail: "e-mail reminder"}, access.Allow(access.GroundSystem, ground))
 	})
 	return marked, err
 }

@@ -34,7 +34,7 @@ func (s *Store) CreateToken(ctx context.Context, userID int64, t *APIToken, toke
 		return err
 	}
 	w := What{Action: audit.ActionCreate, Object: "api_token", ObjectID: userID}
-	d := access.Decision{Allowed: true, Ground: "self"}
+	d := access.Allow(access.GroundSelf)
 	if a.User.ID != userID {
 		if _, d, err = s.permit(ctx, access.ManageUsers, w); err != nil {
 			return err
@@ -114,7 +114,7 @@ func (s *Store) RevokeToken(ctx context.Context, id int64) error {
 		if n, _ := res.RowsAffected(); n == 0 {
 			return casework.NotFound("api_token")
 		}
-		return tx.audit(a, What{Action: audit.ActionDelete, Object: "api_token", ObjectID: id}, access.Decision{Allowed: true, Ground: "self"})
+		return tx.audit(a, What{Action: audit.ActionDelete, Object: "api_token", ObjectID: id}, access.Allow(access.GroundSelf))
 	})
 }
 

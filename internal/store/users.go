@@ -134,7 +134,7 @@ func (s *Store) SetPassword(ctx context.Context, userID int64, passwordHash stri
 	if err != nil {
 		return err
 	}
-	d := access.Decision{Allowed: true, Ground: "self"}
+	d := access.Allow(access.GroundSelf)
 	if a.User.ID != userID {
 		if _, d, err = s.permit(ctx, access.ManageUsers, w); err != nil {
 			return err
@@ -164,7 +164,7 @@ func (s *Store) User(ctx context.Context, id int64) (casework.User, error) {
 	if err != nil {
 		return casework.User{}, err
 	}
-	d := access.Decision{Allowed: true, Ground: "self"}
+	d := access.Allow(access.GroundSelf)
 	if a.User.ID != id {
 		if _, d, err = s.permit(ctx, access.ManageUsers, w); err != nil {
 			return casework.User{}, err
@@ -293,7 +293,7 @@ func (s *Store) SetTOTP(ctx context.Context, secret string, enabled bool) error 
 		if enabled {
 			detail = "totp enabled"
 		}
-		return tx.audit(a, What{Action: audit.ActionUpdate, Object: "user", ObjectID: a.User.ID, Detail: detail}, access.Decision{Allowed: true, Ground: "self"})
+		return tx.audit(a, What{Action: audit.ActionUpdate, Object: "user", ObjectID: a.User.ID, Detail: detail}, access.Allow(access.GroundSelf))
 	})
 }
 
