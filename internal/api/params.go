@@ -71,6 +71,12 @@ func utc(t time.Time) time.Time {
 
 // parseMoment reads a date ("YYYY-MM-DD", midnight UTC) or an RFC 3339 time; the zero time
 // when s is empty.
+// isDate reports whether s is a calendar date (YYYY-MM-DD) rather than a moment.
+func isDate(s string) bool {
+	_, err := time.Parse(dateLayout, strings.TrimSpace(s))
+	return err == nil
+}
+
 func parseMoment(field, s string) (time.Time, error) {
 	s = strings.TrimSpace(s)
 	if s == "" {

@@ -100,7 +100,7 @@ func (api *API) consents(w http.ResponseWriter, r *http.Request) error {
 
 // ConsentRequest draws up a consent.
 type ConsentRequest struct {
-	ValidFrom  string   `json:"valid_from" doc:"YYYY-MM-DD (from midnight UTC) or an RFC 3339 time"`
+	ValidFrom  string   `json:"valid_from" doc:"YYYY-MM-DD (from the day's start, or now when it is today in Sweden) or an RFC 3339 time"`
 	Months     int      `json:"months,omitempty" doc:"1–24; the municipality's default when left out"`
 	ValidUntil string   `json:"valid_until,omitempty" doc:"when it ends instead of months (YYYY-MM-DD: midnight UTC starting that day, or an RFC 3339 time), at most 24 months after valid_from"`
 	AgencyIDs  []int64  `json:"agency_ids,omitempty" doc:"agencies the consent covers as a whole"`
@@ -122,6 +122,10 @@ func (api *API) createConsent(w http.ResponseWriter, r *http.Request) error {
 	from, err := parseMoment("valid_from", in.ValidFrom)
 	if err != nil {
 		return err
+	}
+	if isDate(in.ValidFrom) {
+		// A day, as the form gives it: from that day's start, or now when it is today.
+		from = casework.ConsentStart(from, api.store.Now())
 	}
 	until, err := parseMoment("valid_until", in.ValidUntil)
 	if err != nil {

@@ -187,6 +187,19 @@ func RTL(lang string) bool {
 	return lang == "ar" || lang == "fa" || lang == "ku" || lang == "he" || lang == "ur"
 }
 
+// ConsentStart is the moment a consent starts that was drawn up to start on a calendar day
+// (the date of day, midnight in Stockholm): stored as the day's UTC midnight, so that adding
+// months lands on the same date (a Stockholm midnight is the previous day in UTC). Drawn up for
+// today in the hour or two before UTC midnight, it starts now. The web form and the API both
+// give dates through it.
+func ConsentStart(day, now time.Time) time.Time {
+	start := time.Date(day.Year(), day.Month(), day.Day(), 0, 0, 0, 0, time.UTC)
+	if start.After(now) && day.Format("2006-01-02") == now.In(Stockholm).Format("2006-01-02") {
+		return now
+	}
+	return start
+}
+
 // BuildConsent validates input and returns the consent's period, parties and categories.
 func BuildConsent(in ConsentInput, s Settings) (Consent, error) {
 	var fe FieldErrors

@@ -557,3 +557,38 @@ func TestConsentLanguageDirection(t *testing.T) {
 		})
 	}
 }
+
+func TestConsentStart(t *testing.T) {
+	day := func(s string) time.Time {
+		d, err := time.Parse("2006-01-02", s)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return d
+	}
+	at := func(s string) time.Time {
+		v, err := time.Parse(time.RFC3339, s)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return v
+	}
+	tests := []struct {
+		name     string
+		day, now string
+		want     string
+	}{
+		{"a past day starts at its UTC midnight", "2026-03-01", "2026-03-10T12:00:00Z", "2026-03-01T00:00:00Z"},
+		{"today starts at midnight once UTC has reached it", "2026-03-10", "2026-03-10T12:00:00Z", "2026-03-10T00:00:00Z"},
+		{"today in Stockholm before UTC midnight starts now", "2026-03-11", "2026-03-10T23:30:00Z", "2026-03-10T23:30:00Z"},
+		{"a future day starts at its midnight", "2026-04-01", "2026-03-10T12:00:00Z", "2026-04-01T00:00:00Z"},
+		{"tomorrow in Stockholm is not today", "2026-03-12", "2026-03-10T23:30:00Z", "2026-03-12T00:00:00Z"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := casework.ConsentStart(day(tt.day), at(tt.now)); !got.Equal(at(tt.want)) {
+				t.Errorf("ConsentStart(%s, %s) = %s, want %s", tt.day, tt.now, got, tt.want)
+			}
+		})
+	}
+}

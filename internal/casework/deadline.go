@@ -82,9 +82,9 @@ func Deadlines(step Step, m Milestones, s Settings) []Deadline {
 		out = append(out, Deadline{Kind: DeadlineConsent, Due: m.ConsentExpires})
 	}
 	if started && !m.Closed.IsZero() {
-		out = append(out,
-			Deadline{Kind: DeadlineFollowUp6, Due: AddMonths(m.Closed, 6), Met: m.FollowUp6},
-			Deadline{Kind: DeadlineFollowUp12, Due: AddMonths(m.Closed, 12), Met: m.FollowUp12})
+		for _, f := range FollowUps {
+			out = append(out, Deadline{Kind: DeadlineKind("followup_" + f.Kind), Due: f.Due(m.Closed), Met: f.Done(m)})
+		}
 	}
 	// An unmet deadline of a closed case is moot, except the follow-ups, which come after.
 	if !step.Open() {

@@ -174,15 +174,6 @@ func shorten(v string, n int) string {
 	return string([]rune(v)[:n-1]) + "…"
 }
 
-// Stockholm is the time zone meetings are planned in. Lots stores UTC; slots are local times,
-// so Tuesday 15:00 stays 15:00 across the change to and from summer time.
-var Stockholm = func() *time.Location {
-	l, err := time.LoadLocation("Europe/Stockholm")
-	if err != nil {
-		return time.FixedZone("CET", 3600)
-	}
-	return l
-}()
 
 // MeetingStatus is a meeting's state.
 type MeetingStatus string

@@ -1,6 +1,7 @@
 package casework
 
 import (
+	"slices"
 	"strings"
 	"unicode/utf8"
 )
@@ -160,18 +161,117 @@ type Move struct {
 // MaxReasonLength bounds the reason text of a move.
 const MaxReasonLength = 4000
 
+// ReasonRule says whether a move's form asks for a reason.
+type ReasonRule string
+
+const (
+	ReasonNone     ReasonRule = ""
+	ReasonOptional ReasonRule = "optional" // closing: required only for "other" and "excluded"
+	ReasonRequired ReasonRule = "required" // moves away from the main path must say why
+)
+
+// Requirement is a condition a move needs, with the message key of its refusal.
+type Requirement struct {
+	Key   string
+	Holds func(Facts) bool
+}
+
+// Transition is one move of the flow: the steps it starts from, where it leads, and what it
+// needs. The table Transitions is the whole state machine: Next, Offered and every form or
+// API answer about moves are read from it.
+type Transition struct {
+	Action Action
+	From   []Step // empty: every open step
+	To     Step
+	// Closure is the closure reason a preparatory or decision outcome records.
+	Closure ClosureReason
+	Reason  ReasonRule
+	// Secondary: a move away from the main path (shown apart from the next step's button).
+	Secondary bool
+	// Prep: the preparatory group's decision — a kind of work of its own in the access rule.
+	Prep bool
+	// Setting: offered only where the municipality uses it (nil: always).
+	Setting func(Settings) bool
+	// SettingKey is the refusal when Setting does not hold.
+	SettingKey string
+	Requires   []Requirement
+}
+
+var (
+	needsAssessment = Requirement{"flow.needs_assessment", func(f Facts) bool { return f.HasAssessment }}
+	needsRisk       = Requirement{"flow.needs_risk_judgement", func(f Facts) bool {
+		return f.RiskLevel.Valid() && strings.TrimSpace(f.RiskReason) != ""
+	}}
+	needsParties  = Requirement{"flow.needs_parties", func(f Facts) bool { return f.PartyCount > 0 }}
+	needsConsent  = Requirement{"flow.needs_consent", func(f Facts) bool { return f.ConsentValid }}
+	needsPlan     = Requirement{"flow.needs_plan", func(f Facts) bool { return f.HasPlan }}
+	needsFollowUp = Requirement{"flow.needs_followup", func(f Facts) bool { return f.FollowUp12 }}
+	motivationOn  = func(s Settings) bool { return s.MotivationPhase }
+)
+
+// Transitions is Örebro's flow with the motivation phase, in the order a step offers its moves.
+var Transitions = []Transition{
+	{Action: ActPrepTakeOn, From: []Step{StepIdentified}, To: StepAssessment, Prep: true},
+	{Action: ActPrepNotNow, From: []Step{StepIdentified}, To: StepClosed, Closure: CloseNotNow, Reason: ReasonRequired, Secondary: true, Prep: true},
+	{Action: ActPrepRefer, From: []Step{StepIdentified}, To: StepClosed, Closure: CloseReferred, Reason: ReasonRequired, Secondary: true, Prep: true},
+	{Action: ActAssessmentDone, From: []Step{StepAssessment}, To: StepDecision, Requires: []Requirement{needsAssessment, needsRisk}},
+	{Action: ActDecideStart, From: []Step{StepDecision}, To: StepParties},
+	{Action: ActDecideNotStart, From: []Step{StepDecision}, To: StepClosed, Closure: CloseNotStarted, Reason: ReasonRequired, Secondary: true},
+	{Action: ActBackToAssessment, From: []Step{StepDecision}, To: StepAssessment, Reason: ReasonRequired, Secondary: true},
+	{Action: ActPartiesSet, From: []Step{StepParties}, To: StepConsent, Requires: []Requirement{needsParties}},
+	{Action: ActMotivationDone, From: []Step{StepMotivation}, To: StepConsent},
+	{Action: ActConsentGiven, From: []Step{StepConsent}, To: StepPlanning, Requires: []Requirement{needsConsent}},
+	{Action: ActBackToParties, From: []Step{StepConsent, StepMotivation}, To: StepParties, Reason: ReasonRequired, Secondary: true},
+	{Action: ActStartMotivation, From: []Step{StepParties, StepConsent}, To: StepMotivation, Setting: motivationOn, SettingKey: "flow.motivation_off"},
+	{Action: ActPlanSet, From: []Step{StepPlanning}, To: StepActive, Requires: []Requirement{needsConsent, needsPlan}},
+	{Action: ActBackToPlanning, From: []Step{StepActive}, To: StepPlanning, Reason: ReasonRequired, Secondary: true},
+	{Action: ActClose, To: StepClosed, Reason: ReasonOptional, Secondary: true},
+	{Action: ActFollowUpDone, From: []Step{StepClosed}, To: StepFollowedUp, Requires: []Requirement{needsFollowUp}},
+}
+
+// TransitionOf returns the transition of an action.
+func TransitionOf(a Action) (Transition, bool) {
+	for _, t := range Transitions {
+		if t.Action == a {
+			return t, true
+		}
+	}
+	return Transition{}, false
+}
+
+// startsFrom reports whether the transition may be taken from step s.
+func (t Transition) startsFrom(s Step) bool {
+	if len(t.From) == 0 {
+		return s.Valid() && s.Open()
+	}
+	for _, f := range t.From {
+		if f == s {
+			return true
+		}
+	}
+	return false
+}
+
+// Blocked returns the message key of the first requirement (or setting) of the move that the
+// facts do not meet, or "".
+func (t Transition) Blocked(f Facts) string {
+	if t.Setting != nil && !t.Setting(f.Settings) {
+		return t.SettingKey
+	}
+	for _, r := range t.Requires {
+		if !r.Holds(f) {
+			return r.Key
+		}
+	}
+	return ""
+}
+
 // Next returns the step after the move, or an error that says in the user's language why the
-// move is impossible. It is the whole state machine.
+// move is impossible. It reads the table Transitions.
 func Next(from Step, m Move, f Facts) (Step, ClosureReason, error) {
 	reason := strings.TrimSpace(m.Reason)
 	if utf8.RuneCountInString(reason) > MaxReasonLength {
 		return from, "", Invalid("reason", "flow.reason_too_long")
-	}
-	needReason := func() error {
-		if reason == "" {
-			return Invalid("reason", "flow.needs_reason")
-		}
-		return nil
 	}
 	refuse := func(key string) (Step, ClosureReason, error) {
 		return from, "", &Error{Code: EConflict, Key: key, Detail: string(m.Action) + " not possible from " + string(from)}
@@ -182,179 +282,70 @@ func Next(from Step, m Move, f Facts) (Step, ClosureReason, error) {
 	if !from.Open() && m.Action != ActFollowUpDone {
 		return refuse("flow.case_closed")
 	}
-	switch m.Action {
-	case ActPrepTakeOn:
-		if from != StepIdentified {
-			return refuse("flow.not_from_step")
-		}
-		return StepAssessment, "", nil
-	case ActPrepNotNow, ActPrepRefer:
-		if from != StepIdentified {
-			return refuse("flow.not_from_step")
-		}
-		if err := needReason(); err != nil {
-			return from, "", err
-		}
-		if m.Action == ActPrepNotNow {
-			return StepClosed, CloseNotNow, nil
-		}
-		return StepClosed, CloseReferred, nil
-	case ActAssessmentDone:
-		if from != StepAssessment {
-			return refuse("flow.not_from_step")
-		}
-		if !f.HasAssessment {
-			return refuse("flow.needs_assessment")
-		}
-		if !f.RiskLevel.Valid() || strings.TrimSpace(f.RiskReason) == "" {
-			return refuse("flow.needs_risk_judgement")
-		}
-		return StepDecision, "", nil
-	case ActDecideStart:
-		if from != StepDecision {
-			return refuse("flow.not_from_step")
-		}
-		return StepParties, "", nil
-	case ActDecideNotStart:
-		if from != StepDecision {
-			return refuse("flow.not_from_step")
-		}
-		if err := needReason(); err != nil {
-			return from, "", err
-		}
-		return StepClosed, CloseNotStarted, nil
-	case ActPartiesSet:
-		if from != StepParties {
-			return refuse("flow.not_from_step")
-		}
-		if f.PartyCount <= 0 {
-			return refuse("flow.needs_parties")
-		}
-		return StepConsent, "", nil
-	case ActStartMotivation:
-		if from != StepParties && from != StepConsent {
-			return refuse("flow.not_from_step")
-		}
-		if !f.Settings.MotivationPhase {
-			return refuse("flow.motivation_off")
-		}
-		return StepMotivation, "", nil
-	case ActMotivationDone:
-		if from != StepMotivation {
-			return refuse("flow.not_from_step")
-		}
-		return StepConsent, "", nil
-	case ActConsentGiven:
-		if from != StepConsent {
-			return refuse("flow.not_from_step")
-		}
-		if !f.ConsentValid {
-			return refuse("flow.needs_consent")
-		}
-		return StepPlanning, "", nil
-	case ActPlanSet:
-		if from != StepPlanning {
-			return refuse("flow.not_from_step")
-		}
-		if !f.ConsentValid {
-			return refuse("flow.needs_consent")
-		}
-		if !f.HasPlan {
-			return refuse("flow.needs_plan")
-		}
-		return StepActive, "", nil
-	case ActClose:
-		if m.ClosureReason == "" {
-			return from, "", Invalid("closure_reason", "flow.needs_closure_reason")
-		}
-		valid := false
-		for _, r := range ClosureReasons {
-			valid = valid || r == m.ClosureReason
-		}
-		if !valid {
-			return from, "", Invalid("closure_reason", "flow.closure_reason_invalid")
-		}
-		if m.ClosureReason == CloseExcluded && !f.Settings.MayExcludeForNonParticipation {
-			return refuse("flow.exclusion_not_allowed")
-		}
-		if m.ClosureReason == CloseOther || m.ClosureReason == CloseExcluded {
-			if err := needReason(); err != nil {
-				return from, "", err
-			}
-		}
-		return StepClosed, m.ClosureReason, nil
-	case ActFollowUpDone:
-		if from != StepClosed {
-			return refuse("flow.not_from_step")
-		}
-		if !f.FollowUp12 {
-			return refuse("flow.needs_followup")
-		}
-		return StepFollowedUp, "", nil
-	case ActBackToAssessment:
-		if from != StepDecision {
-			return refuse("flow.not_from_step")
-		}
-		if err := needReason(); err != nil {
-			return from, "", err
-		}
-		return StepAssessment, "", nil
-	case ActBackToParties:
-		if from != StepConsent && from != StepMotivation {
-			return refuse("flow.not_from_step")
-		}
-		if err := needReason(); err != nil {
-			return from, "", err
-		}
-		return StepParties, "", nil
-	case ActBackToPlanning:
-		if from != StepActive {
-			return refuse("flow.not_from_step")
-		}
-		if err := needReason(); err != nil {
-			return from, "", err
-		}
-		return StepPlanning, "", nil
+	t, ok := TransitionOf(m.Action)
+	if !ok {
+		return from, "", Invalid("action", "flow.unknown_action")
 	}
-	return from, "", Invalid("action", "flow.unknown_action")
+	if t.Action == ActClose {
+		return closeMove(from, m, reason, f)
+	}
+	if !t.startsFrom(from) {
+		return refuse("flow.not_from_step")
+	}
+	if key := t.Blocked(f); key != "" {
+		return refuse(key)
+	}
+	if t.Reason == ReasonRequired && reason == "" {
+		return from, "", Invalid("reason", "flow.needs_reason")
+	}
+	return t.To, t.Closure, nil
+}
+
+// closeMove is closing: the reason must be one a user may choose, exclusion only where the
+// municipality allows it, and "other" or "excluded" must say why.
+func closeMove(from Step, m Move, reason string, f Facts) (Step, ClosureReason, error) {
+	if m.ClosureReason == "" {
+		return from, "", Invalid("closure_reason", "flow.needs_closure_reason")
+	}
+	if !slices.Contains(ClosureReasons, m.ClosureReason) {
+		return from, "", Invalid("closure_reason", "flow.closure_reason_invalid")
+	}
+	if m.ClosureReason == CloseExcluded && !f.Settings.MayExcludeForNonParticipation {
+		return from, "", &Error{Code: EConflict, Key: "flow.exclusion_not_allowed", Detail: "close not possible from " + string(from)}
+	}
+	if (m.ClosureReason == CloseOther || m.ClosureReason == CloseExcluded) && reason == "" {
+		return from, "", Invalid("reason", "flow.needs_reason")
+	}
+	return StepClosed, m.ClosureReason, nil
 }
 
 // Actions lists every action, for forms and tests.
-var Actions = []Action{ActPrepTakeOn, ActPrepNotNow, ActPrepRefer, ActAssessmentDone, ActDecideStart,
-	ActDecideNotStart, ActPartiesSet, ActStartMotivation, ActMotivationDone, ActConsentGiven, ActPlanSet,
-	ActClose, ActFollowUpDone, ActBackToAssessment, ActBackToParties, ActBackToPlanning}
+var Actions = func() []Action {
+	out := make([]Action, len(Transitions))
+	for i, t := range Transitions {
+		out[i] = t.Action
+	}
+	return out
+}()
 
-// ActionsFrom lists the actions the flow offers from a step (whether their conditions hold is
-// checked when they are taken, so the form can say why one is refused).
+// Offered lists the moves the flow offers from a step, in the table's order: those that start
+// from it and whose municipal setting is on. Whether their conditions hold is a separate
+// question (Blocked), so a form can say why a move is not yet possible.
+func Offered(s Step, settings Settings) []Transition {
+	var out []Transition
+	for _, t := range Transitions {
+		if t.startsFrom(s) && (t.Setting == nil || t.Setting(settings)) {
+			out = append(out, t)
+		}
+	}
+	return out
+}
+
+// ActionsFrom lists the actions of Offered.
 func ActionsFrom(s Step, settings Settings) []Action {
 	var out []Action
-	switch s {
-	case StepIdentified:
-		out = []Action{ActPrepTakeOn, ActPrepNotNow, ActPrepRefer}
-	case StepAssessment:
-		out = []Action{ActAssessmentDone}
-	case StepDecision:
-		out = []Action{ActDecideStart, ActDecideNotStart, ActBackToAssessment}
-	case StepParties:
-		out = []Action{ActPartiesSet}
-		if settings.MotivationPhase {
-			out = append(out, ActStartMotivation)
-		}
-	case StepMotivation:
-		out = []Action{ActMotivationDone, ActBackToParties}
-	case StepConsent:
-		out = []Action{ActConsentGiven, ActBackToParties}
-		if settings.MotivationPhase {
-			out = append(out, ActStartMotivation)
-		}
-	case StepPlanning:
-		out = []Action{ActPlanSet}
-	case StepActive:
-		out = []Action{ActBackToPlanning}
-	case StepClosed:
-		return []Action{ActFollowUpDone}
-	default:
-		return nil
+	for _, t := range Offered(s, settings) {
+		out = append(out, t.Action)
 	}
-	return append(out, ActClose)
+	return out
 }

@@ -98,10 +98,7 @@ type calendar struct {
 }
 
 func newCalendar(now time.Time) *calendar {
-	loc, err := time.LoadLocation("Europe/Stockholm")
-	if err != nil {
-		loc = time.FixedZone("CET", 3600)
-	}
+	loc := casework.Stockholm
 	l := now.In(loc)
 	today := time.Date(l.Year(), l.Month(), l.Day(), 0, 0, 0, 0, loc)
 	return &calendar{loc: loc, now: now, today: today, last: today.AddDate(0, 0, -1), first: today.AddDate(0, -22, 0)}

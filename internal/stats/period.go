@@ -5,6 +5,8 @@ import (
 	"regexp"
 	"strconv"
 	"time"
+
+	"lots/internal/casework"
 )
 
 // Period is a calendar half-year, "2026H1" (January–June) or "2026H2" (July–December), in
@@ -97,11 +99,5 @@ func Periods(first, last Period) []Period {
 	return out
 }
 
-// Stockholm is the time zone periods and months are counted in.
-var Stockholm = func() *time.Location {
-	l, err := time.LoadLocation("Europe/Stockholm")
-	if err != nil {
-		return time.FixedZone("CET", 3600)
-	}
-	return l
-}()
+// Stockholm is the time zone periods and months are counted in: Lots' one zone.
+var Stockholm = casework.Stockholm

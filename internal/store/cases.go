@@ -551,23 +551,15 @@ func (s *Store) Timeline(ctx context.Context, caseID int64) ([]casework.Event, e
 // RecordFollowUp records the 6- or 12-month follow-up after closure (Växjö calls every
 // participant six months after the end).
 func (s *Store) RecordFollowUp(ctx context.Context, caseID int64, kind string, reached bool, note string) error {
-	if kind != "6" && kind != "12" {
+	if _, ok := casework.FollowUpOf(kind); !ok {
 		return casework.Invalid("kind", "followup.kind_invalid")
 	}
 	if utf8.RuneCountInString(note) > casework.MaxReasonLength {
 		return casework.Invalid("note", "flow.reason_too_long")
 	}
 	return s.withCase(ctx, caseID, caseOp{What: What{Action: audit.ActionCreate, Object: "follow_up"}, Work: access.WorkEdit}, func(tx *Tx, a casework.Actor, lc *loadedCase, d access.Decision) error {
-		if lc.Case.Step != casework.StepClosed || lc.Case.Milestones.DecidedStart.IsZero() {
-			return casework.Errorf(casework.EConflict, "followup.not_closed", "follow-up needs a closed, started case")
-		}
-		// The call is made around 6 (12) months after closure; a month early is allowed.
-		months := 5
-		if kind == "12" {
-			months = 11
-		}
-		if tx.now.Before(casework.AddMonths(lc.Case.Milestones.Closed, months)) {
-			return casework.Errorf(casework.EConflict, "followup.too_early", "follow-up before its time")
+		if err := casework.CheckFollowUp(kind, lc.Case.Step, lc.Case.Milestones, tx.now); err != nil {
+			return err
 		}
 		_, err := tx.Exec(`INSERT INTO follow_ups (id, municipality_id, case_id, youth_id, kind, done_at, done_by, reached, note)
 			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`, newID(), a.User.MunicipalityID, caseID, lc.Case.YouthID, kind, tx.now, a.User.ID, reached, strings.TrimSpace(note))

@@ -200,19 +200,16 @@ func moveReason(act casework.Action) string {
 // caseFollowUps is the 6- and 12-month follow-up of a case closed after SIG started, or nil.
 func caseFollowUps(p *Page, cd store.CaseDetail, canAct bool) *caseFollowUpView {
 	m := cd.Case.Milestones
-	if cd.Case.Step.Open() || m.DecidedStart.IsZero() || m.Closed.IsZero() {
+	if !casework.HasFollowUps(cd.Case.Step, m) {
 		return nil
 	}
 	f := &caseFollowUpView{}
-	for _, k := range []struct {
-		kind   string
-		months int
-		done   time.Time
-	}{{"6", 6, m.FollowUp6}, {"12", 12, m.FollowUp12}} {
-		label := caseEnum(p, "timeline.", "followup_", k.kind)
-		f.Items = append(f.Items, caseFollowUpItem{Kind: k.kind, Label: label, Due: casework.AddMonths(m.Closed, k.months), Done: k.done})
-		if k.done.IsZero() {
-			f.Open = append(f.Open, caseChoice{Value: k.kind, Label: label, Selected: len(f.Open) == 0 && p.V("kind") == "" || p.V("kind") == k.kind})
+	for _, k := range casework.FollowUps {
+		label := caseEnum(p, "timeline.", "followup_", k.Kind)
+		done := k.Done(m)
+		f.Items = append(f.Items, caseFollowUpItem{Kind: k.Kind, Label: label, Due: k.Due(m.Closed), Done: done})
+		if done.IsZero() {
+			f.Open = append(f.Open, caseChoice{Value: k.Kind, Label: label, Selected: len(f.Open) == 0 && p.V("kind") == "" || p.V("kind") == k.Kind})
 		}
 	}
 	f.CanAdd = canAct && cd.Case.Step == casework.StepClosed && len(f.Open) > 0

@@ -141,7 +141,7 @@ func (s *Server) consentCreate(w http.ResponseWriter, r *http.Request) {
 	var fe casework.FieldErrors
 	in := casework.ConsentInput{Language: r.PostFormValue("language")}
 	if from, ok := consentDay(r.PostFormValue("valid_from")); ok {
-		in.ValidFrom = consentStart(from, s.now())
+		in.ValidFrom = casework.ConsentStart(from, s.now())
 	} else if r.PostFormValue("valid_from") != "" {
 		fe.Add("valid_from", "consent.valid_from_invalid")
 	}
@@ -155,7 +155,7 @@ func (s *Server) consentCreate(w http.ResponseWriter, r *http.Request) {
 		in.Months = ov.Settings.ConsentValidityMonths
 	}
 	if v := strings.TrimSpace(r.PostFormValue("valid_until")); v != "" {
-		// It ends on that day as a period counted in months does (stored as in consentStart):
+		// It ends on that day as a period counted in months does (stored as in casework.ConsentStart):
 		// the list shows it as the period's end, "2026-01-20 – 2026-06-14".
 		if day, ok := consentDay(v); ok {
 			in.ValidUntil = time.Date(day.Year(), day.Month(), day.Day(), 0, 0, 0, 0, time.UTC)
@@ -209,18 +209,6 @@ func (s *Server) consentCreate(w http.ResponseWriter, r *http.Request) {
 	}
 	s.setFlash(w, r, "consent.created")
 	http.Redirect(w, r, consentsURL(caseID)+"#consent-"+strconv.FormatInt(c.ID, 10), http.StatusSeeOther)
-}
-
-// consentStart is the moment a consent starts that was drawn up to start on day (midnight in
-// Stockholm): stored as the day's UTC midnight, so that adding months lands on the same date
-// (a Stockholm midnight is the previous day in UTC). Drawn up for today in the hour or two
-// before UTC midnight, it starts now.
-func consentStart(day, now time.Time) time.Time {
-	start := time.Date(day.Year(), day.Month(), day.Day(), 0, 0, 0, 0, time.UTC)
-	if start.After(now) && day.Format("2006-01-02") == now.In(stockholm).Format("2006-01-02") {
-		return now
-	}
-	return start
 }
 
 // consentHasField reports whether fe already has an error for field.

@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"lots/internal/auth"
+	"lots/internal/casework"
 	"lots/internal/i18n"
 	"lots/internal/store"
 )
@@ -142,13 +143,7 @@ func formatDateTime(t time.Time) string {
 }
 
 // stockholm is the time zone pages show times in; Lots stores UTC.
-var stockholm = func() *time.Location {
-	l, err := time.LoadLocation("Europe/Stockholm")
-	if err != nil {
-		return time.FixedZone("CET", 3600)
-	}
-	return l
-}()
+var stockholm = casework.Stockholm
 
 // routeMux is the standard router that remembers the patterns registered on it, so a test can
 // check that every page is covered by the authorization matrix.
