@@ -174,7 +174,6 @@ func shorten(v string, n int) string {
 	return string([]rune(v)[:n-1]) + "…"
 }
 
-
 // MeetingStatus is a meeting's state.
 type MeetingStatus string
 
