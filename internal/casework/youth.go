@@ -2,6 +2,7 @@ package casework
 
 import (
 	"strings"
+	"sync"
 	"time"
 	"unicode/utf8"
 
@@ -177,14 +178,18 @@ func AgeBand(age int) string {
 	return "26–"
 }
 
-// swedish is the collation for names: å, ä, ö after z; case and accents second.
-var swedish = collate.New(language.Swedish, collate.IgnoreCase)
+// swedishCollators hands out collators for names (å, ä, ö after z; case and accents second).
+// A collate.Collator keeps state while it works and must not be shared between goroutines, so
+// each call takes one of its own from the pool.
+var swedishCollators = sync.Pool{New: func() any { return collate.New(language.Swedish, collate.IgnoreCase) }}
 
 // SortKey is a byte string that sorts names in Swedish order — by last name, then first name —
 // when compared bytewise, as both database engines do for a BLOB / bytea column. The two
 // names' collation keys are joined by a zero byte, lower than any key byte, so "Berg, Zara"
 // sorts before "Bergman, Anna".
 func SortKey(last, first string) []byte {
+	swedish := swedishCollators.Get().(*collate.Collator)
+	defer swedishCollators.Put(swedish)
 	var buf collate.Buffer
 	k := append([]byte(nil), swedish.KeyFromString(&buf, strings.ToLower(last))...)
 	k = append(k, 0)
