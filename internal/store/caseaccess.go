@@ -106,7 +106,7 @@ func (tx *Tx) loadCaseLocked(municipalityID, caseID int64, lock bool) (loadedCas
 }
 
 func (tx *Tx) caseStaff(municipalityID, caseID int64) ([]casework.StaffLink, error) {
-	return queryAll(context.Background(), tx, `SELECT s.user_id, s.role, u.name FROM case_staff s
+	return queryAll(tx.ctx, tx, `SELECT s.user_id, s.role, u.name FROM case_staff s
 		JOIN users u ON u.id = s.user_id AND u.municipality_id = s.municipality_id
 		WHERE s.municipality_id = $1 AND s.case_id = $2 ORDER BY s.role, u.name`, []any{municipalityID, caseID},
 		func(sc scanner) (casework.StaffLink, error) {

@@ -416,6 +416,9 @@ func (s *Store) Cards(ctx context.Context) ([]Card, error) {
 			out = append(out, c)
 		}
 		rows.Close()
+		if err := rows.Err(); err != nil {
+			return casework.Internal(err)
+		}
 		for i := range out {
 			ratings, err := tx.latestIRK(a.User.MunicipalityID, out[i].CaseID)
 			if err != nil {

@@ -221,7 +221,7 @@ func (s *Store) CaseDetail(ctx context.Context, caseID int64) (CaseDetail, error
 }
 
 func (tx *Tx) caseParties(municipalityID, caseID int64) ([]casework.Party, error) {
-	return queryAll(context.Background(), tx, `SELECT p.agency_id, a.name, a.kind, p.reason FROM case_parties p
+	return queryAll(tx.ctx, tx, `SELECT p.agency_id, a.name, a.kind, p.reason FROM case_parties p
 		JOIN agencies a ON a.id = p.agency_id AND a.municipality_id = p.municipality_id
 		WHERE p.municipality_id = $1 AND p.case_id = $2 ORDER BY a.name`, []any{municipalityID, caseID},
 		func(sc scanner) (casework.Party, error) {
@@ -250,7 +250,7 @@ func (tx *Tx) latestIRK(municipalityID, caseID int64) ([]casework.Rating, error)
 }
 
 func (tx *Tx) ratings(assessmentID int64) ([]casework.Rating, error) {
-	return queryAll(context.Background(), tx, `SELECT item, value, note FROM assessment_ratings WHERE assessment_id = $1 ORDER BY item`,
+	return queryAll(tx.ctx, tx, `SELECT item, value, note FROM assessment_ratings WHERE assessment_id = $1 ORDER BY item`,
 		[]any{assessmentID}, func(sc scanner) (casework.Rating, error) {
 			var r casework.Rating
 			return r, sc.Scan(&r.Item, &r.Value, &r.Note)

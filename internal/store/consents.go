@@ -18,7 +18,7 @@ import (
 
 // consentsOfCase loads every consent of a case with its parties, categories and signers.
 func (tx *Tx) consentsOfCase(municipalityID, caseID int64) ([]casework.Consent, error) {
-	ctx := context.Background()
+	ctx := tx.ctx
 	cs, err := queryAll(ctx, tx, `SELECT id, municipality_id, case_id, youth_id, valid_from, valid_until, renews_id,
 		language, created_by, created_at, withdrawn_at, withdrawn_by, withdrawn_how, withdrawn_note, evidence_id
 		FROM consents WHERE municipality_id = $1 AND case_id = $2 ORDER BY valid_from, created_at`,
@@ -59,6 +59,9 @@ func (tx *Tx) consentsOfCase(municipalityID, caseID int64) ([]casework.Consent, 
 		cs[idx[id]].Parties = append(cs[idx[id]].Parties, casework.ConsentParty{AgencyID: ag.Int64, UserID: us.Int64, Name: name})
 	}
 	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, casework.Internal(err)
+	}
 	rows, err = tx.Query(`SELECT g.consent_id, g.category FROM consent_categories g JOIN consents k ON k.id = g.consent_id
 		WHERE k.municipality_id = $1 AND k.case_id = $2`, municipalityID, caseID)
 	if err != nil {
@@ -74,6 +77,9 @@ func (tx *Tx) consentsOfCase(municipalityID, caseID int64) ([]casework.Consent, 
 		cs[idx[id]].Categories = append(cs[idx[id]].Categories, casework.Category(cat))
 	}
 	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, casework.Internal(err)
+	}
 	for i := range cs {
 		cs[i].Categories = orderCategories(cs[i].Categories)
 	}

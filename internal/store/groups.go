@@ -46,7 +46,7 @@ func (tx *Tx) group(lc *loadedCase) (casework.Group, error) {
 	if err != nil && !errors.Is(err, sql.ErrNoRows) {
 		return g, casework.Internal(err)
 	}
-	g.Members, err = queryAll(context.Background(), tx, `SELECT `+memberCols+memberFrom+`
+	g.Members, err = queryAll(tx.ctx, tx, `SELECT `+memberCols+memberFrom+`
 		WHERE g.municipality_id = $1 AND g.case_id = $2 AND g.removed_at IS NULL ORDER BY g.added_at, g.id`,
 		[]any{mid, caseID}, scanMember)
 	if err != nil {

@@ -141,7 +141,7 @@ func (s *Store) IndicatorSheet(ctx context.Context, caseID int64) (IndicatorShee
 // indicatorPoints loads a case's points with the values in categories keep accepts, in time
 // point order and then by date.
 func (tx *Tx) indicatorPoints(municipalityID, caseID int64, keep func(casework.Category) bool) ([]IndicatorPoint, error) {
-	ctx := context.Background()
+	ctx := tx.ctx
 	points, err := queryAll(ctx, tx, `SELECT id, time_point, occasion, measured_on, updated_at FROM indicator_points
 		WHERE municipality_id = $1 AND case_id = $2`, []any{municipalityID, caseID}, func(sc scanner) (IndicatorPoint, error) {
 		var p IndicatorPoint

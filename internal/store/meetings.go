@@ -37,7 +37,7 @@ func scanMeeting(sc scanner) (casework.Meeting, error) {
 
 // caseMeetings lists the case's meetings, latest first.
 func (tx *Tx) caseMeetings(municipalityID, caseID int64) ([]casework.Meeting, error) {
-	return queryAll(context.Background(), tx, `SELECT `+meetingCols+meetingFrom+` WHERE m.municipality_id = $1 AND m.case_id = $2
+	return queryAll(tx.ctx, tx, `SELECT `+meetingCols+meetingFrom+` WHERE m.municipality_id = $1 AND m.case_id = $2
 		ORDER BY m.starts_at DESC, m.id`, []any{municipalityID, caseID}, scanMeeting)
 }
 
@@ -273,7 +273,7 @@ func (tx *Tx) attendance(municipalityID, meetingID int64) (map[int64]bool, bool,
 }
 
 func (tx *Tx) decisions(municipalityID, meetingID int64) ([]casework.Decision, error) {
-	return queryAll(context.Background(), tx, `SELECT d.id, d.case_id, d.meeting_id, d.text, d.created_at, d.created_by_name,
+	return queryAll(tx.ctx, tx, `SELECT d.id, d.case_id, d.meeting_id, d.text, d.created_at, d.created_by_name,
 		COALESCE(t.id, 0), COALESCE(u.name, ''), COALESCE(t.due_date, '')
 		FROM meeting_decisions d LEFT JOIN tasks t ON t.decision_id = d.id AND t.municipality_id = d.municipality_id
 		LEFT JOIN users u ON u.id = t.owner_user_id
@@ -304,6 +304,9 @@ func (tx *Tx) agenda(a casework.Actor, lc *loadedCase, m casework.Meeting) (case
 		}
 	}
 	rows.Close()
+	if err := rows.Err(); err != nil {
+		return casework.Agenda{}, casework.Internal(err)
+	}
 	in.Since = timeOf(since)
 	if in.Plan, _, err = tx.currentPlan(mid, caseID); err != nil {
 		return casework.Agenda{}, err
@@ -320,7 +323,7 @@ func (tx *Tx) agenda(a casework.Actor, lc *loadedCase, m casework.Meeting) (case
 // visibleEvents returns the case's events from since on in the categories the actor may see,
 // auditing each category other than basic that is read (as Timeline does).
 func (tx *Tx) visibleEvents(a casework.Actor, lc *loadedCase, since time.Time) ([]casework.Event, error) {
-	all, err := queryAll(context.Background(), tx, `SELECT id, municipality_id, case_id, youth_id, at, user_id, user_name, agency_name, kind,
+	all, err := queryAll(tx.ctx, tx, `SELECT id, municipality_id, case_id, youth_id, at, user_id, user_name, agency_name, kind,
 		from_step, to_step, reason, category FROM case_events WHERE municipality_id = $1 AND case_id = $2 AND at >= $3 ORDER BY seq`,
 		[]any{lc.Case.MunicipalityID, lc.Case.ID, since.UTC()}, func(sc scanner) (casework.Event, error) {
 			var e casework.Event

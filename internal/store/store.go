@@ -189,6 +189,7 @@ func newID() int64 { return rand.Int64N(1<<53-1) + 1 }
 // Tx is a transaction with its moment fixed: every row it writes carries the same now.
 type Tx struct {
 	*sql.Tx
+	ctx   context.Context // the request's: every statement runs with it
 	store *Store
 	now   time.Time
 	// readOnly transactions collect their audit entries in pending; readAudited writes them
@@ -200,12 +201,43 @@ type Tx struct {
 // Now is the transaction's moment, UTC, to the microsecond (PostgreSQL's precision).
 func (tx *Tx) Now() time.Time { return tx.now }
 
+// Context is the context the transaction was begun with.
+func (tx *Tx) Context() context.Context { return tx.ctx }
+
+// Exec, Query and QueryRow run with the transaction's context, so a cancelled request stops
+// its statements and every statement can be counted against the request that made it.
+func (tx *Tx) Exec(q string, args ...any) (sql.Result, error) {
+	return tx.Tx.ExecContext(tx.ctx, q, args...)
+}
+
+func (tx *Tx) Query(q string, args ...any) (*sql.Rows, error) {
+	return tx.Tx.QueryContext(tx.ctx, q, args...)
+}
+
+func (tx *Tx) QueryRow(q string, args ...any) *sql.Row {
+	return tx.Tx.QueryRowContext(tx.ctx, q, args...)
+}
+
+// ExecContext, QueryContext and QueryRowContext ignore ctx: a statement in a transaction runs
+// with the transaction's context.
+func (tx *Tx) ExecContext(_ context.Context, q string, args ...any) (sql.Result, error) {
+	return tx.Exec(q, args...)
+}
+
+func (tx *Tx) QueryContext(_ context.Context, q string, args ...any) (*sql.Rows, error) {
+	return tx.Query(q, args...)
+}
+
+func (tx *Tx) QueryRowContext(_ context.Context, q string, args ...any) *sql.Row {
+	return tx.QueryRow(q, args...)
+}
+
 func (s *Store) begin(ctx context.Context, db *sql.DB, readOnly bool) (*Tx, error) {
 	t, err := db.BeginTx(ctx, &sql.TxOptions{ReadOnly: readOnly && s.dialect == Postgres})
 	if err != nil {
 		return nil, casework.Internal(fmt.Errorf("begin: %w", err))
 	}
-	return &Tx{Tx: t, store: s, now: s.now().UTC().Truncate(time.Microsecond), readOnly: readOnly}, nil
+	return &Tx{Tx: t, ctx: ctx, store: s, now: s.now().UTC().Truncate(time.Microsecond), readOnly: readOnly}, nil
 }
 
 // update runs fn in a write transaction, committing when fn returns nil.

@@ -35,7 +35,7 @@ func scanTask(sc scanner, extra ...any) (casework.Task, error) {
 
 // caseTasks lists the case's tasks, open ones first by due date.
 func (tx *Tx) caseTasks(municipalityID, caseID int64) ([]casework.Task, error) {
-	return queryAll(context.Background(), tx, `SELECT `+taskCols+taskFrom+` WHERE t.municipality_id = $1 AND t.case_id = $2
+	return queryAll(tx.ctx, tx, `SELECT `+taskCols+taskFrom+` WHERE t.municipality_id = $1 AND t.case_id = $2
 		ORDER BY t.status DESC, t.due_date, t.created_at`, []any{municipalityID, caseID}, func(sc scanner) (casework.Task, error) { return scanTask(sc) })
 }
 
@@ -254,6 +254,9 @@ func (s *Store) DueReminders(ctx context.Context) ([]Reminder, error) {
 			}
 		}
 		rows.Close()
+		if err := rows.Err(); err != nil {
+			return casework.Internal(err)
+		}
 		for _, m := range ms {
 			until := tx.now.In(casework.Stockholm).AddDate(0, 0, m.st.ReminderDaysBefore).Format(casework.DateLayout)
 			tasks, err := queryAll(ctx, tx, `SELECT t.id, t.case_id, c.youth_id, t.owner_user_id, u.email, u.locale, t.due_date FROM tasks t

@@ -263,6 +263,9 @@ func (s *Store) PossibleDuplicates(ctx context.Context, caseID int64) ([]Duplica
 			cands = append(cands, c)
 		}
 		rows.Close()
+		if err := rows.Err(); err != nil {
+			return casework.Internal(err)
+		}
 		seen := map[int64]bool{}
 		for _, c := range cands {
 			if seen[c.YouthID] || !(similar(c.last, last) || similar(c.first, first)) {
