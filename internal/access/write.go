@@ -26,6 +26,15 @@ const (
 	WorkNote Work = "note"
 )
 
+// WorkOfMove is the kind of work a move of the flow is: the preparatory group's decision for
+// the moves the transition table marks so, the flow for every other.
+func WorkOfMove(act casework.Action) Work {
+	if t, ok := casework.TransitionOf(act); ok && t.Prep {
+		return WorkPrepDecision
+	}
+	return WorkFlow
+}
+
 // CaseWrite decides whether the actor may do work on the case at now. Nobody may change what
 // they may not see; beyond that:
 //

@@ -3,7 +3,6 @@ package store
 import (
 	"context"
 	"database/sql"
-	"errors"
 	"fmt"
 	"strings"
 
@@ -36,86 +35,6 @@ func scanCase(sc scanner, extra ...any) (casework.Case, error) {
 		FollowUp6: timeOf(f6), FollowUp12: timeOf(f12),
 	}
 	return c, err
-}
-
-// loadedCase is a case with the facts its access decision needs.
-type loadedCase struct {
-	Case     casework.Case
-	Facts    access.CaseFacts
-	Settings casework.Settings
-}
-
-// loadCase reads a case of the municipality and its access facts inside tx. A case of another
-// municipality does not exist.
-func (tx *Tx) loadCase(municipalityID, caseID int64) (loadedCase, error) {
-	return tx.loadCaseLocked(municipalityID, caseID, false)
-}
-
-// loadCaseLocked is loadCase; with lock, the case row stays locked until the transaction
-// ends (PostgreSQL; SQLite's single writer already serialises), so two changes to one case
-// never interleave.
-func (tx *Tx) loadCaseLocked(municipalityID, caseID int64, lock bool) (loadedCase, error) {
-	var lc loadedCase
-	var protected bool
-	var settings string
-	if lock && tx.store.dialect == Postgres {
-		if _, err := tx.Exec(`SELECT id FROM cases WHERE municipality_id = $1 AND id = $2 FOR UPDATE`, municipalityID, caseID); err != nil {
-			return lc, casework.Internal(err)
-		}
-	}
-	row := tx.QueryRow(`SELECT `+caseCols+`, y.protected_identity, m.settings FROM cases c
-		JOIN youths y ON y.id = c.youth_id AND y.municipality_id = c.municipality_id
-		JOIN municipalities m ON m.id = c.municipality_id
-		WHERE c.municipality_id = $1 AND c.id = $2`, municipalityID, caseID)
-	c, err := scanCase(row, &protected, &settings)
-	if errors.Is(err, sql.ErrNoRows) {
-		return lc, casework.NotFound("case")
-	}
-	if err != nil {
-		return lc, casework.Internal(err)
-	}
-	lc.Case = c
-	if lc.Settings, err = parseSettings(settings); err != nil {
-		return lc, casework.Internal(err)
-	}
-	lc.Facts = access.CaseFacts{MunicipalityID: municipalityID, Step: c.Step, TakenOn: !c.Milestones.TakenOn.IsZero(),
-		ProtectedIdentity: protected, Settings: lc.Settings}
-	if lc.Facts.Staff, err = tx.caseStaff(municipalityID, caseID); err != nil {
-		return lc, err
-	}
-	rows, err := tx.Query(`SELECT agency_id FROM case_parties WHERE municipality_id = $1 AND case_id = $2`, municipalityID, caseID)
-	if err != nil {
-		return lc, casework.Internal(err)
-	}
-	for rows.Next() {
-		var id int64
-		if err := rows.Scan(&id); err != nil {
-			rows.Close()
-			return lc, casework.Internal(err)
-		}
-		lc.Facts.PartyAgencies = append(lc.Facts.PartyAgencies, id)
-	}
-	rows.Close()
-	if lc.Facts.Consents, err = tx.consentsOfCase(municipalityID, caseID); err != nil {
-		return lc, err
-	}
-	if c, ok := casework.CurrentConsent(lc.Facts.Consents, tx.now); ok {
-		lc.Case.Milestones.ConsentExpires = c.ValidUntil
-	}
-	return lc, nil
-}
-
-func (tx *Tx) caseStaff(municipalityID, caseID int64) ([]casework.StaffLink, error) {
-	return queryAll(tx.ctx, tx, `SELECT s.user_id, s.role, u.name FROM case_staff s
-		JOIN users u ON u.id = s.user_id AND u.municipality_id = s.municipality_id
-		WHERE s.municipality_id = $1 AND s.case_id = $2 ORDER BY s.role, u.name`, []any{municipalityID, caseID},
-		func(sc scanner) (casework.StaffLink, error) {
-			var l casework.StaffLink
-			var role string
-			err := sc.Scan(&l.UserID, &role, &l.Name)
-			l.Role = casework.StaffRole(role)
-			return l, err
-		})
 }
 
 // caseOp describes one access to a case: what is done, in which category, and whether it is

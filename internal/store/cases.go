@@ -268,28 +268,12 @@ type MoveInput struct {
 // possible; the facts it needs are read here, in the same transaction.
 func (s *Store) Move(ctx context.Context, caseID int64, in MoveInput) (casework.Step, error) {
 	var to casework.Step
-	work := access.WorkFlow
-	switch in.Action {
-	case casework.ActPrepTakeOn, casework.ActPrepNotNow, casework.ActPrepRefer:
-		work = access.WorkPrepDecision
-	}
+	work := access.WorkOfMove(in.Action)
 	err := s.withCase(ctx, caseID, caseOp{What: What{Action: audit.ActionUpdate, Detail: "move " + string(in.Action)}, Work: work}, func(tx *Tx, a casework.Actor, lc *loadedCase, d access.Decision) error {
 		mid := a.User.MunicipalityID
-		f := casework.Facts{RiskLevel: lc.Case.RiskLevel, RiskReason: lc.Case.RiskReason, Settings: lc.Settings,
-			PartyCount: len(lc.Facts.PartyAgencies), FollowUp12: !lc.Case.Milestones.FollowUp12.IsZero()}
-		_, f.ConsentValid = casework.CurrentConsent(lc.Facts.Consents, tx.now)
-		var n int
-		if err := tx.QueryRow(`SELECT COUNT(*) FROM assessments WHERE municipality_id = $1 AND case_id = $2 AND time_point = 'intake'`, mid, caseID).Scan(&n); err != nil {
-			return casework.Internal(err)
-		}
-		f.HasAssessment = n > 0
-		plan, _, err := tx.currentPlan(mid, caseID)
-		if err != nil {
-			return err
-		}
-		f.HasPlan = plan.Complete()
 		var closure casework.ClosureReason
-		to, closure, err = casework.Next(lc.Case.Step, in.Move, f)
+		var err error
+		to, closure, err = casework.Next(lc.Case.Step, in.Move, lc.Flow)
 		if err != nil {
 			return err
 		}
