@@ -49,7 +49,11 @@ func CaseWrite(a casework.Actor, f CaseFacts, w Work, cat casework.Category, now
 	if cat == "" {
 		cat = casework.CatBasic
 	}
-	read := Case(a, f, cat, now)
+	return caseWrite(a, f, w, cat, Case(a, f, cat, now))
+}
+
+// caseWrite is CaseWrite given the decision to read cat.
+func caseWrite(a casework.Actor, f CaseFacts, w Work, cat casework.Category, read Decision) Decision {
 	if !read.Allowed {
 		return read
 	}

@@ -129,7 +129,7 @@ func kindOrder(k FindingKind) int {
 // concernsYouth reports whether an entry is about a young person: their own record, or a list
 // that showed them.
 func concernsYouth(e Entry) bool {
-	return e.YouthID != 0 || strings.HasPrefix(e.Detail, "youths:")
+	return e.YouthID != 0 || len(ListedYouths(e.Detail)) > 0
 }
 
 // consentGround returns the consent a ground names ("consent:123"), and whether it names one.
@@ -290,16 +290,23 @@ func oddHours(es []Entry, loc *time.Location) []Finding {
 	return out
 }
 
-// listedYouths are the young people a list entry showed ("youths:1,2,3").
-func listedYouths(e Entry) []int64 {
-	rest, ok := strings.CutPrefix(e.Detail, "youths:")
-	if !ok {
-		return nil
-	}
+// listedYouths are the young people a list entry showed.
+func listedYouths(e Entry) []int64 { return ListedYouths(e.Detail) }
+
+// ListedYouths reads the young people an entry's detail names besides its own: the
+// "youths:1,2,3" field of a list view, or of a request's entry that showed several young
+// people. Fields of a detail are separated by "; ".
+func ListedYouths(detail string) []int64 {
 	var out []int64
-	for _, f := range strings.Split(rest, ",") {
-		if id, err := strconv.ParseInt(f, 10, 64); err == nil && id != 0 {
-			out = append(out, id)
+	for _, field := range strings.Split(detail, "; ") {
+		rest, ok := strings.CutPrefix(field, "youths:")
+		if !ok {
+			continue
+		}
+		for _, f := range strings.Split(rest, ",") {
+			if id, err := strconv.ParseInt(f, 10, 64); err == nil && id != 0 {
+				out = append(out, id)
+			}
 		}
 	}
 	return out

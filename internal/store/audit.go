@@ -47,59 +47,12 @@ func entryFor(a casework.Actor, w What, d access.Decision) audit.Entry {
 	}
 }
 
-// audit appends an entry for the actor's action to the municipality's log, inside tx, so the
-// entry and the change it records commit or fail together.
+// audit records the actor's action. In a read transaction the entry becomes part of the
+// request's one entry (written when the visit finishes); in a write transaction the entries
+// are merged into one that is appended just before the commit, so the entry and the change it
+// records commit or fail together.
 func (tx *Tx) audit(a casework.Actor, w What, d access.Decision) error {
-	if tx.readOnly {
-		tx.pending = append(tx.pending, entryFor(a, w, d))
-		return nil
-	}
-	return tx.appendAudit(entryFor(a, w, d))
-}
-
-// appendAudit appends e (At and Seq are set here) and extends the Merkle tree.
-func (tx *Tx) appendAudit(e audit.Entry) error {
-	if e.MunicipalityID == 0 {
-		return casework.Internal(errors.New("audit entry without municipality"))
-	}
-	var size int64
-	err := tx.QueryRow(`SELECT size FROM audit_heads WHERE municipality_id = $1`+tx.store.forUpdate(), e.MunicipalityID).Scan(&size)
-	if err != nil {
-		return casework.Internal(fmt.Errorf("audit head: %w", err))
-	}
-	e.Seq, e.At = size, tx.now
-	hashes, err := tlog.StoredHashes(size, e.Record(), &hashReader{tx: tx, municipalityID: e.MunicipalityID})
-	if err != nil {
-		return casework.Internal(fmt.Errorf("audit hashes: %w", err))
-	}
-	if _, err := tx.Exec(`INSERT INTO audit_log (municipality_id, seq, at, user_id, username, roles, agency_id,
-		agency_kind, via, action, object, object_id, youth_id, category, ground, allowed, detail)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17)`,
-		e.MunicipalityID, e.Seq, e.At, e.UserID, e.Username, e.Roles, e.AgencyID, e.AgencyKind, e.Via,
-		e.Action, e.Object, e.ObjectID, e.YouthID, e.Category, e.Ground, e.Allowed, e.Detail); err != nil {
-		return casework.Internal(fmt.Errorf("audit insert: %w", err))
-	}
-	for _, y := range entryYouths(e) {
-		if _, err := tx.Exec(`INSERT INTO audit_youths (municipality_id, seq, youth_id) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING`,
-			e.MunicipalityID, e.Seq, y); err != nil {
-			return casework.Internal(fmt.Errorf("audit youth index: %w", err))
-		}
-	}
-	start := tlog.StoredHashIndex(0, size)
-	for i, h := range hashes {
-		if _, err := tx.Exec(`INSERT INTO audit_hashes (municipality_id, idx, hash) VALUES ($1, $2, $3)`,
-			e.MunicipalityID, start+int64(i), h[:]); err != nil {
-			return casework.Internal(fmt.Errorf("audit hash insert: %w", err))
-		}
-	}
-	root, err := tlog.TreeHash(size+1, &hashReader{tx: tx, municipalityID: e.MunicipalityID})
-	if err != nil {
-		return casework.Internal(fmt.Errorf("audit root: %w", err))
-	}
-	if _, err := tx.Exec(`UPDATE audit_heads SET size = $1, root = $2 WHERE municipality_id = $3`,
-		size+1, root[:], e.MunicipalityID); err != nil {
-		return casework.Internal(fmt.Errorf("audit head update: %w", err))
-	}
+	tx.pending = append(tx.pending, entryFor(a, w, d))
 	return nil
 }
 
@@ -110,14 +63,7 @@ func entryYouths(e audit.Entry) []int64 {
 	if e.YouthID != 0 {
 		out = append(out, e.YouthID)
 	}
-	if rest, ok := strings.CutPrefix(e.Detail, "youths:"); ok {
-		for _, f := range strings.Split(rest, ",") {
-			if id, err := strconv.ParseInt(f, 10, 64); err == nil && id != 0 {
-				out = append(out, id)
-			}
-		}
-	}
-	return out
+	return append(out, audit.ListedYouths(e.Detail)...)
 }
 
 // auditList records that a list showed these young people: one entry, its detail naming them.
@@ -131,64 +77,6 @@ func (tx *Tx) auditList(a casework.Actor, w What, youthIDs []int64, d access.Dec
 	}
 	w.Detail = "youths:" + strings.Join(ids, ",")
 	return tx.audit(a, w, d)
-}
-
-// hashReader reads stored tree hashes of one municipality inside a transaction.
-type hashReader struct {
-	tx             *Tx
-	municipalityID int64
-}
-
-func (r *hashReader) ReadHashes(idx []int64) ([]tlog.Hash, error) {
-	if len(idx) == 0 {
-		return nil, nil
-	}
-	args := []any{r.municipalityID}
-	ph := make([]string, len(idx))
-	for i, x := range idx {
-		args = append(args, x)
-		ph[i] = fmt.Sprintf("$%d", i+2)
-	}
-	rows, err := r.tx.Query(`SELECT idx, hash FROM audit_hashes WHERE municipality_id = $1 AND idx IN (`+strings.Join(ph, ",")+`)`, args...)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	got := map[int64]tlog.Hash{}
-	for rows.Next() {
-		var i int64
-		var b []byte
-		if err := rows.Scan(&i, &b); err != nil {
-			return nil, err
-		}
-		var h tlog.Hash
-		copy(h[:], b)
-		got[i] = h
-	}
-	if err := rows.Err(); err != nil {
-		return nil, err
-	}
-	out := make([]tlog.Hash, len(idx))
-	for i, x := range idx {
-		h, ok := got[x]
-		if !ok {
-			return nil, fmt.Errorf("audit hash %d missing", x)
-		}
-		out[i] = h
-	}
-	return out, nil
-}
-
-// auditDenied records a refused attempt in its own transaction (the refused work itself was
-// rolled back, or never began).
-func (s *Store) auditDenied(ctx context.Context, a casework.Actor, w What, d access.Decision) {
-	if a.User.MunicipalityID == 0 {
-		return
-	}
-	err := s.update(ctx, func(tx *Tx) error { return tx.audit(a, w, d) })
-	if err != nil {
-		s.log.Error("audit of a denied attempt failed", "err", err, "user", a.User.ID, "action", w.Action, "object", w.Object)
-	}
 }
 
 // AuditSystem records an event that no logged-in actor caused (a failed login for a known

@@ -31,7 +31,7 @@ type LogLine struct {
 }
 
 // ListView reports whether the entry is a list that showed the young person among others.
-func (l LogLine) ListView() bool { return strings.HasPrefix(l.Detail, "youths:") }
+func (l LogLine) ListView() bool { return len(audit.ListedYouths(l.Detail)) > 0 }
 
 // YouthRef names the young person an extract is about.
 type YouthRef struct {
@@ -73,7 +73,7 @@ func scanLogLine(sc scanner, extra ...any) (LogLine, error) {
 		&e.Action, &e.Object, &e.ObjectID, &e.YouthID, &e.Category, &e.Ground, &e.Allowed, &e.Detail, &l.UserName, &l.AgencyName}, extra...)...)
 	e.At = e.At.UTC()
 	if l.ListView() {
-		l.Listed = strings.Count(l.Detail, ",") + 1
+		l.Listed = len(audit.ListedYouths(l.Detail))
 	}
 	return l, err
 }
@@ -371,6 +371,9 @@ func (s *Store) ExportAuditHead(ctx context.Context) (audit.Head, error) {
 	h := audit.Head{MunicipalityID: a.User.MunicipalityID}
 	err = s.update(ctx, func(tx *Tx) error {
 		if err := tx.audit(a, w, d); err != nil {
+			return err
+		}
+		if err := tx.flushAudit(); err != nil { // the head covers its own export
 			return err
 		}
 		var root []byte

@@ -47,6 +47,11 @@ type caseOp struct {
 
 // withCase runs fn on a case if the actor may do op, auditing the decision. A refused or
 // unknown case is reported as not found, indistinguishable from a case that does not exist.
+//
+// A read opens the case in the request's visit: its facts are read once per request and what
+// the actor may do is decided once (access.Decide); every read of the request shares the
+// visit's read transaction and its one audit entry. A change reads the facts again inside
+// its writing transaction, locked, and decides again with the same function.
 func (s *Store) withCase(ctx context.Context, caseID int64, op caseOp, fn func(tx *Tx, a casework.Actor, lc *loadedCase, d access.Decision) error) error {
 	a, err := requireActor(ctx)
 	if err != nil {
@@ -58,13 +63,12 @@ func (s *Store) withCase(ctx context.Context, caseID int64, op caseOp, fn func(t
 	w := op.What
 	w.Category = string(op.Cat)
 	w.Object, w.ObjectID = defaultString(w.Object, "case"), defaultID(w.ObjectID, caseID)
-	var refused *access.Decision
-	run := s.update
 	if op.Work == "" && (op.What.Action == audit.ActionRead || op.What.Action == audit.ActionList) {
-		run = s.readAudited // a read: off the writer, audited right after
+		return s.readCase(ctx, a, caseID, op, w, fn)
 	}
-	err = run(ctx, func(tx *Tx) error {
-		lc, err := tx.loadCaseLocked(a.User.MunicipalityID, caseID, op.Work != "")
+	var refused *access.Decision
+	err = s.update(ctx, func(tx *Tx) error {
+		lc, err := tx.loadCaseLocked(a.User.MunicipalityID, caseID, true)
 		if err != nil {
 			if casework.ErrorCode(err) == casework.ENotFound {
 				d := access.Denied("not_found")
@@ -72,15 +76,16 @@ func (s *Store) withCase(ctx context.Context, caseID int64, op caseOp, fn func(t
 			}
 			return err
 		}
+		lc.May = access.Decide(a, lc.Facts, lc.Flow, tx.now)
 		w.YouthID = lc.Case.YouthID
-		d := access.Case(a, lc.Facts, op.Cat, tx.now)
+		d := lc.May.Read(op.Cat)
 		if !d.Allowed {
 			refused = &d
 			return casework.NotFound("case")
 		}
+		// The actor sees the case, so refusing the work reveals nothing: say so plainly.
 		if op.Work != "" {
-			// The actor sees the case, so refusing the work reveals nothing: say so plainly.
-			if d = access.CaseWrite(a, lc.Facts, op.Work, op.Cat, tx.now); !d.Allowed {
+			if d = lc.May.Write(op.Work, op.Cat); !d.Allowed {
 				refused = &d
 				return casework.Errorf(casework.EForbidden, "error.forbidden_case_work", "%s not allowed", op.Work)
 			}
@@ -90,8 +95,64 @@ func (s *Store) withCase(ctx context.Context, caseID int64, op caseOp, fn func(t
 		}
 		return tx.audit(a, w, d)
 	})
+	if err == nil {
+		if v := visitOf(ctx); v != nil {
+			v.changed(caseID)
+		}
+	}
 	if refused != nil {
 		s.auditDenied(ctx, a, w, *refused)
+	}
+	return err
+}
+
+// readCase is withCase for a read.
+func (s *Store) readCase(ctx context.Context, a casework.Actor, caseID int64, op caseOp, w What, fn func(tx *Tx, a casework.Actor, lc *loadedCase, d access.Decision) error) error {
+	v, own := visitOf(ctx), false
+	if v == nil {
+		ctx, v = s.Visit(ctx)
+		own = true
+	}
+	var refused *access.Decision
+	err := v.read(ctx, true, func(tx *Tx) error {
+		oc, ok := v.opened(caseID, a.User.ID)
+		if !ok {
+			lc, err := tx.loadCase(a.User.MunicipalityID, caseID)
+			switch {
+			case casework.ErrorCode(err) == casework.ENotFound:
+				// A case that does not exist is decided like one the actor may not see, on
+				// empty facts, so both answers take the same path.
+				lc = loadedCase{Facts: access.CaseFacts{Settings: casework.DefaultSettings()}}
+				lc.May = access.Decide(a, lc.Facts, lc.Flow, tx.now)
+				d := access.Denied("not_found")
+				refused = &d
+				return err
+			case err != nil:
+				return err
+			}
+			lc.May = access.Decide(a, lc.Facts, lc.Flow, tx.now)
+			oc = &openCase{lc: lc, actorID: a.User.ID}
+			v.remember(caseID, oc)
+		}
+		w.YouthID = oc.lc.Case.YouthID
+		d := oc.lc.May.Read(op.Cat)
+		if !d.Allowed {
+			refused = &d
+			return casework.NotFound("case")
+		}
+		lc := oc.lc
+		if err := fn(tx, a, &lc, d); err != nil {
+			return err
+		}
+		return tx.audit(a, w, d)
+	})
+	if refused != nil {
+		v.refused(entryFor(a, w, *refused))
+	}
+	if own {
+		if ferr := v.Finish(ctx); ferr != nil {
+			return ferr
+		}
 	}
 	return err
 }

@@ -180,7 +180,7 @@ func (s *Store) CaseDetail(ctx context.Context, caseID int64) (CaseDetail, error
 		cd.Case, cd.Staff, cd.Settings, cd.Ground = lc.Case, lc.Facts.Staff, lc.Settings, d.Ground
 		// The risk level is part of the case; the reasoning behind it is social services'
 		// assessment.
-		if !access.Case(a, lc.Facts, casework.CatSocial, tx.now).Allowed {
+		if !lc.May.Read(casework.CatSocial).Allowed {
 			cd.Case.RiskReason = ""
 		}
 		var district sql.NullString
@@ -190,12 +190,12 @@ func (s *Store) CaseDetail(ctx context.Context, caseID int64) (CaseDetail, error
 			return casework.Internal(err)
 		}
 		cd.District, cd.Age = district.String, y.AgeAt(tx.now)
-		cd.SeesProtected = !y.ProtectedIdentity || access.Case(a, lc.Facts, casework.CatProtected, tx.now).Allowed
+		cd.SeesProtected = !y.ProtectedIdentity || lc.May.Read(casework.CatProtected).Allowed
 		if !cd.SeesProtected {
 			hideProtected(&y)
 		} else if y.ProtectedIdentity {
 			if err := tx.audit(a, What{Action: audit.ActionRead, Object: "youth", ObjectID: y.ID, YouthID: y.ID, Category: string(casework.CatProtected)},
-				access.Case(a, lc.Facts, casework.CatProtected, tx.now)); err != nil {
+				lc.May.Read(casework.CatProtected)); err != nil {
 				return err
 			}
 		}
@@ -514,7 +514,7 @@ func (s *Store) Timeline(ctx context.Context, caseID int64) ([]casework.Event, e
 		for _, e := range all {
 			ok, seen := allowed[e.Category]
 			if !seen {
-				dc := access.Case(a, lc.Facts, e.Category, tx.now)
+				dc := lc.May.Read(e.Category)
 				ok = dc.Allowed
 				allowed[e.Category] = ok
 				if ok && e.Category != casework.CatBasic {

@@ -229,7 +229,7 @@ func (s *Store) ConsentOverview(ctx context.Context, caseID int64) (ConsentOverv
 		out = ConsentOverview{
 			CaseID: caseID, YouthName: strings.TrimSpace(first + " " + last), Step: lc.Case.Step, Open: lc.Case.Step != casework.StepFollowedUp, // a closed case may get a follow-up consent
 			Consents: lc.Facts.Consents, Settings: lc.Settings,
-			MayEdit: access.CaseWrite(a, lc.Facts, access.WorkEdit, casework.CatBasic, tx.now).Allowed,
+			MayEdit: lc.May.Write(access.WorkEdit, casework.CatBasic).Allowed,
 		}
 		return nil
 	})

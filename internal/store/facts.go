@@ -86,6 +86,8 @@ type loadedCase struct {
 	Flow     casework.Facts   // what the flow's moves need
 	Plan     casework.Plan    // the plan in force (zero when none)
 	PlanVer  int              // its version (0: none)
+	// May is what the actor who opened the case may do with it, decided once.
+	May access.May
 }
 
 // loadCase reads a case of the municipality and its facts inside tx. A case of another

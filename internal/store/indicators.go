@@ -106,10 +106,10 @@ func (s *Store) IndicatorSheet(ctx context.Context, caseID int64) (IndicatorShee
 		sh = IndicatorSheet{CaseID: caseID, Step: lc.Case.Step, Started: !lc.Case.Milestones.DecidedStart.IsZero(), Closed: lc.Case.Milestones.Closed}
 		read := map[casework.Category]access.Decision{}
 		for _, c := range indicatorCategories() {
-			if dc := access.Case(a, lc.Facts, c, tx.now); dc.Allowed {
+			if dc := lc.May.Read(c); dc.Allowed {
 				read[c] = dc
 				sh.Readable = append(sh.Readable, c)
-				if access.CaseWrite(a, lc.Facts, access.WorkNote, c, tx.now).Allowed {
+				if lc.May.Write(access.WorkNote, c).Allowed {
 					sh.Writable = append(sh.Writable, c)
 				}
 			}
@@ -262,7 +262,7 @@ func (s *Store) RecordIndicators(ctx context.Context, caseID int64, in Indicator
 		}
 		decisions := map[casework.Category]access.Decision{}
 		for _, cat := range in.Categories {
-			dc := access.CaseWrite(a, lc.Facts, access.WorkNote, cat, tx.now)
+			dc := lc.May.Write(access.WorkNote, cat)
 			if !dc.Allowed {
 				rw := What{Action: audit.ActionUpdate, Object: "indicators", ObjectID: caseID, YouthID: c.YouthID, Category: string(cat), Detail: w.Detail}
 				refused, refusal = &rw, dc

@@ -61,7 +61,7 @@ func (tx *Tx) seesPlace(a casework.Actor, lc *loadedCase) (bool, error) {
 	if !lc.Facts.ProtectedIdentity {
 		return true, nil
 	}
-	d := access.Case(a, lc.Facts, casework.CatProtected, tx.now)
+	d := lc.May.Read(casework.CatProtected)
 	if !d.Allowed {
 		return false, nil
 	}
@@ -221,7 +221,7 @@ func (s *Store) Meeting(ctx context.Context, caseID, meetingID int64) (MeetingDe
 		}
 		md.SeesMinutes = true
 		if m.MinutesCategory != casework.CatBasic && m.MinutesText != "" {
-			dc := access.Case(a, lc.Facts, m.MinutesCategory, tx.now)
+			dc := lc.May.Read(m.MinutesCategory)
 			md.SeesMinutes = dc.Allowed
 			if dc.Allowed {
 				err = tx.audit(a, What{Action: audit.ActionRead, Object: "meeting", ObjectID: meetingID, YouthID: lc.Case.YouthID,
@@ -344,7 +344,7 @@ func (tx *Tx) visibleEvents(a casework.Actor, lc *loadedCase, since time.Time) (
 		}
 		ok, seen := allowed[e.Category]
 		if !seen {
-			dc := access.Case(a, lc.Facts, e.Category, tx.now)
+			dc := lc.May.Read(e.Category)
 			ok = dc.Allowed
 			allowed[e.Category] = ok
 			if ok && e.Category != casework.CatBasic {

@@ -39,6 +39,13 @@ type Store struct {
 	read    *sql.DB // SQLite: read-only pool; PostgreSQL: the same pool as write
 	now     func() time.Time
 	log     *slog.Logger
+
+	auditor    *auditor   // the group committer of read and refusal entries
+	hashes     *hashCache // committed audit tree hashes, shared by the store's copies
+	auditBatch func(size int, wait time.Duration)
+	// direct: this copy runs on a clock of its own (WithClock), so its entries are written in
+	// their own transactions at its time instead of through the shared committer.
+	direct bool
 }
 
 // Config says which database to open.
@@ -50,6 +57,9 @@ type Config struct {
 	// Now is the clock; time.Now when nil. Tests pass a controllable one.
 	Now func() time.Time
 	Log *slog.Logger
+	// AuditBatch, when set, is told the size of each group commit of audit entries and how
+	// long its first entry waited (for metrics).
+	AuditBatch func(size int, wait time.Duration)
 }
 
 // IsPostgres reports whether dsn names a PostgreSQL database.
@@ -60,7 +70,7 @@ func IsPostgres(dsn string) bool {
 
 // Open opens the store and runs pending migrations.
 func Open(ctx context.Context, cfg Config) (*Store, error) {
-	s := &Store{now: cfg.Now, log: cfg.Log}
+	s := &Store{now: cfg.Now, log: cfg.Log, hashes: &hashCache{}, auditBatch: cfg.AuditBatch}
 	if s.now == nil {
 		s.now = time.Now
 	}
@@ -102,6 +112,7 @@ func Open(ctx context.Context, cfg Config) (*Store, error) {
 		s.Close()
 		return nil, err
 	}
+	s.auditor = newAuditor(s)
 	return s, nil
 }
 
@@ -150,8 +161,11 @@ func (s *Store) migrate(ctx context.Context, d goose.Dialect, migrations fs.FS) 
 	return nil
 }
 
-// Close closes the database.
+// Close closes the database, after the audit entries already handed over are written.
 func (s *Store) Close() error {
+	if s.auditor != nil {
+		s.auditor.close()
+	}
 	err := s.write.Close()
 	if s.read != s.write {
 		err = errors.Join(err, s.read.Close())
@@ -179,6 +193,7 @@ func (s *Store) Now() time.Time { return s.now() }
 func (s *Store) WithClock(now func() time.Time) *Store {
 	c := *s
 	c.now = now
+	c.direct = true
 	return &c
 }
 
@@ -196,7 +211,40 @@ type Tx struct {
 	// when the read has succeeded.
 	readOnly bool
 	pending  []audit.Entry
+	// committed runs after a successful commit (caches that may only hold committed data).
+	committed []func()
+	// settled reports to the request's visit whether its entries were committed.
+	settled func(committed bool)
 }
+
+// flushAudit appends the entries recorded so far in the transaction as one entry — merged
+// with what the request read before, when it has a visit. update calls it before committing;
+// a caller that must see its own entry in the log (exporting the tree head) calls it first.
+func (tx *Tx) flushAudit() error {
+	if len(tx.pending) == 0 || tx.readOnly {
+		return nil
+	}
+	entries := tx.pending
+	tx.pending = nil
+	if v := visitOf(tx.ctx); v != nil && tx.settled == nil {
+		prior, keep := v.takePending()
+		entries = append(entries, prior...)
+		tx.settled = keep
+	}
+	return tx.appendAudit(mergeByMunicipality(entries)...)
+}
+
+// settle tells the request's visit whether the entries it handed to this transaction were
+// committed (or must be written at the end of the request instead).
+func (tx *Tx) settle(committed bool) {
+	if tx.settled != nil {
+		tx.settled(committed)
+		tx.settled = nil
+	}
+}
+
+// onCommit runs f once the transaction has committed.
+func (tx *Tx) onCommit(f func()) { tx.committed = append(tx.committed, f) }
 
 // Now is the transaction's moment, UTC, to the microsecond (PostgreSQL's precision).
 func (tx *Tx) Now() time.Time { return tx.now }
@@ -240,7 +288,9 @@ func (s *Store) begin(ctx context.Context, db *sql.DB, readOnly bool) (*Tx, erro
 	return &Tx{Tx: t, ctx: ctx, store: s, now: s.now().UTC().Truncate(time.Microsecond), readOnly: readOnly}, nil
 }
 
-// update runs fn in a write transaction, committing when fn returns nil.
+// update runs fn in a write transaction, committing when fn returns nil. The audit entries
+// fn records are written as one entry in the same transaction — with what the request read
+// before, when it has a visit — so the change and its record commit or fail together.
 func (s *Store) update(ctx context.Context, fn func(tx *Tx) error) error {
 	tx, err := s.begin(ctx, s.write, false)
 	if err != nil {
@@ -250,50 +300,20 @@ func (s *Store) update(ctx context.Context, fn func(tx *Tx) error) error {
 		_ = tx.Rollback()
 		return err
 	}
-	if err := tx.Commit(); err != nil {
-		return casework.Internal(fmt.Errorf("commit: %w", err))
-	}
-	return nil
-}
-
-// view runs fn in a read-only transaction (on SQLite, on the reader pool: it never waits for
-// the writer). Audit entries fn makes are dropped: reads of personal data use readAudited.
-func (s *Store) view(ctx context.Context, fn func(tx *Tx) error) error {
-	tx, err := s.begin(ctx, s.read, true)
-	if err != nil {
+	if err := tx.flushAudit(); err != nil {
+		_ = tx.Rollback()
+		tx.settle(false)
 		return err
 	}
-	defer tx.Rollback()
-	return fn(tx)
-}
-
-// readAudited runs a read of personal data: fn reads in a read-only transaction, collecting
-// its audit entries, which are then written in a short write transaction of their own. If the
-// entries cannot be written the read fails, so nothing is shown that the log does not record.
-// Reads thus never hold SQLite's single writer while they query.
-func (s *Store) readAudited(ctx context.Context, fn func(tx *Tx) error) error {
-	var pending []audit.Entry
-	err := s.view(ctx, func(tx *Tx) error {
-		if err := fn(tx); err != nil {
-			pending = tx.pending // refusals recorded by fn are still written
-			return err
-		}
-		pending = tx.pending
-		return nil
-	})
-	if len(pending) > 0 {
-		if werr := s.update(ctx, func(tx *Tx) error {
-			for _, e := range pending {
-				if err := tx.appendAudit(e); err != nil {
-					return err
-				}
-			}
-			return nil
-		}); werr != nil {
-			return werr
-		}
+	if err := tx.Commit(); err != nil {
+		tx.settle(false)
+		return casework.Internal(fmt.Errorf("commit: %w", err))
 	}
-	return err
+	tx.settle(true)
+	for _, f := range tx.committed {
+		f()
+	}
+	return nil
 }
 
 // nullID maps 0 to NULL for optional references.
