@@ -22,7 +22,7 @@ const (
 // Handler returns the whole HTTP handler with its middleware.
 func (s *Server) Handler() http.Handler {
 	var h http.Handler = s.mux
-	h = s.door(h) // one visit to the store, and one audit entry, per request
+	h = s.door(h)                                  // one visit to the store, and one audit entry, per request
 	h = http.NewCrossOriginProtection().Handler(h) // CSRF: refuse cross-origin unsafe requests
 	h = s.securityHeaders(h)
 	h = s.recoverer(h)
