@@ -163,10 +163,11 @@ func (api *API) signConsent(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	if err := api.store.SignConsent(r.Context(), id, cid, in.SignerID, in.How, at); err != nil {
+	c, err := api.store.SignConsent(r.Context(), id, cid, in.SignerID, in.How, at)
+	if err != nil {
 		return renameFields(err, fieldMap(map[string]string{"signed_how": "how"}))
 	}
-	return api.writeConsent(w, r, id, cid)
+	return writeJSON(w, http.StatusOK, consentOf(c, api.store.Now()))
 }
 
 // WithdrawalRequest records a withdrawal by a signer.
@@ -185,10 +186,11 @@ func (api *API) withdrawConsent(w http.ResponseWriter, r *http.Request) error {
 	if err := decode(w, r, &in); err != nil {
 		return err
 	}
-	if err := api.store.WithdrawConsent(r.Context(), id, cid, in.By, casework.WithdrawalMode(in.How), in.Note); err != nil {
+	c, err := api.store.WithdrawConsent(r.Context(), id, cid, in.By, casework.WithdrawalMode(in.How), in.Note)
+	if err != nil {
 		return renameFields(err, fieldMap(map[string]string{"withdrawn_by": "by", "withdrawn_how": "how", "withdrawn_note": "note"}))
 	}
-	return api.writeConsent(w, r, id, cid)
+	return writeJSON(w, http.StatusOK, consentOf(c, api.store.Now()))
 }
 
 func consentPath(r *http.Request) (caseID, consentID int64, err error) {
@@ -197,19 +199,4 @@ func consentPath(r *http.Request) (caseID, consentID int64, err error) {
 	}
 	consentID, err = pathID(r, "cid")
 	return caseID, consentID, err
-}
-
-// writeConsent answers with the consent as it stands after a change. It reads after the
-// change committed: the change is done even if this read were to fail.
-func (api *API) writeConsent(w http.ResponseWriter, r *http.Request, caseID, consentID int64) error {
-	cs, err := api.store.Consents(r.Context(), caseID)
-	if err != nil {
-		return err
-	}
-	for _, c := range cs {
-		if c.ID == consentID {
-			return writeJSON(w, http.StatusOK, consentOf(c, api.store.Now()))
-		}
-	}
-	return casework.NotFound("consent")
 }

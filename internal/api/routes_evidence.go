@@ -67,10 +67,11 @@ func (api *API) putEvidence(w http.ResponseWriter, r *http.Request) error {
 			name = ps["filename"]
 		}
 	}
-	if err := api.store.AttachConsentEvidence(r.Context(), id, cid, name, sniffed, data); err != nil {
+	c, err := api.store.AttachConsentEvidence(r.Context(), id, cid, name, sniffed, data)
+	if err != nil {
 		return err
 	}
-	return api.writeConsent(w, r, id, cid)
+	return writeJSON(w, http.StatusOK, consentOf(c, api.store.Now()))
 }
 
 func (api *API) evidence(w http.ResponseWriter, r *http.Request) error {

@@ -32,6 +32,7 @@ type response struct {
 	location string
 	ctype    string
 	body     string
+	entries  int // audit entries the request wrote (-1: not counted)
 }
 
 func (r response) String() string {
@@ -90,6 +91,7 @@ func (w *world) do(t testing.TB, ac *actor, req httpReq) response {
 			hr.AddCookie(&http.Cookie{Name: "lots_session", Value: ac.session})
 		}
 	}
+	id := w.entries.number(hr)
 	res, err := w.client.Do(hr)
 	if err != nil {
 		t.Fatalf("%s %s: %v", req.method, req.path, err)
@@ -99,7 +101,8 @@ func (w *world) do(t testing.TB, ac *actor, req httpReq) response {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return response{status: res.StatusCode, location: res.Header.Get("Location"), ctype: res.Header.Get("Content-Type"), body: string(b)}
+	return response{status: res.StatusCode, location: res.Header.Get("Location"), ctype: res.Header.Get("Content-Type"), body: string(b),
+		entries: w.entries.of(id)}
 }
 
 // normalised replaces the given values (an id, a search term) by a placeholder, in the body

@@ -211,6 +211,13 @@ func (w *world) caseRoutes(t *testing.T) {
 								gn := got.normalised(real, subj, itoa(nowhere), subj)
 								bn := base.normalised(real, subj, itoa(nowhere), subj)
 								w.count(func() { w.outcomes[want]++ })
+								// One door per request: every case-scoped request, allowed or refused,
+								// and the same request about a case that does not exist, writes
+								// exactly one audit entry.
+								if got.entries != 1 || base.entries != 1 {
+									t.Errorf("audit entries: %d for the request, %d for the same about no case; want exactly 1 each (%s)",
+										got.entries, base.entries, got)
+								}
 								switch want {
 								case notFound:
 									if !gn.same(bn) {

@@ -56,7 +56,7 @@ var states = []consentState{
 	}},
 	{name: "withdrawn", code: "Aterkallad", consent: func(t *testing.T, w *world, id int64) {
 		c := w.f.Consent(t, w.st, id, storetest.ConsentSpec{})
-		if err := w.st.WithdrawConsent(w.coord, id, c.ID, "Matris Vårdnadshavare", casework.WithdrawnByPhone, ""); err != nil {
+		if _, err := w.st.WithdrawConsent(w.coord, id, c.ID, "Matris Vårdnadshavare", casework.WithdrawnByPhone, ""); err != nil {
 			t.Fatal(err)
 		}
 	}},
@@ -117,6 +117,7 @@ type world struct {
 	coord    context.Context // the coordinator "samordnare", who builds the cases
 	globals  map[string]string
 	client   *http.Client
+	entries  *entryCounts        // audit entries written per request
 	mu       sync.Mutex          // the fields below: subtests run in parallel
 	baseline map[string]response // the answers about records that do not exist, by request
 	requests int
@@ -129,13 +130,15 @@ type world struct {
 func newWorld(t *testing.T, engine storetest.Engine, only func(consentState, bool) bool) *world {
 	t.Helper()
 	clock := storetest.NewClock(t0)
-	srv := apptest.Start(t, engine, apptest.Options{Now: clock.Now})
-	w := &world{srv: srv, st: srv.App.Store, byName: map[string]*actor{}, userIDs: map[string]int64{},
+	entries := &entryCounts{m: map[string]int{}}
+	srv := apptest.Start(t, engine, apptest.Options{Now: clock.Now, Wrap: entries.wrap})
+	w := &world{srv: srv, st: srv.App.Store, entries: entries, byName: map[string]*actor{}, userIDs: map[string]int64{},
 		agencies: map[casework.AgencyKind]int64{}, baseline: map[string]response{},
 		outcomes: map[outcome]int{}, seen: map[casework.Category]int{},
 		client: &http.Client{Timeout: 30 * time.Second, CheckRedirect: func(*http.Request, []*http.Request) error {
 			return http.ErrUseLastResponse
 		}}}
+	entries.st = srv.App.Store
 	w.f = demoFixture(t, srv)
 	w.mid = w.f.Municipality.ID
 	for k, a := range w.f.Agencies {
@@ -293,9 +296,11 @@ func (w *world) buildCase(t *testing.T, s consentState, prot bool, n int, twin *
 	// it relies on).
 	draft := w.f.Consent(t, w.st, c.id, storetest.ConsentSpec{Unsigned: true})
 	c.objects["cid"] = draft.ID
-	must(w.st.AttachConsentEvidence(coord, c.id, draft.ID, "samtycke.pdf", "application/pdf", []byte(smallPDF)))
+	_, err = w.st.AttachConsentEvidence(coord, c.id, draft.ID, "samtycke.pdf", "application/pdf", []byte(smallPDF))
+	must(err)
 	withdrawn := w.f.Consent(t, w.st, c.id, storetest.ConsentSpec{Unsigned: true})
-	must(w.st.WithdrawConsent(coord, c.id, withdrawn.ID, "Matris Vårdnadshavare", casework.WithdrawnByPhone, ""))
+	_, err = w.st.WithdrawConsent(coord, c.id, withdrawn.ID, "Matris Vårdnadshavare", casework.WithdrawnByPhone, "")
+	must(err)
 	c.objects["wcid"] = withdrawn.ID
 
 	// The group: the young person, the coordinator and a trusted adult (the one the matrix

@@ -414,3 +414,6 @@ func clearFactors(rs []casework.Rating) []string {
 	}
 	return out
 }
+
+// ignore1 drops a store call's result, keeping its error.
+func ignore1[T any](_ T, err error) error { return err }

@@ -130,8 +130,8 @@ func (s *story) withdraw(h *history, day time.Time) {
 		}
 		pc.withdrawn = day
 		s.ev(h, day, "withdrawal", func() error {
-			return s.w.st.WithdrawConsent(s.w.as(s.coord), s.caseID, pc.c.ID, by, how,
-				"Vill inte längre att skolan och polisen pratar om familjen.")
+			return ignore1(s.w.st.WithdrawConsent(s.w.as(s.coord), s.caseID, pc.c.ID, by, how,
+				"Vill inte längre att skolan och polisen pratar om familjen."))
 		})
 	}
 }

@@ -229,7 +229,7 @@ func (s *story) draftConsent(h *history, pc *plannedConsent) {
 			}
 			for _, signer := range pc.c.Signers {
 				if signer.Person == person {
-					return w.st.SignConsent(w.as(s.coord), s.caseID, pc.c.ID, signer.ID, how, time.Time{})
+					return ignore1(w.st.SignConsent(w.as(s.coord), s.caseID, pc.c.ID, signer.ID, how, time.Time{}))
 				}
 			}
 			return fmt.Errorf("no signer %s on consent %d", person, pc.c.ID)

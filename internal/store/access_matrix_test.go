@@ -46,7 +46,7 @@ func TestListsAgreeWithTheAccessDecision(t *testing.T) {
 		f.Consent(t, s, expired, storetest.ConsentSpec{From: t0.AddDate(0, -7, 0), Months: 6})
 		withdrawn := newCase(casework.StepConsent)
 		wc := f.Consent(t, s, withdrawn, storetest.ConsentSpec{})
-		if err := s.WithdrawConsent(coordCtx, withdrawn, wc.ID, "Ung", casework.WithdrawnInWriting, ""); err != nil {
+		if _, err := s.WithdrawConsent(coordCtx, withdrawn, wc.ID, "Ung", casework.WithdrawnInWriting, ""); err != nil {
 			t.Fatal(err)
 		}
 		other := newCase(casework.StepConsent)

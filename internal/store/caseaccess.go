@@ -67,6 +67,7 @@ func (s *Store) withCase(ctx context.Context, caseID int64, op caseOp, fn func(t
 		return s.readCase(ctx, a, caseID, op, w, fn)
 	}
 	var refused *access.Decision
+	var attempted *audit.Entry // allowed in, so recorded even if the work is not done
 	err = s.update(ctx, func(tx *Tx) error {
 		lc, err := tx.loadCaseLocked(a.User.MunicipalityID, caseID, true)
 		if err != nil {
@@ -90,6 +91,8 @@ func (s *Store) withCase(ctx context.Context, caseID int64, op caseOp, fn func(t
 				return casework.Errorf(casework.EForbidden, "error.forbidden_case_work", "%s not allowed", op.Work)
 			}
 		}
+		e := entryFor(a, w, d)
+		attempted = &e
 		if err := fn(tx, a, &lc, d); err != nil {
 			return err
 		}
@@ -100,15 +103,33 @@ func (s *Store) withCase(ctx context.Context, caseID int64, op caseOp, fn func(t
 			v.changed(caseID)
 		}
 	}
-	if refused != nil {
+	switch {
+	case refused != nil:
 		s.auditDenied(ctx, a, w, *refused)
+	case err != nil && attempted != nil:
+		// The actor was let in and the case read, but the work was not done (invalid input, a
+		// conflict with the case's state): the access is recorded all the same.
+		e := *attempted
+		e.Detail = strings.TrimSpace(e.Detail + " not done: " + notDoneReason(err))
+		s.auditEntry(ctx, e)
 	}
 	return err
+}
+
+// notDoneReason names why work was not done, for the log: the error's key, never its text.
+func notDoneReason(err error) string {
+	if e := casework.AsError(err); e != nil && e.Key != "" {
+		return e.Key
+	}
+	return string(casework.ErrorCode(err))
 }
 
 // readCase is withCase for a read.
 func (s *Store) readCase(ctx context.Context, a casework.Actor, caseID int64, op caseOp, w What, fn func(tx *Tx, a casework.Actor, lc *loadedCase, d access.Decision) error) error {
 	v, own := visitOf(ctx), false
+	if v == nil && visitOver(ctx) {
+		return casework.Internal(errVisitOver)
+	}
 	if v == nil {
 		ctx, v = s.Visit(ctx)
 		own = true

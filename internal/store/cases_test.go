@@ -269,7 +269,7 @@ func TestConsentIsTheAccessRule(t *testing.T) {
 				t.Fatal(err)
 			}
 			for _, old := range []int64{c.ID, renewed.ID} {
-				err := s.WithdrawConsent(coord, rc.CaseID, old, "Dana Berg", casework.WithdrawnByPhone, "")
+				_, err := s.WithdrawConsent(coord, rc.CaseID, old, "Dana Berg", casework.WithdrawnByPhone, "")
 				if err != nil && casework.AsError(err).Key != "consent.withdrawn_already" {
 					t.Fatal(err)
 				}

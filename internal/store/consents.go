@@ -259,8 +259,9 @@ func findConsent(lc *loadedCase, consentID int64) (casework.Consent, bool) {
 
 // SignConsent records one signer's signature. When the last required signature is in, the
 // consent is in force from its start date.
-func (s *Store) SignConsent(ctx context.Context, caseID, consentID, signerID int64, how string, at time.Time) error {
-	return s.withCase(ctx, caseID, caseOp{What: What{Action: audit.ActionUpdate, Object: "consent", ObjectID: consentID, Detail: "signature"}, Work: access.WorkEdit}, func(tx *Tx, a casework.Actor, lc *loadedCase, d access.Decision) error {
+func (s *Store) SignConsent(ctx context.Context, caseID, consentID, signerID int64, how string, at time.Time) (casework.Consent, error) {
+	var out casework.Consent
+	err := s.withCase(ctx, caseID, caseOp{What: What{Action: audit.ActionUpdate, Object: "consent", ObjectID: consentID, Detail: "signature"}, Work: access.WorkEdit}, func(tx *Tx, a casework.Actor, lc *loadedCase, d access.Decision) error {
 		c, ok := findConsent(lc, consentID)
 		if !ok {
 			return casework.NotFound("consent")
@@ -297,16 +298,37 @@ func (s *Store) SignConsent(ctx context.Context, caseID, consentID, signerID int
 			if _, err := tx.Exec(`UPDATE consents SET signed_at = $1 WHERE municipality_id = $2 AND id = $3`, signedAt, a.User.MunicipalityID, consentID); err != nil {
 				return casework.Internal(err)
 			}
-			return tx.addEvent(a, lc.Case, "consent_signed", "", "", "", casework.CatBasic)
+			if err := tx.addEvent(a, lc.Case, "consent_signed", "", "", "", casework.CatBasic); err != nil {
+				return err
+			}
 		}
-		return nil
+		var err error
+		out, err = tx.consentAfter(lc, consentID)
+		return err
 	})
+	return out, err
+}
+
+// consentAfter reads a consent of the case again after a change to it in tx, for the answer
+// (so a request that changes a consent and shows it reads the case once and writes one entry).
+func (tx *Tx) consentAfter(lc *loadedCase, consentID int64) (casework.Consent, error) {
+	cs, err := tx.consentsOfCase(lc.Case.MunicipalityID, lc.Case.ID)
+	if err != nil {
+		return casework.Consent{}, err
+	}
+	for _, c := range cs {
+		if c.ID == consentID {
+			return c, nil
+		}
+	}
+	return casework.Consent{}, casework.NotFound("consent")
 }
 
 // WithdrawConsent records a withdrawal by a signer. It takes effect at once: from this moment
 // the parties it covered see nothing of the case that the consent gave them.
-func (s *Store) WithdrawConsent(ctx context.Context, caseID, consentID int64, by string, how casework.WithdrawalMode, note string) error {
-	return s.withCase(ctx, caseID, caseOp{What: What{Action: audit.ActionUpdate, Object: "consent", ObjectID: consentID, Detail: "withdrawal"}, Work: access.WorkEdit}, func(tx *Tx, a casework.Actor, lc *loadedCase, d access.Decision) error {
+func (s *Store) WithdrawConsent(ctx context.Context, caseID, consentID int64, by string, how casework.WithdrawalMode, note string) (casework.Consent, error) {
+	var out casework.Consent
+	err := s.withCase(ctx, caseID, caseOp{What: What{Action: audit.ActionUpdate, Object: "consent", ObjectID: consentID, Detail: "withdrawal"}, Work: access.WorkEdit}, func(tx *Tx, a casework.Actor, lc *loadedCase, d access.Decision) error {
 		c, ok := findConsent(lc, consentID)
 		if !ok {
 			return casework.NotFound("consent")
@@ -321,8 +343,14 @@ func (s *Store) WithdrawConsent(ctx context.Context, caseID, consentID int64, by
 			WHERE municipality_id = $5 AND id = $6`, tx.now, strings.TrimSpace(by), string(how), strings.TrimSpace(note), a.User.MunicipalityID, consentID); err != nil {
 			return casework.Internal(err)
 		}
-		return tx.addEvent(a, lc.Case, "consent_withdrawn", "", "", strings.TrimSpace(by)+" ("+string(how)+")", casework.CatBasic)
+		if err := tx.addEvent(a, lc.Case, "consent_withdrawn", "", "", strings.TrimSpace(by)+" ("+string(how)+")", casework.CatBasic); err != nil {
+			return err
+		}
+		var err error
+		out, err = tx.consentAfter(lc, consentID)
+		return err
 	})
+	return out, err
 }
 
 // Evidence limits.
@@ -335,8 +363,9 @@ var evidenceTypes = map[string]string{"application/pdf": ".pdf", "image/jpeg": "
 
 // AttachConsentEvidence stores the signed form (PDF, JPEG or PNG, at most 10 MB), checked by its
 // content, not by the name it came with.
-func (s *Store) AttachConsentEvidence(ctx context.Context, caseID, consentID int64, name, sniffedType string, data []byte) error {
-	return s.withCase(ctx, caseID, caseOp{What: What{Action: audit.ActionCreate, Object: "file", Detail: "consent evidence"}, Work: access.WorkEdit}, func(tx *Tx, a casework.Actor, lc *loadedCase, d access.Decision) error {
+func (s *Store) AttachConsentEvidence(ctx context.Context, caseID, consentID int64, name, sniffedType string, data []byte) (casework.Consent, error) {
+	var out casework.Consent
+	err := s.withCase(ctx, caseID, caseOp{What: What{Action: audit.ActionCreate, Object: "file", Detail: "consent evidence"}, Work: access.WorkEdit}, func(tx *Tx, a casework.Actor, lc *loadedCase, d access.Decision) error {
 		if _, ok := findConsent(lc, consentID); !ok {
 			return casework.NotFound("consent")
 		}
@@ -363,8 +392,14 @@ func (s *Store) AttachConsentEvidence(ctx context.Context, caseID, consentID int
 		if _, err := tx.Exec(`UPDATE consents SET evidence_id = $1 WHERE municipality_id = $2 AND id = $3`, id, a.User.MunicipalityID, consentID); err != nil {
 			return casework.Internal(err)
 		}
-		return tx.addEvent(a, lc.Case, "consent_evidence", "", "", "", casework.CatBasic)
+		if err := tx.addEvent(a, lc.Case, "consent_evidence", "", "", "", casework.CatBasic); err != nil {
+			return err
+		}
+		var err error
+		out, err = tx.consentAfter(lc, consentID)
+		return err
 	})
+	return out, err
 }
 
 // File is a stored file.

@@ -196,7 +196,7 @@ func TestGroupMembersAreCoveredByTheConsent(t *testing.T) {
 		})
 		t.Run("after withdrawal the police member is shown without consent and left out of invitations", func(t *testing.T) {
 			cs, _ := s.Consents(coord, caseID)
-			if err := s.WithdrawConsent(coord, caseID, cs[0].ID, "Ung Gruppsson", casework.WithdrawnInWriting, ""); err != nil {
+			if _, err := s.WithdrawConsent(coord, caseID, cs[0].ID, "Ung Gruppsson", casework.WithdrawnInWriting, ""); err != nil {
 				t.Fatal(err)
 			}
 			g, err := s.Group(coord, caseID)

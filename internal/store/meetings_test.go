@@ -148,7 +148,7 @@ func TestMeetingMinutesFollowTheConsent(t *testing.T) {
 		})
 		t.Run("after withdrawal the police member cannot read the meeting at all", func(t *testing.T) {
 			cs, _ := s.Consents(coord, caseID)
-			if err := s.WithdrawConsent(coord, caseID, cs[0].ID, "Vårdnadshavare", casework.WithdrawnByPhone, ""); err != nil {
+			if _, err := s.WithdrawConsent(coord, caseID, cs[0].ID, "Vårdnadshavare", casework.WithdrawnByPhone, ""); err != nil {
 				t.Fatal(err)
 			}
 			if _, err := s.Meeting(pc, caseID, m.ID); casework.ErrorCode(err) != casework.ENotFound {

@@ -93,7 +93,7 @@ func TestDecisionsBecomeTasksForCoveredMembers(t *testing.T) {
 				t.Fatal(err)
 			}
 			cs, _ := s.Consents(coord, caseID)
-			if err := s.WithdrawConsent(coord, caseID, cs[0].ID, "Ung", casework.WithdrawnInMeeting, ""); err != nil {
+			if _, err := s.WithdrawConsent(coord, caseID, cs[0].ID, "Ung", casework.WithdrawnInMeeting, ""); err != nil {
 				t.Fatal(err)
 			}
 			if mine, err := s.MyTasks(pc, true); err != nil || len(mine) != 0 {
@@ -177,7 +177,7 @@ func TestDueRemindersAreSentOnceAndOnlyToThoseWhoMaySee(t *testing.T) {
 		}
 		clock.Set(time.Date(2026, 3, 18, 8, 0, 0, 0, time.UTC))
 		cs, _ := s.Consents(coord, caseID)
-		if err := s.WithdrawConsent(coord, caseID, cs[0].ID, "Ung", casework.WithdrawnInMeeting, ""); err != nil {
+		if _, err := s.WithdrawConsent(coord, caseID, cs[0].ID, "Ung", casework.WithdrawnInMeeting, ""); err != nil {
 			t.Fatal(err)
 		}
 		if rs := due(); len(rs) != 0 {
@@ -224,7 +224,7 @@ func TestConsentRemindersGoToTheCoordinatorOnce(t *testing.T) {
 		// The others end at the same time but are not reminded about.
 		withdrawn := activeCase(t, s, f, 1)
 		ws, _ := s.Consents(coord, withdrawn)
-		if err := s.WithdrawConsent(coord, withdrawn, ws[0].ID, "Ung", casework.WithdrawnInMeeting, ""); err != nil {
+		if _, err := s.WithdrawConsent(coord, withdrawn, ws[0].ID, "Ung", casework.WithdrawnInMeeting, ""); err != nil {
 			t.Fatal(err)
 		}
 		expired := f.Concern(t, s, casework.RoleCoordinator, "Ung", "Utgången", pnr[2]).CaseID

@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"slices"
 	"strconv"
@@ -54,6 +55,9 @@ func (s *Store) Visit(ctx context.Context) (context.Context, *Visit) {
 	return context.WithValue(ctx, visitKey{}, v), v
 }
 
+// VisitFrom returns the request's visit, if it has one still open.
+func VisitFrom(ctx context.Context) *Visit { return visitOf(ctx) }
+
 // visitOf returns the request's visit, if it has one still open.
 func visitOf(ctx context.Context) *Visit {
 	v, _ := ctx.Value(visitKey{}).(*Visit)
@@ -61,6 +65,16 @@ func visitOf(ctx context.Context) *Visit {
 		return nil
 	}
 	return v
+}
+
+// errVisitOver: a store call after the request's answer began — its read could not be in the
+// entry already written, so it is refused.
+var errVisitOver = errors.New("store call after the request's visit ended")
+
+// visitOver reports whether ctx carries a visit that has already finished.
+func visitOver(ctx context.Context) bool {
+	v, _ := ctx.Value(visitKey{}).(*Visit)
+	return v != nil && v.done.Load()
 }
 
 // Entries reports how many audit entries the visit has written so far.
@@ -202,6 +216,9 @@ func (s *Store) readAudited(ctx context.Context, fn func(tx *Tx) error) error {
 	if v := visitOf(ctx); v != nil {
 		return v.read(ctx, true, fn)
 	}
+	if visitOver(ctx) {
+		return casework.Internal(errVisitOver)
+	}
 	ctx, v := s.Visit(ctx)
 	err := v.read(ctx, true, fn)
 	if ferr := v.Finish(ctx); ferr != nil {
@@ -230,7 +247,17 @@ func (s *Store) auditDenied(ctx context.Context, a casework.Actor, w What, d acc
 	if a.User.MunicipalityID == 0 {
 		return
 	}
-	e := entryFor(a, w, d)
+	s.auditEntry(ctx, entryFor(a, w, d))
+}
+
+// AuditRefusal records that the actor was refused at the door of a page or call, before any
+// record was read (a role without the permission the page needs).
+func (s *Store) AuditRefusal(ctx context.Context, a casework.Actor, w What, d access.Decision) {
+	s.auditDenied(ctx, a, w, d)
+}
+
+// auditEntry records e with the request's entry, or at once without a visit.
+func (s *Store) auditEntry(ctx context.Context, e audit.Entry) {
 	if v := visitOf(ctx); v != nil {
 		v.refused(e)
 		return
@@ -238,7 +265,7 @@ func (s *Store) auditDenied(ctx context.Context, a casework.Actor, w What, d acc
 	ctx, v := s.Visit(ctx)
 	v.refused(e)
 	if err := v.Finish(ctx); err != nil {
-		s.log.Error("audit of a denied attempt failed", "err", err, "user", a.User.ID, "action", w.Action, "object", w.Object)
+		s.log.Error("audit of an attempt failed", "err", err, "user", e.UserID, "action", e.Action, "object", e.Object)
 	}
 }
 

@@ -315,15 +315,31 @@ func editDistance(a, b string) int {
 // adult, assessment, consent, file and event moves over; nothing is deleted. The merged record
 // stays, marked as merged, so the log and any printed document still resolve.
 func (s *Store) MergeYouth(ctx context.Context, caseID, otherCaseID int64) error {
-	var otherYouth int64
-	err := s.withCase(ctx, otherCaseID, caseOp{What: What{Action: audit.ActionUpdate, Object: "youth", Detail: "merged away"}, Work: access.WorkYouth}, func(tx *Tx, a casework.Actor, lc *loadedCase, d access.Decision) error {
-		otherYouth = lc.Case.YouthID
-		return nil
-	})
-	if err != nil {
-		return err
-	}
-	return s.withCase(ctx, caseID, caseOp{What: What{Action: audit.ActionUpdate, Object: "youth", Detail: "merge"}, Work: access.WorkYouth}, func(tx *Tx, a casework.Actor, lc *loadedCase, d access.Decision) error {
+	var otherRefused *access.Decision
+	var otherWhat What
+	err := s.withCase(ctx, caseID, caseOp{What: What{Action: audit.ActionUpdate, Object: "youth", Detail: "merge"}, Work: access.WorkYouth}, func(tx *Tx, a casework.Actor, lc *loadedCase, d access.Decision) error {
+		// Both records in one transaction: the other case is opened, decided on and locked
+		// here too, so nothing changes between the check and the merge.
+		otherWhat = What{Action: audit.ActionUpdate, Object: "youth", ObjectID: otherCaseID, Detail: "merged away"}
+		other, err := tx.loadCaseLocked(a.User.MunicipalityID, otherCaseID, true)
+		if casework.ErrorCode(err) == casework.ENotFound {
+			d := access.Denied("not_found")
+			otherRefused = &d
+			return err
+		}
+		if err != nil {
+			return err
+		}
+		otherWhat.YouthID = other.Case.YouthID
+		od := access.Decide(a, other.Facts, other.Flow, tx.now).Write(access.WorkYouth, casework.CatBasic)
+		if !od.Allowed {
+			otherRefused = &od
+			return casework.NotFound("case")
+		}
+		if err := tx.audit(a, otherWhat, od); err != nil {
+			return err
+		}
+		otherYouth := other.Case.YouthID
 		keep := lc.Case.YouthID
 		if keep == otherYouth {
 			return casework.Errorf(casework.EConflict, "youth.merge_same", "same person")
@@ -370,4 +386,10 @@ func (s *Store) MergeYouth(ctx context.Context, caseID, otherCaseID int64) error
 		}
 		return tx.addEvent(a, lc.Case, "youth_merged", "", "", "", casework.CatBasic)
 	})
+	if otherRefused != nil {
+		if a, aerr := requireActor(ctx); aerr == nil {
+			s.auditDenied(ctx, a, otherWhat, *otherRefused)
+		}
+	}
+	return err
 }

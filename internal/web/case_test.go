@@ -229,7 +229,7 @@ func caseThroughEveryStep(t *testing.T, w caseWorld) {
 			t.Fatal(err)
 		}
 		for _, sg := range c.Signers {
-			if err := w.st.SignConsent(ctx, id, c.ID, sg.ID, "paper", time.Time{}); err != nil {
+			if _, err := w.st.SignConsent(ctx, id, c.ID, sg.ID, "paper", time.Time{}); err != nil {
 				t.Fatal(err)
 			}
 		}

@@ -4,6 +4,8 @@ import (
 	"net/http"
 	"strconv"
 
+	"lots/internal/access"
+	"lots/internal/audit"
 	"lots/internal/casework"
 	"lots/internal/store"
 )
@@ -40,6 +42,7 @@ func (s *Server) concernReceipt(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	if !found {
+		s.store.AuditRefusal(r.Context(), *p.Actor, store.What{Action: audit.ActionRead, Object: "concern", ObjectID: id}, access.Denied("not_found"))
 		s.notFound(w, r)
 		return
 	}

@@ -51,7 +51,7 @@ func (s *Server) consentEvidenceUpload(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	sniffed, _, _ := mime.ParseMediaType(http.DetectContentType(data))
-	if err := s.store.AttachConsentEvidence(r.Context(), d.CaseID, d.Row.C.ID, hdr.Filename, sniffed, data); err != nil {
+	if _, err := s.store.AttachConsentEvidence(r.Context(), d.CaseID, d.Row.C.ID, hdr.Filename, sniffed, data); err != nil {
 		s.consentActionError(w, r, "consent_evidence", p, err)
 		return
 	}

@@ -73,7 +73,7 @@ func (s *Server) consentSign(w http.ResponseWriter, r *http.Request) {
 		s.formError(w, r, "consent_sign", p, err)
 		return
 	}
-	if err := s.store.SignConsent(r.Context(), d.CaseID, d.Row.C.ID, signerID, how, at); err != nil {
+	if _, err := s.store.SignConsent(r.Context(), d.CaseID, d.Row.C.ID, signerID, how, at); err != nil {
 		if e := casework.AsError(err); e.Field == "signed_at" { // the store's name for the day typed
 			err = casework.Invalid("signed_on", e.Key)
 		}

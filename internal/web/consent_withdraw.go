@@ -52,7 +52,7 @@ func (s *Server) consentWithdraw(w http.ResponseWriter, r *http.Request) {
 		s.formError(w, r, "consent_withdraw", p, err)
 		return
 	}
-	if err := s.store.WithdrawConsent(r.Context(), d.CaseID, d.Row.C.ID, by, how, r.PostFormValue("withdrawn_note")); err != nil {
+	if _, err := s.store.WithdrawConsent(r.Context(), d.CaseID, d.Row.C.ID, by, how, r.PostFormValue("withdrawn_note")); err != nil {
 		s.consentActionError(w, r, "consent_withdraw", p, err)
 		return
 	}

@@ -274,7 +274,7 @@ func TestGroupsMeetingsAndTasksThroughThePages(t *testing.T) {
 		t.Run("the catalogue shows what is missing and only administrators keep it", func(t *testing.T) { catalogueChecks(t, srv) })
 		t.Run("after withdrawal the police see neither the meeting, its calendar file nor the group", func(t *testing.T) {
 			cs, _ := w.st.Consents(w.f.Ctx(t, w.st, casework.RoleCoordinator), w.caseID)
-			if err := w.st.WithdrawConsent(w.f.Ctx(t, w.st, casework.RoleCoordinator), w.caseID, cs[0].ID, groupsFirst, casework.WithdrawnInWriting, ""); err != nil {
+			if _, err := w.st.WithdrawConsent(w.f.Ctx(t, w.st, casework.RoleCoordinator), w.caseID, cs[0].ID, groupsFirst, casework.WithdrawnInWriting, ""); err != nil {
 				t.Fatal(err)
 			}
 			for _, p := range []string{meetingPath, meetingPath + ".ics", w.path("/group"), w.path("/meetings")} {

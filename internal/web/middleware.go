@@ -11,6 +11,7 @@ import (
 
 	"lots/internal/access"
 	"lots/internal/casework"
+	"lots/internal/store"
 )
 
 const (
@@ -228,7 +229,10 @@ func hasActor(r *http.Request) bool {
 func (s *Server) can(p access.Permission, h http.HandlerFunc) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
 		a, _ := casework.ActorFrom(r.Context())
-		if !access.Can(a, p).Allowed {
+		if d := access.Can(a, p); !d.Allowed {
+			// Refused at the door of the page, before anything was read: recorded all the same
+			// (the route's pattern, never its ids).
+			s.store.AuditRefusal(r.Context(), a, store.What{Action: auditAction(r.Method), Object: "page", Detail: r.Pattern}, d)
 			s.fail(w, r, casework.Errorf(casework.EForbidden, "error.forbidden", "page needs %s", p))
 			return
 		}

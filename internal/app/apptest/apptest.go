@@ -35,6 +35,8 @@ type Options struct {
 	// (many seconds). Without it the server has Demo kommun's organisation and users only, and
 	// the test makes the cases it needs.
 	Demo bool
+	// Wrap, when set, wraps the whole handler (a test observing every request).
+	Wrap func(http.Handler) http.Handler
 }
 
 // Start runs Lots with Demo kommun on engine until the test ends: its organisation and users,
@@ -66,6 +68,9 @@ func Start(t testing.TB, engine storetest.Engine, opts Options) *Server {
 		cancel()
 		a.Close()
 		t.Fatalf("demo: %v", err)
+	}
+	if opts.Wrap != nil {
+		a.Handler = opts.Wrap(a.Handler)
 	}
 	l, err := a.Listen()
 	if err != nil {

@@ -140,7 +140,7 @@ func (f *Fixture) Consent(t testing.TB, s *store.Store, caseID int64, spec Conse
 		if spec.Unsigned {
 			break
 		}
-		if err := s.SignConsent(ctx, caseID, c.ID, sg.ID, "paper", time.Time{}); err != nil {
+		if _, err := s.SignConsent(ctx, caseID, c.ID, sg.ID, "paper", time.Time{}); err != nil {
 			t.Fatalf("sign: %v", err)
 		}
 	}
