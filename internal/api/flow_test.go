@@ -136,7 +136,7 @@ func toConsentStep(t *testing.T, coord apiClient, last string) flowCase {
 	var cd api.CaseDetail
 	coord.want(200, "GET", casePath(fc.ID, ""), nil, &cd)
 	if cd.Step != "identified" || cd.Youth.Name != "Alva "+last || cd.Youth.ReserveID == "" || cd.IRK.Clear != 3 ||
-		cd.Access != "intake:coordinator" || !strings.Contains(strings.Join(cd.Actions, ","), "prep_take_on") {
+		cd.Access != "intake:coordinator" || !strings.Contains(strings.Join(actionNames(cd.Actions), ","), "prep_take_on") {
 		t.Fatalf("new case %+v", cd)
 	}
 
@@ -287,7 +287,17 @@ func TestCaseFlowThroughTheAPI(t *testing.T) {
 			coord.want(204, "POST", casePath(fc.ID, "/notes"), n, nil)
 		}
 
-		// 6: no consent yet: the police see the anonymous card, not the case.
+		// 6: no consent yet: the move is offered but not possible, with the same reason the
+		// server gives when it is tried; the police see the anonymous card, not the case.
+		var given *api.MoveAction
+		for i, a := range cd.Actions {
+			if a.Action == "consent_given" {
+				given = &cd.Actions[i]
+			}
+		}
+		if given == nil || given.Possible || given.Refusal != "flow.needs_consent" || given.Message == "" {
+			t.Fatalf("consent_given before consent: %+v", cd.Actions)
+		}
 		coord.problem(409, "conflict", "flow.needs_consent", "POST", casePath(fc.ID, "/moves"), api.MoveRequest{Action: "consent_given"})
 		police.problem(404, "not_found", "error.not_found", "GET", casePath(fc.ID, ""), nil)
 		police.problem(404, "not_found", "error.not_found", "GET", casePath(fc.ID, "/timeline"), nil)
@@ -312,6 +322,12 @@ func TestCaseFlowThroughTheAPI(t *testing.T) {
 		police.want(200, "GET", casePath(fc.ID, ""), nil, &cd)
 		if cd.Access != fmt.Sprintf("consent:%d", k.ID) || !cd.Consent.Valid || cd.Consent.Current == nil || cd.Consent.Current.ID != k.ID {
 			t.Fatalf("police view %+v", cd)
+		}
+		// The police are offered no move of the flow, and told what they may do: read basic and
+		// police information and add notes in them.
+		if len(cd.Actions) != 0 || strings.Join(cd.May.Read, ",") != "basic,police,protected,anonymous" ||
+			len(cd.May.Work) != 1 || cd.May.Work[0].Work != "note" || strings.Join(cd.May.Work[0].Categories, ",") != "basic,police" {
+			t.Fatalf("police may %+v, actions %+v", cd.May, cd.Actions)
 		}
 		var tl api.Timeline
 		police.want(200, "GET", casePath(fc.ID, "/timeline"), nil, &tl)
@@ -478,4 +494,12 @@ func TestAConcernReceiptDoesNotTellWhetherTheYoungPersonWasKnown(t *testing.T) {
 			t.Fatalf("receipts differ: %v and %v", first, second)
 		}
 	})
+}
+
+func actionNames(as []api.MoveAction) []string {
+	var out []string
+	for _, a := range as {
+		out = append(out, a.Action)
+	}
+	return out
 }

@@ -5,6 +5,7 @@ import (
 	"reflect"
 	"time"
 
+	"lots/internal/access"
 	"lots/internal/casework"
 )
 
@@ -43,8 +44,67 @@ type CaseDetail struct {
 	Deadlines     []Deadline   `json:"deadlines"`
 	IRK           IRKSummary   `json:"irk" doc:"the latest IRK check"`
 	Consent       ConsentState `json:"consent"`
-	Actions       []string     `json:"actions" doc:"the moves the flow offers from this step; whether their conditions hold, and whether you may take them, is checked when you do"`
+	Actions       []MoveAction `json:"actions" doc:"the moves of the flow from this step that you may make, each with whether the case allows it now and why not; the same answer the server gives when you make it"`
+	May           May          `json:"may" doc:"what you may do with this case: the categories you read, and the work you may do in each category"`
 	Access        string       `json:"access" doc:"why you see the case, e.g. staff:coordinator, intake:coordinator, consent:<id>"`
+}
+
+// MoveAction is a move of the flow you may make.
+type MoveAction struct {
+	Action   string `json:"action" enum:"prep_take_on,prep_not_now,prep_refer,assessment_done,decide_start,decide_not_start,back_to_assessment,parties_set,motivation_done,consent_given,back_to_parties,start_motivation,plan_set,back_to_planning,close,followup_done"`
+	Possible bool   `json:"possible" doc:"the case's facts allow the move now"`
+	Refusal  string `json:"refusal,omitempty" doc:"when not possible: the key of the flow's refusal, e.g. flow.needs_consent"`
+	Message  string `json:"message,omitempty" doc:"the refusal in your language"`
+	Reason   string `json:"reason" enum:"none,optional,required" doc:"whether the move asks for a reason"`
+}
+
+// May is what you may do with a case, decided once by the access rule.
+type May struct {
+	Read []string   `json:"read" doc:"the information categories you may read"`
+	Work []WorkAuth `json:"work" doc:"the kinds of work you may do, each in the categories it is allowed in"`
+}
+
+// WorkAuth is one kind of work you may do.
+type WorkAuth struct {
+	Work       string   `json:"work" enum:"prep_decision,flow,youth,edit,assess,note"`
+	Categories []string `json:"categories"`
+}
+
+// mayOf describes m for the API, in the actor's language.
+func (api *API) mayOf(r *http.Request, m access.May) ([]MoveAction, May) {
+	l := api.locale(r)
+	moves := []MoveAction{}
+	for _, o := range m.Moves {
+		if !o.Decision.Allowed {
+			continue // a move this actor may never make is not offered
+		}
+		a := MoveAction{Action: string(o.Action), Possible: o.Possible(), Reason: string(o.Reason)}
+		if a.Reason == "" {
+			a.Reason = "none"
+		}
+		if o.Blocked != "" {
+			a.Refusal, a.Message = o.Blocked, api.catalog.T(l, o.Blocked)
+		}
+		moves = append(moves, a)
+	}
+	out := May{Read: []string{}, Work: []WorkAuth{}}
+	for _, c := range access.Categories {
+		if m.Sees(c) {
+			out.Read = append(out.Read, string(c))
+		}
+	}
+	for _, w := range access.Works {
+		wa := WorkAuth{Work: string(w), Categories: []string{}}
+		for _, c := range append(append([]casework.Category{}, casework.ConsentCategories...), casework.CatProtected) {
+			if m.Write(w, c).Allowed {
+				wa.Categories = append(wa.Categories, string(c))
+			}
+		}
+		if len(wa.Categories) > 0 {
+			out.Work = append(out.Work, wa)
+		}
+	}
+	return moves, out
 }
 
 // Milestones are the moments the case reached; left out when not reached.
@@ -123,7 +183,6 @@ func (api *API) caseDetail(w http.ResponseWriter, r *http.Request) error {
 		IRK: IRKSummary{Clear: cd.IRK.Clear, Some: cd.IRK.Some, No: cd.IRK.No, Unknown: cd.IRK.Unknown,
 			ClearFactors: orEmpty(cd.IRK.ClearFactors)},
 		Consent: ConsentState{Valid: cd.HasConsent, Count: cd.ConsentCount},
-		Actions: []string{},
 		Access:  cd.Ground.String(),
 	}
 	for _, s := range cd.Staff {
@@ -141,9 +200,7 @@ func (api *API) caseDetail(w http.ResponseWriter, r *http.Request) error {
 		}
 		out.Consent.Current = s
 	}
-	for _, a := range casework.ActionsFrom(c.Step, cd.Settings) {
-		out.Actions = append(out.Actions, string(a))
-	}
+	out.Actions, out.May = api.mayOf(r, cd.May)
 	return writeJSON(w, http.StatusOK, out)
 }
 

@@ -236,6 +236,7 @@ func (w *world) caseRoutes(t *testing.T) {
 									}
 								}
 								w.checkContent(t, ac, r.key, got, facts)
+								w.checkMay(t, r, q, ac, c, want)
 								if q.restore != nil {
 									if err := q.restore(w, c, got); err != nil {
 										t.Fatalf("putting the case back: %v", err)

@@ -118,6 +118,7 @@ type world struct {
 	globals  map[string]string
 	client   *http.Client
 	entries  *entryCounts        // audit entries written per request
+	may      mayCache            // what the API says each actor may do with each case
 	mu       sync.Mutex          // the fields below: subtests run in parallel
 	baseline map[string]response // the answers about records that do not exist, by request
 	requests int

@@ -170,6 +170,8 @@ type CaseDetail struct {
 	SeesProtected bool
 	// Ground is why the actor sees the case (for the page to say so).
 	Ground access.Ground
+	// May is everything the actor may do with the case, decided once when it was opened.
+	May access.May
 }
 
 // CaseDetail returns a case's overview: the young person, step, staff, parties, deadlines,
@@ -177,7 +179,7 @@ type CaseDetail struct {
 func (s *Store) CaseDetail(ctx context.Context, caseID int64) (CaseDetail, error) {
 	var cd CaseDetail
 	err := s.withCase(ctx, caseID, caseOp{What: What{Action: audit.ActionRead}}, func(tx *Tx, a casework.Actor, lc *loadedCase, d access.Decision) error {
-		cd.Case, cd.Staff, cd.Settings, cd.Ground = lc.Case, lc.Facts.Staff, lc.Settings, d.Ground
+		cd.Case, cd.Staff, cd.Settings, cd.Ground, cd.May = lc.Case, lc.Facts.Staff, lc.Settings, d.Ground, lc.May
 		// The risk level is part of the case; the reasoning behind it is social services'
 		// assessment.
 		if !lc.May.Read(casework.CatSocial).Allowed {
