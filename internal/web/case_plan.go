@@ -95,7 +95,7 @@ func (s *Server) renderCasePlan(w http.ResponseWriter, r *http.Request, p *Page,
 		return
 	}
 	cat := newCasePlanCatalogue(ms)
-	d := casePlanData{caseView: v, Editable: v.CanAct && v.Detail.Case.Step.MayDraftPlan(), Status: map[string]string{}, Versions: len(vs)}
+	d := casePlanData{caseView: v, Editable: v.May.Edit() && v.Detail.Case.Step.MayDraftPlan(), Status: map[string]string{}, Versions: len(vs)}
 	if cur, ok := casework.Latest(vs); ok {
 		d.Current, d.Version, d.SavedBy, d.SavedAt = cur.Plan, cur.Version, cur.CreatedBy, cur.CreatedAt
 	}

@@ -45,7 +45,8 @@ type caseAction struct {
 	Reason       string // "required", "optional" or "" (no reason field)
 	Closure      []caseChoice
 	Coordinators []caseChoice
-	Secondary    bool // a move away from the main path
+	Secondary    bool   // a move away from the main path
+	Blocked      string // why the case does not allow the move yet ("" when it does)
 	ReasonValue  string
 	Failure      *caseFailure
 }
@@ -107,13 +108,13 @@ func (s *Server) renderCaseShow(w http.ResponseWriter, r *http.Request, p *Page,
 	case cd.ConsentCount > 0:
 		d.Consent.Status = caseEnum(p, "consent.", "status_", string(cd.Consent.StatusAt(s.now())))
 	}
-	if v.CanAct {
+	if v.May.Flow() || v.May.Prep() {
 		if d.Actions, err = s.caseActions(r, p, cd, failure); err != nil {
 			s.fail(w, r, err)
 			return
 		}
 	}
-	d.FollowUp = caseFollowUps(p, cd, v.CanAct)
+	d.FollowUp = caseFollowUps(p, cd, v.May.Edit())
 	if d.FollowUp != nil && failure != nil && failure.FormID == "followup" {
 		d.FollowUp.Failure, failure.OnPage = failure, d.FollowUp.CanAdd
 	}
@@ -143,11 +144,18 @@ func caseSteps(p *Page, cd store.CaseDetail) []caseStepItem {
 func (s *Server) caseActions(r *http.Request, p *Page, cd store.CaseDetail, failure *caseFailure) ([]caseAction, error) {
 	a, _ := casework.ActorFrom(r.Context())
 	var out []caseAction
-	for _, act := range casework.ActionsFrom(cd.Case.Step, cd.Settings) {
-		ca := caseAction{Action: act, FormID: "move-" + string(act), Label: caseEnum(p, "flow.", "act_", string(act)), Reason: moveReason(act)}
+	for _, o := range cd.May.Moves {
+		if !o.Decision.Allowed {
+			continue // a move this actor may never make is not offered
+		}
+		act := o.Action
+		ca := caseAction{Action: act, FormID: "move-" + string(act), Label: caseEnum(p, "flow.", "act_", string(act)),
+			Reason: string(o.Reason), Secondary: o.Secondary}
+		if o.Blocked != "" {
+			ca.Blocked = p.T(o.Blocked)
+		}
 		switch act {
 		case casework.ActClose:
-			ca.Secondary = true
 			for _, cr := range casework.ClosureReasons {
 				if cr == casework.CloseExcluded && !cd.Settings.MayExcludeForNonParticipation {
 					continue
@@ -164,9 +172,6 @@ func (s *Server) caseActions(r *http.Request, p *Page, cd store.CaseDetail, fail
 					ca.Coordinators = append(ca.Coordinators, caseChoice{Value: strconv.FormatInt(c.ID, 10), Label: c.Name})
 				}
 			}
-		case casework.ActPrepNotNow, casework.ActPrepRefer, casework.ActDecideNotStart,
-			casework.ActBackToAssessment, casework.ActBackToParties, casework.ActBackToPlanning:
-			ca.Secondary = true
 		}
 		chosen := strconv.FormatInt(a.User.ID, 10)
 		if failure != nil && failure.FormID == ca.FormID {
@@ -182,19 +187,6 @@ func (s *Server) caseActions(r *http.Request, p *Page, cd store.CaseDetail, fail
 		out = append(out, ca)
 	}
 	return out, nil
-}
-
-// moveReason says whether a move asks for a reason: the moves away from the main path must
-// say why; closing needs one for "other" and "excluded".
-func moveReason(act casework.Action) string {
-	switch act {
-	case casework.ActPrepNotNow, casework.ActPrepRefer, casework.ActDecideNotStart,
-		casework.ActBackToAssessment, casework.ActBackToParties, casework.ActBackToPlanning:
-		return "required"
-	case casework.ActClose:
-		return "optional"
-	}
-	return ""
 }
 
 // caseFollowUps is the 6- and 12-month follow-up of a case closed after SIG started, or nil.

@@ -98,7 +98,7 @@ func (s *Server) renderCaseStaff(w http.ResponseWriter, r *http.Request, p *Page
 			d.Officers = append(d.Officers, l)
 		}
 	}
-	if v.CanAct {
+	if v.May.Edit() {
 		cs, err := s.store.Colleagues(r.Context(), "")
 		if err != nil {
 			s.fail(w, r, err)

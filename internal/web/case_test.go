@@ -681,3 +681,34 @@ func TestNoActionPlanBeforeConsent(t *testing.T) {
 		t.Fatalf("a plan posted before consent: %d", res.StatusCode)
 	}
 }
+
+// TestCasePageOffersWhatTheServerAllows: the overview's move forms come from the same "may"
+// answer the server applies: at the assessment step with nothing recorded the coordinator is
+// offered "assessment done" with the flow's reason why it is not possible yet — the reason the
+// server then gives — and the preparatory-group member, who may only take the preparatory
+// decision, is offered nothing at that step.
+func TestCasePageOffersWhatTheServerAllows(t *testing.T) {
+	w := newCaseWorld(t, storetest.SQLite)
+	caseID := w.concern(t, "Moa", "Möjlig", storetest.TestPersonalNumbers[8])
+	id := strconv.FormatInt(caseID, 10)
+	prep := w.srv.Login(t, "beredning")
+	if _, body := w.srv.Get(t, prep, "/cases/"+id); !strings.Contains(body, `id="move-prep_take_on"`) {
+		t.Fatal("the preparatory group is not offered the preparatory decision")
+	}
+	if _, err := w.st.Move(w.as(t, "samordnare"), caseID, store.MoveInput{Move: casework.Move{Action: casework.ActPrepTakeOn}}); err != nil {
+		t.Fatal(err)
+	}
+	coord := w.srv.Login(t, "samordnare")
+	code, body := w.srv.Get(t, coord, "/cases/"+id)
+	blocked := `<p class="note" id="b-move-assessment_done">Går inte ännu: `
+	if code != http.StatusOK || !strings.Contains(body, `id="move-assessment_done"`) || !strings.Contains(body, blocked) {
+		t.Fatalf("coordinator's overview at assessment: %d, form %v, reason %v", code, strings.Contains(body, `id="move-assessment_done"`), strings.Contains(body, blocked))
+	}
+	res, posted := w.srv.PostForm(t, coord, "/cases/"+id+"/move", url.Values{"action": {"assessment_done"}})
+	if res.StatusCode != http.StatusConflict || !strings.Contains(posted, "bedömning") {
+		t.Fatalf("the server's answer to the move: %d", res.StatusCode)
+	}
+	if _, body := w.srv.Get(t, prep, "/cases/"+id); strings.Contains(body, `class="case-action`) {
+		t.Error("the preparatory group is offered moves after the case was taken on")
+	}
+}

@@ -16,9 +16,9 @@ import (
 type caseView struct {
 	ID     int64
 	Detail store.CaseDetail
-	// CanAct: the actor works the case flow (coordinator, case officer, preparatory group).
-	// It only decides what the page offers; the store decides what may be done.
-	CanAct  bool
+	// May is what the actor may do with the case: the door's one decision, which the store
+	// applies again to every change. Pages offer a form only where it says yes.
+	May     access.May
 	Section string
 	Nav     []caseNavItem
 	Step    caseStepView
@@ -66,16 +66,6 @@ func caseURL(id int64, sub string) string {
 	return "/cases/" + strconv.FormatInt(id, 10) + sub
 }
 
-// actsOnCases is the presentation check for the forms that move or change a case: the roles
-// that work the flow. Group members take part in groups and add notes; they never move it.
-func actsOnCases(a casework.Actor) bool {
-	if !access.Can(a, access.WorkWithCases).Allowed {
-		return false
-	}
-	rs := a.User.Roles
-	return rs.Has(casework.RoleCoordinator) || rs.Has(casework.RoleCaseOfficer) || rs.Has(casework.RolePrepGroup)
-}
-
 // loadCaseView reads the case (through the store, which checks access and audits) for a page
 // in section. On failure it has answered the request and returns false.
 func (s *Server) loadCaseView(w http.ResponseWriter, r *http.Request, p *Page, section string) (caseView, bool) {
@@ -94,14 +84,13 @@ func (s *Server) loadCaseView(w http.ResponseWriter, r *http.Request, p *Page, s
 
 // caseViewOf builds the header of a case page from its detail.
 func (s *Server) caseViewOf(r *http.Request, p *Page, id int64, cd store.CaseDetail, section string) caseView {
-	a, _ := casework.ActorFrom(r.Context())
-	v := caseView{ID: id, Detail: cd, CanAct: actsOnCases(a), Section: section}
+	v := caseView{ID: id, Detail: cd, May: cd.May, Section: section}
 	v.Step = caseStepView{Number: cd.Case.Step.Number(), Label: p.T("step." + string(cd.Case.Step))}
 	for _, sec := range caseSections {
 		if sec.Name == section {
 			p.Path = caseURL(id, sec.Path) // where a language switch returns to, also after a POST
 		}
-		if !sec.Everyone && !v.CanAct {
+		if !sec.Everyone && !v.May.Works() {
 			continue
 		}
 		v.Nav = append(v.Nav, caseNavItem{Href: caseURL(id, sec.Path), Label: p.T(sec.Key), Current: sec.Name == section})

@@ -46,7 +46,7 @@ func (s *Server) renderGroup(w http.ResponseWriter, r *http.Request, p *Page, v 
 		return
 	}
 	d := groupShowData{caseView: v, Group: g, Members: memberViews(p, g, v.Detail.Youth.Name()), Roles: casework.SuggestedGroupRoles}
-	d.ConsentHelp = p.FieldError("user") != "" && v.CanAct
+	d.ConsentHelp = p.FieldError("user") != "" && v.May.Edit()
 	inGroup := map[int64]bool{}
 	linked := map[int64]bool{}
 	for i, m := range d.Members {
@@ -68,7 +68,7 @@ func (s *Server) renderGroup(w http.ResponseWriter, r *http.Request, p *Page, v 
 	for wk := 1; wk <= 8; wk++ {
 		d.RhythmChoices = append(d.RhythmChoices, caseChoice{Value: strconv.Itoa(wk), Label: p.T("group.rhythm_weeks", wk), Selected: wk == g.RhythmWeeks})
 	}
-	if v.CanAct && v.Detail.Case.Step.Open() {
+	if v.May.Edit() && v.Detail.Case.Step.Open() {
 		if err := s.groupFormChoices(r, p, v, &d, inGroup, linked); err != nil {
 			s.fail(w, r, err)
 			return
