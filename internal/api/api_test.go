@@ -17,7 +17,7 @@ import (
 	"lots/internal/store/storetest"
 )
 
-func tokenFor(t *testing.T, srv *apptest.Server, username string) string {
+func tokenFor(t testing.TB, srv *apptest.Server, username string) string {
 	t.Helper()
 	ctx := context.Background()
 	c, err := srv.App.Store.CredentialsByUsername(ctx, username)
