@@ -1,0 +1,175 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"time"
+
+	"lots/internal/casework"
+	"lots/internal/stats"
+)
+
+// The dashboard's releases (stats/release.go): a half-year's figures are counted, suppressed
+// and verified once, when the half-year is over, stored in dashboard_releases and read from
+// there by every view and export. A view costs one indexed read; two views — before and after
+// a new concern, today and next year — show the same figures; and the national export of a
+// half-year is the same release, so a half-year is never published twice with different
+// numbers.
+
+// firstPeriod is the half-year of a municipality's first case, ok false when it has none.
+func (s *Store) firstPeriod(ctx context.Context, municipalityID int64) (stats.Period, bool, error) {
+	// The first opened_at, not MIN(opened_at): SQLite returns an aggregate of a DATETIME as text.
+	var first time.Time
+	err := s.read.QueryRowContext(ctx, `SELECT opened_at FROM cases WHERE municipality_id = $1 ORDER BY opened_at LIMIT 1`, municipalityID).Scan(&first)
+	switch {
+	case errors.Is(err, sql.ErrNoRows):
+		return stats.Period{}, false, nil
+	case err != nil:
+		return stats.Period{}, false, casework.Internal(err)
+	}
+	return stats.PeriodOf(first), true, nil
+}
+
+// publishedPeriods are the half-years whose release is due: from the first case (at most ten
+// years back) to the last half-year over for a month, newest first.
+func (s *Store) publishedPeriods(ctx context.Context, municipalityID int64) ([]stats.Period, error) {
+	last := stats.LastPublished(s.now())
+	first, ok, err := s.firstPeriod(ctx, municipalityID)
+	if err != nil || !ok || last.IsZero() || last.Before(first) {
+		return nil, err
+	}
+	if floor := (stats.Period{Year: last.Year - 10, Half: last.Half}); first.Before(floor) {
+		first = floor
+	}
+	return stats.Periods(first, last), nil
+}
+
+// storedParts reads a release's stored parts by name.
+func (s *Store) storedParts(ctx context.Context, municipalityID int64, p stats.Period) (map[string][]byte, error) {
+	rows, err := s.read.QueryContext(ctx, `SELECT part, content FROM dashboard_releases WHERE municipality_id = $1 AND period = $2`, municipalityID, p.String())
+	if err != nil {
+		return nil, casework.Internal(err)
+	}
+	defer rows.Close()
+	out := map[string][]byte{}
+	for rows.Next() {
+		var part, content string
+		if err := rows.Scan(&part, &content); err != nil {
+			return nil, casework.Internal(err)
+		}
+		out[part] = []byte(content)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, casework.Internal(err)
+	}
+	return out, nil
+}
+
+// release returns a half-year's release, making the parts that are due and not yet made.
+// A period whose main part is not due has no release (not found).
+func (s *Store) release(ctx context.Context, municipalityID int64, p stats.Period) (*stats.Dashboard, error) {
+	now := s.now()
+	if stats.DueAt(p, stats.PartMain).After(now) {
+		return nil, casework.Errorf(casework.ENotFound, "dashboard.not_published", "release %s is not due", p)
+	}
+	parts, err := s.storedParts(ctx, municipalityID, p)
+	if err != nil {
+		return nil, err
+	}
+	for _, part := range stats.Parts {
+		if _, ok := parts[part]; ok || stats.DueAt(p, part).After(now) {
+			continue
+		}
+		b, err := s.makePart(ctx, municipalityID, p, part)
+		if err != nil {
+			return nil, err
+		}
+		parts[part] = b
+	}
+	var later [][]byte
+	for _, part := range stats.Parts[1:] {
+		if b, ok := parts[part]; ok {
+			later = append(later, b)
+		}
+	}
+	d, err := stats.LoadRelease(parts[stats.PartMain], later...)
+	if err != nil {
+		return nil, casework.Internal(err)
+	}
+	return d, nil
+}
+
+// makePart counts, suppresses and stores one part of a release, and returns what is stored:
+// when two requests make the same part at once, the first stored wins and both return it.
+// The main part is protected together with the release before (its open cases at the end),
+// which is made first when it is missing.
+func (s *Store) makePart(ctx context.Context, municipalityID int64, p stats.Period, part string) ([]byte, error) {
+	var prev *stats.Dashboard
+	if part == stats.PartMain {
+		first, ok, err := s.firstPeriod(ctx, municipalityID)
+		if err != nil {
+			return nil, err
+		}
+		if ok && !p.Prev().Before(first) && !p.Prev().Before(stats.Period{Year: p.Year - 10, Half: p.Half}) {
+			if prev, err = s.release(ctx, municipalityID, p.Prev()); err != nil {
+				return nil, err
+			}
+		}
+	}
+	dash, err := s.dashboard(ctx, municipalityID, p, prev)
+	if err != nil {
+		return nil, err
+	}
+	computed := s.now().UTC().Truncate(time.Second)
+	b, err := stats.MarshalPart(dash, part, computed)
+	if err != nil {
+		return nil, casework.Internal(err)
+	}
+	err = s.update(ctx, func(tx *Tx) error {
+		if _, err := tx.Exec(`INSERT INTO dashboard_releases (municipality_id, period, part, computed_at, content) VALUES ($1, $2, $3, $4, $5)
+			ON CONFLICT (municipality_id, period, part) DO NOTHING`, municipalityID, p.String(), part, computed, string(b)); err != nil {
+			return casework.Internal(fmt.Errorf("store release: %w", err))
+		}
+		var content string
+		if err := tx.QueryRow(`SELECT content FROM dashboard_releases WHERE municipality_id = $1 AND period = $2 AND part = $3`,
+			municipalityID, p.String(), part).Scan(&content); err != nil {
+			return casework.Internal(err)
+		}
+		b = []byte(content)
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	s.log.Info("dashboard release made", "municipality", municipalityID, "period", p.String(), "part", part)
+	return b, nil
+}
+
+// PublishDueReleases makes every release part that is due and not yet made, for every
+// municipality: `lots serve` runs it at start and with its housekeeping, so a view seldom
+// waits for one to be counted. It returns how many periods it looked at.
+func (s *Store) PublishDueReleases(ctx context.Context) (int, error) {
+	ids, err := queryAll(ctx, s.read, `SELECT id FROM municipalities ORDER BY id`, nil, func(sc scanner) (int64, error) {
+		var id int64
+		return id, sc.Scan(&id)
+	})
+	if err != nil {
+		return 0, err
+	}
+	n := 0
+	for _, mid := range ids {
+		periods, err := s.publishedPeriods(ctx, mid)
+		if err != nil {
+			return n, err
+		}
+		for i := len(periods) - 1; i >= 0; i-- { // oldest first: each protects the next
+			if _, err := s.release(ctx, mid, periods[i]); err != nil {
+				return n, err
+			}
+			n++
+		}
+	}
+	return n, nil
+}
