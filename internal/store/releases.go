@@ -33,12 +33,16 @@ func (s *Store) firstPeriod(ctx context.Context, municipalityID int64) (stats.Pe
 }
 
 // publishedPeriods are the half-years whose release is due: from the first case (at most ten
-// years back) to the last half-year over for a month, newest first.
+// years back) to the last half-year over for a month, newest first — at least that last one,
+// so a municipality new to Lots sees its first release (empty) rather than nothing.
 func (s *Store) publishedPeriods(ctx context.Context, municipalityID int64) ([]stats.Period, error) {
 	last := stats.LastPublished(s.now())
 	first, ok, err := s.firstPeriod(ctx, municipalityID)
-	if err != nil || !ok || last.IsZero() || last.Before(first) {
+	if err != nil || last.IsZero() {
 		return nil, err
+	}
+	if !ok || last.Before(first) {
+		first = last
 	}
 	if floor := (stats.Period{Year: last.Year - 10, Half: last.Half}); first.Before(floor) {
 		first = floor
