@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"sync"
 	"time"
 
 	"lots/internal/casework"
@@ -13,7 +14,8 @@ import (
 
 // The dashboard's releases (stats/release.go): a half-year's figures are counted, suppressed
 // and verified once, when the half-year is over, stored in dashboard_releases and read from
-// there by every view and export. A view costs one indexed read; two views — before and after
+// there by every view and export (and kept parsed in memory: a release never changes). A
+// view costs its audit entry; two views — before and after
 // a new concern, today and next year — show the same figures; and the national export of a
 // half-year is the same release, so a half-year is never published twice with different
 // numbers.
@@ -78,6 +80,15 @@ func (s *Store) release(ctx context.Context, municipalityID int64, p stats.Perio
 	if stats.DueAt(p, stats.PartMain).After(now) {
 		return nil, casework.Errorf(casework.ENotFound, "dashboard.not_published", "release %s is not due", p)
 	}
+	due := 0
+	for _, part := range stats.Parts {
+		if !stats.DueAt(p, part).After(now) {
+			due++
+		}
+	}
+	if d := s.releases.get(municipalityID, p); d != nil && len(d.Published) == due {
+		return d, nil
+	}
 	parts, err := s.storedParts(ctx, municipalityID, p)
 	if err != nil {
 		return nil, err
@@ -102,7 +113,45 @@ func (s *Store) release(ctx context.Context, municipalityID int64, p stats.Perio
 	if err != nil {
 		return nil, casework.Internal(err)
 	}
+	s.releases.put(municipalityID, p, d)
 	return d, nil
+}
+
+// releaseCache keeps parsed releases in memory. A release never changes, so an entry is never
+// stale; one with fewer parts than are now due is read again. The dashboards it holds are read
+// only (pages and exports format them, nothing writes to them). It holds at most
+// maxCachedReleases, and starts over when full.
+type releaseCache struct {
+	mu sync.Mutex
+	m  map[releaseKey]*stats.Dashboard
+}
+
+type releaseKey struct {
+	municipalityID int64
+	period         stats.Period
+}
+
+const maxCachedReleases = 256
+
+func (c *releaseCache) get(mid int64, p stats.Period) *stats.Dashboard {
+	if c == nil {
+		return nil
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.m[releaseKey{mid, p}]
+}
+
+func (c *releaseCache) put(mid int64, p stats.Period, d *stats.Dashboard) {
+	if c == nil {
+		return
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.m == nil || len(c.m) >= maxCachedReleases {
+		c.m = map[releaseKey]*stats.Dashboard{}
+	}
+	c.m[releaseKey{mid, p}] = d
 }
 
 // makePart counts, suppresses and stores one part of a release, and returns what is stored:
