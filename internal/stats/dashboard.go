@@ -108,11 +108,13 @@ func (v *View) Table(id string) *Table {
 // before the hidden values were forgotten; the export refuses a dashboard that fails it.
 func (d *Dashboard) Verify() error { return d.verified }
 
-// CheckPublished checks, from the shown figures alone, that no hidden count can be computed by
-// subtraction: in every table with a total row, along the flow's total column and between the
-// municipality and its districts, a shown total minus its shown parts must be zero with no
-// part hidden, or at least MinCell spread over two or more hidden parts. It also checks that
-// no shown count is below MinCell. Tests run it on real output.
+// CheckPublished checks, from the published figures alone, that no hidden count can be
+// computed by subtraction: in every table with a total row, along the flow's total column and
+// between the municipality and its districts, a shown total minus its shown parts must be zero
+// with no part hidden, or at least MinCell spread over two or more hidden parts. It checks
+// that no shown count is below MinCell, and — over every relation a reader can form from the
+// published tables (publishedRelations), with the labels "<5" and "–" — that no "<5" can be
+// narrowed (Narrowed). A release is stored only when it passes; tests run it on real output.
 func (d *Dashboard) CheckPublished() error {
 	check := func(where string, total *Cell, parts []*Cell) error {
 		if total == nil || !total.Show() || !total.IsCount() {

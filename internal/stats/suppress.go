@@ -1,10 +1,11 @@
 // Package stats computes the follow-up figures Lots shows and exports, and protects the young
 // people behind them: no published figure may rest on fewer than five young people, neither
-// directly nor by subtracting one published figure from another.
+// directly, nor by adding and subtracting published figures across tables, views and
+// releases, nor by comparing two publications.
 //
 // The store counts in SQL and hands the counts to this package (Raw); Build turns them into
-// tables of cells and suppresses before anything is returned. Nothing outside the store sees
-// an unsuppressed figure.
+// tables of cells and suppresses before anything is returned; a half-year is published once,
+// as a release (release.go). Nothing outside the store sees an unsuppressed figure.
 package stats
 
 import (
@@ -77,13 +78,15 @@ type Group struct {
 	Parts []*Cell
 }
 
-// Suppress marks every cell resting on fewer than MinCell young people, then protects each
-// group against subtraction: when a group has hidden parts whose sum could be recovered (the
+// Suppress marks every cell resting on fewer than MinCell young people (Primary), then
+// protects each group against subtraction: when a group has hidden parts whose sum could be recovered (the
 // total shown and exactly one part hidden, or the hidden parts summing to fewer than MinCell),
 // it hides the next smallest parts until the hidden ones together rest on at least MinCell;
 // if that is impossible, it hides the total as well. Groups may share cells (a part of one
-// breakdown can be the total of another); Suppress repeats until nothing changes. Last, a
-// cell whose basis is hidden is hidden.
+// breakdown can be the total of another); Suppress repeats until nothing changes. Then a
+// cell whose basis is hidden is hidden. Last, across all groups at once, while a "<5" can be
+// narrowed (Narrowed) it hides one more figure near it (widen) and starts over; hiding
+// everything reachable always ends it, so it ends.
 func Suppress(cells []*Cell, groups []Group) {
 	primary := func(c *Cell) {
 		switch {
