@@ -93,15 +93,20 @@ func (s *Store) release(ctx context.Context, municipalityID int64, p stats.Perio
 	if err != nil {
 		return nil, err
 	}
+	var missing []string
 	for _, part := range stats.Parts {
-		if _, ok := parts[part]; ok || stats.DueAt(p, part).After(now) {
-			continue
+		if _, ok := parts[part]; !ok && !stats.DueAt(p, part).After(now) {
+			missing = append(missing, part)
 		}
-		b, err := s.makePart(ctx, municipalityID, p, part)
+	}
+	if len(missing) > 0 {
+		made, err := s.makeParts(ctx, municipalityID, p, missing)
 		if err != nil {
 			return nil, err
 		}
-		parts[part] = b
+		for part, b := range made {
+			parts[part] = b
+		}
 	}
 	var later [][]byte
 	for _, part := range stats.Parts[1:] {
@@ -154,13 +159,13 @@ func (c *releaseCache) put(mid int64, p stats.Period, d *stats.Dashboard) {
 	c.m[releaseKey{mid, p}] = d
 }
 
-// makePart counts, suppresses and stores one part of a release, and returns what is stored:
-// when two requests make the same part at once, the first stored wins and both return it.
-// The main part is protected together with the release before (its open cases at the end),
-// which is made first when it is missing.
-func (s *Store) makePart(ctx context.Context, municipalityID int64, p stats.Period, part string) ([]byte, error) {
+// makeParts counts, suppresses and stores parts of a release — counted once for all of them —
+// and returns what is stored: when two requests make the same part at once, the first stored
+// wins and both return it. The main part is protected together with the release before (its
+// open cases at the end), which is made first when it is missing.
+func (s *Store) makeParts(ctx context.Context, municipalityID int64, p stats.Period, parts []string) (map[string][]byte, error) {
 	var prev *stats.Dashboard
-	if part == stats.PartMain {
+	if parts[0] == stats.PartMain {
 		first, ok, err := s.firstPeriod(ctx, municipalityID)
 		if err != nil {
 			return nil, err
@@ -176,28 +181,34 @@ func (s *Store) makePart(ctx context.Context, municipalityID int64, p stats.Peri
 		return nil, err
 	}
 	computed := s.now().UTC().Truncate(time.Second)
-	b, err := stats.MarshalPart(dash, part, computed)
-	if err != nil {
-		return nil, casework.Internal(err)
+	out := map[string][]byte{}
+	for _, part := range parts {
+		b, err := stats.MarshalPart(dash, part, computed)
+		if err != nil {
+			return nil, casework.Internal(err)
+		}
+		out[part] = b
 	}
 	err = s.update(ctx, func(tx *Tx) error {
-		if _, err := tx.Exec(`INSERT INTO dashboard_releases (municipality_id, period, part, computed_at, content) VALUES ($1, $2, $3, $4, $5)
-			ON CONFLICT (municipality_id, period, part) DO NOTHING`, municipalityID, p.String(), part, computed, string(b)); err != nil {
-			return casework.Internal(fmt.Errorf("store release: %w", err))
+		for _, part := range parts {
+			if _, err := tx.Exec(`INSERT INTO dashboard_releases (municipality_id, period, part, computed_at, content) VALUES ($1, $2, $3, $4, $5)
+				ON CONFLICT (municipality_id, period, part) DO NOTHING`, municipalityID, p.String(), part, computed, string(out[part])); err != nil {
+				return casework.Internal(fmt.Errorf("store release: %w", err))
+			}
+			var content string
+			if err := tx.QueryRow(`SELECT content FROM dashboard_releases WHERE municipality_id = $1 AND period = $2 AND part = $3`,
+				municipalityID, p.String(), part).Scan(&content); err != nil {
+				return casework.Internal(err)
+			}
+			out[part] = []byte(content)
 		}
-		var content string
-		if err := tx.QueryRow(`SELECT content FROM dashboard_releases WHERE municipality_id = $1 AND period = $2 AND part = $3`,
-			municipalityID, p.String(), part).Scan(&content); err != nil {
-			return casework.Internal(err)
-		}
-		b = []byte(content)
 		return nil
 	})
 	if err != nil {
 		return nil, err
 	}
-	s.log.Info("dashboard release made", "municipality", municipalityID, "period", p.String(), "part", part)
-	return b, nil
+	s.log.Info("dashboard release made", "municipality", municipalityID, "period", p.String(), "parts", parts)
+	return out, nil
 }
 
 // PublishDueReleases makes every release part that is due and not yet made, for every
