@@ -280,17 +280,6 @@ func (c *counter) openNow() error {
 	return nil
 }
 
-// openSteps lists the open steps for SQL (an IN list uses the step index; NOT IN would not).
-func openSteps() string {
-	var out []string
-	for _, st := range casework.Steps {
-		if st.Open() {
-			out = append(out, string(st))
-		}
-	}
-	return codeList(out)
-}
-
 // waiting counts how long the cases identified at the period's end had waited for the
 // preparatory group by then.
 func (c *counter) waiting() error {
@@ -479,11 +468,6 @@ const pairJoin = ` FROM cases c JOIN youths y ON y.id = c.youth_id
 	JOIN indicator_points pb ON pb.case_id = c.id AND pb.time_point IN ('closure', 'followup_6', 'followup_12') AND pb.occasion = ''
 	JOIN indicator_values vb ON vb.point_id = pb.id AND vb.known = TRUE AND vb.code = va.code AND vb.part = va.part
 	WHERE c.municipality_id = $1 AND y.merged_into IS NULL`
-
-// codeList is a list of codes for SQL (the codes are Lots' own, never user input).
-func codeList(codes []string) string {
-	return "'" + strings.Join(codes, "', '") + "'"
-}
 
 // pairs counts, in one pass over the cohort's recordings, the young people with a value of an
 // indicator (or one of its parts) both at intake and at each later time point: for numbers the
