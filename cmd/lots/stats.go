@@ -61,7 +61,7 @@ func cmdStatsExport(ctx context.Context, args []string, stdout, stderr io.Writer
 	}
 	b, err := a.Store.ExportStatsAsOperator(ctx, m.ID, p)
 	if casework.ErrorCode(err) == casework.EConflict {
-		return fmt.Errorf("period %s is not over yet; export a half-year that has ended", p)
+		return fmt.Errorf("period %s is not published yet: a half-year is published a month after it ends (%s)", p, stats.DueAt(p, stats.PartMain).In(stats.Stockholm).Format("2006-01-02"))
 	}
 	if err != nil {
 		return err

@@ -132,12 +132,20 @@ func (a *App) Serve(ctx context.Context, l net.Listener) error {
 	return nil
 }
 
-// housekeeping deletes dead sessions every ten minutes and refreshes the query planner's
-// statistics every hour: a municipality's tables grow from nothing, and plans chosen on the
-// statistics of small tables make the case lists slow (docs/performance.md).
+// housekeeping deletes dead sessions every ten minutes, refreshes the query planner's
+// statistics every hour (a municipality's tables grow from nothing, and plans chosen on the
+// statistics of small tables make the case lists slow, docs/performance.md), and makes the
+// dashboard releases that have fallen due, at start and every hour, so that no view waits for
+// one to be counted.
 func (a *App) housekeeping(ctx context.Context) {
 	t := time.NewTicker(10 * time.Minute)
 	defer t.Stop()
+	publish := func() {
+		if _, err := a.Store.PublishDueReleases(ctx); err != nil && ctx.Err() == nil {
+			a.Config.Log.Warn("publish dashboard releases", "err", err)
+		}
+	}
+	publish()
 	for n := 1; ; n++ {
 		select {
 		case <-ctx.Done():
@@ -147,6 +155,7 @@ func (a *App) housekeeping(ctx context.Context) {
 				if err := a.Store.Optimize(ctx); err != nil {
 					a.Config.Log.Warn("optimize", "err", err)
 				}
+				publish()
 			}
 			if n, err := a.Store.PurgeSessions(ctx, 4*time.Hour); err != nil {
 				a.Config.Log.Warn("purge sessions", "err", err)

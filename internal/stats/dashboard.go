@@ -19,9 +19,21 @@ type Dashboard struct {
 	Districts    []Named // the slices: districts, and NoDistrict (named "") when some young people have none
 	Coordinators []Named
 	Deadlines    Deadlines
+	// Published says, for a stored release, when each of its parts was made (PartMain, and
+	// the follow-ups once made); empty for a dashboard just built.
+	Published map[string]time.Time
 
 	views    map[int64]*View
 	verified error
+	// previous is the release of the period before, and carried the views and rows (a
+	// gender, or "total") whose stock of open cases ties the two releases together.
+	previous *Dashboard
+	carried  []carryKey
+}
+
+type carryKey struct {
+	view int64
+	row  string
 }
 
 // View is the dashboard of one slice (All, a district, or NoDistrict).
@@ -96,11 +108,13 @@ func (v *View) Table(id string) *Table {
 // before the hidden values were forgotten; the export refuses a dashboard that fails it.
 func (d *Dashboard) Verify() error { return d.verified }
 
-// CheckPublished checks, from the shown figures alone, that no hidden count can be computed by
-// subtraction: in every table with a total row, along the flow's total column and between the
-// municipality and its districts, a shown total minus its shown parts must be zero with no
-// part hidden, or at least MinCell spread over two or more hidden parts. It also checks that
-// no shown count is below MinCell. Tests run it on real output.
+// CheckPublished checks, from the published figures alone, that no hidden count can be
+// computed by subtraction: in every table with a total row, along the flow's total column and
+// between the municipality and its districts, a shown total minus its shown parts must be zero
+// with no part hidden, or at least MinCell spread over two or more hidden parts. It checks
+// that no shown count is below MinCell, and — over every relation a reader can form from the
+// published tables (publishedRelations), with the labels "<5" and "–" — that no "<5" can be
+// narrowed (Narrowed). A release is stored only when it passes; tests run it on real output.
 func (d *Dashboard) CheckPublished() error {
 	check := func(where string, total *Cell, parts []*Cell) error {
 		if total == nil || !total.Show() || !total.IsCount() {
@@ -180,7 +194,187 @@ func (d *Dashboard) CheckPublished() error {
 			}
 		}
 	}
+	if narrow := Narrowed(d.publishedRelations()); len(narrow) > 0 {
+		return fmt.Errorf("%d figures shown as \"<5\" can be narrowed by adding and subtracting published figures across tables and views", len(narrow))
+	}
 	return nil
+}
+
+// identities are figures shown in two places that are the same number by definition: a
+// reader knows them equal.
+var identities = [][2][3]string{
+	{{"waiting", "identified", "count"}, {"active_by_step", "identified", "count"}},
+	{{"caseload", "total", "count"}, {"active_by_step", "total", "count"}},
+	{{"closures", "total", "all"}, {"flow", "closed", "total"}},
+	{{"consent", "proposed", "value"}, {"flow", "started", "total"}},
+	{{"times", "concern_to_decision", "n"}, {"flow", "started", "total"}},
+	{{"breakdown_age", "total", "open"}, {"active_by_step", "total", "count"}},
+	{{"breakdown_age", "total", "opened"}, {"flow", "opened", "total"}},
+	{{"breakdown_age", "total", "closed"}, {"flow", "closed", "total"}},
+	{{"breakdown_gender", "total", "open"}, {"active_by_step", "total", "count"}},
+	{{"breakdown_gender", "total", "opened"}, {"flow", "opened", "total"}},
+	{{"breakdown_gender", "total", "closed"}, {"flow", "closed", "total"}},
+}
+
+// publishedRelations are the sums a reader can form from the published figures alone, as
+// relations between the published cells: every total row against its rows, each month
+// against the half-year, n against within and late, proposed against consented and not,
+// the municipality against its districts in every table, the figures shown twice, the
+// paired totals before and after, and the stock of open cases from one release to the next.
+func (d *Dashboard) publishedRelations() []Group {
+	var groups []Group
+	counts := func(cs ...*Cell) bool {
+		for _, c := range cs {
+			if c == nil || !c.IsCount() {
+				return false
+			}
+		}
+		return true
+	}
+	add := func(total *Cell, parts ...*Cell) {
+		if counts(total) && counts(parts...) {
+			groups = append(groups, Group{Total: total, Parts: parts})
+		}
+	}
+	for _, v := range d.views {
+		for _, t := range v.Tables {
+			for j := range t.Cols {
+				var total *Cell
+				var parts []*Cell
+				for _, r := range t.Rows {
+					if r.Total {
+						total = r.Cells[j]
+					} else {
+						parts = append(parts, r.Cells[j])
+					}
+				}
+				if total != nil {
+					add(total, parts...)
+				}
+			}
+			switch t.ID {
+			case "flow":
+				for _, r := range t.Rows {
+					n := len(r.Cells)
+					add(r.Cells[n-1], r.Cells[:n-1]...)
+				}
+			case "deadlines":
+				for _, r := range t.Rows {
+					add(t.Cell(r.Code, "n"), t.Cell(r.Code, "within"), t.Cell(r.Code, "late"))
+				}
+			case "consent":
+				add(t.Cell("proposed", "value"), t.Cell("consented", "value"), t.Cell("not_consented", "value"))
+			}
+			if strings.HasPrefix(t.ID, "outcome_") {
+				for _, later := range LaterPoints {
+					if b, a := t.Cell("total", later+"_before"), t.Cell("total", later+"_after"); b != nil && a != nil {
+						add(b, a)
+					}
+				}
+			}
+		}
+		for _, id := range identities {
+			a, b := v.Table(id[0][0]), v.Table(id[1][0])
+			if a != nil && b != nil {
+				if x, y := a.Cell(id[0][1], id[0][2]), b.Cell(id[1][1], id[1][2]); x != nil && y != nil {
+					add(x, y)
+				}
+			}
+		}
+	}
+	all := d.views[All]
+	if all == nil {
+		return groups
+	}
+	for _, t := range all.Tables {
+		if t.ID == "breakdown_district" {
+			for _, r := range t.Rows {
+				for _, dist := range d.Districts {
+					code := "d" + strconv.FormatInt(dist.ID, 10)
+					if dist.ID == NoDistrict {
+						code = "none"
+					}
+					if code != r.Code {
+						continue
+					}
+					dv := d.views[dist.ID]
+					if dv == nil {
+						continue
+					}
+					add(r.Cells[0], dv.Table("active_by_step").Cell("total", "count"))
+					add(r.Cells[1], dv.Table("flow").Cell("opened", "total"))
+					add(r.Cells[2], dv.Table("flow").Cell("closed", "total"))
+				}
+			}
+			continue
+		}
+		for _, r := range t.Rows {
+			for j := range t.Cols {
+				var parts []*Cell
+				for _, dist := range d.Districts {
+					if dv := d.views[dist.ID]; dv != nil {
+						if dt := dv.Table(t.ID); dt != nil {
+							parts = append(parts, dt.Cell(r.Code, t.Cols[j].Code))
+						}
+					}
+				}
+				if len(parts) == len(d.Districts) && len(parts) > 0 {
+					add(r.Cells[j], parts...)
+				}
+			}
+		}
+	}
+	groups = append(groups, d.carryRelations(nil)...)
+	return groups
+}
+
+// carryRelations ties one release to the one before: the young people open at the end of
+// the previous period and those opened in this one are those open at its end and those
+// closed in it — per view, in total and per gender. Only relations recorded in carried are
+// made (those that hold in the data; see Build); cells maps a view and row to this
+// release's cells (nil: the published ones).
+func (d *Dashboard) carryRelations(cell func(view int64, row, col string) *Cell) []Group {
+	if d.previous == nil {
+		return nil
+	}
+	if cell == nil {
+		cell = func(view int64, row, col string) *Cell {
+			if v := d.views[view]; v != nil {
+				if t := v.Table("breakdown_gender"); t != nil {
+					return t.Cell(row, col)
+				}
+			}
+			return nil
+		}
+	}
+	var groups []Group
+	for _, k := range d.carried {
+		prev := d.previous.carriedCell(k)
+		open, opened, closed := cell(k.view, k.row, "open"), cell(k.view, k.row, "opened"), cell(k.view, k.row, "closed")
+		if prev == nil || open == nil || opened == nil || closed == nil {
+			continue
+		}
+		v := &Cell{Virtual: true, Suppressed: true, Kind: KindCount, Value: prev.Value + opened.Value, N: prev.N + opened.N}
+		groups = append(groups, Group{Total: v, Parts: []*Cell{prev, opened}}, Group{Total: v, Parts: []*Cell{open, closed}})
+	}
+	return groups
+}
+
+// carriedCell is the published open-at-end figure of a view and row, as a fixed given.
+func (d *Dashboard) carriedCell(k carryKey) *Cell {
+	v := d.views[k.view]
+	if v == nil {
+		return nil
+	}
+	t := v.Table("breakdown_gender")
+	if t == nil {
+		return nil
+	}
+	c := t.Cell(k.row, "open")
+	if c == nil {
+		return nil
+	}
+	return &Cell{Value: c.Value, N: c.N, Suppressed: c.Suppressed, Primary: c.Primary, Kind: KindCount, fixed: true}
 }
 
 // The outcome indicators compared on the dashboard.
@@ -369,6 +563,11 @@ func hdr(code, key string) Header { return Header{Code: code, Key: key} }
 // all of them at once, so the municipality's view and each district's view are one consistent
 // set of figures.
 func Build(raw *Raw) *Dashboard {
+	d, _ := build(raw)
+	return d
+}
+
+func build(raw *Raw) (*Dashboard, *builder) {
 	b := &builder{raw: raw, cells: map[cellKey]*Cell{}}
 	d := &Dashboard{Period: raw.Period, Now: raw.Now, Coordinators: raw.Coordinators, Deadlines: raw.Deadlines, views: map[int64]*View{}}
 	for _, dist := range raw.Districts {
@@ -499,13 +698,17 @@ func Build(raw *Raw) *Dashboard {
 	for _, m := range []string{"concern_to_decision", "concern_to_group", "concern_to_plan"} {
 		m := m
 		times.Rows = append(times.Rows, Row{Header: hdr(m, "dashboard.row."+m)})
-		b.count(times.ID, m, "n", func(sl int64) int {
-			n := 0
-			for _, c := range raw.times[sl][m] {
-				n += c
-			}
-			return n
-		})
+		if m == "concern_to_decision" { // the decisions of the period: the flow's started
+			b.alias(times.ID, m, "n", flow.ID, "started", "total")
+		} else {
+			b.count(times.ID, m, "n", func(sl int64) int {
+				n := 0
+				for _, c := range raw.times[sl][m] {
+					n += c
+				}
+				return n
+			})
+		}
 		b.derive(times.ID, m, "median_days", func(v int64) *Cell {
 			md, n := median(b.hist(v, m, false))
 			return Derived(KindMedian, md, n, b.get(v, times.ID, m, "n"))
@@ -544,7 +747,9 @@ func Build(raw *Raw) *Dashboard {
 	cs := def(&Table{ID: "consent", Section: "consent", Unit: "count", National: true,
 		Cols: []Header{hdr("value", "dashboard.col.value")}})
 	consent := func(sl int64, row string) int { return raw.consent[sl][row] }
-	b.count(cs.ID, "proposed", "value", func(sl int64) int { return consent(sl, "proposed") })
+	// Proposed are the cases decided to start in the period: the flow's started, the same
+	// figure (two cells would let one be suppressed and the other shown).
+	b.alias(cs.ID, "proposed", "value", flow.ID, "started", "total")
 	b.count(cs.ID, "consented", "value", func(sl int64) int { return consent(sl, "consented") })
 	b.count(cs.ID, "not_consented", "value", func(sl int64) int { return max(consent(sl, "proposed")-consent(sl, "consented"), 0) })
 	b.count(cs.ID, "withdrawn", "value", func(sl int64) int { return consent(sl, "withdrawn") })
@@ -708,6 +913,34 @@ func Build(raw *Raw) *Dashboard {
 	}
 	breakdown("breakdown_gender", genders, func(v string) string { return "gender." + v }, raw.genders)
 
+	// The release before: its open cases at the end, with this period's opened and closed,
+	// give this period's open cases — protect them together. A relation that no longer holds
+	// in the data (a young person moved district, records merged) is left out: what a reader
+	// would compute from it is not the truth.
+	if prev := raw.Previous; prev != nil {
+		d.previous = prev
+		for _, v := range b.views() {
+			for _, row := range append([]string{"total"}, genders...) {
+				k := carryKey{v, row}
+				pc := prev.carriedCell(k)
+				if pc == nil {
+					continue
+				}
+				n := 0
+				for _, sl := range b.in(v) {
+					n += raw.prevOpen[sl][row]
+				}
+				holds := !pc.Suppressed && int(pc.Value) == n ||
+					pc.Suppressed && pc.Primary && n < MinCell ||
+					pc.Suppressed && !pc.Primary && n >= MinCell
+				if holds {
+					d.carried = append(d.carried, k)
+				}
+			}
+		}
+		b.groups = append(b.groups, d.carryRelations(func(view int64, row, col string) *Cell { return b.get(view, "breakdown_gender", row, col) })...)
+	}
+
 	// Assemble the views' tables from the cells.
 	for _, v := range b.views() {
 		view := &View{Slice: v}
@@ -755,7 +988,7 @@ func Build(raw *Raw) *Dashboard {
 			c.Value, c.N = 0, 0
 		}
 	}
-	return d
+	return d, b
 }
 
 // getter returns a function giving a cell of a view.

@@ -89,8 +89,8 @@ func NewExport(d *Dashboard, code, name string, generatedAt time.Time) (*Export,
 		for _, r := range t.Rows {
 			for i, col := range t.Cols {
 				c := r.Cells[i]
-				if c == nil || c.Kind == KindChange {
-					continue
+				if c == nil || c.Kind == KindChange || c.Pending {
+					continue // a pending figure is not published yet: it is left out, not hidden
 				}
 				f := Figure{Table: t.ID, Row: r.Code, Col: col.Code, Kind: c.Kind, Suppressed: c.Suppressed}
 				if f.Kind == "" {

@@ -49,6 +49,10 @@ type Raw struct {
 	Districts    []Named // the municipality's districts, in display order
 	Coordinators []Named // everyone who coordinates an open case, in display order
 	Deadlines    Deadlines
+	// Previous is the published release of the period before, when there is one: this
+	// period's open cases are protected together with it (see Build).
+	Previous *Dashboard
+	prevOpen map[int64]map[string]int // open at the previous period's end, counted now: gender|"total"
 
 	steps     map[int64]map[string]int               // open cases now by step
 	wait      map[int64]map[int]int                  // identified now: days waited → cases
@@ -72,7 +76,7 @@ func NewRaw(p Period, now time.Time) *Raw {
 		flow: map[int64]map[string]*[6]int{}, closures: map[int64]map[string]*[2]int{}, times: map[int64]map[string]map[int]int{},
 		deadlines: map[int64]map[string]*[2]int{}, consent: map[int64]map[string]int{}, numbers: map[int64]map[string]*PairSum{},
 		choices: map[int64]map[string]map[[2]string]int{}, goals: map[int64]*GoalSums{},
-		ages: map[int64]map[string]*[3]int{}, genders: map[int64]map[string]*[3]int{},
+		ages: map[int64]map[string]*[3]int{}, genders: map[int64]map[string]*[3]int{}, prevOpen: map[int64]map[string]int{},
 	}
 }
 
@@ -197,4 +201,15 @@ func (r *Raw) AddGender(slice int64, gender string, col, n int) {
 		gender = string(casework.GenderUnknown)
 	}
 	ptr(sub(r.genders, slice), gender)[col] += n
+}
+
+// AddPreviousOpen counts n cases of a gender open at the end of the previous period, as the
+// data stands now (to check that the previous release's figures still hold).
+func (r *Raw) AddPreviousOpen(slice int64, gender string, n int) {
+	if !casework.Gender(gender).Valid() {
+		gender = string(casework.GenderUnknown)
+	}
+	m := sub(r.prevOpen, slice)
+	m[gender] += n
+	m["total"] += n
 }

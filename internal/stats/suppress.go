@@ -1,10 +1,11 @@
 // Package stats computes the follow-up figures Lots shows and exports, and protects the young
 // people behind them: no published figure may rest on fewer than five young people, neither
-// directly nor by subtracting one published figure from another.
+// directly, nor by adding and subtracting published figures across tables, views and
+// releases, nor by comparing two publications.
 //
 // The store counts in SQL and hands the counts to this package (Raw); Build turns them into
-// tables of cells and suppresses before anything is returned. Nothing outside the store sees
-// an unsuppressed figure.
+// tables of cells and suppresses before anything is returned; a half-year is published once,
+// as a release (release.go). Nothing outside the store sees an unsuppressed figure.
 package stats
 
 import (
@@ -27,18 +28,36 @@ const (
 // Cell is one published figure: its value, the number of young people it rests on, and
 // whether it must be hidden.
 type Cell struct {
-	Value      float64 // the figure (a count, a share, a mean …)
-	N          int     // young people it rests on (for a count, the count itself)
-	Suppressed bool
-	Kind       string // KindCount when empty
+	Value      float64 `json:"v"` // the figure (a count, a share, a mean …)
+	N          int     `json:"n"` // young people it rests on (for a count, the count itself)
+	Suppressed bool    `json:"s,omitempty"`
+	// Primary says why a hidden figure is hidden: it rests on fewer than MinCell young people
+	// (shown as "<5"). A hidden figure that is not primary is hidden to protect another
+	// (secondary suppression, shown as "–" with a footnote): it rests on MinCell or more.
+	Primary bool `json:"p,omitempty"`
+	// Pending marks a figure of a release part not yet published (the follow-ups six and
+	// twelve months after the period): neither shown nor hidden, it has no value yet.
+	Pending bool `json:"pending,omitempty"`
+	// Virtual marks a quantity that is never published but ties published figures together
+	// (the cases open at the start of a period plus those opened in it). It is hidden and
+	// carries no label.
+	Virtual bool   `json:"-"`
+	Kind    string `json:"k,omitempty"` // KindCount when empty
+	// fixed marks a figure already published in an earlier release (Carry): it is a given to
+	// protect around, never hidden or shown anew.
+	fixed bool
 	// Basis are the cells this one is computed from (a share's numerator and the rest, a
 	// mean's population): when one of them is hidden, this one is hidden too, or it would let
 	// the hidden one be computed back.
-	Basis []*Cell
+	Basis []*Cell `json:"-"`
 }
 
 // Show reports whether the figure may be shown.
-func (c *Cell) Show() bool { return c != nil && !c.Suppressed }
+func (c *Cell) Show() bool { return c != nil && !c.Suppressed && !c.Pending }
+
+// Secondary reports whether a hidden figure is hidden to protect another (it rests on
+// MinCell young people or more), shown as "–" with a footnote rather than "<5".
+func (c *Cell) Secondary() bool { return c != nil && c.Suppressed && !c.Primary }
 
 // IsCount reports whether the cell counts young people.
 func (c *Cell) IsCount() bool { return c.Kind == "" || c.Kind == KindCount }
@@ -59,49 +78,72 @@ type Group struct {
 	Parts []*Cell
 }
 
-// Suppress marks every cell resting on fewer than MinCell young people, then protects each
-// group against subtraction: when a group has hidden parts whose sum could be recovered (the
+// Suppress marks every cell resting on fewer than MinCell young people (Primary), then
+// protects each group against subtraction: when a group has hidden parts whose sum could be recovered (the
 // total shown and exactly one part hidden, or the hidden parts summing to fewer than MinCell),
 // it hides the next smallest parts until the hidden ones together rest on at least MinCell;
 // if that is impossible, it hides the total as well. Groups may share cells (a part of one
-// breakdown can be the total of another); Suppress repeats until nothing changes. Last, a
-// cell whose basis is hidden is hidden.
+// breakdown can be the total of another); Suppress repeats until nothing changes. Then a
+// cell whose basis is hidden is hidden. Last, across all groups at once, while a "<5" can be
+// narrowed (Narrowed) it hides one more figure near it (widen) and starts over; hiding
+// everything reachable always ends it, so it ends.
 func Suppress(cells []*Cell, groups []Group) {
-	for _, c := range cells {
-		if c.N < MinCell {
+	primary := func(c *Cell) {
+		switch {
+		case c.Virtual:
 			c.Suppressed = true
+		case c.N < MinCell && !c.fixed:
+			c.Suppressed, c.Primary = true, true
 		}
+	}
+	for _, c := range cells {
+		primary(c)
 	}
 	for _, g := range groups {
-		if g.Total != nil && g.Total.N < MinCell {
-			g.Total.Suppressed = true
+		if g.Total != nil {
+			primary(g.Total)
 		}
 		for _, p := range g.Parts {
-			if p.N < MinCell {
-				p.Suppressed = true
-			}
+			primary(p)
 		}
 	}
-	for changed := true; changed; {
-		changed = false
-		for _, g := range groups {
-			if protect(g) {
-				changed = true
-			}
-		}
-	}
-	for changed := true; changed; {
-		changed = false
-		for _, c := range cells {
-			if c.Suppressed {
-				continue
-			}
-			for _, b := range c.Basis {
-				if b.Suppressed {
-					c.Suppressed, changed = true, true
-					break
+	of := groupsOf(groups)
+	for round := 0; ; round++ {
+		for changed := true; changed; {
+			changed = false
+			for _, g := range groups {
+				if protect(g) {
+					changed = true
 				}
 			}
+		}
+		for changed := true; changed; {
+			changed = false
+			for _, c := range cells {
+				if c.Suppressed || c.fixed {
+					continue
+				}
+				for _, b := range c.Basis {
+					if b.Suppressed {
+						c.Suppressed, changed = true, true
+						break
+					}
+				}
+			}
+		}
+		// Across every relation at once: a "<5" figure must keep its range (see Narrowed).
+		narrow := Narrowed(groups)
+		if len(narrow) == 0 || round > len(cells)+len(groups) {
+			return
+		}
+		widened := false
+		for _, c := range narrow {
+			if widen(c, groups, of) {
+				widened = true
+			}
+		}
+		if !widened {
+			return // nothing left to hide; Verify reports it
 		}
 	}
 }
@@ -133,6 +175,9 @@ func protect(g Group) bool {
 	sort.SliceStable(shown, func(i, j int) bool { return shown[i].N < shown[j].N })
 	changed := false
 	for _, p := range shown {
+		if p.fixed {
+			continue
+		}
 		p.Suppressed = true
 		hidden = append(hidden, p)
 		hiddenN += p.N
@@ -142,7 +187,7 @@ func protect(g Group) bool {
 		}
 	}
 	// Not enough parts to protect the hidden ones: hide the total.
-	if !g.Total.Suppressed {
+	if !g.Total.Suppressed && !g.Total.fixed {
 		g.Total.Suppressed = true
 		changed = true
 	}
@@ -180,6 +225,10 @@ func Verify(cells []*Cell, groups []Group) error {
 		if n == 1 || (n > 1 && sum < MinCell) {
 			return fmt.Errorf("group %d: %d hidden parts resting on %d young people can be computed from the total", gi, n, sum)
 		}
+	}
+	if narrow := Narrowed(groups); len(narrow) > 0 {
+		lo, hi := Bounds(groups)(narrow[0])
+		return fmt.Errorf("%d figures shown as \"<5\" can be narrowed across the relations (one to %v–%v)", len(narrow), lo, hi)
 	}
 	return nil
 }

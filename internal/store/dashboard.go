@@ -3,7 +3,6 @@ package store
 import (
 	"context"
 	"database/sql"
-	"errors"
 	"fmt"
 	"sort"
 	"strconv"
@@ -31,8 +30,9 @@ type DashboardQuery struct {
 	Export   string // "" when viewed; "csv", "xlsx" or "json" when exported
 }
 
-// Dashboard computes the actor's municipality's dashboard for a period, every figure
-// suppressed, and records an aggregate read in the audit log (no young person named).
+// Dashboard returns the release of a half-year for the actor's municipality (see
+// releases.go), every figure suppressed, and records an aggregate read in the audit log (no
+// young person named). A half-year whose release is not due yet is not found.
 func (s *Store) Dashboard(ctx context.Context, q DashboardQuery) (*stats.Dashboard, error) {
 	w := What{Action: audit.ActionList, Object: "dashboard", Detail: dashboardDetail(q)}
 	if q.Export != "" {
@@ -42,7 +42,7 @@ func (s *Store) Dashboard(ctx context.Context, q DashboardQuery) (*stats.Dashboa
 	if err != nil {
 		return nil, err
 	}
-	dash, err := s.dashboard(ctx, a.User.MunicipalityID, q.Period)
+	dash, err := s.release(ctx, a.User.MunicipalityID, q.Period)
 	if err != nil {
 		return nil, err
 	}
@@ -63,43 +63,38 @@ func dashboardDetail(q DashboardQuery) string {
 	return s
 }
 
-// DashboardPeriods returns the half-years a municipality's dashboard can show: from its first
-// case (at most ten years back) to now, newest first.
+// DashboardPeriods returns the half-years a municipality's dashboard publishes: from its
+// first case (at most ten years back) to the last half-year over for a month, newest first.
+// The half-year running now is not published (stats/release.go).
 func (s *Store) DashboardPeriods(ctx context.Context) ([]stats.Period, error) {
 	a, _, err := s.permit(ctx, access.ViewAggregates, What{Action: audit.ActionList, Object: "dashboard", Detail: "periods"})
 	if err != nil {
 		return nil, err
 	}
-	now := stats.PeriodOf(s.now())
-	first := now
-	// The first opened_at, not MIN(opened_at): SQLite returns an aggregate of a DATETIME as text.
-	var firstOpened time.Time
-	err = s.read.QueryRowContext(ctx, `SELECT opened_at FROM cases WHERE municipality_id = $1 ORDER BY opened_at LIMIT 1`, a.User.MunicipalityID).Scan(&firstOpened)
-	switch {
-	case err == nil:
-		first = stats.PeriodOf(firstOpened)
-	case !errors.Is(err, sql.ErrNoRows):
-		return nil, casework.Internal(err)
-	}
-	if floor := (stats.Period{Year: now.Year - 10, Half: now.Half}); first.Before(floor) {
-		first = floor
-	}
-	return stats.Periods(first, now), nil
+	return s.publishedPeriods(ctx, a.User.MunicipalityID)
 }
 
-// dashboard counts a municipality's figures for a period. It reads only; the caller audits.
-func (s *Store) dashboard(ctx context.Context, municipalityID int64, p stats.Period) (*stats.Dashboard, error) {
+// dashboard counts a municipality's figures for a half-year that is over, as they stand at
+// its end, and builds them, protected together with the release before (prev, nil when
+// none). It reads only; the caller stores the release.
+func (s *Store) dashboard(ctx context.Context, municipalityID int64, p stats.Period, prev *stats.Dashboard) (*stats.Dashboard, error) {
 	var dash *stats.Dashboard
 	err := s.view(ctx, func(tx *Tx) error {
 		settings, err := tx.settings(municipalityID)
 		if err != nil {
 			return err
 		}
-		raw := stats.NewRaw(p, tx.now)
+		end := p.End().UTC()
+		raw := stats.NewRaw(p, end)
 		raw.Deadlines = stats.Deadlines{Assessment: settings.AssessmentWithinDays, Group: settings.GroupWithinDays, Plan: settings.ActionPlanWithinDays}
-		c := &counter{tx: tx, raw: raw, mid: municipalityID, from: p.Start().UTC(), to: p.End().UTC(), now: tx.now}
-		for _, step := range []func() error{c.districts, c.openNow, c.waiting, c.opened, c.started, c.closed, c.withdrawn,
-			c.times, c.deadlines, c.pairs, c.irk, c.goals} {
+		raw.Previous = prev
+		c := &counter{tx: tx, raw: raw, mid: municipalityID, from: p.Start().UTC(), to: end, now: end}
+		steps := []func() error{c.districts, c.openNow, c.waiting, c.opened, c.started, c.closed, c.withdrawn,
+			c.times, c.deadlines, c.pairs, c.irk, c.goals}
+		if prev != nil {
+			steps = append(steps, c.previousOpen)
+		}
+		for _, step := range steps {
 			if err := step(); err != nil {
 				return err
 			}
@@ -116,7 +111,7 @@ type counter struct {
 	raw      *stats.Raw
 	mid      int64
 	from, to time.Time // the period, UTC
-	now      time.Time
+	now      time.Time // the moment the "open" figures are counted at: the period's end
 }
 
 // caseFrom is the FROM clause every query counts from: the municipality's cases with their
@@ -232,22 +227,40 @@ func (c *counter) districts() error {
 	return nil
 }
 
-// openNow counts the open cases by step, coordinator, age band and gender.
+// openAt is the condition "open at $2": opened before, not closed before.
+const openAt = ` AND c.opened_at < $2 AND (c.closed_at IS NULL OR c.closed_at >= $2)`
+
+// stepAt is the SQL for a case's step at $2: its step when it has been in it since before,
+// else the step it left by its first move after (the case's events), else the first step.
+const stepAt = `CASE WHEN c.step_since < $2 THEN c.step ELSE COALESCE((SELECT e.from_step FROM case_events e
+	WHERE e.case_id = c.id AND e.to_step <> '' AND e.from_step <> '' AND e.at >= $2 ORDER BY e.at, e.seq LIMIT 1), 'identified') END`
+
+// openStep maps a step to an open step: a step at the period's end that the history gives as
+// closed (a record without its events) counts as the first.
+func openStep(step string) string {
+	if casework.Step(step).Open() {
+		return step
+	}
+	return string(casework.StepIdentified)
+}
+
+// openNow counts the cases open at the period's end by step, coordinator, age band and gender.
 func (c *counter) openNow() error {
-	band, args := ageBand(c.now, 2)
+	band, args := ageBand(c.now, 3)
 	coords := map[int64]string{}
-	err := c.q(`SELECT `+sliceCol+`, c.step, COALESCE(s.user_id, 0), COALESCE(u.name, ''), `+band+`, y.gender, COUNT(*)
+	err := c.q(`SELECT `+sliceCol+`, `+stepAt+`, COALESCE(s.user_id, 0), COALESCE(u.name, ''), `+band+`, y.gender, COUNT(*)
 		FROM cases c JOIN youths y ON y.id = c.youth_id AND y.municipality_id = c.municipality_id
-		LEFT JOIN case_staff s ON s.case_id = c.id AND s.role = 'coordinator'
+		LEFT JOIN case_staff s ON s.case_id = c.id AND s.role = 'coordinator' AND s.since < $2
 		LEFT JOIN users u ON u.id = s.user_id
-		WHERE c.municipality_id = $1 AND y.merged_into IS NULL AND c.step IN (`+openSteps()+`)
-		GROUP BY 1, 2, 3, 4, 5, 6`, args, func(sc scanner) error {
+		WHERE c.municipality_id = $1 AND y.merged_into IS NULL`+openAt+`
+		GROUP BY 1, 2, 3, 4, 5, 6`, append([]any{c.now}, args...), func(sc scanner) error {
 		var slice, coord int64
 		var step, name, ageBand, gender string
 		var n int
 		if err := sc.Scan(&slice, &step, &coord, &name, &ageBand, &gender, &n); err != nil {
 			return err
 		}
+		step = openStep(step)
 		c.raw.AddStep(slice, step, n)
 		c.raw.AddCaseload(slice, coord, n)
 		c.raw.AddAge(slice, ageBand, stats.ColOpen, n)
@@ -267,31 +280,37 @@ func (c *counter) openNow() error {
 	return nil
 }
 
-// openSteps lists the open steps for SQL (an IN list uses the step index; NOT IN would not).
-func openSteps() string {
-	var out []string
-	for _, st := range casework.Steps {
-		if st.Open() {
-			out = append(out, string(st))
-		}
-	}
-	return codeList(out)
-}
-
-// waiting counts how long the identified cases have waited for the preparatory group.
+// waiting counts how long the cases identified at the period's end had waited for the
+// preparatory group by then.
 func (c *counter) waiting() error {
 	now := "$2"
 	if c.tx.store.dialect == Postgres {
 		now = "CAST($2 AS TIMESTAMPTZ)"
 	}
-	return c.q(`SELECT `+sliceCol+`, `+c.wholeDays("c.opened_at", now)+`, COUNT(*)`+caseFrom+` AND c.step = 'identified' GROUP BY 1, 2`,
+	return c.q(`SELECT `+sliceCol+`, `+stepAt+`, `+c.wholeDays("c.opened_at", now)+`, COUNT(*)`+caseFrom+openAt+` GROUP BY 1, 2, 3`,
 		[]any{c.now}, func(sc scanner) error {
 			var slice int64
+			var step string
 			var days, n int
-			err := sc.Scan(&slice, &days, &n)
-			c.raw.AddWaiting(slice, days, n)
+			err := sc.Scan(&slice, &step, &days, &n)
+			if openStep(step) == string(casework.StepIdentified) {
+				c.raw.AddWaiting(slice, days, n)
+			}
 			return err
 		})
+}
+
+// previousOpen counts the cases open at the end of the period before by gender, as the data
+// stands now, to check the previous release's figures still hold (stats.Raw.Previous).
+func (c *counter) previousOpen() error {
+	return c.q(`SELECT `+sliceCol+`, y.gender, COUNT(*)`+caseFrom+openAt+` GROUP BY 1, 2`, []any{c.from}, func(sc scanner) error {
+		var slice int64
+		var gender string
+		var n int
+		err := sc.Scan(&slice, &gender, &n)
+		c.raw.AddPreviousOpen(slice, gender, n)
+		return err
+	})
 }
 
 // opened counts the cases opened in the period by month, age band and gender.
@@ -449,11 +468,6 @@ const pairJoin = ` FROM cases c JOIN youths y ON y.id = c.youth_id
 	JOIN indicator_points pb ON pb.case_id = c.id AND pb.time_point IN ('closure', 'followup_6', 'followup_12') AND pb.occasion = ''
 	JOIN indicator_values vb ON vb.point_id = pb.id AND vb.known = TRUE AND vb.code = va.code AND vb.part = va.part
 	WHERE c.municipality_id = $1 AND y.merged_into IS NULL`
-
-// codeList is a list of codes for SQL (the codes are Lots' own, never user input).
-func codeList(codes []string) string {
-	return "'" + strings.Join(codes, "', '") + "'"
-}
 
 // pairs counts, in one pass over the cohort's recordings, the young people with a value of an
 // indicator (or one of its parts) both at intake and at each later time point: for numbers the

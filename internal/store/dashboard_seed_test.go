@@ -45,7 +45,14 @@ func (s *Store) SeedCasesForTest(ctx context.Context, municipalityID int64, case
 		}
 		cs, err := prep(`INSERT INTO cases (id, municipality_id, youth_id, program, step, step_since, closure_reason, opened_at, taken_on_at,
 			assessment_done_at, decided_start_at, group_convened_at, plan_set_at, closed_at)
-			VALUES ($1, $2, $3, 'sig', $4, $5, $6, $5, $7, $8, $9, $10, $11, $12)`)
+			VALUES ($1, $2, $3, 'sig', $4, $13, $6, $5, $7, $8, $9, $10, $11, $12)`)
+		if err != nil {
+			return err
+		}
+		// The last move, as Move writes it: the dashboard reads a case's step at a period's
+		// end from its step_since and its moves.
+		move, err := prep(`INSERT INTO case_events (id, municipality_id, case_id, youth_id, seq, at, user_id, user_name, agency_name, kind, from_step, to_step, reason, category)
+			VALUES ($1, $2, $3, $4, 1, $5, 0, 'Seed', 'Seed', 'move', $6, $7, '', 'basic')`)
 		if err != nil {
 			return err
 		}
@@ -82,7 +89,7 @@ func (s *Store) SeedCasesForTest(ctx context.Context, municipalityID int64, case
 		if err != nil {
 			return err
 		}
-		for _, st := range []*sql.Stmt{youth, cs, staff, consent, plan, point, value, assess, rating} {
+		for _, st := range []*sql.Stmt{youth, cs, move, staff, consent, plan, point, value, assess, rating} {
 			defer st.Close()
 		}
 		for i, c := range cases {
@@ -96,9 +103,27 @@ func (s *Store) SeedCasesForTest(ctx context.Context, municipalityID int64, case
 				string(c.Gender), nullID(c.District), c.Opened.UTC()); err != nil {
 				return fmt.Errorf("youth: %w", err)
 			}
+			since, from := c.Opened, casework.StepIdentified
+			for _, m := range []struct {
+				at   time.Time
+				from casework.Step
+			}{{c.TakenOn, casework.StepIdentified}, {c.AssessmentDone, casework.StepAssessment}, {c.DecidedStart, casework.StepDecision},
+				{c.PlanSet, casework.StepPlanning}, {c.Closed, casework.StepActive}} {
+				if !m.at.IsZero() && m.at.After(since) {
+					since, from = m.at, m.from
+				}
+			}
+			if !c.Closed.IsZero() && c.DecidedStart.IsZero() {
+				from = casework.StepIdentified
+			}
 			if _, err := cs.Exec(cid, municipalityID, yid, string(c.Step), c.Opened.UTC(), string(c.Closure), nullTime(c.TakenOn),
-				nullTime(c.AssessmentDone), nullTime(c.DecidedStart), nullTime(c.GroupConvened), nullTime(c.PlanSet), nullTime(c.Closed)); err != nil {
+				nullTime(c.AssessmentDone), nullTime(c.DecidedStart), nullTime(c.GroupConvened), nullTime(c.PlanSet), nullTime(c.Closed), since.UTC()); err != nil {
 				return fmt.Errorf("case: %w", err)
+			}
+			if since.After(c.Opened) && c.Step != from {
+				if _, err := move.Exec(newID(), municipalityID, cid, yid, since.UTC(), string(from), string(c.Step)); err != nil {
+					return fmt.Errorf("move: %w", err)
+				}
 			}
 			if c.Coordinator != 0 {
 				if _, err := staff.Exec(municipalityID, cid, c.Coordinator, c.Opened.UTC()); err != nil {

@@ -18,7 +18,7 @@ import (
 
 var (
 	h1     = stats.Period{Year: 2026, Half: 1}
-	dashAt = time.Date(2026, 7, 15, 10, 0, 0, 0, time.UTC)
+	dashAt = time.Date(2027, 2, 2, 10, 0, 0, 0, time.UTC) // 2026H1 published, with its six-month follow-ups
 )
 
 func day(s string) time.Time {
@@ -181,9 +181,12 @@ func TestDashboardKnownAnswers(t *testing.T) {
 		sodra, _ := d.View(f.Districts[1].ID)
 		t.Run("the municipality", func(t *testing.T) {
 			checkCells(t, all, []want{
-				// 12 open: 8 active and 4 identified; every step but active is below five, so
-				// active is hidden too and only the total shows.
-				{"active_by_step", "total", "count", 12, false},
+				// 12 open at the end of June: 8 active and 4 identified; every step but active is
+				// below five, so active is hidden too. Before the cross-view rule the total
+				// showed; now it is hidden as well: with the coordinator's six shown and Södra's
+				// "<5", the municipality's 12 would pin Södra's 3 down to 2–4 (the rule keeps
+				// four of a "<5" figure's five values). Such totals are "–", not "<5".
+				{"active_by_step", "total", "count", 12, true}, // secondary: Norra's 9 beside Södra's 3
 				{"active_by_step", "active", "count", 0, true},
 				{"active_by_step", "identified", "count", 0, true},
 				{"waiting", "identified", "median_days", 0, true},
@@ -191,14 +194,14 @@ func TestDashboardKnownAnswers(t *testing.T) {
 				// Zero is fewer than five too: the 8 started in February, beside five months of
 				// zero under a total of 8, would reveal the zeros, so it is hidden.
 				{"flow", "opened", "2026-01", 0, true},
-				{"flow", "opened", "total", 12, false},
+				{"flow", "opened", "total", 12, true},
 				{"flow", "started", "2026-02", 0, true},
 				{"flow", "started", "total", 8, false},
 				{"flow", "closed", "2026-03", 0, true},
-				{"flow", "closed", "total", 12, false},
-				{"closures", "goals_reached", "all", 7, false},
+				{"flow", "closed", "total", 12, true},
+				{"closures", "goals_reached", "all", 7, true},
 				{"closures", "moved", "all", 0, true},
-				{"closures", "total", "started", 12, false},
+				{"closures", "total", "started", 12, true},
 				// Times: 14 days from concern to decision, 17 to the group, 31 to the plan.
 				{"times", "concern_to_decision", "median_days", 14, false},
 				{"times", "concern_to_group", "median_days", 17, false},
@@ -228,22 +231,22 @@ func TestDashboardKnownAnswers(t *testing.T) {
 				{"outcome_police_suspect_parts", "theft", "followup_6_after", 2, false},
 				// Placement at closure: 11 none and 1 HVB — the one is hidden, and with it the
 				// eleven (12 − 11 would give it away); the 12 paired young people show.
-				{"outcome_placement", "total", "closure_after", 12, false},
+				{"outcome_placement", "total", "closure_after", 12, true},
 				{"outcome_placement", "none", "closure_before", 0, true},
 				{"outcome_placement", "none", "closure_after", 0, true},
 				{"outcome_placement", "hvb", "closure_after", 0, true},
 				{"outcome_irk", "criminal_history", "before", 2, false},
 				{"outcome_irk", "criminal_history", "after", 17.0 / 12, false},
-				{"goals", "goals_reached_share", "value", 7.0 / 12, false},
+				{"goals", "goals_reached_share", "value", 7.0 / 12, true},
 				{"goals", "plans", "value", 12, false},
 				{"goals", "sub_goals_reached_share", "value", 26.0 / 48, false},
 				{"breakdown_gender", "female", "open", 0, true},
 				{"breakdown_age", "16-17", "closed", 0, true},
-				{"breakdown_age", "total", "closed", 12, false},
+				{"breakdown_age", "total", "closed", 12, true},
 				// Norra has 9 open cases and Södra 3: Södra is hidden, and Norra with it.
 				{"breakdown_district", "d" + itoa(f.Districts[0].ID), "open", 0, true},
 				{"breakdown_district", "d" + itoa(f.Districts[1].ID), "open", 0, true},
-				{"breakdown_district", "total", "open", 12, false},
+				{"breakdown_district", "total", "open", 12, true},
 			})
 		})
 		t.Run("Norra", func(t *testing.T) {
@@ -284,10 +287,10 @@ func TestDashboardAccess(t *testing.T) {
 				t.Fatalf("%s: %v", r, err)
 			}
 			v, _ := d.View(stats.All)
-			totals = append(totals, v.Table("flow").Cell("opened", "total").Value)
+			totals = append(totals, v.Table("flow").Cell("started", "total").Value)
 		}
-		if totals[0] != 12 || totals[1] != 12 || totals[2] != 12 {
-			t.Fatalf("opened in the half-year per role: %v", totals)
+		if totals[0] != 8 || totals[1] != 8 || totals[2] != 8 {
+			t.Fatalf("started in the half-year per role: %v", totals)
 		}
 		for _, r := range []casework.Role{casework.RoleAdmin, casework.RoleGroupMember, casework.RoleCaseOfficer} {
 			if _, err := s.Dashboard(f.Ctx(t, s, r), store.DashboardQuery{Period: h1, District: stats.All}); casework.ErrorCode(err) != casework.EForbidden {
@@ -391,8 +394,9 @@ func benchCases(r *rand.Rand, n int, now time.Time, districts, coordinators []in
 	return out
 }
 
-// BenchmarkDashboard computes the dashboard of a municipality with 20 000 young people and ten
-// years of history, against a trivial query on the same store. See docs/performance.md
+// BenchmarkDashboard views the dashboard of a municipality with 20 000 young people and ten
+// years of history — a stored release, made once for each half-year — against a trivial query
+// on the same store, and logs how long making the twenty releases took. See docs/performance.md
 // ("Dashboard"). PostgreSQL only with LOTS_BENCH_POSTGRES=1: seeding it row by row takes
 // twenty minutes.
 func BenchmarkDashboard(b *testing.B) {
@@ -435,6 +439,14 @@ func benchmarkDashboard(b *testing.B, e storetest.Engine) {
 	}
 	analyst := f.Ctx(b, s, casework.RoleAnalyst)
 	q := store.DashboardQuery{Period: h1, District: stats.All}
+	// The releases: every half-year of the ten years counted, suppressed, verified and stored
+	// once, oldest first, as lots serve's housekeeping does when they fall due.
+	start = time.Now()
+	n, err := s.PublishDueReleases(ctx)
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Logf("%s: made the releases of %d half-years in %v", e, n, time.Since(start).Round(time.Millisecond))
 	d, err := s.Dashboard(analyst, q)
 	if err != nil {
 		b.Fatal(err)
@@ -443,8 +455,8 @@ func benchmarkDashboard(b *testing.B, e storetest.Engine) {
 		b.Fatal(err)
 	}
 	v, _ := d.View(stats.All)
-	b.Logf("opened in 2026H1: %v, crimes before/after (6 months): %v/%v", v.Table("flow").Cell("opened", "total").Value,
-		v.Table("outcome_police_suspect").Cell("followup_6", "before").Value, v.Table("outcome_police_suspect").Cell("followup_6", "after").Value)
+	b.Logf("started in 2026H1: %v, school attendance at intake/closure: %.1f/%.1f", v.Table("flow").Cell("started", "total").Value,
+		v.Table("outcome_school_attendance").Cell("closure", "before").Value, v.Table("outcome_school_attendance").Cell("closure", "after").Value)
 	b.Run("trivial query", func(b *testing.B) {
 		b.ReportAllocs()
 		for b.Loop() {
@@ -461,4 +473,16 @@ func benchmarkDashboard(b *testing.B, e storetest.Engine) {
 			}
 		}
 	})
+	// A view's cost as a share of the trivial query's, measured in the same run (timed by hand:
+	// testing.Benchmark cannot run inside a benchmark).
+	timed := func(n int, f func()) time.Duration {
+		start := time.Now()
+		for i := 0; i < n; i++ {
+			f()
+		}
+		return time.Since(start) / time.Duration(n)
+	}
+	trivial := timed(2000, func() { _ = s.Ping(ctx) })
+	view := timed(50, func() { _, _ = s.Dashboard(analyst, q) })
+	b.Logf("%s: trivial query %v, dashboard view %v, view ÷ trivial ≈ %.0f", e, trivial, view, float64(view)/float64(trivial))
 }

@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"time"
 
 	"lots/internal/access"
 	"lots/internal/audit"
@@ -194,8 +195,8 @@ type NationalView struct {
 	Periods []stats.Period // periods with imported files, newest first
 	// National is true for national support, who see every municipality side by side.
 	National bool
-	// Own is the actor's municipality's figures for the period, computed now with the same
-	// suppression as its export (nil for national support).
+	// Own is the actor's municipality's figures for the period: its release, as its export
+	// (nil for national support, and while the period's release is not due).
 	Own *stats.Export
 	// Files are the imported files of the period, by municipality code.
 	Files []*stats.Export
@@ -249,16 +250,16 @@ func (s *Store) NationalComparison(ctx context.Context, p stats.Period) (Nationa
 		}
 		v.Files = append(v.Files, e)
 	}
-	if !v.National {
+	if !v.National && !stats.DueAt(p, stats.PartMain).After(s.now()) {
 		m, err := s.Municipality(ctx, a.User.MunicipalityID)
 		if err != nil {
 			return v, err
 		}
-		dash, err := s.dashboard(ctx, a.User.MunicipalityID, p)
+		dash, err := s.release(ctx, a.User.MunicipalityID, p)
 		if err != nil {
 			return v, err
 		}
-		if v.Own, err = stats.NewExport(dash, m.Code, m.Name, s.now()); err != nil {
+		if v.Own, err = stats.NewExport(dash, m.Code, m.Name, releasedAt(dash)); err != nil {
 			return v, casework.Internal(err)
 		}
 	}
@@ -281,21 +282,22 @@ func (s *Store) ExportStats(ctx context.Context, p stats.Period) ([]byte, error)
 		return nil, err
 	}
 	a, _ := casework.ActorFrom(ctx)
-	return s.marshalExport(ctx, a.User.MunicipalityID, dash, p)
+	return s.marshalExport(ctx, a.User.MunicipalityID, dash)
 }
 
 // ExportStatsAsOperator writes a municipality's export file for a period for `lots stats
-// export` on the server, and records it in the municipality's audit log. The period must be
-// over: a half-year still running would be compared as if it were complete.
+// export` on the server, and records it in the municipality's audit log. The file is the
+// period's release, so it must be due: a half-year still running, or just over, is not
+// published (stats.DueAt).
 func (s *Store) ExportStatsAsOperator(ctx context.Context, municipalityID int64, p stats.Period) ([]byte, error) {
-	if p.End().After(s.now()) {
-		return nil, casework.Errorf(casework.EConflict, "export.period_not_over", "period %s is not over", p)
+	if due := stats.DueAt(p, stats.PartMain); due.After(s.now()) {
+		return nil, casework.Errorf(casework.EConflict, "export.period_not_over", "period %s is published from %s", p, due.Format(time.DateOnly))
 	}
-	dash, err := s.dashboard(ctx, municipalityID, p)
+	dash, err := s.release(ctx, municipalityID, p)
 	if err != nil {
 		return nil, err
 	}
-	b, err := s.marshalExport(ctx, municipalityID, dash, p)
+	b, err := s.marshalExport(ctx, municipalityID, dash)
 	if err != nil {
 		return nil, err
 	}
@@ -306,12 +308,24 @@ func (s *Store) ExportStatsAsOperator(ctx context.Context, municipalityID int64,
 	return b, err
 }
 
-func (s *Store) marshalExport(ctx context.Context, municipalityID int64, dash *stats.Dashboard, p stats.Period) ([]byte, error) {
+// releasedAt is when a release's last published part was made: the export's generated_at, so
+// the same release always gives the same file, byte for byte.
+func releasedAt(d *stats.Dashboard) time.Time {
+	var t time.Time
+	for _, at := range d.Published {
+		if at.After(t) {
+			t = at
+		}
+	}
+	return t
+}
+
+func (s *Store) marshalExport(ctx context.Context, municipalityID int64, dash *stats.Dashboard) ([]byte, error) {
 	m, err := s.Municipality(ctx, municipalityID)
 	if err != nil {
 		return nil, err
 	}
-	e, err := stats.NewExport(dash, m.Code, m.Name, s.now())
+	e, err := stats.NewExport(dash, m.Code, m.Name, releasedAt(dash))
 	if err != nil {
 		return nil, casework.Internal(err)
 	}

@@ -46,6 +46,8 @@ type Store struct {
 	// direct: this copy runs on a clock of its own (WithClock), so its entries are written in
 	// their own transactions at its time instead of through the shared committer.
 	direct bool
+	// releases keeps the dashboard's parsed releases (releases.go).
+	releases *releaseCache
 }
 
 // Config says which database to open.
@@ -70,7 +72,7 @@ func IsPostgres(dsn string) bool {
 
 // Open opens the store and runs pending migrations.
 func Open(ctx context.Context, cfg Config) (*Store, error) {
-	s := &Store{now: cfg.Now, log: cfg.Log, hashes: &hashCache{}, auditBatch: cfg.AuditBatch}
+	s := &Store{now: cfg.Now, log: cfg.Log, hashes: &hashCache{}, auditBatch: cfg.AuditBatch, releases: &releaseCache{}}
 	if s.now == nil {
 		s.now = time.Now
 	}

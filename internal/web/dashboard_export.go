@@ -59,6 +59,10 @@ func (s *Server) dashboardCSV(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
+	if d == nil {
+		s.notFound(w, r)
+		return
+	}
 	v, _ := d.View(q.District)
 	var buf bytes.Buffer
 	buf.WriteString("\ufeff")
@@ -98,6 +102,10 @@ func (s *Server) dashboardXLSX(w http.ResponseWriter, r *http.Request) {
 	p := s.page(w, r, "dashboard.title")
 	d, q, _, ok := s.loadDashboard(w, r, "xlsx")
 	if !ok {
+		return
+	}
+	if d == nil {
+		s.notFound(w, r)
 		return
 	}
 	v, _ := d.View(q.District)
@@ -155,6 +163,7 @@ func (s *Server) dashboardXLSX(w http.ResponseWriter, r *http.Request) {
 		{p.T("export.about_view"), or(districtLabel(p, d, q.District), p.T("dashboard.whole_municipality"))},
 		{p.T("export.about_made"), d.Now.In(stockholm).Format("2006-01-02 15:04")},
 		{p.T("export.about_small_cells"), p.T("dashboard.small_cells")},
+		{p.T("export.about_release"), p.T("dashboard.release_rule")},
 		{p.T("export.about_shares"), p.T("export.about_shares_text")},
 		{p.T("export.about_manual"), p.T("dashboard.manual")},
 	} {
@@ -192,7 +201,7 @@ func or(a, b string) string {
 // dashboardJSON sends the municipality's national export file for a half-year that is over.
 func (s *Server) dashboardJSON(w http.ResponseWriter, r *http.Request) {
 	period, err := stats.ParsePeriod(r.URL.Query().Get("period"))
-	if err != nil || period.End().After(s.now()) {
+	if err != nil || stats.DueAt(period, stats.PartMain).After(s.now()) {
 		s.notFound(w, r)
 		return
 	}
@@ -202,6 +211,6 @@ func (s *Server) dashboardJSON(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	w.Header().Set("Content-Type", "application/json")
-	w.Header().Set("Content-Disposition", `attachment; filename="lots-export-`+period.String()+`-`+s.now().Format("20060102")+`.json"`)
+	w.Header().Set("Content-Disposition", `attachment; filename="lots-export-`+period.String()+`.json"`)
 	_, _ = w.Write(b)
 }

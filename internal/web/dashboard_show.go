@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"net/url"
 	"strconv"
+	"time"
 
 	"lots/internal/stats"
 	"lots/internal/store"
@@ -21,20 +22,23 @@ type dashboardData struct {
 	ViewLabel    string // the district's name, or "the whole municipality"
 	Sections     []sectionView
 	CSV, XLSX    template.URL // the exports of what is shown
-	JSON         template.URL // the national export file; empty while the period runs
+	JSON         template.URL // the national export file of the release
 	National     template.URL
+	// Release says when the figures were published and that they do not change; Pending
+	// when the follow-up rows still to come are published; Next when the next half-year is.
+	Release, Pending, Next string
+	// Unpublished: no half-year of the municipality is published yet.
+	Unpublished bool
 }
 
 // dashboardQuery reads the filter: period=2026H1 (when absent or not one the municipality
-// has: the last whole half-year if it has one — a half-year just begun shows little but "<5" —
-// else the current one) and district=<id>|none (the whole municipality when absent).
+// has published: the newest published half-year) and district=<id>|none (the whole
+// municipality when absent). Only published half-years are shown: a half-year's figures are
+// published once, a month after it ends (stats/release.go).
 func (s *Server) dashboardQuery(r *http.Request, periods []stats.Period) store.DashboardQuery {
-	cur := stats.PeriodOf(s.now())
-	q := store.DashboardQuery{Period: cur, District: stats.All}
-	for _, x := range periods {
-		if x == cur.Prev() {
-			q.Period = x
-		}
+	q := store.DashboardQuery{District: stats.All}
+	if len(periods) > 0 {
+		q.Period = periods[0]
 	}
 	if p, err := stats.ParsePeriod(r.URL.Query().Get("period")); err == nil {
 		for _, x := range periods {
@@ -64,6 +68,9 @@ func (s *Server) loadDashboard(w http.ResponseWriter, r *http.Request, export st
 	}
 	q := s.dashboardQuery(r, periods)
 	q.Export = export
+	if q.Period.IsZero() {
+		return nil, q, periods, true // nothing published yet
+	}
 	d, err := s.store.Dashboard(r.Context(), q)
 	if err != nil {
 		s.fail(w, r, err)
@@ -108,6 +115,15 @@ func (s *Server) dashboardShow(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
+	next := stats.LastPublished(s.now()).Next()
+	if d == nil {
+		if next.IsZero() {
+			next = stats.PeriodOf(s.now())
+		}
+		p.Data = dashboardData{Unpublished: true, Next: p.T("dashboard.release_next", periodLabel(p, next), dateLabel(p, stats.DueAt(next, stats.PartMain)))}
+		s.render(w, r, http.StatusOK, "dashboard_show", p)
+		return
+	}
 	v, _ := d.View(q.District)
 	data := dashboardData{Period: q.Period, DistrictName: districtLabel(p, d, q.District), Sections: figuresOf(p, v, d)}
 	for _, x := range periods {
@@ -123,9 +139,15 @@ func (s *Server) dashboardShow(w http.ResponseWriter, r *http.Request) {
 	}
 	data.CSV = template.URL("/followup/export.csv?" + vals.Encode())
 	data.XLSX = template.URL("/followup/export.xlsx?" + vals.Encode())
-	if !q.Period.End().After(s.now()) {
-		data.JSON = template.URL("/followup/export.json?" + url.Values{"period": {q.Period.String()}}.Encode())
+	data.JSON = template.URL("/followup/export.json?" + url.Values{"period": {q.Period.String()}}.Encode())
+	data.Release = p.T("dashboard.release_made", periodLabel(p, q.Period), dateLabel(p, d.Published[stats.PartMain]))
+	for _, part := range stats.Parts[1:] {
+		if _, ok := d.Published[part]; !ok {
+			data.Pending = p.T("dashboard.release_pending", dateLabel(p, stats.DueAt(q.Period, part)))
+			break
+		}
 	}
+	data.Next = p.T("dashboard.release_next", periodLabel(p, next), dateLabel(p, stats.DueAt(next, stats.PartMain)))
 	data.National = template.URL("/followup/national?" + url.Values{"period": {q.Period.String()}}.Encode())
 	data.PeriodLabel, data.ViewLabel = periodLabel(p, q.Period), data.DistrictName
 	if data.DistrictName != "" {
@@ -141,3 +163,6 @@ func (s *Server) dashboardShow(w http.ResponseWriter, r *http.Request) {
 func periodLabel(p *Page, x stats.Period) string {
 	return p.T("dashboard.period."+"h"+strconv.Itoa(x.Half), x.Year)
 }
+
+// dateLabel is a date in Swedish time, "2026-08-01".
+func dateLabel(_ *Page, t time.Time) string { return t.In(stats.Stockholm).Format(time.DateOnly) }

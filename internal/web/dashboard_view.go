@@ -10,11 +10,18 @@ import (
 )
 
 // The dashboard as pages and exports show it: every table of a view with its labels
-// translated and its figures formatted, hidden ones as "<5". The figures come suppressed from
-// the store; this file only decides how they look.
+// translated and its figures formatted, hidden ones as "<5" or "–". The figures come
+// suppressed from the store; this file only decides how they look.
 
-// Hidden is how a hidden figure is shown, on pages and in exports.
-const Hidden = "<5"
+// How a figure that is not shown is shown, on pages and in exports: Hidden rests on fewer
+// than five young people; Protected is hidden to protect another figure (it rests on five or
+// more: secondary suppression, explained in a footnote); Pending belongs to a part of the
+// release not yet published (the follow-ups).
+const (
+	Hidden    = "<5"
+	Protected = "–"
+	Pending   = "…"
+)
 
 // figureView is one figure of the dashboard: a chart, the table beside it and a summary.
 type figureView struct {
@@ -42,11 +49,12 @@ type rowView struct {
 }
 
 type cellView struct {
-	Text   string
-	Value  float64 // for charts and spreadsheets; meaningless when Hidden or Empty
-	Hidden bool
-	Empty  bool // no such figure (shown as "–")
-	Kind   string
+	Text      string
+	Value     float64 // for charts and spreadsheets; meaningless when Hidden or Empty
+	Hidden    bool    // not shown: "<5", "–" or "…"
+	Secondary bool    // hidden to protect another figure ("–")
+	Empty     bool    // no such figure (shown blank)
+	Kind      string
 }
 
 // sectionView groups figures under a heading.
@@ -108,10 +116,17 @@ func formatNumber(l casework.Locale, v float64, decimals int) string {
 // formatCell shows a figure of a table with unit.
 func formatCell(l casework.Locale, c *stats.Cell, unit string) cellView {
 	if c == nil {
-		return cellView{Text: "–", Empty: true}
+		return cellView{Text: "", Empty: true}
 	}
 	cv := cellView{Value: c.Value, Kind: c.Kind}
-	if !c.Show() {
+	switch {
+	case c.Pending:
+		cv.Text, cv.Hidden = Pending, true
+		return cv
+	case c.Secondary():
+		cv.Text, cv.Hidden, cv.Secondary = Protected, true, true
+		return cv
+	case !c.Show():
 		cv.Text, cv.Hidden = Hidden, true
 		return cv
 	}
@@ -194,13 +209,16 @@ func figuresOf(p *Page, v *stats.View, d *stats.Dashboard) []sectionView {
 // show formats a cell for a sentence: the value, or "fewer than five" / "hidden".
 func show(p *Page, t *stats.Table, row, col string) string {
 	c := t.Cell(row, col)
-	if c == nil {
+	switch {
+	case c == nil:
 		return "–"
-	}
-	if !c.Show() {
-		if c.IsCount() {
-			return p.T("dashboard.fewer_than_five")
-		}
+	case c.Pending:
+		return p.T("dashboard.pending")
+	case c.Secondary():
+		return p.T("dashboard.protected")
+	case !c.Show() && c.IsCount():
+		return p.T("dashboard.fewer_than_five")
+	case !c.Show():
 		return p.T("dashboard.hidden")
 	}
 	return formatValue(p.Locale, c.Kind, t.Unit, c.Value)

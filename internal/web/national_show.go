@@ -105,12 +105,16 @@ func (s *Server) renderNational(w http.ResponseWriter, r *http.Request, p *Page,
 				Table: sideBySide(p, v.Files, labels, nationalKeys, p.T("national.side_by_side"))}}
 			d.All = sideBySide(p, v.Files, labels, nil, p.T("national.all_figures"))
 		} else {
-			d.Own = v.Own.Municipality.Name
+			// Own is nil while the municipality's own release of the period is not due.
 			spreads := stats.Compare(v.Own, v.Files)
-			d.Count = len(v.Files) + 1
-			for _, x := range v.Files {
-				if x.Municipality.Code == v.Own.Municipality.Code {
-					d.Count--
+			d.Count = len(v.Files)
+			if v.Own != nil {
+				d.Own = v.Own.Municipality.Name
+				d.Count++
+				for _, x := range v.Files {
+					if x.Municipality.Code == v.Own.Municipality.Code {
+						d.Count--
+					}
 				}
 			}
 			d.Key = []figureView{comparisonFigure(p, spreads, labels, nationalKeys, d.Count)}
