@@ -172,8 +172,8 @@ func largeInput(n int) Input {
 		PriceYear: 2023, Source: "test", Shares: One(MunicipalitySocial)}}
 	return Input{
 		Programme: Programme{Months: 6, Served: n + n/2, CaseMonths: float64(n) * 5,
-			MemberHours: map[StaffGroup]float64{StaffSocial: float64(n) * 6, StaffSchool: float64(n) * 4, StaffState: float64(n) * 3},
-			Methods:     []MethodUse{{Method: "ester", Catalogue: true, Plans: n, Youths: n, Starts: n, ByAge: map[string]int{"13-15": n}, ByProgram: map[string]int{"sig": n}}},
+			MemberHours:        map[StaffGroup]float64{StaffSocial: float64(n) * 6, StaffSchool: float64(n) * 4, StaffState: float64(n) * 3},
+			Methods:            []MethodUse{{Method: "ester", Catalogue: true, Plans: n, Youths: n, Starts: n, ByAge: map[string]int{"13-15": n}, ByProgram: map[string]int{"sig": n}}},
 			InterventionYouths: n},
 		Cohort:      ys,
 		Register:    MergeRegister(DefaultRegister(), own),
