@@ -157,3 +157,22 @@ func usageRows(p Programme, add func(*stats.Cell) *stats.Cell, group func(stats.
 	})
 	return out
 }
+
+// AgeBandOf is the dashboard's age band of an age in full years (−1: unknown).
+func AgeBandOf(age int) string {
+	switch {
+	case age < 0:
+		return "unknown"
+	case age <= 12:
+		return "0-12"
+	case age <= 15:
+		return "13-15"
+	case age <= 17:
+		return "16-17"
+	case age <= 20:
+		return "18-20"
+	case age <= 25:
+		return "21-25"
+	}
+	return "26-"
+}

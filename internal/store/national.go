@@ -315,5 +315,8 @@ func (s *Store) marshalExport(ctx context.Context, municipalityID int64, dash *s
 	if err != nil {
 		return nil, casework.Internal(err)
 	}
+	if e.Economics, err = s.exportEconomics(ctx, municipalityID, p); err != nil {
+		return nil, err
+	}
 	return e.Marshal()
 }
