@@ -13,7 +13,7 @@ func BenchmarkMonteCarlo(b *testing.B) {
 		b.Fatal(err)
 	}
 	lines := costLines(in.Programme, items, in.Assumptions, nil)
-	m := newModel(in.Cohort, AtFollow6, items, lines, in.Programme.CaseMonths, in.Assumptions)
+	m := newModel(in.Cohort, Same(AtFollow6), items, lines, in.Programme.CaseMonths, in.Assumptions)
 	b.ResetTimer()
 	for b.Loop() {
 		d := m.simulate(10000, newSource(in.Assumptions.Seed))

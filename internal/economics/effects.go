@@ -1,8 +1,6 @@
 package economics
 
 import (
-	"slices"
-
 	"lots/internal/stats"
 )
 
@@ -47,13 +45,22 @@ const (
 	nComp          = compMonths + 1
 )
 
-// Groups of components: each rests on its own paired young people.
+// Groups of components: each rests on its own paired young people. Attendance is paired too,
+// but not valued in kronor.
 const (
 	groupCrime = iota
 	groupPlacement
 	groupOccupation
 	nGroups
+	groupAttendance = nGroups
 )
+
+// Afters are the later time points each measure is read at: offences, placement, occupation and
+// attendance.
+type Afters [nGroups + 1]string
+
+// Same reads every measure at one time point.
+func Same(at string) Afters { return Afters{at, at, at, at} }
 
 func groupOf(k int) int {
 	switch {
@@ -92,25 +99,25 @@ type row struct {
 	known [nGroups]bool
 }
 
-// pair makes the young person's row for the later time point after.
-func pair(y Youth, after string) row {
+// pair makes the young person's row, each measure at its later time point.
+func pair(y Youth, after Afters) row {
 	var r row
 	r.v[compMonths] = y.Months
-	a, b := y.Points[AtIntake], y.Points[after]
-	if a.Offences != nil && b.Offences != nil {
+	a := y.Points[AtIntake]
+	if b := y.Points[after[groupCrime]]; a.Offences != nil && b.Offences != nil {
 		r.known[groupCrime] = true
 		for i, c := range CrimeCategories {
 			// Six months' offences twice: a year's.
 			r.v[compCrime+i] = 2 * (a.Offences[c] - b.Offences[c])
 		}
 	}
-	if a.Placement != "" && b.Placement != "" {
+	if b := y.Points[after[groupPlacement]]; a.Placement != "" && b.Placement != "" {
 		r.known[groupPlacement] = true
 		for i, f := range PlacementForms {
 			r.v[compPlacement+i] = indicator(a.Placement == f) - indicator(b.Placement == f)
 		}
 	}
-	if a.Occupation != "" && b.Occupation != "" {
+	if b := y.Points[after[groupOccupation]]; a.Occupation != "" && b.Occupation != "" {
 		r.known[groupOccupation] = true
 		r.v[compOccupation] = indicator(a.Occupation == "none") - indicator(b.Occupation == "none")
 	}
@@ -124,43 +131,51 @@ func indicator(b bool) float64 {
 	return 0
 }
 
-// paired counts the young people with a pair in each group, and in attendance.
-func paired(ys []Youth, after string) (groups [nGroups]int, attendance int) {
+// paired counts the young people with a pair in each measure (the monetised groups, then
+// attendance).
+func paired(ys []Youth, after Afters) (n [nGroups + 1]int) {
 	for _, y := range ys {
 		r := pair(y, after)
 		for g := range nGroups {
 			if r.known[g] {
-				groups[g]++
+				n[g]++
 			}
 		}
-		if y.Points[AtIntake].Attendance != nil && y.Points[after].Attendance != nil {
-			attendance++
+		if y.Points[AtIntake].Attendance != nil && y.Points[after[groupAttendance]].Attendance != nil {
+			n[groupAttendance]++
 		}
 	}
-	return groups, attendance
+	return n
 }
 
-// ChooseAfter is the time point the follow-up is read at: the one asked for, or else the latest
-// at which at least MinCell young people have a pair in some monetised group.
-func ChooseAfter(ys []Youth, asked string) string {
+// ChooseAfters are the time points the follow-up is read at: the one asked for for every
+// measure, or else for each measure the latest at which at least MinCell young people have a
+// pair — failing that, the one with the most (the figures are then hidden). Each measure's pair
+// is one the dashboard publishes too.
+func ChooseAfters(ys []Youth, asked string) Afters {
 	if asked != "" {
-		return asked
+		return Same(asked)
 	}
-	for _, at := range AfterPoints {
-		g, _ := paired(ys, at)
-		if slices.Max(g[:]) >= stats.MinCell {
-			return at
+	out := Same(AtClosure)
+	var best [nGroups + 1]int
+	for i := len(AfterPoints) - 1; i >= 0; i-- { // closure first, so later points win ties
+		at := AfterPoints[i]
+		n := paired(ys, Same(at))
+		for g := range out {
+			if n[g] >= best[g] || n[g] >= stats.MinCell {
+				out[g], best[g] = at, n[g]
+			}
 		}
 	}
-	return AtClosure
+	return out
 }
 
 // Effects are the cohort's changes as the report shows them, every figure suppressed.
 type Effects struct {
-	After string
 	// Offences: young people paired (N), offences a year before and after by crime category
 	// and in all (six months' count twice).
 	Offences struct {
+		At            string
 		N             *stats.Cell
 		Before, After map[string]*stats.Cell
 		TotalBefore   *stats.Cell
@@ -174,11 +189,15 @@ type Effects struct {
 	Occupation ChoiceEffect
 	Adult      ChoiceEffect
 	// Attendance: mean school attendance before and after, in percent.
-	Attendance struct{ N, Before, After *stats.Cell }
+	Attendance struct {
+		At               string
+		N, Before, After *stats.Cell
+	}
 }
 
 // ChoiceEffect counts young people by value before and after.
 type ChoiceEffect struct {
+	At            string // the later time point
 	Values        []string
 	N             *stats.Cell
 	Before, After map[string]*stats.Cell
@@ -191,10 +210,10 @@ type ChoiceEffect struct {
 // estimated as the young people placed on the date, each counted a whole year.
 func (c ChoiceEffect) Placed() (before, after *stats.Cell) { return c.placedBefore, c.placedAfter }
 
-// measureEffects counts the cohort's pairs at after and suppresses them.
-func measureEffects(ys []Youth, after string) Effects {
+// measureEffects counts the cohort's pairs and suppresses them.
+func measureEffects(ys []Youth, after Afters) Effects {
 	var e Effects
-	e.After = after
+	e.Offences.At, e.Attendance.At = after[groupCrime], after[groupAttendance]
 	var cells []*stats.Cell
 	var groups []stats.Group
 	add := func(c *stats.Cell) *stats.Cell { cells = append(cells, c); return c }
@@ -203,7 +222,7 @@ func measureEffects(ys []Youth, after string) Effects {
 	n := 0
 	before, afterSum := map[string]float64{}, map[string]float64{}
 	for _, y := range ys {
-		a, b := y.Points[AtIntake].Offences, y.Points[after].Offences
+		a, b := y.Points[AtIntake].Offences, y.Points[after[groupCrime]].Offences
 		if a == nil || b == nil {
 			continue
 		}
@@ -224,15 +243,15 @@ func measureEffects(ys []Youth, after string) Effects {
 	e.Offences.TotalBefore = add(stats.Derived(stats.KindSum, tb, n, e.Offences.N))
 	e.Offences.TotalAfter = add(stats.Derived(stats.KindSum, ta, n, e.Offences.N))
 
-	choice := func(values []string, get func(Recorded) string, keep func(Youth) bool) ChoiceEffect {
-		ce := ChoiceEffect{Values: values, Before: map[string]*stats.Cell{}, After: map[string]*stats.Cell{}}
+	choice := func(at string, values []string, get func(Recorded) string, keep func(Youth) bool) ChoiceEffect {
+		ce := ChoiceEffect{At: at, Values: values, Before: map[string]*stats.Cell{}, After: map[string]*stats.Cell{}}
 		cb, ca := map[string]int{}, map[string]int{}
 		n := 0
 		for _, y := range ys {
 			if !keep(y) {
 				continue
 			}
-			a, b := get(y.Points[AtIntake]), get(y.Points[after])
+			a, b := get(y.Points[AtIntake]), get(y.Points[at])
 			if a == "" || b == "" {
 				continue
 			}
@@ -250,7 +269,7 @@ func measureEffects(ys []Youth, after string) Effects {
 		return ce
 	}
 	all := func(Youth) bool { return true }
-	e.Placement = choice(append([]string{"none"}, PlacementForms...), func(r Recorded) string { return r.Placement }, all)
+	e.Placement = choice(after[groupPlacement], append([]string{"none"}, PlacementForms...), func(r Recorded) string { return r.Placement }, all)
 	// Placed in any form: N minus "none", protected together with "none" against N.
 	for _, side := range []struct {
 		m   map[string]*stats.Cell
@@ -260,8 +279,8 @@ func measureEffects(ys []Youth, after string) Effects {
 		*side.out = add(stats.Count(n))
 		groups = append(groups, stats.Group{Total: e.Placement.N, Parts: []*stats.Cell{side.m["none"], *side.out}})
 	}
-	e.Occupation = choice([]string{"school", "work", "internship", "none"}, func(r Recorded) string { return r.Occupation }, all)
-	e.Adult = choice([]string{"occupied", "none"}, func(r Recorded) string {
+	e.Occupation = choice(after[groupOccupation], []string{"school", "work", "internship", "none"}, func(r Recorded) string { return r.Occupation }, all)
+	e.Adult = choice(after[groupOccupation], []string{"occupied", "none"}, func(r Recorded) string {
 		switch r.Occupation {
 		case "":
 			return ""
@@ -274,7 +293,7 @@ func measureEffects(ys []Youth, after string) Effects {
 	// Attendance: means over the paired.
 	na, sb, sa := 0, 0.0, 0.0
 	for _, y := range ys {
-		a, b := y.Points[AtIntake].Attendance, y.Points[after].Attendance
+		a, b := y.Points[AtIntake].Attendance, y.Points[after[groupAttendance]].Attendance
 		if a == nil || b == nil {
 			continue
 		}

@@ -80,12 +80,12 @@ type costTerm struct {
 	quantity float64
 }
 
-func newModel(cohort []Youth, after string, items map[string]priced, lines []CostLine, caseMonths float64, a Assumptions) *model {
+func newModel(cohort []Youth, after Afters, items map[string]priced, lines []CostLine, caseMonths float64, a Assumptions) *model {
 	m := &model{n: len(cohort), caseMonths: caseMonths, a: a}
 	for _, y := range cohort {
 		m.rows = append(m.rows, pair(y, after))
 	}
-	g, _ := paired(cohort, after)
+	g := paired(cohort, after)
 	for i := range nGroups {
 		m.groupOK[i] = g[i] >= stats.MinCell
 	}
@@ -288,18 +288,27 @@ func Quantile(sorted []float64, q float64) float64 {
 	return sorted[i] + (pos-float64(i))*(sorted[i+1]-sorted[i])
 }
 
-// Bin is one bar of a histogram: draws with From ≤ net < To (the last bin includes To).
+// Bin is one bar of a histogram: draws with From ≤ net < To (the last bin includes To). Below
+// and Above mark end bins that also hold the draws beyond them.
 type Bin struct {
-	From, To float64
-	Count    int
+	From, To     float64
+	Count        int
+	Below, Above bool
 }
 
-// Histogram divides the sorted values into bins of equal width.
+// Histogram divides the sorted values into bins of equal width. With many values the bins span
+// the middle 98 % (the 1st to the 99th percentile) and the end bins take the rest, so a long
+// tail does not squeeze the rest into one bar.
 func Histogram(sorted []float64, bins int) []Bin {
 	if len(sorted) == 0 || bins < 1 {
 		return nil
 	}
 	lo, hi := sorted[0], sorted[len(sorted)-1]
+	if len(sorted) >= 200 {
+		if a, b := Quantile(sorted, .01), Quantile(sorted, .99); b > a {
+			lo, hi = a, b
+		}
+	}
 	if hi == lo {
 		return []Bin{{From: lo, To: hi, Count: len(sorted)}}
 	}
@@ -310,8 +319,10 @@ func Histogram(sorted []float64, bins int) []Bin {
 	}
 	out[bins-1].To = hi
 	for _, v := range sorted {
-		i := min(int((v-lo)/w), bins-1)
+		i := min(max(int((v-lo)/w), 0), bins-1)
 		out[i].Count++
+		out[0].Below = out[0].Below || v < lo
+		out[bins-1].Above = out[bins-1].Above || v > hi
 	}
 	return out
 }

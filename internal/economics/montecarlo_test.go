@@ -78,7 +78,7 @@ func handModel(t *testing.T) *model {
 		t.Fatal(err)
 	}
 	lines := costLines(in.Programme, items, in.Assumptions, nil)
-	return newModel(in.Cohort, AtFollow6, items, lines, in.Programme.CaseMonths, in.Assumptions)
+	return newModel(in.Cohort, Same(AtFollow6), items, lines, in.Programme.CaseMonths, in.Assumptions)
 }
 
 func TestPointEstimateByHand(t *testing.T) {
@@ -253,7 +253,7 @@ func TestEffectsAreSuppressed(t *testing.T) {
 		t.Error("exactly one occupation hidden: the total minus the others reveals it")
 	}
 	// Placement is left out of the money as well.
-	m := newModel(in.Cohort, AtFollow6, nil, nil, 0, in.Assumptions.WithDefaults())
+	m := newModel(in.Cohort, Same(AtFollow6), nil, nil, 0, in.Assumptions.WithDefaults())
 	if m.groupOK[groupPlacement] || !m.groupOK[groupCrime] {
 		t.Errorf("groups %v", m.groupOK)
 	}
@@ -345,7 +345,26 @@ func TestHistogram(t *testing.T) {
 			t.Fatalf("bins %+v", h)
 		}
 	}
-	if math.Abs(h[3].To-10) > 0 {
+	if math.Abs(h[3].To-10) > 0 || h[0].Below || h[3].Above {
 		t.Fatal("the last bin ends at the maximum")
+	}
+	// A long tail: 995 values from 0 to 994 and five far out at a million.
+	var vs []float64
+	for i := range 995 {
+		vs = append(vs, float64(i))
+	}
+	for range 5 {
+		vs = append(vs, 1e6)
+	}
+	h = Histogram(vs, 10)
+	if !h[9].Above || !h[0].Below || h[9].To > 1000 || h[9].Count < 5 || h[0].Count < 90 {
+		t.Fatalf("the tail squeezes the bins: %+v", h)
+	}
+	total := 0
+	for _, b := range h {
+		total += b.Count
+	}
+	if total != len(vs) {
+		t.Fatalf("%d of %d values in the bins", total, len(vs))
 	}
 }

@@ -212,7 +212,7 @@ func (u UnitCost) Validate(ix Index) error {
 	case !slices.Contains(Units, u.Unit):
 		fe.Add("unit", "economics.unit_invalid")
 	case ok && slot.Unit != "" && u.Unit != slot.Unit:
-		fe.Add("unit", "economics.unit_must_be_"+string(slot.Unit))
+		fe.Add("unit", "economics.unit_must_be."+string(slot.Unit))
 	case ok && !slices.Contains(UnitsOf(slot.Category), u.Unit):
 		fe.Add("unit", "economics.unit_not_for_category")
 	}

@@ -162,8 +162,8 @@ func TestValidateItem(t *testing.T) {
 		field  string
 		key    string
 	}{
-		{"a placement given per year is refused at the unit", func(u *UnitCost) { u.Unit = PerYear }, "unit", "economics.unit_must_be_day"},
-		{"an hourly cost given per year is refused", func(u *UnitCost) { u.Code, u.Unit = "staff.school", PerYear }, "unit", "economics.unit_must_be_hour"},
+		{"a placement given per year is refused at the unit", func(u *UnitCost) { u.Unit = PerYear }, "unit", "economics.unit_must_be.day"},
+		{"an hourly cost given per year is refused", func(u *UnitCost) { u.Code, u.Unit = "staff.school", PerYear }, "unit", "economics.unit_must_be.hour"},
 		{"an intervention per offence is refused", func(u *UnitCost) { u.Code, u.Unit = "intervention.komet", PerOffence }, "unit", "economics.unit_not_for_category"},
 		{"low above the value", func(u *UnitCost) { u.Low = 450_000 }, "low", "economics.range_low"},
 		{"high below the value", func(u *UnitCost) { u.High = 350_000 }, "high", "economics.range_high"},

@@ -20,8 +20,11 @@ type Input struct {
 // they may be worth and how sure that is. Every figure resting on fewer than MinCell young people
 // is withheld; a money result on too few young people is not computed at all.
 type Report struct {
-	Assumptions Assumptions // as used: the time point chosen is in After
+	Assumptions Assumptions // as used
 	PriceYear   int
+	// Afters are the time points each measure was read at (the one asked for, or each
+	// measure's latest with enough young people).
+	Afters Afters
 
 	// N is the cohort: young people whose SIG or SSPF had started and whose case closed in the
 	// period. TooFew is true when they are fewer than MinCell: no money result then.
@@ -30,8 +33,8 @@ type Report struct {
 	// NoEffects is true when no monetised change rests on MinCell paired young people: there is
 	// no benefit to weigh against the cost.
 	NoEffects bool
-	// Paired are the young people paired at After in offences, placement and occupation.
-	Paired     [3]int
+	// Paired are the young people paired in offences, placement, occupation and attendance.
+	Paired     [nGroups + 1]int
 	MeanMonths float64 // the cohort's months from the decision to start to closure
 
 	// The programme's cost in the period.
@@ -98,9 +101,8 @@ func Build(in Input) (*Report, error) {
 	if err != nil {
 		return nil, err
 	}
-	after := ChooseAfter(in.Cohort, a.After)
-	a.After = after
-	r := &Report{Assumptions: a, PriceYear: a.PriceYear, CaseMonths: in.Programme.CaseMonths}
+	after := ChooseAfters(in.Cohort, a.After)
+	r := &Report{Assumptions: a, PriceYear: a.PriceYear, Afters: after, CaseMonths: in.Programme.CaseMonths}
 	var cells []*stats.Cell
 	var groups []stats.Group
 	add := func(c *stats.Cell) *stats.Cell { cells = append(cells, c); return c }
@@ -116,10 +118,10 @@ func Build(in Input) (*Report, error) {
 	if n > 0 {
 		r.MeanMonths = months / float64(n)
 	}
-	g, _ := paired(in.Cohort, after)
+	g := paired(in.Cohort, after)
 	r.Paired = g
 	r.NoEffects = true
-	for _, x := range g {
+	for _, x := range g[:nGroups] {
 		if x >= stats.MinCell {
 			r.NoEffects = false
 		}

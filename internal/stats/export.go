@@ -302,7 +302,7 @@ func checkEconomics(x ExportEconomics, minCell int) error {
 	}
 	switch {
 	case x.PriceYear < 1980 || x.PriceYear > 2100, x.Attribution < 0 || x.Attribution > 1, x.PersistenceYears < 0 || x.PersistenceYears > 30,
-		x.DiscountRate < 0 || x.DiscountRate > 0.2, x.After != "closure" && x.After != "followup_6" && x.After != "followup_12":
+		x.DiscountRate < 0 || x.DiscountRate > 0.2, x.After != "auto" && x.After != "closure" && x.After != "followup_6" && x.After != "followup_12":
 		return reject("national.reject_figure", "figure %q has an invalid code", "economics")
 	}
 	return nil

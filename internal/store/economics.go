@@ -29,6 +29,8 @@ type CostRegister struct {
 	Items []economics.UnitCost
 	// Index is the price index: SCB's shipped years and the municipality's own.
 	Index economics.Index
+	// Methods name the municipality's catalogue's methods by code, for pricing interventions.
+	Methods map[string]string
 	// Assumptions are the municipality's, or the defaults when it has set none.
 	Assumptions        economics.Assumptions
 	AssumptionsSaved   bool
@@ -83,8 +85,12 @@ func (tx *Tx) costRegister(municipalityID int64) (*CostRegister, error) {
 	if err != nil {
 		return nil, err
 	}
+	methods, err := tx.catalogueNames(municipalityID)
+	if err != nil {
+		return nil, err
+	}
 	r := &CostRegister{Items: economics.MergeRegister(economics.DefaultRegister(), own), Index: economics.NewIndex(years),
-		Assumptions: economics.DefaultAssumptions()}
+		Assumptions: economics.DefaultAssumptions(), Methods: methods}
 	var content string
 	var at time.Time
 	err = tx.QueryRow(`SELECT content, updated_at FROM economics_settings WHERE municipality_id = $1`, municipalityID).Scan(&content, &at)

@@ -299,22 +299,30 @@ func (m *measurer) programme() (economics.Programme, map[string]string, error) {
 }
 
 // catalogueNames are the municipality's catalogue's methods by code.
-func (m *measurer) catalogueNames() (map[string]string, error) {
+func (m *measurer) catalogueNames() (map[string]string, error) { return m.tx.catalogueNames(m.mid) }
+
+// catalogueNames are a municipality's catalogue's methods by code: the built-in ones as it
+// keeps them, and its own.
+func (tx *Tx) catalogueNames(municipalityID int64) (map[string]string, error) {
+	rows, err := tx.Query(`SELECT content FROM catalogue_methods WHERE municipality_id = $1`, municipalityID)
+	if err != nil {
+		return nil, casework.Internal(err)
+	}
+	defer rows.Close()
 	var own []casework.Method
-	err := m.each(`SELECT content FROM catalogue_methods WHERE municipality_id = $1`, nil, func(sc scanner) error {
+	for rows.Next() {
 		var content string
-		if err := sc.Scan(&content); err != nil {
-			return err
+		if err := rows.Scan(&content); err != nil {
+			return nil, casework.Internal(err)
 		}
 		var x casework.Method
 		if err := json.Unmarshal([]byte(content), &x); err != nil {
-			return err
+			return nil, casework.Internal(err)
 		}
 		own = append(own, x)
-		return nil
-	})
-	if err != nil {
-		return nil, err
+	}
+	if err := rows.Err(); err != nil {
+		return nil, casework.Internal(err)
 	}
 	names := map[string]string{}
 	for _, x := range casework.MergeCatalogue(casework.DefaultCatalogue(), own) {
@@ -458,8 +466,12 @@ func (s *Store) exportEconomics(ctx context.Context, municipalityID int64, p sta
 // economicsForExport turns a report into the export's figures.
 func economicsForExport(r *economics.Report) *stats.ExportEconomics {
 	a := r.Assumptions
+	after := a.After
+	if after == "" {
+		after = "auto"
+	}
 	e := &stats.ExportEconomics{PriceYear: r.PriceYear, Attribution: a.Attribution.Value, PersistenceYears: a.Persistence.Value,
-		DiscountRate: a.Discount.Value, After: a.After, Suppressed: true}
+		DiscountRate: a.Discount.Value, After: after, Suppressed: true}
 	if r.TooFew || r.Point == nil || !r.N.Show() {
 		return e
 	}
@@ -473,4 +485,3 @@ func economicsForExport(r *economics.Report) *stats.ExportEconomics {
 	}
 	return e
 }
-

@@ -86,7 +86,7 @@ func TestCostRegister(t *testing.T) {
 			for _, fe := range casework.FieldErrorsOf(err) {
 				fields[fe.Field] = fe.Key
 			}
-			if fields["unit"] != "economics.unit_must_be_day" || fields["low"] != "economics.range_low" {
+			if fields["unit"] != "economics.unit_must_be.day" || fields["low"] != "economics.range_low" {
 				t.Fatalf("%v", err)
 			}
 			reg, _ := s.CostRegister(analyst)
@@ -320,7 +320,7 @@ func TestEconomicsReportKnownAnswers(t *testing.T) {
 		})
 
 		t.Run("the effects and what they are worth", func(t *testing.T) {
-			if r.Assumptions.After != economics.AtFollow6 || r.Paired != [3]int{6, 6, 6} {
+			if r.Afters != economics.Same(economics.AtFollow6) || r.Paired != [4]int{6, 6, 6, 0} {
 				t.Fatalf("after %s, paired %v", r.Assumptions.After, r.Paired)
 			}
 			if v := r.Effects.Offences.TotalBefore; !v.Show() || v.Value != 12 {
