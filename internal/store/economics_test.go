@@ -271,7 +271,9 @@ func TestEconomicsReportKnownAnswers(t *testing.T) {
 			t.Fatal(err)
 		}
 		r := out.Report
-		kpi := func(from int) float64 { return 403.70 / map[int]float64{2012: 314.20, 2014: 313.49, 2015: 313.35}[from] }
+		kpi := func(from int) float64 {
+			return 403.70 / map[int]float64{2012: 314.20, 2014: 313.49, 2015: 313.35}[from]
+		}
 		lines := map[string]economics.CostLine{}
 		for _, l := range r.Costs {
 			lines[l.Code] = l
