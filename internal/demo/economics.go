@@ -26,14 +26,14 @@ func demoItem(code string, unit economics.Unit, kronor, low, high float64, perCo
 var demoCosts = []economics.UnitCost{
 	demoItem("staff.coordinator", economics.PerFTEYear, 720_000, 650_000, 800_000, 0, economics.MunicipalitySocial),
 	demoItem("placement.hvb", economics.PerDay, 4_800, 3_900, 6_500, 0, economics.MunicipalitySocial),
-	demoItem("intervention.komet", economics.PerSession, 1_800, 1_400, 2_400, 11, economics.MunicipalitySocial),
-	demoItem("intervention.fft", economics.PerWeek, 6_000, 4_500, 8_000, 0, economics.MunicipalitySocial),
-	demoItem("intervention.mi", economics.PerSession, 1_200, 900, 1_600, 6, economics.MunicipalitySocial),
-	demoItem("intervention.vagvalet", economics.PerProgramme, 25_000, 18_000, 32_000, 0, economics.MunicipalitySocial),
-	demoItem("intervention.kontaktperson", economics.PerMonth, 2_500, 2_000, 3_500, 0, economics.MunicipalitySocial),
-	demoItem("intervention.faltassistent", economics.PerMonth, 3_000, 2_200, 4_000, 0, economics.MunicipalityOther),
-	demoItem("intervention.studiestod", economics.PerMonth, 4_000, 3_000, 5_500, 0, economics.MunicipalitySchool),
-	demoItem("intervention.bup", economics.PerProgramme, 30_000, 20_000, 45_000, 0, economics.Region),
+	demoItem(economics.InterventionCode("komet"), economics.PerSession, 1_800, 1_400, 2_400, 11, economics.MunicipalitySocial),
+	demoItem(economics.InterventionCode("fft"), economics.PerWeek, 6_000, 4_500, 8_000, 0, economics.MunicipalitySocial),
+	demoItem(economics.InterventionCode("mi"), economics.PerSession, 1_200, 900, 1_600, 6, economics.MunicipalitySocial),
+	demoItem(economics.InterventionCode("vagvalet"), economics.PerProgramme, 25_000, 18_000, 32_000, 0, economics.MunicipalitySocial),
+	demoItem(economics.InterventionCode("kontaktperson"), economics.PerMonth, 2_500, 2_000, 3_500, 0, economics.MunicipalitySocial),
+	demoItem(economics.InterventionCode("faltassistent"), economics.PerMonth, 3_000, 2_200, 4_000, 0, economics.MunicipalityOther),
+	demoItem(economics.InterventionCode("studiestod"), economics.PerMonth, 4_000, 3_000, 5_500, 0, economics.MunicipalitySchool),
+	demoItem(economics.InterventionCode("bup"), economics.PerProgramme, 30_000, 20_000, 45_000, 0, economics.Region),
 }
 
 // costRegister enters Demo kommun's register and assumptions as its administrator.
