@@ -226,16 +226,13 @@ func (api *API) saveUnitCost(w http.ResponseWriter, r *http.Request) error {
 	if len(fe) > 0 {
 		return fe.Err()
 	}
-	isNew := false
-	if err := api.store.SaveUnitCost(r.Context(), u, isNew); err != nil {
+	if err := api.store.SaveUnitCost(r.Context(), u, false); err != nil {
 		return err
 	}
-	reg, err = api.store.CostRegister(r.Context())
-	if err != nil {
-		return err
-	}
-	saved, _ := reg.Item(code)
-	return writeJSON(w, http.StatusOK, unitCostOut(saved, api.locale(r)))
+	// The item as saved (a read now would see the request's snapshot from before the write).
+	u.Normalise()
+	u.Builtin, u.Edited, u.UpdatedAt = economics.IsBuiltin(code), true, api.store.Now()
+	return writeJSON(w, http.StatusOK, unitCostOut(u, api.locale(r)))
 }
 
 func copyText(t casework.Text) casework.Text {
