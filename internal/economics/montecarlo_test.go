@@ -98,10 +98,10 @@ func TestMonteCarloByHand(t *testing.T) {
 	// Each draw takes one number for the robbery, one for the coordinator, three for attribution,
 	// persistence and discount (their ranges are single values), then five bootstrap indexes.
 	src := &script{t: t,
-		floats:  []float64{0.5, 0.3, 0.7, 0.7, 0.7, 0.9, 0.3, 0.7, 0.7, 0.7},
-		indexes: []int{0, 0, 4, 4, 4, 0, 1, 2, 3, 0},
+		floats:  []float64{0.5, 0.3, 0.7, 0.7, 0.7, 0.9, 0.3, 0.7, 0.7, 0.7, 0.1, 0.3, 0.7, 0.7, 0.7},
+		indexes: []int{0, 0, 4, 4, 4, 0, 1, 2, 3, 0, 1, 1, 2, 2, 3},
 	}
-	d := m.simulate(2, src)
+	d := m.simulate(3, src)
 	// The robbery's triangle has its peak at 100 000 over 50 000–200 000: F(peak) = 1/3.
 	// Draw 1: u = 0.5 ≥ 1/3 → 200 000 − √(0.5 × 150 000 × 100 000) = 113 397.46.
 	// Sample {0, 0, 4, 4, 4}: robberies avoided 2 + 2 + 0 + 0 + 0 = 4, mean 0.8.
@@ -110,12 +110,16 @@ func TestMonteCarloByHand(t *testing.T) {
 	// Draw 2: u = 0.9 → 200 000 − √(0.1 × 150 000 × 100 000) = 161 270.17.
 	// Sample {0, 1, 2, 3, 0}: 2 × 5 = 10, mean 2. Benefit 5 × 0.5 × 2 × 161 270.17 = 806 350.83.
 	net2 := 806_350.8326896292 - 600_000
-	near(t, "lower net", d.Net[0], net1, 1e-6)
-	near(t, "higher net", d.Net[1], net2, 1e-6)
-	near(t, "mean net", d.MeanNet, (net1+net2)/2, 1e-6)
+	// Draw 3: u = 0.1 < 1/3 → 50 000 + √(0.1 × 150 000 × 50 000) = 77 386.13.
+	// Sample {1, 1, 2, 2, 3}: mean 2. Benefit 5 × 0.5 × 2 × 77 386.13 = 386 930.64.
+	net3 := 386_930.6393762915 - 600_000
+	near(t, "lowest net", d.Net[0], net1, 1e-6)
+	near(t, "middle net", d.Net[1], net3, 1e-6)
+	near(t, "highest net", d.Net[2], net2, 1e-6)
+	near(t, "mean net", d.MeanNet, (net1+net2+net3)/3, 1e-6)
 	near(t, "mean cost", d.MeanCost, 600_000, 1e-6)
-	near(t, "chance benefits exceed costs", d.ProbBenefitsExceedCosts, 0.5, 0)
-	near(t, "median ratio", d.RatioP50, (226_794.91924311226/600_000+806_350.8326896292/600_000)/2, 1e-9)
+	near(t, "chance benefits exceed costs", d.ProbBenefitsExceedCosts, 1.0/3, 1e-12)
+	near(t, "median ratio", d.RatioP50, 386_930.6393762915/600_000, 1e-9)
 	if len(src.floats) != 0 || len(src.indexes) != 0 {
 		t.Errorf("numbers left over: %v %v", src.floats, src.indexes)
 	}
@@ -124,6 +128,8 @@ func TestMonteCarloByHand(t *testing.T) {
 func TestTriangular(t *testing.T) {
 	near(t, "u = 0 is the low end", Triangular(0, 10, 20, 40), 10, 0)
 	near(t, "u at the peak's share is the peak", Triangular(1.0/3, 10, 20, 40), 20, 1e-9)
+	near(t, "below the peak: low + √(u (high − low)(mode − low))", Triangular(0.1, 10, 20, 40), 10+5.477225575051661, 1e-9)
+	near(t, "above the peak: high − √((1 − u)(high − low)(high − mode))", Triangular(0.9, 10, 20, 40), 40-7.745966692414834, 1e-9)
 	near(t, "u near 1 is near the high end", Triangular(0.999999, 10, 20, 40), 40, 0.05)
 	near(t, "a single value is that value", Triangular(0.3, 5, 5, 5), 5, 0)
 }
