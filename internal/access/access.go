@@ -32,17 +32,21 @@ const (
 	// log review (loggkontroll) and the tree head. The log names who was read, so it is a
 	// role of its own: administrators do not get it, and an auditor sees no case content.
 	ReviewAuditLog Permission = "review_audit_log"
+	// EditCostRegister: the unit-cost register, the price index and the assumptions of the
+	// avoided-cost report. It holds no personal data; the steering group owns the figures it
+	// argues with, the administrator keeps them up to date. Neither gets case content by it.
+	EditCostRegister Permission = "edit_cost_register"
 )
 
 // rolePermissions is the role → permission table. It is the whole rule for role-level
 // permissions; docs/security-model.md describes it in words.
 var rolePermissions = map[casework.Role][]Permission{
-	casework.RoleAdmin:       {ManageUsers, ManageOrganisation},
+	casework.RoleAdmin:       {ManageUsers, ManageOrganisation, EditCostRegister},
 	casework.RoleCoordinator: {WorkWithCases, ViewAggregates},
 	casework.RoleCaseOfficer: {WorkWithCases},
 	casework.RoleGroupMember: {WorkWithCases},
 	casework.RolePrepGroup:   {WorkWithCases},
-	casework.RoleSteering:    {ViewAggregates},
+	casework.RoleSteering:    {ViewAggregates, EditCostRegister},
 	casework.RoleAnalyst:     {ViewAggregates},
 	casework.RoleAuditor:     {ReviewAuditLog},
 }

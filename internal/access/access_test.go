@@ -29,6 +29,13 @@ func TestRolePermissions(t *testing.T) {
 		{"inactive coordinator may do nothing", actor(false, casework.RoleCoordinator), WorkWithCases, false},
 		{"user without roles may do nothing", actor(true), WorkWithCases, false},
 		{"admin who is also coordinator works with cases", actor(true, casework.RoleAdmin, casework.RoleCoordinator), WorkWithCases, true},
+		{"steering group edits the cost register", actor(true, casework.RoleSteering), EditCostRegister, true},
+		{"administrator edits the cost register", actor(true, casework.RoleAdmin), EditCostRegister, true},
+		{"analyst reads but does not edit the cost register", actor(true, casework.RoleAnalyst), EditCostRegister, false},
+		{"coordinator does not edit the cost register", actor(true, casework.RoleCoordinator), EditCostRegister, false},
+		{"group member does not edit the cost register", actor(true, casework.RoleGroupMember), EditCostRegister, false},
+		{"auditor does not edit the cost register", actor(true, casework.RoleAuditor), EditCostRegister, false},
+		{"inactive steering group member edits nothing", actor(false, casework.RoleSteering), EditCostRegister, false},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -12,6 +12,7 @@ import (
 	"lots/internal/api"
 	"lots/internal/app/apptest"
 	"lots/internal/casework"
+	"lots/internal/economics"
 	"lots/internal/stats"
 	"lots/internal/store/storetest"
 )
@@ -22,7 +23,7 @@ func TestEveryRouteButThePublicOnesNeedsAToken(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	params := strings.NewReplacer("{id}", "1", "{uid}", "1", "{pid}", "1", "{cid}", "1", "{mid}", "1", "{tid}", "1", "{at}", "intake")
+	params := strings.NewReplacer("{id}", "1", "{uid}", "1", "{pid}", "1", "{cid}", "1", "{mid}", "1", "{tid}", "1", "{at}", "intake", "{code}", "placement.hvb", "{year}", "2024")
 	n := 0
 	for _, rt := range a.Routes() {
 		if rt.Public {
@@ -324,6 +325,12 @@ func TestEnumTagsFollowTheDomain(t *testing.T) {
 		{"evidence levels", enum(api.Method{}, "Evidence"), strs(len(casework.EvidenceLevels), func(i int) string { return string(casework.EvidenceLevels[i]) })},
 		{"indicator time points", enum(api.IndicatorPoint{}, "TimePoint"), stats.TimePoints},
 		{"indicator categories", enum(api.IndicatorValue{}, "Category"), categories},
+		{"cost categories", enum(api.UnitCost{}, "Category"), strs(len(economics.Categories), func(i int) string { return string(economics.Categories[i]) })},
+		{"cost units", enum(api.UnitCost{}, "Unit"), strs(len(economics.Units), func(i int) string { return string(economics.Units[i]) })},
+		{"cost tags", enum(api.UnitCost{}, "Tag"), strs(len(economics.Tags), func(i int) string { return string(economics.Tags[i]) })},
+		{"cost tags to set", enum(api.UnitCostRequest{}, "Tag"), strs(len(economics.Tags), func(i int) string { return string(economics.Tags[i]) })},
+		{"perspectives", enum(api.PerspectiveValue{}, "Perspective"), strs(len(economics.Perspectives), func(i int) string { return string(economics.Perspectives[i]) })},
+		{"follow-up points of the report", enum(api.Assumptions{}, "After"), append([]string{""}, economics.AfterPoints[2], economics.AfterPoints[1], economics.AfterPoints[0])},
 	}
 	for _, tt := range tests {
 		if !slices.Equal(tt.got, tt.want) {

@@ -30,6 +30,7 @@ func (api *API) declare() []Route {
 		api.taskRoutes(),
 		api.catalogueRoutes(),
 		api.indicatorRoutes(),
+		api.economicsRoutes(),
 	} {
 		rs = append(rs, part...)
 	}

@@ -274,6 +274,28 @@ var table = []route{
 	can(access.ViewAggregates, "GET /followup/export.json", get("/followup/export.json?period=2025H2")),
 	can(access.ViewAggregates, "GET /followup/national", get("/followup/national")),
 	can(access.ViewAggregates, "POST /followup/national/import", post("/followup/national/import", nil, 400)),
+	// The avoided-cost report (aggregates) and its cost register: read by those who see
+	// aggregates or keep the register, changed by the steering group and the administrator. The
+	// changes the matrix sends are refused on their merits (422) or find nothing (404), so the
+	// register is the same for every actor.
+	can(access.ViewAggregates, "GET /economics", get("/economics")),
+	can(access.ViewAggregates, "GET /economics/export.xlsx", get("/economics/export.xlsx")),
+	canAny([]access.Permission{access.ViewAggregates, access.EditCostRegister}, "GET /economics/register", get("/economics/register")),
+	can(access.EditCostRegister, "GET /economics/register/new", get("/economics/register/new")),
+	can(access.EditCostRegister, "POST /economics/register", post("/economics/register", form("slug", "", "amount", "-1"), 422)),
+	can(access.EditCostRegister, "GET /economics/register/{code}", get("/economics/register/placement.hvb")),
+	can(access.EditCostRegister, "POST /economics/register/{code}", post("/economics/register/placement.hvb", form("unit", "year", "amount", "x"), 422)),
+	can(access.EditCostRegister, "POST /economics/register/{code}/reset", post("/economics/register/crime.sexual/reset", nil, 404)),
+	can(access.EditCostRegister, "POST /economics/indexes", post("/economics/indexes", form("year", "2020", "value", "336"), 422)),
+	can(access.EditCostRegister, "GET /economics/assumptions", get("/economics/assumptions")),
+	can(access.EditCostRegister, "POST /economics/assumptions", post("/economics/assumptions", form("attribution", "x"), 422)),
+	canAny([]access.Permission{access.ViewAggregates, access.EditCostRegister}, "API GET /api/v1/economics/register", apiCall("GET", "/api/v1/economics/register", "")),
+	can(access.EditCostRegister, "API PUT /api/v1/economics/register/{code}", apiCall("PUT", "/api/v1/economics/register/placement.hvb", `{"unit": "year", "amount": 1, "price_year": 2023, "source": "x"}`, 422)),
+	can(access.EditCostRegister, "API DELETE /api/v1/economics/register/{code}", apiCall("DELETE", "/api/v1/economics/register/crime.sexual", "", 404)),
+	can(access.EditCostRegister, "API PUT /api/v1/economics/indexes/{year}", apiCall("PUT", "/api/v1/economics/indexes/2020", `{"value": 336}`, 422)),
+	can(access.EditCostRegister, "API PUT /api/v1/economics/assumptions", apiCall("PUT", "/api/v1/economics/assumptions", `{"price_year": 1900}`, 422)),
+	can(access.ViewAggregates, "API GET /api/v1/economics/report", apiCall("GET", "/api/v1/economics/report", "")),
+	can(access.ViewAggregates, "API POST /api/v1/economics/what-if", apiCall("POST", "/api/v1/economics/what-if", `{"assumptions": {"price_year": 1900}}`, 422)),
 	// Case work, the whole page; what the lists hold is the case rule's (lists_test.go).
 	can(access.WorkWithCases, "GET /cases", get("/cases", 303)),
 	can(access.WorkWithCases, "GET /concerns/new", get("/concerns/new")),

@@ -235,11 +235,15 @@ func create(ctx context.Context, st *store.Store, h *auth.Hasher) (casework.Muni
 	if err != nil {
 		return m, err
 	}
+	var adminID int64
 	for _, spec := range users {
 		u := casework.User{Username: spec.username, Name: spec.name, Title: spec.title, AgencyID: agencyID[spec.agency], Roles: casework.NewRoleSet(spec.roles...)}
 		if err := st.CreateUser(sys, &u, hash); err != nil {
 			return m, fmt.Errorf("demo user %s: %w", spec.username, err)
 		}
+		if u.Roles.Has(casework.RoleAdmin) {
+			adminID = u.ID
+		}
 	}
-	return m, nil
+	return m, costRegister(ctx, st, m, adminID)
 }

@@ -552,6 +552,36 @@ func TestLoad(t *testing.T) {
 			}
 		})
 
+		t.Run("the avoided-cost report of the last whole half-year is neither zero nor absurd", func(t *testing.T) {
+			out, err := l.st.Economics(l.as(t, "styrgrupp"), store.EconomicsQuery{Period: stats.PeriodOf(now).Prev()})
+			if err != nil {
+				t.Fatal(err)
+			}
+			r := out.Report
+			if r.TooFew || r.NoEffects || r.Point == nil {
+				t.Fatalf("no result: too few %v, no effects %v, paired %v", r.TooFew, r.NoEffects, r.Paired)
+			}
+			e, d := r.Point, r.Simulation
+			t.Logf("%s: %v young people; cost %.0f a young person (%.0f a case-month), avoided %.0f, net %.0f, ratio %.2f, chance %.2f, net 5–95 %% %.0f to %.0f",
+				out.Period, r.N.Value, e.CostPer, r.CostPerCaseMonth.Value, e.BenefitPer, e.NetPer, e.Ratio, d.ProbBenefitsExceedCosts, d.P5, d.P95)
+			// The register: Demo kommun's own figures over the national defaults.
+			if u, _ := out.Register.Item("staff.coordinator"); !u.Edited || u.Amount != 72_000_000 {
+				t.Errorf("the coordinator's post: %+v", u)
+			}
+			switch {
+			case r.N.Value < 5:
+				t.Errorf("a cohort of %v", r.N.Value)
+			case e.CostPer < 30_000 || e.CostPer > 1_000_000:
+				t.Errorf("a cost of %.0f a young person", e.CostPer)
+			case e.BenefitPer < 10_000 || e.BenefitPer > 5_000_000:
+				t.Errorf("an avoided cost of %.0f a young person", e.BenefitPer)
+			case e.Ratio < 0.2 || e.Ratio > 30:
+				t.Errorf("a benefit/cost ratio of %.2f", e.Ratio)
+			case d.ProbBenefitsExceedCosts <= 0.02 || d.ProbBenefitsExceedCosts >= 0.999:
+				t.Errorf("a chance of %.3f: the uncertainty should show", d.ProbBenefitsExceedCosts)
+			}
+		})
+
 		t.Run("every personnummer is one of Skatteverket's test numbers", func(t *testing.T) {
 			list := map[string]bool{}
 			for _, n := range demo.TestNumbers() {

@@ -1,6 +1,7 @@
 package i18n
 
 import (
+	"fmt"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -9,6 +10,7 @@ import (
 	"testing"
 
 	"lots/internal/casework"
+	"lots/internal/economics"
 )
 
 func TestLocalesHaveTheSameKeys(t *testing.T) {
@@ -48,7 +50,7 @@ func TestPlaceholdersMatch(t *testing.T) {
 
 // keyPattern matches a catalogue key in Go or template source: a quoted string that starts
 // with one of the catalogue's sections.
-var keyPattern = regexp.MustCompile(`"((?:error|login|user|pnr|settings|token|totp|admin|org|nav|home|soon|a11y|layout|form|role|agency|password|session|municipality|api|case|cases|consent|youth|irk|group|meeting|plan|followup|audit|instrument|step|closure|flow|list|lists|dashboard|stats|intervention|task|concern|parties|staff|person|note|assessment|card|cards|deadline|risk|timeline|gender|relation|program|log|category|signer|evidence|catalogue|agenda|calendar|reminder|indicator|national|export|print|demo)\.[a-z0-9_.]+)"`)
+var keyPattern = regexp.MustCompile(`"((?:error|login|user|pnr|settings|token|totp|admin|org|nav|home|soon|a11y|layout|form|role|agency|password|session|municipality|api|case|cases|consent|youth|irk|group|meeting|plan|followup|audit|instrument|step|closure|flow|list|lists|dashboard|stats|intervention|task|concern|parties|staff|person|note|assessment|card|cards|deadline|risk|timeline|gender|relation|program|log|category|signer|evidence|catalogue|agenda|calendar|reminder|indicator|national|export|print|demo|economics)\.[a-z0-9_.]+)"`)
 
 // Keys used in Go code and templates must exist in the catalogue.
 func TestEveryUsedKeyExists(t *testing.T) {
@@ -84,6 +86,47 @@ func TestEveryUsedKeyExists(t *testing.T) {
 	})
 	if err != nil {
 		t.Fatal(err)
+	}
+}
+
+// The avoided-cost report's keys built from values: every unit, category, perspective, tag,
+// built-in register item, age band and time point has its text, in both languages.
+func TestEveryEconomicsEnumHasAText(t *testing.T) {
+	c := MustLoad()
+	var keys []string
+	for _, u := range economics.Units {
+		keys = append(keys, "economics.per."+string(u), "economics.qty."+string(u), "economics.unit_must_be."+string(u))
+	}
+	for _, cat := range economics.Categories {
+		keys = append(keys, "economics.category."+string(cat), "economics.category."+string(cat)+"_intro")
+	}
+	for _, p := range economics.Perspectives {
+		keys = append(keys, "economics.perspective."+string(p))
+	}
+	for _, tg := range economics.Tags {
+		keys = append(keys, "economics.tag."+string(tg))
+	}
+	for _, s := range economics.Slots() {
+		keys = append(keys, "economics.item."+s.Code)
+	}
+	for _, b := range economics.AgeBands {
+		keys = append(keys, "economics.age."+b)
+	}
+	for _, at := range economics.AfterPoints {
+		keys = append(keys, "economics.after."+at)
+	}
+	for i := 1; i <= 5; i++ {
+		keys = append(keys, fmt.Sprintf("economics.cannot.%d", i))
+	}
+	for _, code := range []string{"reference.placement_year", "reference.gang_member_year", "reference.school_failure"} {
+		keys = append(keys, "economics.break_even."+code)
+	}
+	for _, k := range keys {
+		for _, l := range Locales {
+			if !c.Has(l, k) {
+				t.Errorf("%s lacks %q", l, k)
+			}
+		}
 	}
 }
 

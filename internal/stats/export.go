@@ -17,7 +17,7 @@ import (
 // documented in docs/uppfoljning.md and described by docs/stats-export.schema.json.
 const (
 	ExportFormat        = "lots-stats-export"
-	ExportSchemaVersion = 1
+	ExportSchemaVersion = 2
 	checksumPrefix      = "sha256:"
 	// MaxExportBytes bounds a file to import.
 	MaxExportBytes = 4 << 20
@@ -34,7 +34,28 @@ type Export struct {
 	MinCell       int                `json:"min_cell"`
 	DeadlineDays  ExportDeadlines    `json:"deadline_days"`
 	Figures       []Figure           `json:"figures"`
-	Checksum      string             `json:"checksum"`
+	// Economics is the avoided-cost report's aggregate per young person (from schema version
+	// 2; absent in version 1 files and when the municipality exports none).
+	Economics *ExportEconomics `json:"economics,omitempty"`
+	Checksum  string           `json:"checksum"`
+}
+
+// ExportEconomics is the avoided-cost report of the period's cohort (docs/economics.md), per
+// young person, so municipalities can compare what the work costs and what it may save: the
+// programme's cost and the avoided cost (present value) per young person, in kronor of the
+// price year, the chance that benefits exceed costs, and the assumptions they rest on. With
+// fewer than min_cell young people it is suppressed: n and the figures are null.
+type ExportEconomics struct {
+	PriceYear               int      `json:"price_year"`
+	N                       *int     `json:"n"`
+	CostPerYouth            *float64 `json:"cost_per_youth"`
+	AvoidedCostPerYouth     *float64 `json:"avoided_cost_per_youth"`
+	ProbBenefitsExceedCosts *float64 `json:"probability_benefits_exceed_costs"`
+	Attribution             float64  `json:"attribution"`
+	PersistenceYears        float64  `json:"persistence_years"`
+	DiscountRate            float64  `json:"discount_rate"`
+	After                   string   `json:"after"`
+	Suppressed              bool     `json:"suppressed"`
 }
 
 // ExportMunicipality names who exported.
@@ -198,8 +219,9 @@ func ParseExport(b []byte) (*Export, error) {
 	if probe.Format != ExportFormat {
 		return nil, reject("national.reject_format", "format is %v, want %s", probe.Format, ExportFormat)
 	}
-	if v, ok := probe.SchemaVersion.(float64); !ok || v != ExportSchemaVersion {
-		return nil, reject("national.reject_schema_version", "schema version %v, this Lots reads %d", probe.SchemaVersion, ExportSchemaVersion)
+	version, ok := probe.SchemaVersion.(float64)
+	if !ok || version != 1 && version != ExportSchemaVersion {
+		return nil, reject("national.reject_schema_version", "schema version %v, this Lots reads 1 to %d", probe.SchemaVersion, ExportSchemaVersion)
 	}
 	var e Export
 	dec := json.NewDecoder(bytes.NewReader(b))
@@ -238,6 +260,14 @@ func ParseExport(b []byte) (*Export, error) {
 	if len(e.Figures) == 0 {
 		return nil, reject("national.reject_structure", "does not follow the schema: %s", "no figures")
 	}
+	if e.Economics != nil {
+		if version < 2 {
+			return nil, reject("national.reject_structure", "does not follow the schema: %s", "economics in a version 1 file")
+		}
+		if err := checkEconomics(*e.Economics, e.MinCell); err != nil {
+			return nil, err
+		}
+	}
 	want, err := Checksum(b)
 	if err != nil {
 		return nil, reject("national.reject_not_json", "not a JSON object: %v", err)
@@ -246,6 +276,36 @@ func ParseExport(b []byte) (*Export, error) {
 		return nil, reject("national.reject_checksum", "checksum %q does not match the content (%s): the file was changed after export", e.Checksum, want)
 	}
 	return &e, nil
+}
+
+// checkEconomics checks the economics of a file: suppressed without figures, else resting on
+// min_cell young people or more, no negative amount, a probability and an attribution between 0
+// and 1, a persistence of at most 30 years and a discount rate of at most 20 %.
+func checkEconomics(x ExportEconomics, minCell int) error {
+	if x.Suppressed {
+		if x.N != nil || x.CostPerYouth != nil || x.AvoidedCostPerYouth != nil || x.ProbBenefitsExceedCosts != nil {
+			return reject("national.reject_suppressed_value", "figure %s is marked suppressed but carries a value", "economics")
+		}
+	} else {
+		if x.N == nil || x.CostPerYouth == nil || x.AvoidedCostPerYouth == nil {
+			return reject("national.reject_figure", "figure %s has no value and is not marked suppressed", "economics")
+		}
+		if *x.N < minCell {
+			return reject("national.reject_small_cell", "figure %s rests on %d young people and is not suppressed", "economics", *x.N)
+		}
+		if *x.CostPerYouth < 0 || *x.AvoidedCostPerYouth < 0 || math.IsNaN(*x.CostPerYouth) || math.IsNaN(*x.AvoidedCostPerYouth) {
+			return reject("national.reject_negative", "a negative number in %s", "economics")
+		}
+		if p := x.ProbBenefitsExceedCosts; p != nil && (*p < 0 || *p > 1) {
+			return reject("national.reject_figure", "share %s is above 1", "economics")
+		}
+	}
+	switch {
+	case x.PriceYear < 1980 || x.PriceYear > 2100, x.Attribution < 0 || x.Attribution > 1, x.PersistenceYears < 0 || x.PersistenceYears > 30,
+		x.DiscountRate < 0 || x.DiscountRate > 0.2, x.After != "auto" && x.After != "closure" && x.After != "followup_6" && x.After != "followup_12":
+		return reject("national.reject_figure", "figure %q has an invalid code", "economics")
+	}
+	return nil
 }
 
 func checkFigure(f Figure, minCell int) error {

@@ -102,4 +102,35 @@ func TestExportsValidateAgainstThePublishedSchema(t *testing.T) {
 	if b, _ := json.Marshal(e); valid(b) != nil {
 		t.Fatal("the restored file no longer validates: the test's own edits leak")
 	}
+
+	// Schema version 2's economics: a shown one on twelve young people, a suppressed one, and
+	// what the schema refuses — three young people shown, a chance above one, economics in a
+	// version 1 file.
+	econ := func(n any, suppressed bool) map[string]any {
+		m := map[string]any{"price_year": 2023, "n": n, "cost_per_youth": 412000.0, "avoided_cost_per_youth": 655000.0,
+			"probability_benefits_exceed_costs": 0.71, "attribution": 0.25, "persistence_years": 2.0, "discount_rate": 0.035,
+			"after": "followup_6", "suppressed": suppressed}
+		if suppressed {
+			m["cost_per_youth"], m["avoided_cost_per_youth"], m["probability_benefits_exceed_costs"] = nil, nil, nil
+		}
+		return m
+	}
+	for _, tt := range []struct {
+		name    string
+		version int
+		econ    map[string]any
+		ok      bool
+	}{
+		{"economics on twelve young people", 2, econ(12.0, false), true},
+		{"suppressed economics", 2, econ(nil, true), true},
+		{"economics on three young people shown", 2, econ(3.0, false), false},
+		{"a chance above one", 2, func() map[string]any { m := econ(12.0, false); m["probability_benefits_exceed_costs"] = 1.3; return m }(), false},
+		{"economics in a version 1 file", 1, econ(12.0, false), false},
+	} {
+		e["schema_version"], e["economics"] = float64(tt.version), tt.econ
+		b, _ := json.Marshal(e)
+		if err := valid(b); (err == nil) != tt.ok {
+			t.Errorf("%s: valid = %v, want %v (%v)", tt.name, err == nil, tt.ok, err)
+		}
+	}
 }

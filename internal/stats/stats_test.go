@@ -84,7 +84,14 @@ func TestSchemaMatchesTheExport(t *testing.T) {
 		var out []string
 		rt := reflect.TypeOf(v)
 		for i := 0; i < rt.NumField(); i++ {
-			out = append(out, strings.Split(rt.Field(i).Tag.Get("json"), ",")[0])
+			tag := rt.Field(i).Tag.Get("json")
+			if strings.Contains(tag, ",omitempty") {
+				if _, ok := schema.Properties[strings.Split(tag, ",")[0]]; !ok {
+					t.Errorf("the schema lacks the optional member %s", tag)
+				}
+				continue // optional: not required
+			}
+			out = append(out, strings.Split(tag, ",")[0])
 		}
 		sort.Strings(out)
 		return out
@@ -251,7 +258,20 @@ func TestImportRejectsBadFiles(t *testing.T) {
 		file []byte
 		key  string
 	}{
-		{"a newer schema version", edit(func(m map[string]any) { m["schema_version"] = 2 }, true), "national.reject_schema_version"},
+		{"a newer schema version", edit(func(m map[string]any) { m["schema_version"] = 3 }, true), "national.reject_schema_version"},
+		{"economics in a version 1 file", edit(func(m map[string]any) {
+			m["schema_version"] = 1
+			m["economics"] = map[string]any{"price_year": 2023, "n": nil, "cost_per_youth": nil, "avoided_cost_per_youth": nil,
+				"probability_benefits_exceed_costs": nil, "attribution": 0.25, "persistence_years": 2, "discount_rate": 0.035, "after": "closure", "suppressed": true}
+		}, true), "national.reject_structure"},
+		{"economics resting on three young people", edit(func(m map[string]any) {
+			m["economics"] = map[string]any{"price_year": 2023, "n": 3, "cost_per_youth": 500000, "avoided_cost_per_youth": 400000,
+				"probability_benefits_exceed_costs": 0.4, "attribution": 0.25, "persistence_years": 2, "discount_rate": 0.035, "after": "closure", "suppressed": false}
+		}, true), "national.reject_small_cell"},
+		{"suppressed economics with a value", edit(func(m map[string]any) {
+			m["economics"] = map[string]any{"price_year": 2023, "n": nil, "cost_per_youth": 500000, "avoided_cost_per_youth": nil,
+				"probability_benefits_exceed_costs": nil, "attribution": 0.25, "persistence_years": 2, "discount_rate": 0.035, "after": "closure", "suppressed": true}
+		}, true), "national.reject_suppressed_value"},
 		{"another format", edit(func(m map[string]any) { m["format"] = "csv" }, true), "national.reject_format"},
 		{"a negative count", edit(func(m map[string]any) { f := figure(m, "count", false); f["value"], f["n"] = -7, -7 }, true), "national.reject_negative"},
 		{"a changed figure with the old checksum", edit(func(m map[string]any) { f := figure(m, "sum", false); f["value"] = 1 }, false), "national.reject_checksum"},

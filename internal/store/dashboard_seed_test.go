@@ -32,6 +32,21 @@ type SeedCase struct {
 	Indicators map[string][]stats.Value
 	// IRK ratings by time point ("intake", "closure"): domain → no, some, clear or unknown.
 	IRK map[string]map[string]string
+
+	// Program is sig (when empty) or sspf. Interventions go into the action plan (made when
+	// there are sub-goals or interventions). Meetings are held group meetings with the
+	// professionals (user ids) present.
+	Program       casework.Program
+	Interventions []casework.Intervention
+	Meetings      []SeedMeeting
+}
+
+// SeedMeeting is a held meeting of a seeded case.
+type SeedMeeting struct {
+	Start        time.Time
+	Minutes, Pre int
+	Present      []int64 // users, professional members of the group, present
+	Absent       []int64 // … absent
 }
 
 // SeedCasesForTest writes cases for young people of a municipality in one transaction.
@@ -45,7 +60,7 @@ func (s *Store) SeedCasesForTest(ctx context.Context, municipalityID int64, case
 		}
 		cs, err := prep(`INSERT INTO cases (id, municipality_id, youth_id, program, step, step_since, closure_reason, opened_at, taken_on_at,
 			assessment_done_at, decided_start_at, group_convened_at, plan_set_at, closed_at)
-			VALUES ($1, $2, $3, 'sig', $4, $13, $6, $5, $7, $8, $9, $10, $11, $12)`)
+			VALUES ($1, $2, $3, $14, $4, $13, $6, $5, $7, $8, $9, $10, $11, $12)`)
 		if err != nil {
 			return err
 		}
@@ -89,7 +104,20 @@ func (s *Store) SeedCasesForTest(ctx context.Context, municipalityID int64, case
 		if err != nil {
 			return err
 		}
-		for _, st := range []*sql.Stmt{youth, cs, move, staff, consent, plan, point, value, assess, rating} {
+		member, err := prep(`INSERT INTO group_members (id, municipality_id, case_id, kind, user_id, added_at, added_by) VALUES ($1, $2, $3, 'professional', $4, $5, 0)`)
+		if err != nil {
+			return err
+		}
+		meeting, err := prep(`INSERT INTO meetings (id, municipality_id, case_id, starts_at, duration_minutes, pre_minutes, status, held_at, created_at, created_by, updated_at)
+			VALUES ($1, $2, $3, $4, $5, $6, 'held', $4, $4, 0, $4)`)
+		if err != nil {
+			return err
+		}
+		attend, err := prep(`INSERT INTO meeting_attendance (municipality_id, meeting_id, member_id, present) VALUES ($1, $2, $3, $4)`)
+		if err != nil {
+			return err
+		}
+		for _, st := range []*sql.Stmt{youth, cs, move, staff, consent, plan, point, value, assess, rating, member, meeting, attend} {
 			defer st.Close()
 		}
 		for i, c := range cases {
@@ -102,6 +130,10 @@ func (s *Store) SeedCasesForTest(ctx context.Context, municipalityID int64, case
 			if _, err := youth.Exec(yid, municipalityID, last, casework.SortKey(last, "Seed"), casework.SearchKey("seed "+last), birth,
 				string(c.Gender), nullID(c.District), c.Opened.UTC()); err != nil {
 				return fmt.Errorf("youth: %w", err)
+			}
+			program := c.Program
+			if program == "" {
+				program = casework.ProgramSIG
 			}
 			since, from := c.Opened, casework.StepIdentified
 			for _, m := range []struct {
@@ -117,7 +149,7 @@ func (s *Store) SeedCasesForTest(ctx context.Context, municipalityID int64, case
 				from = casework.StepIdentified
 			}
 			if _, err := cs.Exec(cid, municipalityID, yid, string(c.Step), c.Opened.UTC(), string(c.Closure), nullTime(c.TakenOn),
-				nullTime(c.AssessmentDone), nullTime(c.DecidedStart), nullTime(c.GroupConvened), nullTime(c.PlanSet), nullTime(c.Closed), since.UTC()); err != nil {
+				nullTime(c.AssessmentDone), nullTime(c.DecidedStart), nullTime(c.GroupConvened), nullTime(c.PlanSet), nullTime(c.Closed), since.UTC(), string(program)); err != nil {
 				return fmt.Errorf("case: %w", err)
 			}
 			if since.After(c.Opened) && c.Step != from {
@@ -135,8 +167,8 @@ func (s *Store) SeedCasesForTest(ctx context.Context, municipalityID int64, case
 					return fmt.Errorf("consent: %w", err)
 				}
 			}
-			if c.SubGoals > 0 {
-				p := casework.Plan{OwnGoal: "Ett eget mål"}
+			if c.SubGoals > 0 || len(c.Interventions) > 0 {
+				p := casework.Plan{OwnGoal: "Ett eget mål", Interventions: c.Interventions}
 				for g := 0; g < c.SubGoals; g++ {
 					st := casework.GoalOpen
 					if g < c.Reached {
@@ -147,6 +179,29 @@ func (s *Store) SeedCasesForTest(ctx context.Context, municipalityID int64, case
 				b, _ := json.Marshal(p)
 				if _, err := plan.Exec(newID(), municipalityID, cid, string(b), c.Opened.UTC()); err != nil {
 					return fmt.Errorf("plan: %w", err)
+				}
+			}
+			members := map[int64]int64{}
+			for _, m := range c.Meetings {
+				mid := newID()
+				if _, err := meeting.Exec(mid, municipalityID, cid, m.Start.UTC(), m.Minutes, m.Pre); err != nil {
+					return fmt.Errorf("meeting: %w", err)
+				}
+				for _, who := range []struct {
+					users   []int64
+					present bool
+				}{{m.Present, true}, {m.Absent, false}} {
+					for _, u := range who.users {
+						if members[u] == 0 {
+							members[u] = newID()
+							if _, err := member.Exec(members[u], municipalityID, cid, u, c.Opened.UTC()); err != nil {
+								return fmt.Errorf("member: %w", err)
+							}
+						}
+						if _, err := attend.Exec(municipalityID, mid, members[u], who.present); err != nil {
+							return fmt.Errorf("attendance: %w", err)
+						}
+					}
 				}
 			}
 			for tp, vs := range c.Indicators {

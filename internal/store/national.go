@@ -329,5 +329,8 @@ func (s *Store) marshalExport(ctx context.Context, municipalityID int64, dash *s
 	if err != nil {
 		return nil, casework.Internal(err)
 	}
+	if e.Economics, err = s.exportEconomics(ctx, municipalityID, dash.Period); err != nil {
+		return nil, err
+	}
 	return e.Marshal()
 }

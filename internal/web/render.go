@@ -95,6 +95,9 @@ func (s *Server) nav(a casework.Actor, path string, l casework.Locale) []NavItem
 	}
 	if access.Can(a, access.ViewAggregates).Allowed {
 		add("/followup", "nav.followup")
+		add("/economics", "nav.economics")
+	} else if access.Can(a, access.EditCostRegister).Allowed {
+		add("/economics/register", "nav.economics_register")
 	}
 	if access.Can(a, access.ReviewAuditLog).Allowed {
 		add("/audit", "nav.audit")
