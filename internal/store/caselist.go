@@ -61,6 +61,15 @@ func staffCaseSQL(a casework.Actor, arg func(any) string) string {
 	return `c.id IN (SELECT s.case_id FROM case_staff s WHERE s.user_id = ` + arg(a.User.ID) + `)`
 }
 
+// myCaseSQL is the cases the actor takes part in: staff on them, or a member of their group.
+// The start page's lists start from it, so they cost what the actor's own work holds, not what
+// the municipality holds; each also applies visibleCaseSQL.
+func myCaseSQL(a casework.Actor, arg func(any) string) string {
+	m, u := arg(a.User.MunicipalityID), arg(a.User.ID)
+	return `c.id IN (SELECT s.case_id FROM case_staff s WHERE s.municipality_id = ` + m + ` AND s.user_id = ` + u + `
+		UNION SELECT g.case_id FROM group_members g WHERE g.municipality_id = ` + m + ` AND g.user_id = ` + u + ` AND g.removed_at IS NULL)`
+}
+
 // cardCaseSQL is access.Case for the anonymous card, restricted to cases the actor does not
 // see in full: before any consent was ever signed, to the preparatory group and to the parties
 // identified for the case.

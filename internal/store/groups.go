@@ -309,7 +309,7 @@ func (s *Store) MyGroups(ctx context.Context) ([]MyGroup, error) {
 			AND (EXISTS (SELECT 1 FROM group_members g WHERE g.case_id = c.id AND g.user_id = $2 AND g.removed_at IS NULL)
 				OR (EXISTS (SELECT 1 FROM case_staff s WHERE s.case_id = c.id AND s.user_id = $2)
 					AND EXISTS (SELECT 1 FROM group_members g WHERE g.case_id = c.id AND g.removed_at IS NULL)))
-			AND `+visibleCaseSQL(a, tx.now, arg)+`
+			AND `+myCaseSQL(a, arg)+` AND `+visibleCaseSQL(a, tx.now, arg)+`
 			ORDER BY y.sort_key, c.id`, args, func(sc scanner) (MyGroup, error) {
 			var g MyGroup
 			var step string
@@ -322,7 +322,11 @@ func (s *Store) MyGroups(ctx context.Context) ([]MyGroup, error) {
 			return err
 		}
 		out = rows
-		next, err := tx.nextMeetings(a.User.MunicipalityID)
+		caseIDs := make([]int64, len(out))
+		for i, g := range out {
+			caseIDs[i] = g.CaseID
+		}
+		next, err := tx.nextMeetings(a.User.MunicipalityID, caseIDs)
 		if err != nil {
 			return err
 		}
@@ -338,16 +342,25 @@ func (s *Store) MyGroups(ctx context.Context) ([]MyGroup, error) {
 	return out, err
 }
 
-// nextMeetings maps each case of the municipality with a planned meeting ahead to the start of
+// nextMeetings maps each of the cases with a planned meeting ahead to the start of
 // the first one.
-func (tx *Tx) nextMeetings(municipalityID int64) (map[int64]time.Time, error) {
+func (tx *Tx) nextMeetings(municipalityID int64, caseIDs []int64) (map[int64]time.Time, error) {
+	out := map[int64]time.Time{}
+	if len(caseIDs) == 0 {
+		return out, nil
+	}
+	args := []any{municipalityID, tx.now}
+	ph := make([]string, len(caseIDs))
+	for i, id := range caseIDs {
+		args = append(args, id)
+		ph[i] = "$" + strconv.Itoa(len(args))
+	}
 	rows, err := tx.Query(`SELECT case_id, starts_at FROM meetings WHERE municipality_id = $1 AND status = 'planned' AND starts_at >= $2
-		ORDER BY starts_at`, municipalityID, tx.now)
+		AND case_id IN (`+strings.Join(ph, ", ")+`) ORDER BY starts_at`, args...)
 	if err != nil {
 		return nil, casework.Internal(err)
 	}
 	defer rows.Close()
-	out := map[int64]time.Time{}
 	for rows.Next() {
 		var id int64
 		var at time.Time

@@ -89,7 +89,7 @@ func (s *Store) ExpiringConsents(ctx context.Context, within time.Duration) ([]E
 			FROM consents k JOIN cases c ON c.id = k.case_id AND c.municipality_id = k.municipality_id
 			JOIN youths y ON y.id = c.youth_id
 			WHERE k.municipality_id = $1 AND `+consentExpiringSQL+`
-			AND EXISTS (SELECT 1 FROM case_staff s WHERE s.case_id = c.id AND s.user_id = $4)
+			AND k.case_id IN (SELECT s.case_id FROM case_staff s WHERE s.municipality_id = $1 AND s.user_id = $4)
 			ORDER BY k.valid_until`, []any{a.User.MunicipalityID, now, now.Add(within), a.User.ID},
 			func(sc scanner) (ExpiringConsent, error) {
 				var e ExpiringConsent
