@@ -166,9 +166,28 @@ func (s *Server) toLogin(w http.ResponseWriter, r *http.Request, flashKey string
 	http.Redirect(w, r, target, http.StatusSeeOther)
 }
 
-// safeNext accepts only local paths as a post-login target (no open redirect).
+// safeNext accepts only a local path as a post-login or language-switch target (no open
+// redirect). Browsers parse a Location as a WHATWG URL: they drop leading and trailing C0
+// controls and spaces and every tab, newline and CR anywhere, and read a backslash as "/". So the value
+// is cleaned the same way first, then it must parse (net/url) as a bare path that starts with
+// one "/" followed by something other than "/" or a backslash — "/\t/evil.example" becomes
+// "//evil.example", a host, and is refused.
 func safeNext(next string) string {
-	if next == "" || !strings.HasPrefix(next, "/") || strings.HasPrefix(next, "//") || strings.HasPrefix(next, "/\\") {
+	next = strings.TrimFunc(next, func(r rune) bool { return r <= ' ' })
+	next = strings.Map(func(r rune) rune {
+		if r == '\t' || r == '\n' || r == '\r' {
+			return -1
+		}
+		return r
+	}, next)
+	if next == "" || next[0] != '/' || (len(next) > 1 && (next[1] == '/' || next[1] == '\\')) {
+		return "/"
+	}
+	if strings.ContainsFunc(next, func(r rune) bool { return r < ' ' || r == 0x7f }) {
+		return "/"
+	}
+	u, err := url.Parse(next)
+	if err != nil || u.Scheme != "" || u.Host != "" || u.User != nil || u.Opaque != "" || !strings.HasPrefix(u.Path, "/") {
 		return "/"
 	}
 	return next
