@@ -26,6 +26,7 @@ import (
 	_ "time/tzdata" // pages show Swedish time even where the system has no time zone data
 
 	"lots/internal/app"
+	"lots/internal/web"
 )
 
 func main() {
@@ -60,7 +61,11 @@ Common flags (each also read from the environment variable shown):
   --db URL          PostgreSQL, e.g. postgres://user@host/db (LOTS_DB; LOTS_DB_FILE reads it from a file);
                     empty means SQLite in the data directory
   --secure-cookies  always mark cookies Secure (LOTS_SECURE_COOKIES)
-  --trust-proxy     trust X-Forwarded-For/-Proto from a reverse proxy (LOTS_TRUST_PROXY)
+  --trusted-proxies CIDR,...
+                    the reverse proxies in front of Lots, e.g. 10.0.0.5/32,fd00::/64
+                    (LOTS_TRUSTED_PROXIES). X-Forwarded-For and X-Forwarded-Proto are read only
+                    from these; the client is the rightmost address in X-Forwarded-For that is
+                    not one of them. Empty: no proxy, the connection's address is the client.
   --log-format      text or json (LOTS_LOG_FORMAT, default text)
 
 E-mail reminders (environment only; off when LOTS_SMTP_ADDR is empty; a municipality turns
@@ -105,7 +110,9 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 // common holds the flags every command shares.
 type common struct {
 	addr, data, db, logFormat string
-	secureCookies, trustProxy bool
+	secureCookies             bool
+	trustedProxies            string
+	trustProxy                bool // the old --trust-proxy, refused with a pointer to --trusted-proxies
 }
 
 func env(name, def string) string {
@@ -130,7 +137,9 @@ func (c *common) register(fs *flag.FlagSet) {
 	fs.StringVar(&c.data, "data", env("LOTS_DATA", "data"), "data directory for SQLite (LOTS_DATA)")
 	fs.StringVar(&c.db, "db", env("LOTS_DB", ""), "PostgreSQL URL; empty for SQLite (LOTS_DB, LOTS_DB_FILE)")
 	fs.BoolVar(&c.secureCookies, "secure-cookies", envBool("LOTS_SECURE_COOKIES"), "always mark cookies Secure (LOTS_SECURE_COOKIES)")
-	fs.BoolVar(&c.trustProxy, "trust-proxy", envBool("LOTS_TRUST_PROXY"), "trust X-Forwarded-* headers (LOTS_TRUST_PROXY)")
+	fs.StringVar(&c.trustedProxies, "trusted-proxies", env("LOTS_TRUSTED_PROXIES", ""),
+		"comma-separated CIDRs of the reverse proxies whose X-Forwarded-For/-Proto are believed; the client is the rightmost other address (LOTS_TRUSTED_PROXIES)")
+	fs.BoolVar(&c.trustProxy, "trust-proxy", envBool("LOTS_TRUST_PROXY"), "replaced by --trusted-proxies (refused)")
 	fs.StringVar(&c.logFormat, "log-format", env("LOTS_LOG_FORMAT", "text"), "log format: text or json (LOTS_LOG_FORMAT)")
 }
 
@@ -141,11 +150,20 @@ func (c *common) logger(w io.Writer) *slog.Logger {
 	return slog.New(slog.NewTextHandler(w, nil))
 }
 
-func (c *common) config(stderr io.Writer) app.Config {
-	return app.Config{
-		Addr: c.addr, DataDir: c.data, DB: c.db, SecureCookies: c.secureCookies, TrustProxy: c.trustProxy,
-		Log: c.logger(stderr),
+func (c *common) config(stderr io.Writer) (app.Config, error) {
+	if c.trustProxy {
+		// It trusted X-Forwarded-For from anyone and took its leftmost entry, which the client
+		// writes: name the proxies instead.
+		return app.Config{}, errors.New("--trust-proxy (LOTS_TRUST_PROXY) was replaced by --trusted-proxies CIDR,… (LOTS_TRUSTED_PROXIES): name the reverse proxies' addresses")
 	}
+	proxies, err := web.ParseTrustedProxies(c.trustedProxies)
+	if err != nil {
+		return app.Config{}, fmt.Errorf("--trusted-proxies: %w", err)
+	}
+	return app.Config{
+		Addr: c.addr, DataDir: c.data, DB: c.db, SecureCookies: c.secureCookies, TrustedProxies: proxies,
+		Log: c.logger(stderr),
+	}, nil
 }
 
 func newFlags(name, help string, stderr io.Writer) *flag.FlagSet {
@@ -165,7 +183,11 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
-	a, err := app.Open(ctx, c.config(stderr))
+	cfg, err := c.config(stderr)
+	if err != nil {
+		return err
+	}
+	a, err := app.Open(ctx, cfg)
 	if err != nil {
 		return err
 	}

@@ -14,7 +14,7 @@ import (
 // runLots runs the command line as a user would, without the environment's LOTS_* settings.
 func runLots(t *testing.T, args ...string) (string, string, error) {
 	t.Helper()
-	for _, v := range []string{"LOTS_DB", "LOTS_DB_FILE", "LOTS_DATA", "LOTS_ADDR"} {
+	for _, v := range []string{"LOTS_DB", "LOTS_DB_FILE", "LOTS_DATA", "LOTS_ADDR", "LOTS_TRUSTED_PROXIES", "LOTS_TRUST_PROXY"} {
 		t.Setenv(v, "")
 	}
 	var out, errOut bytes.Buffer
@@ -28,13 +28,34 @@ func TestHelpNamesEveryCommandAndSetting(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, want := range []string{"lots demo", "lots serve", "lots token create --user NAME", "lots municipality create", "lots audit verify",
-		"lots stats export", "LOTS_ADDR", "LOTS_DATA", "LOTS_DB", "LOTS_SECURE_COOKIES", "LOTS_TRUST_PROXY", "LOTS_LOG_FORMAT", "LOTS_SMTP_ADDR"} {
+		"lots stats export", "LOTS_ADDR", "LOTS_DATA", "LOTS_DB", "LOTS_SECURE_COOKIES", "LOTS_TRUSTED_PROXIES", "LOTS_LOG_FORMAT", "LOTS_SMTP_ADDR"} {
 		if !strings.Contains(out, want) {
 			t.Errorf("lots --help does not mention %q", want)
 		}
 	}
 	if _, _, err := runLots(t, "frobnicate"); err == nil || !strings.Contains(err.Error(), "unknown command") {
 		t.Errorf("an unknown command: %v", err)
+	}
+}
+
+// lots serve documents --trusted-proxies in its own help, refuses a bad CIDR, and refuses the old
+// --trust-proxy (which believed the client's own X-Forwarded-For) with a pointer to the new flag.
+func TestServeTrustedProxiesFlag(t *testing.T) {
+	_, errOut, err := runLots(t, "serve", "--help")
+	if err == nil || !strings.Contains(errOut, "-trusted-proxies") || !strings.Contains(errOut, "LOTS_TRUSTED_PROXIES") {
+		t.Errorf("lots serve --help: %v\n%s", err, errOut)
+	}
+	data := t.TempDir()
+	if _, _, err := runLots(t, "serve", "--data", data, "--addr", "127.0.0.1:0", "--trusted-proxies", "10.0.0.0/33"); err == nil || !strings.Contains(err.Error(), "--trusted-proxies") {
+		t.Errorf("a bad CIDR: %v", err)
+	}
+	if _, _, err := runLots(t, "serve", "--data", data, "--addr", "127.0.0.1:0", "--trust-proxy"); err == nil || !strings.Contains(err.Error(), "--trusted-proxies") {
+		t.Errorf("--trust-proxy: %v", err)
+	}
+	t.Setenv("LOTS_TRUSTED_PROXIES", "not-a-cidr")
+	var out, errOut2 bytes.Buffer
+	if err := run(context.Background(), []string{"serve", "--data", data, "--addr", "127.0.0.1:0"}, &out, &errOut2); err == nil || !strings.Contains(err.Error(), "not-a-cidr") {
+		t.Errorf("a bad LOTS_TRUSTED_PROXIES: %v", err)
 	}
 }
 

@@ -9,6 +9,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/netip"
 	"os"
 	"time"
 
@@ -28,10 +29,11 @@ type Config struct {
 	DataDir       string // directory of the SQLite file (and uploads, later)
 	DB            string // postgres://… for PostgreSQL; empty for SQLite in DataDir
 	SecureCookies bool
-	TrustProxy    bool
-	Log           *slog.Logger
-	Now           func() time.Time // the clock; time.Now when nil
-	HashParams    *argon2id.Params // password hashing; auth.DefaultParams when nil
+	// TrustedProxies are the reverse proxies whose X-Forwarded-For/-Proto are believed.
+	TrustedProxies []netip.Prefix
+	Log            *slog.Logger
+	Now            func() time.Time // the clock; time.Now when nil
+	HashParams     *argon2id.Params // password hashing; auth.DefaultParams when nil
 }
 
 // App is a running Lots.
@@ -78,7 +80,7 @@ func Open(ctx context.Context, cfg Config) (*App, error) {
 		st.Close()
 		return nil, err
 	}
-	ws, err := web.New(st, as, h, cat, cfg.Log, cfg.Now, web.Config{SecureCookies: cfg.SecureCookies, TrustProxy: cfg.TrustProxy, API: apiHandler})
+	ws, err := web.New(st, as, h, cat, cfg.Log, cfg.Now, web.Config{SecureCookies: cfg.SecureCookies, TrustedProxies: cfg.TrustedProxies, API: apiHandler})
 	if err != nil {
 		st.Close()
 		return nil, err

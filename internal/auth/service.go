@@ -68,7 +68,7 @@ func (s *Service) Login(ctx context.Context, username, password, addr string) (c
 				MunicipalityID: c.User.MunicipalityID, UserID: c.User.ID, Username: c.User.Username,
 				Roles: c.User.Roles.String(), AgencyID: c.User.AgencyID, Via: casework.ViaSession,
 				Action: audit.ActionLoginFailed, Object: "session", ObjectID: c.User.ID,
-				Ground: "denied:" + reason, Detail: reason,
+				Ground: "denied:" + reason, Detail: reason + casework.FromAddr(addr),
 			})
 		}
 		return casework.Actor{}, false, errLoginFailed()
@@ -126,7 +126,7 @@ func (s *Service) CheckSecondFactor(ctx context.Context, a casework.Actor, code 
 		_ = s.Store.AuditSystem(ctx, audit.Entry{
 			MunicipalityID: a.User.MunicipalityID, UserID: a.User.ID, Username: a.User.Username,
 			Roles: a.User.Roles.String(), AgencyID: a.User.AgencyID, AgencyKind: string(a.AgencyKind), Via: casework.ViaSession,
-			Action: audit.ActionLoginFailed, Object: "session", ObjectID: a.User.ID, Ground: "denied:wrong_totp", Detail: "wrong_totp",
+			Action: audit.ActionLoginFailed, Object: "session", ObjectID: a.User.ID, Ground: "denied:wrong_totp", Detail: "wrong_totp" + casework.FromAddr(casework.ClientAddrFrom(ctx)),
 		})
 		return casework.Invalid("code", "login.totp_wrong")
 	}

@@ -118,3 +118,27 @@ func ActorFrom(ctx context.Context) (Actor, bool) {
 	a, ok := ctx.Value(actorKey{}).(Actor)
 	return a, ok
 }
+
+type clientAddrKey struct{}
+
+// WithClientAddr returns a context carrying the client's IP address as the web layer worked it
+// out (behind trusted proxies, the rightmost untrusted hop). Login entries in the audit log
+// record it.
+func WithClientAddr(ctx context.Context, addr string) context.Context {
+	return context.WithValue(ctx, clientAddrKey{}, addr)
+}
+
+// ClientAddrFrom returns the client's address on the context, or "".
+func ClientAddrFrom(ctx context.Context) string {
+	a, _ := ctx.Value(clientAddrKey{}).(string)
+	return a
+}
+
+// FromAddr is the suffix a login entry's detail gets for the client's address: " from ADDR",
+// or nothing when the address is unknown (a command on the server).
+func FromAddr(addr string) string {
+	if addr == "" {
+		return ""
+	}
+	return " from " + addr
+}

@@ -36,6 +36,7 @@ func (s *Store) CreateSession(ctx context.Context, a casework.Actor, sess *Sessi
 		if sess.MFAPending {
 			detail += ", second factor pending"
 		}
+		detail += casework.FromAddr(casework.ClientAddrFrom(ctx))
 		return tx.audit(a, What{Action: audit.ActionLogin, Object: "session", ObjectID: a.User.ID, Detail: detail}, access.Allow(access.GroundCredentials))
 	})
 }
@@ -80,7 +81,7 @@ func (s *Store) CompleteMFA(ctx context.Context, a casework.Actor, tokenHash []b
 		if _, err := tx.Exec(`UPDATE sessions SET mfa_pending = $1 WHERE token_hash = $2 AND user_id = $3`, false, tokenHash, a.User.ID); err != nil {
 			return casework.Internal(err)
 		}
-		return tx.audit(a, What{Action: audit.ActionLogin, Object: "session", ObjectID: a.User.ID, Detail: "second factor given"}, access.Allow(access.GroundTOTP))
+		return tx.audit(a, What{Action: audit.ActionLogin, Object: "session", ObjectID: a.User.ID, Detail: "second factor given" + casework.FromAddr(casework.ClientAddrFrom(ctx))}, access.Allow(access.GroundTOTP))
 	})
 }
 

@@ -2,7 +2,6 @@ package web
 
 import (
 	"context"
-	"net"
 	"net/http"
 	"net/url"
 	"runtime/debug"
@@ -26,6 +25,7 @@ func (s *Server) Handler() http.Handler {
 	h = s.door(h)                                  // one visit to the store, and one audit entry, per request
 	h = http.NewCrossOriginProtection().Handler(h) // CSRF: refuse cross-origin unsafe requests
 	h = s.securityHeaders(h)
+	h = s.withClientAddr(h)
 	h = s.recoverer(h)
 	h = s.logRequests(h)
 	return h
@@ -49,6 +49,14 @@ func (s *Server) securityHeaders(next http.Handler) http.Handler {
 			h.Set("Cache-Control", "no-store")
 		}
 		next.ServeHTTP(w, r)
+	})
+}
+
+// withClientAddr puts the client's address (clientAddr) on the request's context, where the
+// login flow's audit entries find it.
+func (s *Server) withClientAddr(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		next.ServeHTTP(w, r.WithContext(casework.WithClientAddr(r.Context(), s.clientAddr(r))))
 	})
 }
 
@@ -90,24 +98,6 @@ func (s *Server) logRequests(next http.Handler) http.Handler {
 		}
 		s.log.Info("http", "method", r.Method, "path", r.URL.Path, "status", sw.status, "took", time.Since(start).Round(time.Microsecond))
 	})
-}
-
-func (s *Server) isTLS(r *http.Request) bool {
-	return r.TLS != nil || (s.cfg.TrustProxy && r.Header.Get("X-Forwarded-Proto") == "https")
-}
-
-// clientAddr is the client's IP address, for rate limiting.
-func (s *Server) clientAddr(r *http.Request) string {
-	if s.cfg.TrustProxy {
-		if f := r.Header.Get("X-Forwarded-For"); f != "" {
-			return strings.TrimSpace(strings.Split(f, ",")[0])
-		}
-	}
-	host, _, err := net.SplitHostPort(r.RemoteAddr)
-	if err != nil {
-		return r.RemoteAddr
-	}
-	return host
 }
 
 func (s *Server) setCookie(w http.ResponseWriter, r *http.Request, name, value string, maxAge int) {

@@ -10,6 +10,7 @@ import (
 	"io/fs"
 	"log/slog"
 	"net/http"
+	"net/netip"
 	"sort"
 	"strings"
 	"time"
@@ -46,8 +47,9 @@ type Config struct {
 	// SecureCookies marks cookies Secure always. Otherwise they are Secure when the request
 	// came over TLS (directly, or through a trusted proxy).
 	SecureCookies bool
-	// TrustProxy trusts X-Forwarded-For and X-Forwarded-Proto from a reverse proxy.
-	TrustProxy bool
+	// TrustedProxies are the reverse proxies in front of Lots. X-Forwarded-For and
+	// X-Forwarded-Proto are believed only on a connection from one of them (see clientAddr).
+	TrustedProxies []netip.Prefix
 	// API is mounted under /api/v1/.
 	API http.Handler
 }

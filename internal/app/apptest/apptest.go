@@ -9,6 +9,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/cookiejar"
+	"net/netip"
 	"net/url"
 	"os"
 	"strings"
@@ -37,6 +38,10 @@ type Options struct {
 	Demo bool
 	// Wrap, when set, wraps the whole handler (a test observing every request).
 	Wrap func(http.Handler) http.Handler
+	// TrustedProxies are passed to the web layer as --trusted-proxies would be.
+	TrustedProxies []netip.Prefix
+	// Log receives the server's log; discarded when nil (LOTS_TEST_LOG=1 prints it).
+	Log *slog.Logger
 }
 
 // Start runs Lots with Demo kommun on engine until the test ends: its organisation and users,
@@ -47,9 +52,12 @@ func Start(t testing.TB, engine storetest.Engine, opts Options) *Server {
 	if os.Getenv("LOTS_TEST_LOG") != "" {
 		logger = slog.New(slog.NewTextHandler(os.Stderr, nil))
 	}
+	if opts.Log != nil {
+		logger = opts.Log
+	}
 	cfg := app.Config{
 		Addr: "127.0.0.1:0", DB: storetest.DSN(t, engine), Log: logger, Now: opts.Now,
-		HashParams: auth.FastParams,
+		HashParams: auth.FastParams, TrustedProxies: opts.TrustedProxies,
 	}
 	if engine == storetest.SQLite {
 		cfg.DataDir, cfg.DB = t.TempDir(), ""
