@@ -190,10 +190,14 @@ func TestOtherMunicipalitiesAndBadIdsAreNotFound(t *testing.T) {
 		// A coordinator of another municipality sees new cases of their own only: this one is,
 		// for them, exactly like a case that does not exist.
 		_, unknown := other.do("GET", casePath(1, ""), nil)
+		cardID, err := srv.App.Store.CardIDOfCase(context.Background(), rc.CaseID)
+		if err != nil {
+			t.Fatal(err)
+		}
 		for _, r := range []struct{ method, path, body string }{
 			{"GET", casePath(rc.CaseID, ""), ""},
 			{"GET", casePath(rc.CaseID, "/timeline"), ""},
-			{"GET", fmt.Sprintf("/api/v1/cards/%d", rc.CaseID), ""},
+			{"GET", fmt.Sprintf("/api/v1/cards/%d", cardID), ""},
 			{"POST", casePath(rc.CaseID, "/moves"), `{"action": "prep_take_on"}`},
 			{"PUT", casePath(rc.CaseID, "/youth"), `{"first_name": "X", "last_name": "Y", "birth_date": "2011-03-03"}`},
 			{"POST", casePath(rc.CaseID, "/notes"), `{"category": "basic", "text": "Hej"}`},

@@ -140,19 +140,20 @@ func (api *API) stepCounts(w http.ResponseWriter, r *http.Request) error {
 }
 
 // Card is the anonymous card of a case before consent: nothing that identifies the young
-// person.
+// person, and nothing another record shares — its id is the card's own, not the case's, and it
+// gives the month the case began, not the moment.
 type Card struct {
-	CaseID   int64     `json:"case_id"`
-	AgeBand  string    `json:"age_band" doc:"e.g. 13–15"`
-	District string    `json:"district,omitempty"`
-	Step     string    `json:"step" enum:"identified,assessment,decision,parties,motivation,consent"`
-	IRKClear int       `json:"irk_clear"`
-	IRKSome  int       `json:"irk_some"`
-	Factors  []string  `json:"factors" doc:"IRK factors rated a clear risk"`
-	Since    time.Time `json:"since"`
+	ID       int64    `json:"id" doc:"the card's own id (not the case's); GET /api/v1/cards/{id}"`
+	AgeBand  string   `json:"age_band" doc:"e.g. 13–15"`
+	District string   `json:"district,omitempty"`
+	Step     string   `json:"step" enum:"identified,assessment,decision,parties,motivation,consent"`
+	IRKClear int      `json:"irk_clear"`
+	IRKSome  int      `json:"irk_some"`
+	Factors  []string `json:"factors" doc:"IRK factors rated a clear risk"`
+	Month    string   `json:"month" doc:"the month the case began, YYYY-MM (Swedish time)"`
 }
 
-// CardList is the anonymous cards the user may see, oldest first.
+// CardList is the anonymous cards the user may see, oldest month first.
 type CardList struct {
 	Items []Card `json:"items"`
 }
@@ -162,8 +163,8 @@ func cardOf(c store.Card) Card {
 	if f == nil {
 		f = []string{}
 	}
-	return Card{CaseID: c.CaseID, AgeBand: c.AgeBand, District: c.District, Step: string(c.Step), IRKClear: c.IRKClear,
-		IRKSome: c.IRKSome, Factors: f, Since: utc(c.Since)}
+	return Card{ID: c.ID, AgeBand: c.AgeBand, District: c.District, Step: string(c.Step), IRKClear: c.IRKClear,
+		IRKSome: c.IRKSome, Factors: f, Month: c.Month}
 }
 
 func (api *API) cards(w http.ResponseWriter, r *http.Request) error {

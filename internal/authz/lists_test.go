@@ -42,7 +42,7 @@ func (w *world) lists(t *testing.T) {
 					visible = append(visible, c.id)
 					steps[string(f.Step)]++
 				case access.Case(ac.a, f, casework.CatAnonymous, t0).Allowed:
-					carded = append(carded, c.id)
+					carded = append(carded, c.objects["card"])
 				}
 			}
 			if !access.Can(ac.a, access.WorkWithCases).Allowed {
@@ -120,7 +120,7 @@ func (w *world) lists(t *testing.T) {
 				apiJSON(t, w.send(t, ac, httpReq{method: "GET", path: "/api/v1/cards", api: true}), &cl)
 				shown = nil
 				for _, it := range cl.Items {
-					shown = append(shown, it.CaseID)
+					shown = append(shown, it.ID)
 				}
 				sameSet(t, "API cards", shown, carded)
 				w.checkContent(t, ac, "GET /cards", page, facts)

@@ -55,7 +55,7 @@ type route struct {
 // reqSpec is a request to a route. Placeholders in path, form and json: {id} the case, {cid}
 // its open unsigned draft consent, {wcid} its withdrawn draft, {pid} its guardian, {mid} its
 // (cancelled) meeting, {gm} its trusted adult in the group, {tid} its (done) task, {uid} its
-// extra case officer, {concern} the concern that opened it, {twin} its possible duplicate,
+// extra case officer, {concern} the concern that opened it, {card} its anonymous card (its own id), {twin} its possible duplicate,
 // {plan} its plan's version; {police} the police's agency, {extra} the extra case officer's
 // user id, {method} a catalogue method, {pnr} a personnummer, {asset} the static files'
 // version, {today}. A case without one of its objects (intake) skips the request.
@@ -391,7 +391,7 @@ var table = []route{
 		post("/cases/{id}/meetings/{mid}/decisions", form("decision_text", ""), 422)),
 
 	// Objects whose case is not in the path.
-	read("GET /cards/{id}", anonymous, get("/cards/{id}")),
+	read("GET /cards/{id}", anonymous, get("/cards/{card}").about("card")),
 	// The receipt of a concern: its reporter's (the coordinator's), nobody else's.
 	{key: "GET /concerns/{id}/receipt", gov: caseScoped, expect: expectAuthor,
 		reqs: []reqSpec{get("/concerns/{concern}/receipt?case={id}").about("concern")}},
@@ -432,7 +432,7 @@ var table = []route{
 		apiCall("POST", "/api/v1/cases/{id}/consents/{wcid}/withdrawal", `{"by": "Matris", "how": "phone"}`, 409)),
 	write("API GET /api/v1/cases/{id}/duplicates", access.WorkYouth, basic, apiCall("GET", "/api/v1/cases/{id}/duplicates", "")),
 	write("API POST /api/v1/cases/{id}/merge", access.WorkYouth, basic, apiCall("POST", "/api/v1/cases/{id}/merge", `{"other_case_id": {id}}`, 409)),
-	read("API GET /api/v1/cards/{id}", anonymous, apiCall("GET", "/api/v1/cards/{id}", "")),
+	read("API GET /api/v1/cards/{id}", anonymous, apiCall("GET", "/api/v1/cards/{card}", "").about("card")),
 	// The signed form, uploaded again (the same PDF: harmless) and downloaded.
 	write("API PUT /api/v1/cases/{id}/consents/{cid}/evidence", access.WorkEdit, basic,
 		apiCall("PUT", "/api/v1/cases/{id}/consents/{cid}/evidence", "", 200).withBody("application/pdf", smallPDF)),

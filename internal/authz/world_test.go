@@ -252,6 +252,8 @@ func (w *world) buildCase(t *testing.T, s consentState, prot bool, n int, twin *
 	rc, err := w.st.RegisterConcern(coord, store.ConcernInput{Youth: youth, Ratings: storetest.IRKRatings(3)})
 	must(err)
 	c.id, c.objects["concern"] = rc.CaseID, rc.ConcernID
+	c.objects["card"], err = w.st.CardIDOfCase(context.Background(), rc.CaseID) // the card's own id, not the case's
+	must(err)
 	if twin != nil {
 		c.objects["twin"], twin.objects["twin"] = twin.id, c.id
 	}

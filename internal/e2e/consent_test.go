@@ -89,11 +89,15 @@ func policeSeeWhatTheConsentGives(t *testing.T, srv *apptest.Server, f *storetes
 	login(t, coord, srv.URL, "samordnare", demo.Password)
 
 	t.Run("before consent: the anonymous card, nothing that identifies", func(t *testing.T) {
-		do(t, police, chromedp.Navigate(srv.URL+"/cards/"+cid))
+		cardID, err := st.CardIDOfCase(context.Background(), caseID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		do(t, police, chromedp.Navigate(srv.URL+"/cards/"+strconv.FormatInt(cardID, 10)))
 		if name := pageName(t, police); name != "cards_show" {
 			t.Fatalf("the police, a party of the case, get page %q instead of the anonymous card", name)
 		}
-		card, err := st.CardOf(policeCtx, caseID)
+		card, err := st.CardOf(policeCtx, cardID)
 		if err != nil || card.AgeBand == "" {
 			t.Fatalf("card: %+v %v", card, err)
 		}

@@ -99,7 +99,7 @@ func TestListsAgreeWithTheAccessDecision(t *testing.T) {
 								wantMine = append(wantMine, id)
 							}
 						} else if access.Case(a, facts, casework.CatAnonymous, at).Allowed {
-							wantCards = append(wantCards, id)
+							wantCards = append(wantCards, storetest.CardID(t, s, id))
 						}
 					}
 					var gotList, gotCards []int64
@@ -126,7 +126,7 @@ func TestListsAgreeWithTheAccessDecision(t *testing.T) {
 						t.Fatal(err)
 					}
 					for _, c := range cards {
-						gotCards = append(gotCards, c.CaseID)
+						gotCards = append(gotCards, c.ID)
 					}
 					seen, carded = seen+len(wantList), carded+len(wantCards)
 					if !sameIDs(gotList, wantList) {

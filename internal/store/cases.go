@@ -68,8 +68,8 @@ func (s *Store) RegisterConcern(ctx context.Context, in ConcernInput) (ConcernRe
 		switch {
 		case err == sql.ErrNoRows:
 			c = casework.Case{ID: newID(), MunicipalityID: mid, YouthID: y.ID, Program: in.Program, Step: casework.StepIdentified, OpenedAt: tx.now}
-			if _, err := tx.Exec(`INSERT INTO cases (id, municipality_id, youth_id, program, step, step_since, opened_at)
-				VALUES ($1, $2, $3, $4, $5, $6, $6)`, c.ID, mid, y.ID, string(c.Program), string(c.Step), tx.now); err != nil {
+			if _, err := tx.Exec(`INSERT INTO cases (id, municipality_id, youth_id, program, step, step_since, opened_at, card_id)
+				VALUES ($1, $2, $3, $4, $5, $6, $6, $7)`, c.ID, mid, y.ID, string(c.Program), string(c.Step), tx.now, newID()); err != nil {
 				return casework.Internal(err)
 			}
 		case err != nil:

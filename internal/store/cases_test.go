@@ -209,7 +209,7 @@ func TestConsentIsTheAccessRule(t *testing.T) {
 				t.Fatalf("detail: %v", err)
 			}
 			cards, err := s.Cards(police)
-			if err != nil || len(cards) != 1 || cards[0].CaseID != rc.CaseID || cards[0].AgeBand == "" {
+			if err != nil || len(cards) != 1 || cards[0].ID != storetest.CardID(t, s, rc.CaseID) || cards[0].AgeBand == "" {
 				t.Fatalf("cards: %+v %v", cards, err)
 			}
 			page, _ := s.Cases(police, store.CaseQuery{})

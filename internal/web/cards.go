@@ -3,6 +3,7 @@ package web
 import (
 	"net/http"
 	"strconv"
+	"time"
 
 	"lots/internal/store"
 )
@@ -11,9 +12,10 @@ import (
 // person, the IRK factors by name.
 type cardView struct {
 	store.Card
-	AgeLabel string
-	Factors  []string // names of the factors rated a clear risk
-	URL      string
+	AgeLabel   string
+	Factors    []string // names of the factors rated a clear risk
+	MonthLabel string   // "mars 2026": the card shows the month only
+	URL        string   // by the card's own id, never the case's
 }
 
 // cardViews names the factors of cards in the page's language.
@@ -21,7 +23,7 @@ func cardViews(p *Page, cards []store.Card) []cardView {
 	irk := listsIRK()
 	out := make([]cardView, 0, len(cards))
 	for _, c := range cards {
-		v := cardView{Card: c, URL: "/cards/" + strconv.FormatInt(c.CaseID, 10), AgeLabel: p.T("cards.age_unknown")}
+		v := cardView{Card: c, URL: "/cards/" + strconv.FormatInt(c.ID, 10), AgeLabel: p.T("cards.age_unknown"), MonthLabel: cardMonthLabel(p, c.Month)}
 		if c.AgeBand != "?" {
 			v.AgeLabel = p.T("cards.age_band", c.AgeBand)
 		}
@@ -33,6 +35,15 @@ func cardViews(p *Page, cards []store.Card) []cardView {
 		out = append(out, v)
 	}
 	return out
+}
+
+// cardMonthLabel writes a card's month ("2026-03") in words: "mars 2026".
+func cardMonthLabel(p *Page, month string) string {
+	t, err := time.Parse("2006-01", month)
+	if err != nil {
+		return month
+	}
+	return caseEnum(p, "plan.", "month_", strconv.Itoa(int(t.Month()))) + " " + strconv.Itoa(t.Year())
 }
 
 // cardsData is the cards page.

@@ -250,11 +250,19 @@ func TestConcernFormAndWorkLists(t *testing.T) {
 			if code, body := srv.Get(t, police, "/"); code != http.StatusOK || strings.Contains(body, `href="/cases/`+caseID+`"`) {
 				t.Errorf("police start page: %d, links the case", code)
 			}
+			cid, err := st.CardIDOfCase(context.Background(), id)
+			if err != nil {
+				t.Fatal(err)
+			}
+			cardID := strconv.FormatInt(cid, 10)
 			code, body := srv.Get(t, police, "/cards")
-			if code != http.StatusOK || !strings.Contains(body, `href="/cards/`+caseID+`"`) {
+			if code != http.StatusOK || !strings.Contains(body, `href="/cards/`+cardID+`"`) || strings.Contains(body, caseID) {
 				t.Fatalf("police cards: %d, no card for the case", code)
 			}
-			code, card := srv.Get(t, police, "/cards/"+caseID)
+			if code, _ := srv.Get(t, police, "/cards/"+caseID); code != http.StatusNotFound {
+				t.Errorf("the card opens by the case's id: %d", code)
+			}
+			code, card := srv.Get(t, police, "/cards/"+cardID)
 			if code != http.StatusOK {
 				t.Fatalf("police card: %d", code)
 			}
@@ -273,7 +281,7 @@ func TestConcernFormAndWorkLists(t *testing.T) {
 			if !strings.Contains(body, "13–15 år, Norra") {
 				t.Error("the card lacks the district")
 			}
-			if _, home := srv.Get(t, police, "/"); !strings.Contains(home, `href="/cards/`+caseID+`"`) {
+			if _, home := srv.Get(t, police, "/"); !strings.Contains(home, `href="/cards/`+cardID+`"`) {
 				t.Error("the police start page lacks the card of a case where the police are a party")
 			}
 			if _, mine := srv.Get(t, coord, "/worklist?tab=mine"); !strings.Contains(mine, "Kalle Listbäck") {

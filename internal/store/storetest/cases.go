@@ -159,3 +159,13 @@ func (f *Fixture) Consent(t testing.TB, s *store.Store, caseID int64, spec Conse
 
 // Ctx2 is Ctx with a background parent, for brevity in table tests.
 func Ctx2(a casework.Actor) context.Context { return casework.WithActor(context.Background(), a) }
+
+// CardID is the anonymous card's id of a case (its own, not the case's).
+func CardID(t testing.TB, s *store.Store, caseID int64) int64 {
+	t.Helper()
+	id, err := s.CardIDOfCase(context.Background(), caseID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return id
+}
