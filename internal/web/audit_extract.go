@@ -1,13 +1,12 @@
 package web
 
 import (
-	"bytes"
-	"encoding/csv"
 	"net/http"
 	"strconv"
 	"strings"
 
 	"lots/internal/casework"
+	"lots/internal/csvout"
 	"lots/internal/store"
 )
 
@@ -87,37 +86,21 @@ func (s *Server) auditYouth(w http.ResponseWriter, r *http.Request) {
 	s.render(w, r, http.StatusOK, "audit_youth", p)
 }
 
-// auditCSV writes an extract as CSV: a header row, RFC 4180 quoting with CRLF line ends, UTF-8
-// with a byte-order mark so Excel shows å, ä and ö.
+// auditCSV writes an extract as CSV (internal/csvout: a header row, RFC 4180 quoting with CRLF
+// line ends, UTF-8 with a byte-order mark so Excel shows å, ä and ö, no cell read as a formula).
 func (s *Server) auditCSV(w http.ResponseWriter, p *Page, x store.Extract, lines []auditLine) {
-	var buf bytes.Buffer
-	buf.WriteString("\ufeff")
-	cw := csv.NewWriter(&buf)
-	cw.UseCRLF = true
-	_ = cw.Write([]string{
-		p.T("audit.col_time"), p.T("audit.col_user"), p.T("audit.col_username"), p.T("audit.col_role"), p.T("audit.col_agency"),
+	cw := csvout.New(',')
+	cw.Row(p.T("audit.col_time"), p.T("audit.col_user"), p.T("audit.col_username"), p.T("audit.col_role"), p.T("audit.col_agency"),
 		p.T("audit.col_action"), p.T("audit.col_object"), p.T("audit.col_category"), p.T("audit.col_ground"),
-		p.T("audit.col_ground_code"), p.T("audit.col_allowed"), p.T("audit.col_seq"),
-	})
+		p.T("audit.col_ground_code"), p.T("audit.col_allowed"), p.T("audit.col_seq"))
 	for _, l := range lines {
-		_ = cw.Write(auditCSVSafe(l.Time, l.User, l.Username, l.Roles, l.Agency, l.Action, l.Object, l.Category, l.Ground,
-			l.GroundCode, l.Outcome, strconv.FormatInt(l.Seq, 10)))
+		cw.Row(l.Time, l.User, l.Username, l.Roles, l.Agency, l.Action, l.Object, l.Category, l.Ground,
+			l.GroundCode, l.Outcome, strconv.FormatInt(l.Seq, 10))
 	}
-	cw.Flush()
+	b := cw.Bytes()
 	name := "loggutdrag-" + strconv.FormatInt(x.Youth.ID, 10) + "-" + x.MadeAt.In(stockholm).Format("2006-01-02") + ".csv"
 	w.Header().Set("Content-Type", "text/csv; charset=utf-8")
 	w.Header().Set("Content-Disposition", `attachment; filename="`+name+`"`)
-	w.Header().Set("Content-Length", strconv.Itoa(buf.Len()))
-	_, _ = buf.WriteTo(w)
-}
-
-// auditCSVSafe keeps a spreadsheet from reading a cell as a formula: a value that starts with
-// =, +, -, @ or a control character gets a leading apostrophe (OWASP's advice on CSV injection).
-func auditCSVSafe(vs ...string) []string {
-	for i, v := range vs {
-		if v != "" && strings.ContainsRune("=+-@\t\r", rune(v[0])) {
-			vs[i] = "'" + v
-		}
-	}
-	return vs
+	w.Header().Set("Content-Length", strconv.Itoa(len(b)))
+	_, _ = w.Write(b)
 }

@@ -1,14 +1,13 @@
 package web
 
 import (
-	"bytes"
-	"encoding/csv"
 	"net/http"
 	"strconv"
 	"strings"
 
 	"github.com/xuri/excelize/v2"
 
+	"lots/internal/csvout"
 	"lots/internal/stats"
 )
 
@@ -52,7 +51,7 @@ func exportName(q stats.Period, district int64, ext string) string {
 }
 
 // dashboardCSV sends the figures as CSV for a spreadsheet in Swedish: semicolons, decimal
-// commas, UTF-8 with a byte order mark.
+// commas, UTF-8 with a byte order mark, no cell read as a formula (internal/csvout).
 func (s *Server) dashboardCSV(w http.ResponseWriter, r *http.Request) {
 	p := s.page(w, r, "dashboard.title")
 	d, q, _, ok := s.loadDashboard(w, r, "csv")
@@ -64,19 +63,15 @@ func (s *Server) dashboardCSV(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	v, _ := d.View(q.District)
-	var buf bytes.Buffer
-	buf.WriteString("\ufeff")
-	cw := csv.NewWriter(&buf)
-	cw.Comma = ';'
-	_ = cw.Write([]string{p.T("export.col_table"), p.T("export.col_row"), p.T("export.col_column"), p.T("export.col_value"), p.T("export.col_number"),
-		p.T("export.col_table_code"), p.T("export.col_row_code"), p.T("export.col_column_code")})
+	cw := csvout.New(';')
+	cw.Row(p.T("export.col_table"), p.T("export.col_row"), p.T("export.col_column"), p.T("export.col_value"), p.T("export.col_number"),
+		p.T("export.col_table_code"), p.T("export.col_row_code"), p.T("export.col_column_code"))
 	for _, e := range exportRows(p, v) {
-		_ = cw.Write([]string{e.Table, e.Row, e.Col, e.Text, plainNumber(p, e, e.Kind), e.TableCode, e.RowCode, e.Code})
+		cw.Row(e.Table, e.Row, e.Col, e.Text, plainNumber(p, e, e.Kind), e.TableCode, e.RowCode, e.Code)
 	}
-	cw.Flush()
 	w.Header().Set("Content-Type", "text/csv; charset=utf-8")
 	w.Header().Set("Content-Disposition", `attachment; filename="`+exportName(q.Period, q.District, "csv")+`"`)
-	_, _ = w.Write(buf.Bytes())
+	_, _ = w.Write(cw.Bytes())
 }
 
 // plainNumber is a figure as a bare number for a spreadsheet: no grouping, shares in percent,
