@@ -157,12 +157,12 @@ func (s *Store) AuditEntries(ctx context.Context, f AuditFilter, each func(audit
 	return rows.Err()
 }
 
-// storedHashes reads stored hashes for verification in chunks: the verifier asks for
-// increasing indexes, so each miss loads the next few thousand.
+// storedHashes reads stored hashes for verification in chunks, inside the verification's
+// snapshot: the verifier asks for increasing indexes, so each miss loads the next few thousand.
 type storedHashes struct {
-	s              *Store
-	ctx            context.Context
+	tx             *Tx
 	municipalityID int64
+	limit          int64 // the number of hashes the head read in the snapshot commits to
 	cache          map[int64]tlog.Hash
 }
 
@@ -187,8 +187,8 @@ func (r *storedHashes) ReadHashes(idx []int64) ([]tlog.Hash, error) {
 
 func (r *storedHashes) load(from int64) error {
 	r.cache = make(map[int64]tlog.Hash, verifyChunk)
-	rows, err := r.s.read.QueryContext(r.ctx, `SELECT idx, hash FROM audit_hashes
-		WHERE municipality_id = $1 AND idx >= $2 AND idx < $3`, r.municipalityID, from, from+verifyChunk)
+	rows, err := r.tx.Query(`SELECT idx, hash FROM audit_hashes
+		WHERE municipality_id = $1 AND idx >= $2 AND idx < $3`, r.municipalityID, from, min(from+verifyChunk, r.limit))
 	if err != nil {
 		return err
 	}
@@ -206,60 +206,131 @@ func (r *storedHashes) load(from int64) error {
 	return rows.Err()
 }
 
+// snapshot runs fn in a read-only transaction that sees one state of the database from its
+// first read to its end: on SQLite a read transaction on the reader pool (WAL keeps its
+// snapshot while writers go on), on PostgreSQL REPEATABLE READ READ ONLY (READ COMMITTED would
+// let each statement see the commits made since the one before).
+func (s *Store) snapshot(ctx context.Context, fn func(tx *Tx) error) error {
+	opts := &sql.TxOptions{ReadOnly: s.dialect == Postgres}
+	if s.dialect == Postgres {
+		opts.Isolation = sql.LevelRepeatableRead
+	}
+	t, err := s.read.BeginTx(ctx, opts)
+	if err != nil {
+		return casework.Internal(fmt.Errorf("begin snapshot: %w", err))
+	}
+	defer t.Rollback()
+	return fn(&Tx{Tx: t, store: s, now: s.now().UTC().Truncate(time.Microsecond), readOnly: true})
+}
+
+// verifyBatch is how many entries VerifyAudit holds at once: it reads a batch, closes the query,
+// then checks it (PostgreSQL runs one query at a time on the snapshot's connection, and the
+// checks read hashes).
+const verifyBatch = 4096
+
 // VerifyAudit rebuilds the municipality's tree from its entries and checks every stored hash,
-// the recorded head and any heads exported earlier. It names the first broken entry.
+// the recorded head and any heads exported earlier. It names the first broken entry. Head,
+// index, hashes and entries are read in one snapshot, up to the head read there: entries that
+// writers append meanwhile belong to a later head, and are not half seen (issue 19: reading them
+// in separate queries against a live database reported entries missing from the index).
 func (s *Store) VerifyAudit(ctx context.Context, municipalityID int64, exported ...audit.Head) (audit.Head, error) {
-	recorded, err := s.AuditHead(ctx, municipalityID)
-	if err != nil {
-		return audit.Head{}, err
-	}
-	// The per-young-person index is derived from the entries; check it as well, so nobody can
-	// hide an entry from an access-log extract by deleting index rows.
-	index := map[int64]map[int64]bool{}
-	rows, err := s.read.QueryContext(ctx, `SELECT seq, youth_id FROM audit_youths WHERE municipality_id = $1`, municipalityID)
-	if err != nil {
-		return audit.Head{}, casework.Internal(err)
-	}
-	for rows.Next() {
-		var seq, y int64
-		if err := rows.Scan(&seq, &y); err != nil {
-			rows.Close()
-			return audit.Head{}, casework.Internal(err)
+	var head audit.Head
+	err := s.snapshot(ctx, func(tx *Tx) error {
+		recorded := audit.Head{MunicipalityID: municipalityID}
+		var root []byte
+		err := tx.QueryRow(`SELECT size, root FROM audit_heads WHERE municipality_id = $1`, municipalityID).Scan(&recorded.Size, &root)
+		if errors.Is(err, sql.ErrNoRows) {
+			return casework.NotFound("municipality")
 		}
-		if index[seq] == nil {
-			index[seq] = map[int64]bool{}
+		if err != nil {
+			return casework.Internal(err)
 		}
-		index[seq][y] = true
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
-		return audit.Head{}, casework.Internal(err)
-	}
-	v := audit.NewVerifier(&storedHashes{s: s, ctx: ctx, municipalityID: municipalityID})
-	err = s.AuditEntries(ctx, AuditFilter{MunicipalityID: municipalityID, AfterSeq: -1}, func(e audit.Entry) error {
-		if p := v.Add(e); p != nil {
-			return p
+		copy(recorded.Root[:], root)
+		// The per-young-person index is derived from the entries; check it as well, so nobody can
+		// hide an entry from an access-log extract by deleting index rows.
+		index := map[int64]map[int64]bool{}
+		rows, err := tx.Query(`SELECT seq, youth_id FROM audit_youths WHERE municipality_id = $1 AND seq < $2`, municipalityID, recorded.Size)
+		if err != nil {
+			return casework.Internal(err)
 		}
-		want := map[int64]bool{}
-		for _, y := range entryYouths(e) {
-			want[y] = true
+		for rows.Next() {
+			var seq, y int64
+			if err := rows.Scan(&seq, &y); err != nil {
+				rows.Close()
+				return casework.Internal(err)
+			}
+			if index[seq] == nil {
+				index[seq] = map[int64]bool{}
+			}
+			index[seq][y] = true
 		}
-		if len(want) != len(index[e.Seq]) {
-			return &audit.Problem{Seq: e.Seq, Reason: "the young people this entry concerns are missing from (or added to) the extract index"}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return casework.Internal(err)
 		}
-		for y := range want {
-			if !index[e.Seq][y] {
-				return &audit.Problem{Seq: e.Seq, Reason: "the young people this entry concerns are missing from the extract index"}
+		v := audit.NewVerifier(&storedHashes{tx: tx, municipalityID: municipalityID, limit: tlog.StoredHashCount(recorded.Size)})
+		check := func(e audit.Entry) error {
+			if p := v.Add(e); p != nil {
+				return p
+			}
+			want := map[int64]bool{}
+			for _, y := range entryYouths(e) {
+				want[y] = true
+			}
+			if len(want) != len(index[e.Seq]) {
+				return &audit.Problem{Seq: e.Seq, Reason: "the young people this entry concerns are missing from (or added to) the extract index"}
+			}
+			for y := range want {
+				if !index[e.Seq][y] {
+					return &audit.Problem{Seq: e.Seq, Reason: "the young people this entry concerns are missing from the extract index"}
+				}
+			}
+			delete(index, e.Seq)
+			return nil
+		}
+		for after := int64(-1); ; {
+			batch, err := tx.auditBatch(municipalityID, after, recorded.Size)
+			if err != nil {
+				return err
+			}
+			for _, e := range batch {
+				if err := check(e); err != nil {
+					return err
+				}
+				after = e.Seq
+			}
+			if len(batch) < verifyBatch {
+				break
 			}
 		}
-		delete(index, e.Seq)
-		return nil
+		for seq := range index {
+			return &audit.Problem{Seq: seq, Reason: "the extract index names an entry that does not exist"}
+		}
+		head, err = v.Finish(municipalityID, recorded, exported...)
+		return err
 	})
+	return head, err
+}
+
+// auditBatch reads up to verifyBatch entries after seq after and before seq end, in order.
+func (tx *Tx) auditBatch(municipalityID, after, end int64) ([]audit.Entry, error) {
+	rows, err := tx.Query(`SELECT municipality_id, seq, at, user_id, username, roles, agency_id, agency_kind, via, action,
+		object, object_id, youth_id, category, ground, allowed, detail FROM audit_log
+		WHERE municipality_id = $1 AND seq > $2 AND seq < $3 ORDER BY seq LIMIT `+strconv.Itoa(verifyBatch), municipalityID, after, end)
 	if err != nil {
-		return audit.Head{}, err
+		return nil, casework.Internal(err)
 	}
-	for seq := range index {
-		return audit.Head{}, &audit.Problem{Seq: seq, Reason: "the extract index names an entry that does not exist"}
+	defer rows.Close()
+	var out []audit.Entry
+	for rows.Next() {
+		var e audit.Entry
+		if err := rows.Scan(&e.MunicipalityID, &e.Seq, &e.At, &e.UserID, &e.Username, &e.Roles, &e.AgencyID,
+			&e.AgencyKind, &e.Via, &e.Action, &e.Object, &e.ObjectID, &e.YouthID, &e.Category, &e.Ground,
+			&e.Allowed, &e.Detail); err != nil {
+			return nil, casework.Internal(err)
+		}
+		e.At = e.At.UTC()
+		out = append(out, e)
 	}
-	return v.Finish(municipalityID, recorded, exported...)
+	return out, rows.Err()
 }
