@@ -2,8 +2,11 @@ package store
 
 import (
 	"context"
+	"sync"
+	"time"
 
 	"lots/internal/access"
+	"lots/internal/casework"
 )
 
 // CaseFactsForTest exposes the access facts of a case to the tests that compare the lists'
@@ -44,3 +47,49 @@ func (s *Store) TablesWithIDForTest(ctx context.Context, id int64) ([]string, er
 	}
 	return out, nil
 }
+
+// WithReserveDrawsForTest returns the store drawing reserve ids' digits from draws, in order,
+// then from 999 999 downwards — so a test can make two young people draw the same number.
+func (s *Store) WithReserveDrawsForTest(draws ...int) *Store {
+	c := *s
+	var mu sync.Mutex
+	next := 999_999
+	c.reserveDraw = func(int) int {
+		mu.Lock()
+		defer mu.Unlock()
+		if len(draws) > 0 {
+			d := draws[0]
+			draws = draws[1:]
+			return d
+		}
+		next--
+		return next + 1
+	}
+	return &c
+}
+
+// InsertYouthsWithoutNumberForTest registers n young people without a personnummer in the
+// municipality, in transactions of up to 1 000 (as many concerns would, without the rest of a
+// concern), and returns their reserve ids.
+func (s *Store) InsertYouthsWithoutNumberForTest(ctx context.Context, municipalityID int64, n int) ([]string, error) {
+	var out []string
+	for len(out) < n {
+		err := s.update(ctx, func(tx *Tx) error {
+			for i := 0; i < 1000 && len(out) < n; i++ {
+				y := casework.Youth{FirstName: "Reserv", LastName: "Person", BirthDate: time.Date(2012, 5, 1, 0, 0, 0, 0, time.UTC)}
+				if _, err := tx.insertYouth(municipalityID, &y); err != nil {
+					return err
+				}
+				out = append(out, y.ReserveID)
+			}
+			return nil
+		})
+		if err != nil {
+			return out, err
+		}
+	}
+	return out, nil
+}
+
+// IsUniqueViolationForTest exposes the driver-code check.
+func IsUniqueViolationForTest(err error) bool { return isUniqueViolation(err) }

@@ -90,13 +90,6 @@ func orgInsertErr(err error) error {
 	}
 }
 
-// isForeignKeyViolation reports a reference to a row that does not exist — or that belongs to
-// another municipality, which the composite keys make the same thing.
-func isForeignKeyViolation(err error) bool {
-	msg := err.Error()
-	return strings.Contains(msg, "FOREIGN KEY constraint failed") || strings.Contains(msg, "SQLSTATE 23503")
-}
-
 // Districts lists a municipality's districts by name.
 func (s *Store) Districts(ctx context.Context, municipalityID int64) ([]casework.District, error) {
 	return queryAll(ctx, s.read, `SELECT id, municipality_id, name FROM districts WHERE municipality_id = $1 ORDER BY name`,

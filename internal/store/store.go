@@ -48,6 +48,8 @@ type Store struct {
 	direct bool
 	// releases keeps the dashboard's parsed releases (releases.go).
 	releases *releaseCache
+	// reserveDraw draws a reserve id's six digits; rand.IntN when nil (tests set it).
+	reserveDraw func(n int) int
 }
 
 // Config says which database to open.
@@ -339,16 +341,6 @@ func timeOf(t sql.NullTime) time.Time {
 		return time.Time{}
 	}
 	return t.Time.UTC()
-}
-
-// isUniqueViolation reports whether err is a unique-constraint violation in either engine.
-func isUniqueViolation(err error) bool {
-	if err == nil {
-		return false
-	}
-	msg := err.Error()
-	return strings.Contains(msg, "UNIQUE constraint failed") || strings.Contains(msg, "SQLSTATE 23505") ||
-		strings.Contains(msg, "duplicate key value")
 }
 
 // forUpdate is the row-lock suffix: PostgreSQL needs it; SQLite's single writer already

@@ -4,7 +4,6 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
-	"math/rand/v2"
 	"strings"
 	"time"
 
@@ -51,12 +50,6 @@ func hideProtected(y *casework.Youth) {
 	y.Address, y.School = "", ""
 }
 
-// newReserveID makes a reserve identity (reservnummer) for a person whose personnummer is
-// unknown: "R" and the year, then six digits.
-func newReserveID(now time.Time) string {
-	return fmt.Sprintf("R%d-%06d", now.Year(), rand.IntN(1_000_000))
-}
-
 // insertYouth registers a young person, or returns the id of the one already registered with
 // the same personnummer (so the same person is never registered twice by number).
 func (tx *Tx) insertYouth(municipalityID int64, y *casework.Youth) (existing bool, err error) {
@@ -81,24 +74,29 @@ func (tx *Tx) insertYouth(municipalityID int64, y *casework.Youth) (existing boo
 			return false, casework.Internal(err)
 		}
 	}
-	y.ID, y.MunicipalityID, y.CreatedAt = newID(), municipalityID, tx.now
-	var pn, reserve any
+	y.MunicipalityID, y.CreatedAt = municipalityID, tx.now
+	insert := func(pn, reserve any) error {
+		y.ID = newID()
+		_, err := tx.Exec(`INSERT INTO youths (id, municipality_id, first_name, last_name, sort_key, search_key, personal_number,
+			reserve_id, birth_date, gender, district_id, school, address, languages, interpreter, protected_identity, created_at, updated_at)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $17)`,
+			y.ID, municipalityID, y.FirstName, y.LastName, casework.SortKey(y.LastName, y.FirstName), youthSearchKey(*y), pn, reserve,
+			y.BirthDate.Format("2006-01-02"), string(y.Gender), nullID(y.DistrictID), y.School, y.Address,
+			strings.Join(y.Languages, ","), y.Interpreter, y.ProtectedIdentity, tx.now)
+		return err
+	}
 	if !y.PersonalNumber.IsZero() {
-		pn = y.PersonalNumber.String()
-	} else {
-		y.ReserveID = newReserveID(tx.now)
-		reserve = y.ReserveID
+		if err := insert(y.PersonalNumber.String(), nil); err != nil {
+			return false, casework.Internal(fmt.Errorf("insert youth: %w", err))
+		}
+		return false, nil
 	}
-	_, err = tx.Exec(`INSERT INTO youths (id, municipality_id, first_name, last_name, sort_key, search_key, personal_number,
-		reserve_id, birth_date, gender, district_id, school, address, languages, interpreter, protected_identity, created_at, updated_at)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $17)`,
-		y.ID, municipalityID, y.FirstName, y.LastName, casework.SortKey(y.LastName, y.FirstName), youthSearchKey(*y), pn, reserve,
-		y.BirthDate.Format("2006-01-02"), string(y.Gender), nullID(y.DistrictID), y.School, y.Address,
-		strings.Join(y.Languages, ","), y.Interpreter, y.ProtectedIdentity, tx.now)
-	if err != nil {
-		return false, casework.Internal(fmt.Errorf("insert youth: %w", err))
-	}
-	return false, nil
+	// The search key holds the identity: it is recomputed for each reserve id tried.
+	y.ReserveID, err = tx.withReserveID(func(reserve string) error {
+		y.ReserveID = reserve
+		return insert(nil, reserve)
+	})
+	return false, err
 }
 
 // youthSearchKey is what name search matches: first and last name both ways, lower case, and
@@ -132,9 +130,6 @@ func (s *Store) UpdateYouth(ctx context.Context, caseID int64, in casework.Youth
 				return casework.Internal(err)
 			}
 			y.ReserveID = cur.String
-			if y.ReserveID == "" {
-				y.ReserveID = newReserveID(tx.now)
-			}
 			reserve = y.ReserveID
 		}
 		if y.DistrictID != 0 {
@@ -143,17 +138,32 @@ func (s *Store) UpdateYouth(ctx context.Context, caseID int64, in casework.Youth
 				return casework.Invalid("district", "youth.district_invalid")
 			}
 		}
-		_, err = tx.Exec(`UPDATE youths SET first_name = $1, last_name = $2, sort_key = $3, search_key = $4, personal_number = $5,
-			reserve_id = $6, birth_date = $7, gender = $8, district_id = $9, school = $10, address = $11, languages = $12,
-			interpreter = $13, protected_identity = $14, updated_at = $15 WHERE municipality_id = $16 AND id = $17`,
-			y.FirstName, y.LastName, casework.SortKey(y.LastName, y.FirstName), youthSearchKey(y), pn, reserve,
-			y.BirthDate.Format("2006-01-02"), string(y.Gender), nullID(y.DistrictID), y.School, y.Address,
-			strings.Join(y.Languages, ","), y.Interpreter, y.ProtectedIdentity, tx.now, a.User.MunicipalityID, lc.Case.YouthID)
-		if isUniqueViolation(err) {
-			return casework.Invalid("personal_number", "youth.duplicate_number")
+		update := func() error {
+			_, err := tx.Exec(`UPDATE youths SET first_name = $1, last_name = $2, sort_key = $3, search_key = $4, personal_number = $5,
+				reserve_id = $6, birth_date = $7, gender = $8, district_id = $9, school = $10, address = $11, languages = $12,
+				interpreter = $13, protected_identity = $14, updated_at = $15 WHERE municipality_id = $16 AND id = $17`,
+				y.FirstName, y.LastName, casework.SortKey(y.LastName, y.FirstName), youthSearchKey(y), pn, reserve,
+				y.BirthDate.Format("2006-01-02"), string(y.Gender), nullID(y.DistrictID), y.School, y.Address,
+				strings.Join(y.Languages, ","), y.Interpreter, y.ProtectedIdentity, tx.now, a.User.MunicipalityID, lc.Case.YouthID)
+			return err
+		}
+		if y.PersonalNumber.IsZero() && y.ReserveID == "" {
+			// The personnummer was taken away from someone who never had a reserve id: they get one.
+			_, err = tx.withReserveID(func(r string) error {
+				y.ReserveID, reserve = r, r
+				return update()
+			})
+		} else {
+			err = update()
+			if isUniqueViolation(err) {
+				return casework.Invalid("personal_number", "youth.duplicate_number")
+			}
+			if err != nil {
+				err = casework.Internal(err)
+			}
 		}
 		if err != nil {
-			return casework.Internal(err)
+			return err
 		}
 		return tx.addEvent(a, lc.Case, "youth_updated", "", "", "", casework.CatBasic)
 	})
