@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"fmt"
 	"io"
+	"mime"
 	"net/http"
 	"strings"
 	"testing"
@@ -244,6 +245,17 @@ func TestConsentEvidenceThroughTheAPI(t *testing.T) {
 		}
 		if res, b := raw(t, srv, police.tok, "GET", path, "", nil); res.StatusCode != 200 || !bytes.Equal(b, pdf) {
 			t.Fatalf("police download under the consent: %d", res.StatusCode)
+		}
+		// The client's file name is stored and sent back made safe, as the web upload's is.
+		for name, want := range map[string]string{"../../../etc/passwd": `attachment; filename=passwd.pdf`,
+			`<img src=x onerror=alert(1)>.pdf`: `attachment; filename="img src_x onerror_alert(1).pdf"`} {
+			res, b := raw(t, srv, coord.tok, "PUT", path, "application/pdf", pdf, "Content-Disposition", mime.FormatMediaType("attachment", map[string]string{"filename": name}))
+			if res.StatusCode != 200 {
+				t.Fatalf("upload %q: %d %s", name, res.StatusCode, b)
+			}
+			if res, _ := raw(t, srv, coord.tok, "GET", path, "", nil); res.Header.Get("Content-Disposition") != want {
+				t.Errorf("uploaded as %q, sent back as %q, want %q", name, res.Header.Get("Content-Disposition"), want)
+			}
 		}
 	})
 }

@@ -380,10 +380,7 @@ func (s *Store) AttachConsentEvidence(ctx context.Context, caseID, consentID int
 		}
 		sum := sha256.Sum256(data)
 		id := newID()
-		name = strings.TrimSpace(name)
-		if len(name) > 200 || name == "" {
-			name = "samtycke" + evidenceTypes[sniffedType]
-		}
+		name = safeFileName(name, evidenceTypes[sniffedType], "samtycke")
 		if _, err := tx.Exec(`INSERT INTO files (id, municipality_id, case_id, youth_id, kind, name, content_type, size, sha256, data, uploaded_by, uploaded_at)
 			VALUES ($1, $2, $3, $4, 'consent_evidence', $5, $6, $7, $8, $9, $10, $11)`, id, a.User.MunicipalityID, caseID, lc.Case.YouthID,
 			name, sniffedType, len(data), hex.EncodeToString(sum[:]), data, a.User.ID, tx.now); err != nil {
@@ -428,6 +425,8 @@ func (s *Store) ConsentEvidence(ctx context.Context, caseID, consentID int64) (F
 		if err != nil {
 			return casework.Internal(fmt.Errorf("evidence: %w", err))
 		}
+		// A name stored before names were made safe is made safe on the way out.
+		f.Name = safeFileName(f.Name, evidenceTypes[f.ContentType], "samtycke")
 		return nil
 	})
 	return f, err

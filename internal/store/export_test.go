@@ -93,3 +93,6 @@ func (s *Store) InsertYouthsWithoutNumberForTest(ctx context.Context, municipali
 
 // IsUniqueViolationForTest exposes the driver-code check.
 func IsUniqueViolationForTest(err error) bool { return isUniqueViolation(err) }
+
+// SafeFileNameForTest exposes the upload file-name rule.
+func SafeFileNameForTest(name, ext string) string { return safeFileName(name, ext, "samtycke") }
