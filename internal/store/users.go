@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+	"fmt"
 	"strings"
 
 	"lots/internal/access"
@@ -127,7 +128,9 @@ func (s *Store) UpdateUser(ctx context.Context, u *casework.User) error {
 }
 
 // SetPassword replaces a user's password hash: administrators for anyone in their
-// municipality, every user for themselves. All the user's sessions end.
+// municipality, every user for themselves. All the user's sessions end, and so do their API
+// tokens: a new password is what someone does who fears the old one is known, and whoever knew
+// it could have made a token with it (docs/security.md, issue 19).
 func (s *Store) SetPassword(ctx context.Context, userID int64, passwordHash string) error {
 	w := What{Action: audit.ActionUpdate, Object: "user", ObjectID: userID, Detail: "password"}
 	a, err := requireActor(ctx)
@@ -151,6 +154,14 @@ func (s *Store) SetPassword(ctx context.Context, userID int64, passwordHash stri
 		}
 		if _, err := tx.Exec(`DELETE FROM sessions WHERE municipality_id = $1 AND user_id = $2`, a.User.MunicipalityID, userID); err != nil {
 			return casework.Internal(err)
+		}
+		res, err = tx.Exec(`UPDATE api_tokens SET revoked_at = $1 WHERE municipality_id = $2 AND user_id = $3 AND revoked_at IS NULL`,
+			tx.now, a.User.MunicipalityID, userID)
+		if err != nil {
+			return casework.Internal(err)
+		}
+		if n, _ := res.RowsAffected(); n > 0 {
+			w.Detail += fmt.Sprintf(", %d API tokens revoked", n)
 		}
 		return tx.audit(a, w, d)
 	})
