@@ -5,7 +5,7 @@ help:
 	@echo "make demo    run Lots with the demo municipality on http://localhost:8080"
 	@echo "make test    install what the tests need, then vet, staticcheck and every test (both stores, browser)"
 	@echo "make bench   load benchmark of the start page and a case list against a bare handler"
-	@echo "make assets  refresh the vendored front-end files from npm (htmx)"
+	@echo "make assets  refresh the vendored files from npm (htmx, the common-password list)"
 	@echo "make race    the unit and storage tests with the race detector"
 
 demo:
@@ -21,6 +21,8 @@ assets:
 	npm ci --no-audit --no-fund
 	cp node_modules/htmx.org/dist/htmx.min.js internal/web/static/vendor/htmx.min.js
 	cp node_modules/htmx.org/LICENSE internal/web/static/vendor/htmx.LICENSE.txt
+	cp node_modules/@zxcvbn-ts/language-common/src/passwords.json internal/auth/commonpasswords/passwords.json
+	cp node_modules/@zxcvbn-ts/language-common/LICENSE.txt internal/auth/commonpasswords/LICENSE.txt
 
 race:
 	go test -race ./internal/casework/... ./internal/access/... ./internal/audit/... ./internal/store/... ./internal/auth/...

@@ -273,7 +273,7 @@ func (s *Service) ChangePassword(ctx context.Context, a casework.Actor, current,
 		}
 		_ = fe.AddErr(err)
 	}
-	if err := ValidatePassword(next); err != nil {
+	if err := CheckNewPassword(next, a.User); err != nil {
 		_ = fe.AddErr(err)
 	} else if next != repeat {
 		fe.Add("repeat", "password.mismatch")
