@@ -5,6 +5,7 @@
 package api
 
 import (
+	"context"
 	"encoding/json"
 	"errors"
 	"io"
@@ -161,6 +162,12 @@ func (api *API) problemFor(r *http.Request, err error) Problem {
 }
 
 func (api *API) problem(w http.ResponseWriter, r *http.Request, err error) {
+	if r.Context().Err() != nil {
+		// The client went away: not an error of Lots (web.cancelled says the same for pages).
+		api.log.Info("api request cancelled", "method", r.Method, "path", r.URL.Path, "reason", context.Cause(r.Context()), "err", err)
+		w.WriteHeader(499)
+		return
+	}
 	if casework.ErrorCode(err) == casework.EInternal {
 		api.log.Error("api request failed", "path", r.URL.Path, "err", err)
 	}

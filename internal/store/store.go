@@ -311,7 +311,9 @@ func (s *Store) update(ctx context.Context, fn func(tx *Tx) error) error {
 	}
 	if err := tx.Commit(); err != nil {
 		tx.settle(false)
-		return casework.Internal(fmt.Errorf("commit: %w", err))
+		// A commit after the request was cancelled fails with "transaction has already been
+		// committed or rolled back": say why.
+		return casework.Internal(fmt.Errorf("commit: %w", errors.Join(err, context.Cause(ctx))))
 	}
 	tx.settle(true)
 	for _, f := range tx.committed {

@@ -2,6 +2,8 @@ package web
 
 import (
 	"bytes"
+	"context"
+	"log/slog"
 	"net/http"
 	"strconv"
 
@@ -164,6 +166,9 @@ func (s *Server) notFound(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) serverError(w http.ResponseWriter, r *http.Request, err error) {
+	if cancelled(w, r, s.log, err) {
+		return
+	}
 	s.log.Error("request failed", "path", r.URL.Path, "err", err)
 	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
 	w.WriteHeader(http.StatusInternalServerError)
@@ -192,4 +197,21 @@ func formValues(r *http.Request, p *Page, fields ...string) {
 	for _, f := range fields {
 		p.Form[f] = r.PostFormValue(f)
 	}
+}
+
+// statusClientClosedRequest is what the request log says of a request whose client went away
+// before the answer was ready (nginx's 499; never sent to anyone).
+const statusClientClosedRequest = 499
+
+// cancelled handles a request whose client has gone (it closed the connection, or the server is
+// shutting down): the failure that follows — a cancelled query, a transaction already rolled
+// back — is no fault of Lots. It is logged as a cancelled request, not an error, the request log
+// shows 499 instead of 500, and nothing is sent.
+func cancelled(w http.ResponseWriter, r *http.Request, log *slog.Logger, err error) bool {
+	if r.Context().Err() == nil {
+		return false
+	}
+	log.Info("request cancelled", "method", r.Method, "path", r.URL.Path, "reason", context.Cause(r.Context()), "err", err)
+	w.WriteHeader(statusClientClosedRequest)
+	return true
 }
