@@ -85,7 +85,9 @@ func common(lower string) bool {
 	if set[lower] || set[strings.TrimSpace(lower)] {
 		return true
 	}
-	base := strings.TrimRightFunc(lower, func(r rune) bool { return unicode.IsDigit(r) || unicode.IsPunct(r) || unicode.IsSymbol(r) || unicode.IsSpace(r) })
+	base := strings.TrimRightFunc(lower, func(r rune) bool {
+		return unicode.IsDigit(r) || unicode.IsPunct(r) || unicode.IsSymbol(r) || unicode.IsSpace(r)
+	})
 	return utf8.RuneCountInString(base) >= 4 && base != lower && set[base]
 }
 
