@@ -220,7 +220,7 @@ func (s *Store) snapshot(ctx context.Context, fn func(tx *Tx) error) error {
 		return casework.Internal(fmt.Errorf("begin snapshot: %w", err))
 	}
 	defer t.Rollback()
-	return fn(&Tx{Tx: t, store: s, now: s.now().UTC().Truncate(time.Microsecond), readOnly: true})
+	return fn(&Tx{Tx: t, ctx: ctx, store: s, now: s.now().UTC().Truncate(time.Microsecond), readOnly: true})
 }
 
 // verifyBatch is how many entries VerifyAudit holds at once: it reads a batch, closes the query,
@@ -289,7 +289,7 @@ func (s *Store) VerifyAudit(ctx context.Context, municipalityID int64, exported 
 			return nil
 		}
 		for after := int64(-1); ; {
-			batch, err := tx.auditBatch(municipalityID, after, recorded.Size)
+			batch, err := tx.verifyEntries(municipalityID, after, recorded.Size)
 			if err != nil {
 				return err
 			}
@@ -312,8 +312,8 @@ func (s *Store) VerifyAudit(ctx context.Context, municipalityID int64, exported 
 	return head, err
 }
 
-// auditBatch reads up to verifyBatch entries after seq after and before seq end, in order.
-func (tx *Tx) auditBatch(municipalityID, after, end int64) ([]audit.Entry, error) {
+// verifyEntries reads up to verifyBatch entries after seq after and before seq end, in order.
+func (tx *Tx) verifyEntries(municipalityID, after, end int64) ([]audit.Entry, error) {
 	rows, err := tx.Query(`SELECT municipality_id, seq, at, user_id, username, roles, agency_id, agency_kind, via, action,
 		object, object_id, youth_id, category, ground, allowed, detail FROM audit_log
 		WHERE municipality_id = $1 AND seq > $2 AND seq < $3 ORDER BY seq LIMIT `+strconv.Itoa(verifyBatch), municipalityID, after, end)
