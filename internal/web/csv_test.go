@@ -7,10 +7,12 @@ import (
 	"fmt"
 	"strings"
 	"testing"
+	"time"
 
 	"lots/internal/app/apptest"
 	"lots/internal/auth"
 	"lots/internal/casework"
+	"lots/internal/stats"
 	"lots/internal/store"
 	"lots/internal/store/storetest"
 )
@@ -59,7 +61,8 @@ func checkNoFormula(t *testing.T, what string, rows [][]string) {
 // A user name that begins with = + - or @ reaches the follow-up CSV (the caseload per
 // coordinator) and the access-log extract (who read the young person's data) as text.
 func TestCSVExportsNeutraliseFormulas(t *testing.T) {
-	srv := apptest.Start(t, storetest.SQLite, apptest.Options{})
+	clock := storetest.NewClock(time.Date(2026, 3, 10, 9, 0, 0, 0, time.UTC))
+	srv := apptest.Start(t, storetest.SQLite, apptest.Options{Now: clock.Now})
 	f := demoFixture(t, srv)
 	st := srv.App.Store
 	admin := demoActor(t, srv, "admin")
@@ -96,6 +99,8 @@ func TestCSVExportsNeutraliseFormulas(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
+	// The half-year's figures are published, frozen, a month after it ends.
+	clock.Set(stats.DueAt(stats.Period{Year: 2026, Half: 1}, stats.PartMain).Add(time.Hour))
 	t.Run("the follow-up CSV", func(t *testing.T) {
 		res, b := get(t, srv.Login(t, "analytiker"), srv.URL+"/followup/export.csv")
 		if res.StatusCode != 200 {
