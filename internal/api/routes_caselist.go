@@ -23,7 +23,9 @@ func (api *API) caseListRoutes() []Route {
 				{Name: "deadlines", Type: "boolean", Doc: "only cases with a deadline passed or within three days: open cases, and closed ones whose 6- or 12-month follow-up is due"},
 				{Name: "q", Type: "string", Doc: "part of a name or personnummer"},
 				{Name: "limit", Type: "integer", Doc: "at most this many items (1–500, default 50)"},
-				{Name: "offset", Type: "integer", Doc: "skip this many matches (default 0)"},
+				{Name: "after", Type: "string", Doc: "the page after this cursor (a list's next); a page then costs what it holds however deep it is"},
+				{Name: "before", Type: "string", Doc: "the page before this cursor (a list's prev)"},
+				{Name: "offset", Type: "integer", Doc: "skip this many matches (default 0); prefer the cursors"},
 			},
 			Response: reflect.TypeFor[CaseList](), Handle: api.listCases},
 		{Method: "GET", Path: "/api/v1/cases/steps", Summary: "How many of the cases I may see stand at each step", Tag: "cases",
@@ -67,8 +69,11 @@ type CaseSummary struct {
 
 // CaseList is a page of cases and how many match in all.
 type CaseList struct {
-	Items []CaseSummary `json:"items"`
-	Total int           `json:"total"`
+	Items  []CaseSummary `json:"items"`
+	Total  int           `json:"total" doc:"how many match, counted up to 10 000"`
+	Capped bool          `json:"capped,omitempty" doc:"more than total match"`
+	Next   string        `json:"next,omitempty" doc:"the cursor of the next page (give it as after)"`
+	Prev   string        `json:"prev,omitempty" doc:"the cursor of the previous page (give it as before)"`
 }
 
 func (api *API) listCases(w http.ResponseWriter, r *http.Request) error {
@@ -91,6 +96,10 @@ func (api *API) listCases(w http.ResponseWriter, r *http.Request) error {
 		}
 		q.Step = s
 	}
+	q.After, q.Before = r.URL.Query().Get("after"), r.URL.Query().Get("before")
+	if q.After != "" && q.Before != "" {
+		fe.Add("before", "api.cursor_both")
+	}
 	q.Search = strings.TrimSpace(r.URL.Query().Get("q"))
 	if len(q.Search) > 200 {
 		fe.Add("q", "api.query_too_long")
@@ -104,7 +113,7 @@ func (api *API) listCases(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	now := api.store.Now()
-	out := CaseList{Items: []CaseSummary{}, Total: page.Total}
+	out := CaseList{Items: []CaseSummary{}, Total: page.Total, Capped: page.Capped, Next: page.Next, Prev: page.Prev}
 	for _, c := range page.Rows {
 		out.Items = append(out.Items, CaseSummary{
 			CaseID: c.CaseID, YouthID: c.YouthID, Name: c.Name, Identity: c.Identity, BirthDate: date(c.BirthDate), Age: c.Age,

@@ -3,7 +3,10 @@ package store
 import (
 	"context"
 	"database/sql"
+	"encoding/base64"
 	"fmt"
+	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -103,8 +106,16 @@ type CaseQuery struct {
 	Deadlines bool   // only cases with a deadline near (NearDays) or passed, closed ones' follow-ups included
 	NearDays  int
 	Limit     int
-	Offset    int
+	Offset    int // superseded by the cursors: a page after the first costs what it skips
+	// After and Before are keyset cursors (CasePage.Next and .Prev): the page after the row
+	// After names, or the page before the row Before names. A page then costs what it shows,
+	// however deep into the list it is.
+	After, Before string
 }
+
+// maxCount bounds a list's count: beyond it the count says "more than" (CasePage.Capped), so
+// counting costs at most that many rows whatever the municipality holds.
+const maxCount = 10000
 
 // CaseRow is one line of a case list.
 type CaseRow struct {
@@ -127,12 +138,98 @@ type CaseRow struct {
 	Protected   bool
 	Deadlines   []casework.Deadline
 	Case        casework.Case
+	sortKey     []byte // the list's order, for its cursor
+}
+
+// listKeys is a list's order as keys a cursor can name: the name order (collation key, when
+// the case opened, case id), or the waiting list's (assessed risk and IRK factors first, then
+// the longest waiting). All keys ascend — descending ones are negated — so "after a row" is
+// one row-value comparison.
+type listKeys struct{ waiting bool }
+
+func newListKeys(waiting bool) listKeys { return listKeys{waiting: waiting} }
+
+const riskRankSQL = `(CASE c.risk_level WHEN 'very_high' THEN 4 WHEN 'high' THEN 3 WHEN 'moderate' THEN 2 WHEN 'low' THEN 1 ELSE 0 END)`
+
+func (k listKeys) exprs() []string {
+	if k.waiting {
+		return []string{"-" + riskRankSQL, "-c.irk_clear", "-c.irk_some", "c.opened_at", "c.id"}
+	}
+	return []string{"y.sort_key", "c.opened_at", "c.id"}
+}
+
+// order is the ORDER BY clause, reversed for a page before a cursor.
+func (k listKeys) order(reverse bool) string {
+	es := k.exprs()
+	if reverse {
+		for i := range es {
+			es[i] += " DESC"
+		}
+	}
+	return strings.Join(es, ", ")
+}
+
+// cursor names a row's place in the order.
+func (k listKeys) cursor(r CaseRow) string {
+	if k.waiting {
+		return fmt.Sprintf("w.%d.%d.%d.%d.%d", -r.RiskLevel.Rank(), -r.IRKClear, -r.IRKSome, r.OpenedAt.UnixMicro(), r.CaseID)
+	}
+	return fmt.Sprintf("n.%s.%d.%d", base64.RawURLEncoding.EncodeToString(r.sortKey), r.OpenedAt.UnixMicro(), r.CaseID)
+}
+
+// after is the condition "after the cursor's row" (before it, backwards). A cursor that does
+// not parse, or belongs to the other order, is invalid input.
+func (k listKeys) after(cursor string, backwards bool, arg func(any) string) (string, error) {
+	bad := casework.Invalid("after", "lists.cursor_invalid")
+	parts := strings.Split(cursor, ".")
+	var vals []any
+	num := func(s string) (int64, bool) {
+		n, err := strconv.ParseInt(s, 10, 64)
+		return n, err == nil
+	}
+	switch {
+	case k.waiting && len(parts) == 6 && parts[0] == "w":
+		for i, p := range parts[1:] {
+			n, ok := num(p)
+			if !ok {
+				return "", bad
+			}
+			if i == 3 {
+				vals = append(vals, time.UnixMicro(n).UTC())
+			} else {
+				vals = append(vals, n)
+			}
+		}
+	case !k.waiting && len(parts) == 4 && parts[0] == "n":
+		key, err := base64.RawURLEncoding.DecodeString(parts[1])
+		opened, ok1 := num(parts[2])
+		id, ok2 := num(parts[3])
+		if err != nil || !ok1 || !ok2 {
+			return "", bad
+		}
+		vals = []any{key, time.UnixMicro(opened).UTC(), id}
+	default:
+		return "", bad
+	}
+	ph := make([]string, len(vals))
+	for i, v := range vals {
+		ph[i] = arg(v)
+	}
+	op := ">"
+	if backwards {
+		op = "<"
+	}
+	return "(" + strings.Join(k.exprs(), ", ") + ") " + op + " (" + strings.Join(ph, ", ") + ")", nil
 }
 
 // CasePage is a page of a list with the total count.
 type CasePage struct {
 	Rows  []CaseRow
 	Total int
+	// Capped: there are more than Total (maxCount) matches.
+	Capped bool
+	// Next and Prev are the cursors of the pages after and before this one ("" when none).
+	Next, Prev string
 }
 
 // Cases lists the cases the actor may see, filtered and ordered by q. The access rule is part
@@ -183,11 +280,7 @@ func (s *Store) Cases(ctx context.Context, q CaseQuery) (CasePage, error) {
 			term = strings.NewReplacer("%", "", "_", "").Replace(term)
 			where = append(where, "y.search_key LIKE "+arg("%"+term+"%"))
 		}
-		order := "y.sort_key, c.opened_at"
-		if q.Waiting {
-			order = `CASE c.risk_level WHEN 'very_high' THEN 4 WHEN 'high' THEN 3 WHEN 'moderate' THEN 2 WHEN 'low' THEN 1 ELSE 0 END DESC,
-				c.irk_clear DESC, c.irk_some DESC, c.opened_at`
-		}
+		keys := newListKeys(q.Waiting)
 		settings, err := tx.settings(a.User.MunicipalityID)
 		if err != nil {
 			return err
@@ -196,19 +289,38 @@ func (s *Store) Cases(ctx context.Context, q CaseQuery) (CasePage, error) {
 			LEFT JOIN districts d ON d.id = y.district_id
 			LEFT JOIN case_staff cs ON cs.case_id = c.id AND cs.role = 'coordinator'
 			LEFT JOIN users cu ON cu.id = cs.user_id WHERE ` + strings.Join(where, " AND ")
-		// Without the deadline filter (computed in Go) the database pages and counts.
+		// Without the deadline filter (computed in Go) the database pages — by keyset when a
+		// cursor is given — and counts, up to maxCount.
 		sqlPaging := !q.Deadlines
-		limit := ""
+		limit, order, backwards := "", keys.order(false), false
 		if sqlPaging {
-			if err := tx.QueryRow(`SELECT COUNT(*)`+from, args...).Scan(&page.Total); err != nil {
+			if err := tx.QueryRow(`SELECT COUNT(*) FROM (SELECT 1`+from+fmt.Sprintf(` LIMIT %d) n`, maxCount+1), args...).Scan(&page.Total); err != nil {
 				return casework.Internal(err)
 			}
+			if page.Total > maxCount {
+				page.Total, page.Capped = maxCount, true
+			}
+			cursor := q.After
+			if q.Before != "" {
+				cursor, backwards = q.Before, true
+				order = keys.order(true)
+			}
+			if cursor != "" {
+				cond, err := keys.after(cursor, backwards, arg)
+				if err != nil {
+					return err
+				}
+				from += " AND " + cond
+			}
 			if q.Limit > 0 {
-				limit = fmt.Sprintf(" LIMIT %d OFFSET %d", q.Limit, max(q.Offset, 0))
+				limit = fmt.Sprintf(" LIMIT %d", q.Limit+1) // one more: is there a next page?
+				if cursor == "" && q.Offset > 0 {
+					limit += fmt.Sprintf(" OFFSET %d", q.Offset)
+				}
 			}
 		}
 		rows, err := tx.Query(`SELECT `+caseCols+`, y.first_name, y.last_name, y.personal_number, y.reserve_id, y.birth_date,
-			y.gender, y.protected_identity, COALESCE(d.name, ''), c.irk_clear, c.irk_some, COALESCE(cu.name, '')`+from+` ORDER BY `+order+`, c.id`+limit, args...)
+			y.gender, y.protected_identity, COALESCE(d.name, ''), c.irk_clear, c.irk_some, COALESCE(cu.name, ''), y.sort_key`+from+` ORDER BY `+order+limit, args...)
 		if err != nil {
 			return casework.Internal(err)
 		}
@@ -217,7 +329,7 @@ func (s *Store) Cases(ctx context.Context, q CaseQuery) (CasePage, error) {
 			var r CaseRow
 			var first, last, birth, gender string
 			var pn, reserve sql.NullString
-			c, err := scanCase(rows, &first, &last, &pn, &reserve, &birth, &gender, &r.Protected, &r.District, &r.IRKClear, &r.IRKSome, &r.Coordinator)
+			c, err := scanCase(rows, &first, &last, &pn, &reserve, &birth, &gender, &r.Protected, &r.District, &r.IRKClear, &r.IRKSome, &r.Coordinator, &r.sortKey)
 			if err != nil {
 				rows.Close()
 				return casework.Internal(err)
@@ -256,7 +368,31 @@ func (s *Store) Cases(ctx context.Context, q CaseQuery) (CasePage, error) {
 			kept = append(kept, r)
 		}
 		if sqlPaging {
+			more := q.Limit > 0 && len(kept) > q.Limit
+			if more {
+				kept = kept[:q.Limit]
+			}
+			if backwards {
+				slices.Reverse(kept)
+			}
 			page.Rows = kept
+			if len(kept) > 0 {
+				first, last := keys.cursor(kept[0]), keys.cursor(kept[len(kept)-1])
+				switch {
+				case backwards:
+					page.Next = last
+					if more {
+						page.Prev = first
+					}
+				default:
+					if more {
+						page.Next = last
+					}
+					if q.After != "" || q.Offset > 0 {
+						page.Prev = first
+					}
+				}
+			}
 		} else {
 			page.Total = len(kept)
 			lo, hi := min(max(q.Offset, 0), len(kept)), len(kept)

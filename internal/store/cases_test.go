@@ -2,6 +2,7 @@ package store_test
 
 import (
 	"context"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -409,6 +410,78 @@ func TestMergeLosesNothing(t *testing.T) {
 		page, _ := s.Cases(coord, store.CaseQuery{})
 		if page.Total != 2 {
 			t.Fatalf("cases after merge: %d, want both kept", page.Total)
+		}
+	})
+}
+
+// TestKeysetPagesWalkTheWholeList: paging a list by its cursors, forwards and then backwards,
+// visits every case exactly once in the list's order — the name order and the waiting list's
+// — and a cursor that does not parse is invalid input.
+func TestKeysetPagesWalkTheWholeList(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, e storetest.Engine) {
+		s := storetest.Open(t, e, nil)
+		f := storetest.Seed(t, s, "9901", "")
+		names := []string{"Öberg", "Zetterlund", "Åkesson", "Ahlström", "Ärlig", "andersson", "Berg", "Berg", "Ceder", "Dahl", "Ek", "Falk", "Gran"}
+		for i, n := range names {
+			f.Concern(t, s, casework.RoleCoordinator, "Kim", n, storetest.TestPersonalNumbers[i])
+		}
+		coord := f.Ctx(t, s, casework.RoleCoordinator)
+		for _, waiting := range []bool{false, true} {
+			all, err := s.Cases(coord, store.CaseQuery{Waiting: waiting})
+			if err != nil || len(all.Rows) != len(names) {
+				t.Fatalf("the whole list: %d rows, %v", len(all.Rows), err)
+			}
+			var want []int64
+			for _, r := range all.Rows {
+				want = append(want, r.CaseID)
+			}
+			var fwd []int64
+			q := store.CaseQuery{Waiting: waiting, Limit: 4}
+			var last store.CasePage
+			for pages := 0; ; pages++ {
+				p, err := s.Cases(coord, q)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if p.Total != len(names) {
+					t.Fatalf("total %d on a page", p.Total)
+				}
+				for _, r := range p.Rows {
+					fwd = append(fwd, r.CaseID)
+				}
+				last = p
+				if p.Next == "" {
+					break
+				}
+				if pages > len(names) {
+					t.Fatal("the cursors never end")
+				}
+				q.After = p.Next
+			}
+			if !slices.Equal(fwd, want) {
+				t.Fatalf("waiting %v: forwards %v, want %v", waiting, fwd, want)
+			}
+			var back []int64
+			for p := last; p.Prev != ""; {
+				var err error
+				p, err = s.Cases(coord, store.CaseQuery{Waiting: waiting, Limit: 4, Before: p.Prev})
+				if err != nil {
+					t.Fatal(err)
+				}
+				ids := make([]int64, len(p.Rows))
+				for i, r := range p.Rows {
+					ids[i] = r.CaseID
+				}
+				back = append(ids, back...)
+			}
+			if n := len(last.Rows); !slices.Equal(append(back, want[len(want)-n:]...), want) {
+				t.Fatalf("waiting %v: backwards %v, want %v", waiting, back, want[:len(want)-n])
+			}
+		}
+		for _, bad := range []string{"x", "n.!!.1.2", "w.1.2.3.4.5", "n.AA.x.1"} {
+			if _, err := s.Cases(coord, store.CaseQuery{After: bad, Limit: 4}); casework.ErrorCode(err) != casework.EInvalid {
+				t.Errorf("cursor %q: %v", bad, err)
+			}
 		}
 	})
 }

@@ -130,6 +130,17 @@ func listsDefaultTab(a *casework.Actor) string {
 	return listsTabAll
 }
 
+// worklistCursor is the link to the page after (or before) a cursor of the store's: the page
+// number is carried for display only; the cursor decides what the page holds.
+func worklistCursor(tab string, step casework.Step, q string, page int, dir, cursor string) string {
+	u := worklistURL(tab, step, q, page)
+	sep := "&"
+	if !strings.Contains(u, "?") {
+		sep = "?"
+	}
+	return u + sep + dir + "=" + url.QueryEscape(cursor)
+}
+
 // worklistURL is the link to a tab, step, search and page.
 func worklistURL(tab string, step casework.Step, q string, page int) string {
 	v := url.Values{}
@@ -175,7 +186,10 @@ func (s *Server) worklist(w http.ResponseWriter, r *http.Request) {
 		d.Tabs = append(d.Tabs, worklistTab{Label: p.T(listsTabKeys[t]), Href: worklistURL(t, "", "", 1), Current: t == d.Tab && d.Query == ""})
 	}
 
-	cq := store.CaseQuery{Search: d.Query, Limit: listsPageSize, Offset: (d.Page - 1) * listsPageSize}
+	cq := store.CaseQuery{Search: d.Query, Limit: listsPageSize, After: q.Get("after"), Before: q.Get("before")}
+	if cq.After == "" && cq.Before == "" {
+		d.Page = 1 // without a cursor the list starts at its beginning
+	}
 	d.ShowRows = true
 	switch d.Tab {
 	case listsTabMine:
@@ -205,19 +219,31 @@ func (s *Server) worklist(w http.ResponseWriter, r *http.Request) {
 	}
 	if d.ShowRows {
 		res, err := s.store.Cases(r.Context(), cq)
+		if casework.ErrorCode(err) == casework.EInvalid && (cq.After != "" || cq.Before != "") {
+			// A cursor that no longer parses (an old bookmark): the first page instead.
+			http.Redirect(w, r, worklistURL(d.Tab, d.Step, d.Query, 1), http.StatusSeeOther)
+			return
+		}
 		if err != nil {
 			s.fail(w, r, err)
 			return
 		}
 		d.Rows, d.Total = listRows(res.Rows, s.now()), res.Total
 		d.Pages = max(1, (d.Total+listsPageSize-1)/listsPageSize)
-		if d.Page > 1 {
-			d.Prev = worklistURL(d.Tab, d.Step, d.Query, min(d.Page-1, d.Pages))
+		if res.Prev == "" {
+			d.Page = 1
 		}
-		if d.Page < d.Pages {
-			d.Next = worklistURL(d.Tab, d.Step, d.Query, d.Page+1)
+		d.Page = min(d.Page, d.Pages)
+		if res.Prev != "" {
+			d.Prev = worklistCursor(d.Tab, d.Step, d.Query, max(d.Page-1, 1), "before", res.Prev)
+		}
+		if res.Next != "" {
+			d.Next = worklistCursor(d.Tab, d.Step, d.Query, d.Page+1, "after", res.Next)
 		}
 		d.Status = p.T("lists.count", d.Total)
+		if res.Capped {
+			d.Status = p.T("lists.count_capped", d.Total)
+		}
 	}
 	// htmx asks for the list alone (live search); a history restore needs the whole page.
 	d.Fragment = r.Header.Get("HX-Request") == "true" && r.Header.Get("HX-History-Restore-Request") != "true"
