@@ -48,7 +48,7 @@ type route struct {
 	cat   casework.Category   // caseScoped: the category the request reads or works in
 	work  access.Work         // caseScoped: "" for a read
 	// expect overrides the case rule for routes with an object-level rule of their own.
-	expect func(ac *actor, f access.CaseFacts, now time.Time) outcome
+	expect func(ac *actor, c *mcase, f access.CaseFacts, now time.Time) outcome
 	reqs   []reqSpec
 }
 
@@ -464,9 +464,9 @@ var table = []route{
 // expectCase is the case rule for one request: a read needs access.Case for its category; work
 // needs access.CaseWrite, and a refusal of the work itself (the actor reads the category but
 // may not do this) is a 403, any other refusal "not found".
-func expectCase(r route, q reqSpec, ac *actor, f access.CaseFacts, now time.Time) outcome {
+func expectCase(r route, q reqSpec, ac *actor, c *mcase, f access.CaseFacts, now time.Time) outcome {
 	if r.expect != nil {
-		return r.expect(ac, f, now)
+		return r.expect(ac, c, f, now)
 	}
 	cat, work := r.cat, r.work
 	if q.cat != "" {
@@ -493,7 +493,7 @@ func expectCase(r route, q reqSpec, ac *actor, f access.CaseFacts, now time.Time
 
 // expectIndicators: the form records the categories the actor may add notes to; with none,
 // the page refuses with 403.
-func expectIndicators(ac *actor, f access.CaseFacts, now time.Time) outcome {
+func expectIndicators(ac *actor, _ *mcase, f access.CaseFacts, now time.Time) outcome {
 	if !access.Case(ac.a, f, casework.CatBasic, now).Allowed {
 		return notFound
 	}
@@ -507,8 +507,8 @@ func expectIndicators(ac *actor, f access.CaseFacts, now time.Time) outcome {
 
 // expectRecord: recording in category cat is refused as a whole (403) unless the actor may add
 // notes in it; the read behind it is the case's basic information.
-func expectRecord(cat casework.Category) func(*actor, access.CaseFacts, time.Time) outcome {
-	return func(ac *actor, f access.CaseFacts, now time.Time) outcome {
+func expectRecord(cat casework.Category) func(*actor, *mcase, access.CaseFacts, time.Time) outcome {
+	return func(ac *actor, _ *mcase, f access.CaseFacts, now time.Time) outcome {
 		switch {
 		case !access.Case(ac.a, f, casework.CatBasic, now).Allowed:
 			return notFound
@@ -520,9 +520,9 @@ func expectRecord(cat casework.Category) func(*actor, access.CaseFacts, time.Tim
 }
 
 // expectAuthor: a concern's receipt is its reporter's; the matrix's concerns are the
-// coordinator's.
-func expectAuthor(ac *actor, _ access.CaseFacts, _ time.Time) outcome {
-	if ac.name == "samordnare" {
+// coordinator's, but for the concern the school made without personnummer.
+func expectAuthor(ac *actor, c *mcase, _ access.CaseFacts, _ time.Time) outcome {
+	if ac.name == c.reporter() {
 		return allowed
 	}
 	return notFound
@@ -530,7 +530,7 @@ func expectAuthor(ac *actor, _ access.CaseFacts, _ time.Time) outcome {
 
 // expectTask: completing a task is a note on the case (access.CaseWrite); beyond that only its
 // owner (the coordinator) and the staff on the case may.
-func expectTask(ac *actor, f access.CaseFacts, now time.Time) outcome {
+func expectTask(ac *actor, _ *mcase, f access.CaseFacts, now time.Time) outcome {
 	d := access.CaseWrite(ac.a, f, access.WorkNote, casework.CatBasic, now)
 	if !d.Allowed {
 		if strings.HasPrefix(d.Ground.String(), "denied:no_write_") {

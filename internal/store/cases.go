@@ -192,10 +192,10 @@ func (s *Store) CaseDetail(ctx context.Context, caseID int64) (CaseDetail, error
 			return casework.Internal(err)
 		}
 		cd.District, cd.Age = district.String, y.AgeAt(tx.now)
-		cd.SeesProtected = !y.ProtectedIdentity || lc.May.Read(casework.CatProtected).Allowed
+		cd.SeesProtected = !y.Protected() || lc.May.Read(casework.CatProtected).Allowed
 		if !cd.SeesProtected {
 			hideProtected(&y)
-		} else if y.ProtectedIdentity {
+		} else if y.Protected() {
 			if err := tx.audit(a, What{Action: audit.ActionRead, Object: "youth", ObjectID: y.ID, YouthID: y.ID, Category: string(casework.CatProtected)},
 				lc.May.Read(casework.CatProtected)); err != nil {
 				return err

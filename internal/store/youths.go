@@ -14,7 +14,8 @@ import (
 )
 
 const youthCols = `y.id, y.municipality_id, y.first_name, y.last_name, y.personal_number, y.reserve_id, y.birth_date,
-	y.gender, y.district_id, y.school, y.address, y.languages, y.interpreter, y.protected_identity, y.merged_into, y.created_at`
+	y.gender, y.district_id, y.school, y.address, y.languages, y.interpreter, y.protected_identity, y.merged_into, y.created_at,
+	` + unidentifiedSQL
 
 func scanYouth(sc scanner, extra ...any) (casework.Youth, error) {
 	var y casework.Youth
@@ -22,7 +23,7 @@ func scanYouth(sc scanner, extra ...any) (casework.Youth, error) {
 	var birth, gender, languages string
 	var district, merged sql.NullInt64
 	dest := []any{&y.ID, &y.MunicipalityID, &y.FirstName, &y.LastName, &pn, &reserve, &birth, &gender, &district,
-		&y.School, &y.Address, &languages, &y.Interpreter, &y.ProtectedIdentity, &merged, &y.CreatedAt}
+		&y.School, &y.Address, &languages, &y.Interpreter, &y.ProtectedIdentity, &merged, &y.CreatedAt, &y.Unidentified}
 	if err := sc.Scan(append(dest, extra...)...); err != nil {
 		return y, err
 	}
