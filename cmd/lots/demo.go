@@ -32,7 +32,16 @@ func cmdDemo(ctx context.Context, args []string, stdout, stderr io.Writer) error
 			}
 		}
 	}
-	a, err := app.Open(ctx, c.config(stderr))
+	keys, err := c.demoKeys(stdout)
+	if err != nil {
+		return err
+	}
+	cfg, err := c.config(stderr)
+	if err != nil {
+		return err
+	}
+	cfg.Keys = keys
+	a, err := app.Open(ctx, cfg)
 	if err != nil {
 		return err
 	}

@@ -52,6 +52,8 @@ Usage:
   lots bench [flags]                load benchmark: start page and a list vs. a bare handler
   lots stats export --period 2026H1 write the municipality's anonymous aggregates for national comparison
   lots stats import FILE...         import municipalities' export files into the national view
+  lots key generate                 print a new master key (for LOTS_KEY_FILE)
+  lots key rotate                   re-wrap every sealed value under the key file's first key
   lots help                         this text
 
 Common flags (each also read from the environment variable shown):
@@ -62,6 +64,9 @@ Common flags (each also read from the environment variable shown):
   --secure-cookies  always mark cookies Secure (LOTS_SECURE_COOKIES)
   --trust-proxy     trust X-Forwarded-For/-Proto from a reverse proxy (LOTS_TRUST_PROXY)
   --log-format      text or json (LOTS_LOG_FORMAT, default text)
+  --key-file FILE   the master key that seals evidence files, addresses and backups (LOTS_KEY_FILE;
+                    or the key itself in LOTS_KEY). Required: Lots does not start without it.
+                    lots demo creates one in its data directory.
 
 E-mail reminders (environment only; off when LOTS_SMTP_ADDR is empty; a municipality turns
 them on in its settings):
@@ -94,6 +99,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return cmdBench(ctx, rest, stdout, stderr)
 	case "stats":
 		return cmdStats(ctx, rest, stdout, stderr)
+	case "key":
+		return cmdKey(ctx, rest, stdout, stderr)
 	case "help", "-h", "--help", "-help":
 		fmt.Fprint(stdout, usage)
 		return nil
@@ -104,8 +111,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 
 // common holds the flags every command shares.
 type common struct {
-	addr, data, db, logFormat string
-	secureCookies, trustProxy bool
+	addr, data, db, logFormat, keyFile string
+	secureCookies, trustProxy          bool
 }
 
 func env(name, def string) string {
@@ -132,6 +139,8 @@ func (c *common) register(fs *flag.FlagSet) {
 	fs.BoolVar(&c.secureCookies, "secure-cookies", envBool("LOTS_SECURE_COOKIES"), "always mark cookies Secure (LOTS_SECURE_COOKIES)")
 	fs.BoolVar(&c.trustProxy, "trust-proxy", envBool("LOTS_TRUST_PROXY"), "trust X-Forwarded-* headers (LOTS_TRUST_PROXY)")
 	fs.StringVar(&c.logFormat, "log-format", env("LOTS_LOG_FORMAT", "text"), "log format: text or json (LOTS_LOG_FORMAT)")
+	keyFile, _ := os.LookupEnv("LOTS_KEY_FILE")
+	fs.StringVar(&c.keyFile, "key-file", keyFile, "the master key file (LOTS_KEY_FILE; or the key itself in LOTS_KEY)")
 }
 
 func (c *common) logger(w io.Writer) *slog.Logger {
@@ -141,11 +150,17 @@ func (c *common) logger(w io.Writer) *slog.Logger {
 	return slog.New(slog.NewTextHandler(w, nil))
 }
 
-func (c *common) config(stderr io.Writer) app.Config {
+// config is the app's configuration; it fails without a master key (Lots never keeps the
+// sealed data in plain text).
+func (c *common) config(stderr io.Writer) (app.Config, error) {
+	keys, err := c.keys()
+	if err != nil {
+		return app.Config{}, err
+	}
 	return app.Config{
 		Addr: c.addr, DataDir: c.data, DB: c.db, SecureCookies: c.secureCookies, TrustProxy: c.trustProxy,
-		Log: c.logger(stderr),
-	}
+		Log: c.logger(stderr), Keys: keys,
+	}, nil
 }
 
 func newFlags(name, help string, stderr io.Writer) *flag.FlagSet {
@@ -165,7 +180,11 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
-	a, err := app.Open(ctx, c.config(stderr))
+	cfg, err := c.config(stderr)
+	if err != nil {
+		return err
+	}
+	a, err := app.Open(ctx, cfg)
 	if err != nil {
 		return err
 	}

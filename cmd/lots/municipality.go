@@ -40,7 +40,11 @@ func cmdMunicipality(ctx context.Context, args []string, stdout, stderr io.Write
 	if strings.TrimSpace(*agency) == "" {
 		return errors.New("--agency must not be empty")
 	}
-	a, err := app.Open(ctx, c.config(stderr))
+	cfg, err := c.config(stderr)
+	if err != nil {
+		return err
+	}
+	a, err := app.Open(ctx, cfg)
 	if err != nil {
 		return err
 	}

@@ -50,7 +50,11 @@ func cmdStatsExport(ctx context.Context, args []string, stdout, stderr io.Writer
 		fs.Usage()
 		return err
 	}
-	a, err := app.Open(ctx, c.config(stderr))
+	cfg, err := c.config(stderr)
+	if err != nil {
+		return err
+	}
+	a, err := app.Open(ctx, cfg)
 	if err != nil {
 		return err
 	}
@@ -127,7 +131,11 @@ func cmdStatsImport(ctx context.Context, args []string, stdout, stderr io.Writer
 		}
 		files = append(files, store.ExportFile{Name: filepath.Base(name), Data: b})
 	}
-	a, err := app.Open(ctx, c.config(stderr))
+	cfg, err := c.config(stderr)
+	if err != nil {
+		return err
+	}
+	a, err := app.Open(ctx, cfg)
 	if err != nil {
 		return err
 	}

@@ -28,7 +28,11 @@ func cmdToken(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		fs.Usage()
 		return errors.New("--user is required")
 	}
-	a, err := app.Open(ctx, c.config(stderr))
+	cfg, err := c.config(stderr)
+	if err != nil {
+		return err
+	}
+	a, err := app.Open(ctx, cfg)
 	if err != nil {
 		return err
 	}

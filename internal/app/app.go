@@ -16,6 +16,7 @@ import (
 
 	"lots/internal/api"
 	"lots/internal/auth"
+	"lots/internal/envelope"
 	"lots/internal/i18n"
 	"lots/internal/mail"
 	"lots/internal/store"
@@ -32,6 +33,9 @@ type Config struct {
 	Log           *slog.Logger
 	Now           func() time.Time // the clock; time.Now when nil
 	HashParams    *argon2id.Params // password hashing; auth.DefaultParams when nil
+	// Keys seal uploaded evidence and the most sensitive texts at rest (LOTS_KEY_FILE or
+	// LOTS_KEY). Required: Open refuses to start without them.
+	Keys *envelope.Keyring
 }
 
 // App is a running Lots.
@@ -62,7 +66,10 @@ func Open(ctx context.Context, cfg Config) (*App, error) {
 			return nil, fmt.Errorf("data directory: %w", err)
 		}
 	}
-	st, err := store.Open(ctx, store.Config{DSN: cfg.DB, DataDir: cfg.DataDir, Now: cfg.Now, Log: cfg.Log})
+	if cfg.Keys == nil {
+		return nil, envelope.ErrNoKey
+	}
+	st, err := store.Open(ctx, store.Config{DSN: cfg.DB, DataDir: cfg.DataDir, Now: cfg.Now, Log: cfg.Log, Keys: cfg.Keys})
 	if err != nil {
 		return nil, err
 	}

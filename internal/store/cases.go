@@ -191,6 +191,9 @@ func (s *Store) CaseDetail(ctx context.Context, caseID int64) (CaseDetail, error
 		if err != nil {
 			return casework.Internal(err)
 		}
+		if y.Address, err = s.openText(colYouthAddress, y.Address); err != nil {
+			return err
+		}
 		cd.District, cd.Age = district.String, y.AgeAt(tx.now)
 		cd.SeesProtected = !y.Protected() || lc.May.Read(casework.CatProtected).Allowed
 		if !cd.SeesProtected {

@@ -20,6 +20,7 @@ import (
 
 	"lots/internal/audit"
 	"lots/internal/casework"
+	"lots/internal/envelope"
 	"lots/internal/store/postgres"
 	"lots/internal/store/sqlite"
 )
@@ -39,6 +40,7 @@ type Store struct {
 	read    *sql.DB // SQLite: read-only pool; PostgreSQL: the same pool as write
 	now     func() time.Time
 	log     *slog.Logger
+	keys    *envelope.Keyring // seals the sealed columns (sealed.go)
 
 	auditor    *auditor   // the group committer of read and refusal entries
 	hashes     *hashCache // committed audit tree hashes, shared by the store's copies
@@ -62,6 +64,9 @@ type Config struct {
 	// AuditBatch, when set, is told the size of each group commit of audit entries and how
 	// long its first entry waited (for metrics).
 	AuditBatch func(size int, wait time.Duration)
+	// Keys seal files and the most sensitive texts (sealed.go). Required: Lots refuses to
+	// open a store without a key rather than keep them in plain text.
+	Keys *envelope.Keyring
 }
 
 // IsPostgres reports whether dsn names a PostgreSQL database.
@@ -72,7 +77,10 @@ func IsPostgres(dsn string) bool {
 
 // Open opens the store and runs pending migrations.
 func Open(ctx context.Context, cfg Config) (*Store, error) {
-	s := &Store{now: cfg.Now, log: cfg.Log, hashes: &hashCache{}, auditBatch: cfg.AuditBatch, releases: &releaseCache{}}
+	if cfg.Keys == nil {
+		return nil, envelope.ErrNoKey
+	}
+	s := &Store{now: cfg.Now, log: cfg.Log, hashes: &hashCache{}, auditBatch: cfg.AuditBatch, releases: &releaseCache{}, keys: cfg.Keys}
 	if s.now == nil {
 		s.now = time.Now
 	}
@@ -109,6 +117,12 @@ func Open(ctx context.Context, cfg Config) (*Store, error) {
 	if err := s.migrate(ctx, gooseDialect, migrations); err != nil {
 		s.Close()
 		return nil, err
+	}
+	if n, err := s.sealPlain(ctx); err != nil {
+		s.Close()
+		return nil, fmt.Errorf("sealing plain values: %w", err)
+	} else if n > 0 {
+		s.log.Info("sealed values stored in plain text before", "count", n)
 	}
 	if err := s.Optimize(ctx); err != nil {
 		s.Close()

@@ -83,6 +83,10 @@ func (tx *Tx) insertYouth(municipalityID int64, y *casework.Youth) (existing boo
 		}
 	}
 	y.ID, y.MunicipalityID, y.CreatedAt = newID(), municipalityID, tx.now
+	address, err := tx.sealText(colYouthAddress, y.Address)
+	if err != nil {
+		return false, err
+	}
 	var pn, reserve any
 	if !y.PersonalNumber.IsZero() {
 		pn = y.PersonalNumber.String()
@@ -94,7 +98,7 @@ func (tx *Tx) insertYouth(municipalityID int64, y *casework.Youth) (existing boo
 		reserve_id, birth_date, gender, district_id, school, address, languages, interpreter, protected_identity, created_at, updated_at)
 		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $17)`,
 		y.ID, municipalityID, y.FirstName, y.LastName, casework.SortKey(y.LastName, y.FirstName), youthSearchKey(*y), pn, reserve,
-		y.BirthDate.Format("2006-01-02"), string(y.Gender), nullID(y.DistrictID), y.School, y.Address,
+		y.BirthDate.Format("2006-01-02"), string(y.Gender), nullID(y.DistrictID), y.School, address,
 		strings.Join(y.Languages, ","), y.Interpreter, y.ProtectedIdentity, tx.now)
 	if err != nil {
 		return false, casework.Internal(fmt.Errorf("insert youth: %w", err))
@@ -144,11 +148,15 @@ func (s *Store) UpdateYouth(ctx context.Context, caseID int64, in casework.Youth
 				return casework.Invalid("district", "youth.district_invalid")
 			}
 		}
+		address, err := tx.sealText(colYouthAddress, y.Address)
+		if err != nil {
+			return err
+		}
 		_, err = tx.Exec(`UPDATE youths SET first_name = $1, last_name = $2, sort_key = $3, search_key = $4, personal_number = $5,
 			reserve_id = $6, birth_date = $7, gender = $8, district_id = $9, school = $10, address = $11, languages = $12,
 			interpreter = $13, protected_identity = $14, updated_at = $15 WHERE municipality_id = $16 AND id = $17`,
 			y.FirstName, y.LastName, casework.SortKey(y.LastName, y.FirstName), youthSearchKey(y), pn, reserve,
-			y.BirthDate.Format("2006-01-02"), string(y.Gender), nullID(y.DistrictID), y.School, y.Address,
+			y.BirthDate.Format("2006-01-02"), string(y.Gender), nullID(y.DistrictID), y.School, address,
 			strings.Join(y.Languages, ","), y.Interpreter, y.ProtectedIdentity, tx.now, a.User.MunicipalityID, lc.Case.YouthID)
 		if isUniqueViolation(err) {
 			return casework.Invalid("personal_number", "youth.duplicate_number")
@@ -168,7 +176,15 @@ func (s *Store) RelatedPersons(ctx context.Context, caseID int64) ([]casework.Re
 		out, err = queryAll(ctx, tx, `SELECT id, municipality_id, youth_id, kind, name, relation, has_custody, phone, email, address,
 			language, interpreter, note FROM related_persons WHERE municipality_id = $1 AND youth_id = $2 ORDER BY kind, name`,
 			[]any{a.User.MunicipalityID, lc.Case.YouthID}, scanRelated)
-		return err
+		if err != nil {
+			return err
+		}
+		for i := range out {
+			if out[i].Address, err = s.openText(colPersonAddress, out[i].Address); err != nil {
+				return err
+			}
+		}
+		return nil
 	})
 	return out, err
 }
@@ -193,11 +209,15 @@ func (s *Store) SaveRelatedPerson(ctx context.Context, caseID int64, p *casework
 			return err
 		}
 		p.MunicipalityID, p.YouthID = a.User.MunicipalityID, lc.Case.YouthID
+		address, err := tx.sealText(colPersonAddress, p.Address)
+		if err != nil {
+			return err
+		}
 		if p.ID == 0 {
 			p.ID = newID()
 			if _, err := tx.Exec(`INSERT INTO related_persons (id, municipality_id, youth_id, kind, name, relation, has_custody, phone,
 				email, address, language, interpreter, note, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)`,
-				p.ID, p.MunicipalityID, p.YouthID, string(p.Kind), p.Name, p.Relation, p.HasCustody, p.Phone, p.Email, p.Address,
+				p.ID, p.MunicipalityID, p.YouthID, string(p.Kind), p.Name, p.Relation, p.HasCustody, p.Phone, p.Email, address,
 				p.Language, p.Interpreter, p.Note, tx.now); err != nil {
 				return casework.Internal(err)
 			}
@@ -205,7 +225,7 @@ func (s *Store) SaveRelatedPerson(ctx context.Context, caseID int64, p *casework
 		}
 		res, err := tx.Exec(`UPDATE related_persons SET kind = $1, name = $2, relation = $3, has_custody = $4, phone = $5, email = $6,
 			address = $7, language = $8, interpreter = $9, note = $10 WHERE municipality_id = $11 AND youth_id = $12 AND id = $13`,
-			string(p.Kind), p.Name, p.Relation, p.HasCustody, p.Phone, p.Email, p.Address, p.Language, p.Interpreter, p.Note,
+			string(p.Kind), p.Name, p.Relation, p.HasCustody, p.Phone, p.Email, address, p.Language, p.Interpreter, p.Note,
 			p.MunicipalityID, p.YouthID, p.ID)
 		if err != nil {
 			return casework.Internal(err)
