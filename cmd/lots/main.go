@@ -52,6 +52,8 @@ Usage:
   lots bench [flags]                load benchmark: start page and a list vs. a bare handler
   lots stats export --period 2026H1 write the municipality's anonymous aggregates for national comparison
   lots stats import FILE...         import municipalities' export files into the national view
+  lots retention run [--dry-run]    delete what the retention rules make due (serve runs it daily)
+  lots retention runs | stats       the runs on record / statistics archived before a deletion
   lots key generate                 print a new master key (for LOTS_KEY_FILE)
   lots key rotate                   re-wrap every sealed value under the key file's first key
   lots help                         this text
@@ -101,6 +103,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return cmdStats(ctx, rest, stdout, stderr)
 	case "key":
 		return cmdKey(ctx, rest, stdout, stderr)
+	case "retention":
+		return cmdRetention(ctx, rest, stdout, stderr)
 	case "help", "-h", "--help", "-help":
 		fmt.Fprint(stdout, usage)
 		return nil

@@ -16,6 +16,7 @@ import (
 
 	"lots/internal/api"
 	"lots/internal/auth"
+	"lots/internal/casework"
 	"lots/internal/envelope"
 	"lots/internal/i18n"
 	"lots/internal/mail"
@@ -139,6 +140,34 @@ func (a *App) Serve(ctx context.Context, l net.Listener) error {
 	return nil
 }
 
+// DailyRetention runs retention (gallring) in every municipality whose last run is a day old or
+// more (or that never had one): housekeeping asks every ten minutes, so a restart neither skips
+// a day nor runs twice. A failed run changed nothing and is tried again after an hour.
+func (a *App) DailyRetention(ctx context.Context) {
+	ms, err := a.Store.Municipalities(ctx)
+	if err != nil {
+		a.Config.Log.Warn("retention", "err", err)
+		return
+	}
+	for _, m := range ms {
+		due, err := a.Store.RetentionDue(ctx, m.ID)
+		if err != nil {
+			a.Config.Log.Warn("retention", "municipality", m.Code, "err", err)
+			continue
+		}
+		if !due {
+			continue
+		}
+		sys := casework.WithActor(ctx, casework.SystemActor(m.ID, "lots retention"))
+		r, err := a.Store.RunRetention(sys, store.RetentionOptions{StartedBy: "daily"})
+		if err != nil {
+			a.Config.Log.Error("retention run failed; nothing was deleted", "municipality", m.Code, "err", err)
+			continue
+		}
+		a.Config.Log.Info("retention run", "municipality", m.Code, "deleted", r.Total())
+	}
+}
+
 // housekeeping deletes dead sessions every ten minutes, refreshes the query planner's
 // statistics every hour (a municipality's tables grow from nothing, and plans chosen on the
 // statistics of small tables make the case lists slow, docs/performance.md), and makes the
@@ -169,6 +198,7 @@ func (a *App) housekeeping(ctx context.Context) {
 			} else if n > 0 {
 				a.Config.Log.Info("purged sessions", "count", n)
 			}
+			a.DailyRetention(ctx)
 		}
 	}
 }

@@ -17,3 +17,10 @@ func (s *Store) CaseFactsForTest(ctx context.Context, municipalityID, caseID int
 	})
 	return f, err
 }
+
+// WithRetentionHook makes a run call hook inside its deleting transaction, after the cases are
+// deleted and before anything else: the kill -9 test stops the process there.
+func WithRetentionHook(o RetentionOptions, hook func()) RetentionOptions {
+	o.hook = hook
+	return o
+}
