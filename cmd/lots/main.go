@@ -26,6 +26,7 @@ import (
 	_ "time/tzdata" // pages show Swedish time even where the system has no time zone data
 
 	"lots/internal/app"
+	"lots/internal/popreg"
 )
 
 func main() {
@@ -69,6 +70,8 @@ Common flags (each also read from the environment variable shown):
   --key-file FILE   the master key that seals evidence files, addresses and backups (LOTS_KEY_FILE;
                     or the key itself in LOTS_KEY). Required: Lots does not start without it.
                     lots demo creates one in its data directory.
+  --population-register FILE  the population register Lots asks about protected identity: a JSON file
+                    (docs/data-protection.md; LOTS_POPULATION_REGISTER). Without it, protection is what staff record.
 
 E-mail reminders (environment only; off when LOTS_SMTP_ADDR is empty; a municipality turns
 them on in its settings):
@@ -115,8 +118,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 
 // common holds the flags every command shares.
 type common struct {
-	addr, data, db, logFormat, keyFile string
-	secureCookies, trustProxy          bool
+	addr, data, db, logFormat, keyFile, popReg string
+	secureCookies, trustProxy                  bool
 }
 
 func env(name, def string) string {
@@ -145,6 +148,7 @@ func (c *common) register(fs *flag.FlagSet) {
 	fs.StringVar(&c.logFormat, "log-format", env("LOTS_LOG_FORMAT", "text"), "log format: text or json (LOTS_LOG_FORMAT)")
 	keyFile, _ := os.LookupEnv("LOTS_KEY_FILE")
 	fs.StringVar(&c.keyFile, "key-file", keyFile, "the master key file (LOTS_KEY_FILE; or the key itself in LOTS_KEY)")
+	fs.StringVar(&c.popReg, "population-register", env("LOTS_POPULATION_REGISTER", ""), "a population register file (popreg JSON) asked about protected identity (LOTS_POPULATION_REGISTER)")
 }
 
 func (c *common) logger(w io.Writer) *slog.Logger {
@@ -161,10 +165,18 @@ func (c *common) config(stderr io.Writer) (app.Config, error) {
 	if err != nil {
 		return app.Config{}, err
 	}
-	return app.Config{
+	cfg := app.Config{
 		Addr: c.addr, DataDir: c.data, DB: c.db, SecureCookies: c.secureCookies, TrustProxy: c.trustProxy,
 		Log: c.logger(stderr), Keys: keys,
-	}, nil
+	}
+	if c.popReg != "" {
+		reg, err := popreg.OpenFile(c.popReg)
+		if err != nil {
+			return app.Config{}, err
+		}
+		cfg.Registry = reg
+	}
+	return cfg, nil
 }
 
 func newFlags(name, help string, stderr io.Writer) *flag.FlagSet {

@@ -20,6 +20,7 @@ import (
 	"lots/internal/envelope"
 	"lots/internal/i18n"
 	"lots/internal/mail"
+	"lots/internal/popreg"
 	"lots/internal/store"
 	"lots/internal/web"
 )
@@ -37,6 +38,9 @@ type Config struct {
 	// Keys seal uploaded evidence and the most sensitive texts at rest (LOTS_KEY_FILE or
 	// LOTS_KEY). Required: Open refuses to start without them.
 	Keys *envelope.Keyring
+	// Registry is the population register asked about protected identity (popreg); none
+	// when nil.
+	Registry popreg.Registry
 }
 
 // App is a running Lots.
@@ -70,7 +74,7 @@ func Open(ctx context.Context, cfg Config) (*App, error) {
 	if cfg.Keys == nil {
 		return nil, envelope.ErrNoKey
 	}
-	st, err := store.Open(ctx, store.Config{DSN: cfg.DB, DataDir: cfg.DataDir, Now: cfg.Now, Log: cfg.Log, Keys: cfg.Keys})
+	st, err := store.Open(ctx, store.Config{DSN: cfg.DB, DataDir: cfg.DataDir, Now: cfg.Now, Log: cfg.Log, Keys: cfg.Keys, Registry: cfg.Registry})
 	if err != nil {
 		return nil, err
 	}

@@ -21,6 +21,7 @@ import (
 	"lots/internal/audit"
 	"lots/internal/casework"
 	"lots/internal/envelope"
+	"lots/internal/popreg"
 	"lots/internal/store/postgres"
 	"lots/internal/store/sqlite"
 )
@@ -35,12 +36,13 @@ const (
 
 // Store is the database. It is safe for concurrent use.
 type Store struct {
-	dialect Dialect
-	write   *sql.DB // SQLite: the single writer connection; PostgreSQL: the pool
-	read    *sql.DB // SQLite: read-only pool; PostgreSQL: the same pool as write
-	now     func() time.Time
-	log     *slog.Logger
-	keys    *envelope.Keyring // seals the sealed columns (sealed.go)
+	dialect  Dialect
+	write    *sql.DB // SQLite: the single writer connection; PostgreSQL: the pool
+	read     *sql.DB // SQLite: read-only pool; PostgreSQL: the same pool as write
+	now      func() time.Time
+	log      *slog.Logger
+	keys     *envelope.Keyring // seals the sealed columns (sealed.go)
+	registry popreg.Registry   // the population register (identity.go)
 
 	auditor    *auditor   // the group committer of read and refusal entries
 	hashes     *hashCache // committed audit tree hashes, shared by the store's copies
@@ -67,6 +69,8 @@ type Config struct {
 	// Keys seal files and the most sensitive texts (sealed.go). Required: Lots refuses to
 	// open a store without a key rather than keep them in plain text.
 	Keys *envelope.Keyring
+	// Registry is the population register Lots asks about protected identity; none when nil.
+	Registry popreg.Registry
 }
 
 // IsPostgres reports whether dsn names a PostgreSQL database.
@@ -80,7 +84,10 @@ func Open(ctx context.Context, cfg Config) (*Store, error) {
 	if cfg.Keys == nil {
 		return nil, envelope.ErrNoKey
 	}
-	s := &Store{now: cfg.Now, log: cfg.Log, hashes: &hashCache{}, auditBatch: cfg.AuditBatch, releases: &releaseCache{}, keys: cfg.Keys}
+	s := &Store{now: cfg.Now, log: cfg.Log, hashes: &hashCache{}, auditBatch: cfg.AuditBatch, releases: &releaseCache{}, keys: cfg.Keys, registry: cfg.Registry}
+	if s.registry == nil {
+		s.registry = popreg.None{}
+	}
 	if s.now == nil {
 		s.now = time.Now
 	}

@@ -11,6 +11,7 @@ import (
 	"lots/internal/access"
 	"lots/internal/audit"
 	"lots/internal/casework"
+	"lots/internal/popreg"
 )
 
 const youthCols = `y.id, y.municipality_id, y.first_name, y.last_name, y.personal_number, y.reserve_id, y.birth_date,
@@ -114,8 +115,17 @@ func youthSearchKey(y casework.Youth) string {
 
 // UpdateYouth corrects the young person's details (staff on the case, or an intake coordinator).
 func (s *Store) UpdateYouth(ctx context.Context, caseID int64, in casework.YouthInput) error {
+	var person popreg.Person // what the population register says of a number given (identity.go)
+	var found bool
+	if pn, err := casework.ParsePersonalNumber(in.PersonalNumber, s.now()); err == nil {
+		person, found = s.lookup(ctx, pn)
+	}
 	return s.withCase(ctx, caseID, caseOp{What: What{Action: audit.ActionUpdate, Object: "youth"}, Cat: casework.CatProtected, Work: access.WorkYouth}, func(tx *Tx, a casework.Actor, lc *loadedCase, d access.Decision) error {
 		y, err := casework.ParseYouth(in, tx.now)
+		if err != nil {
+			return err
+		}
+		before, err := tx.identityState(a.User.MunicipalityID, lc.Case.YouthID)
 		if err != nil {
 			return err
 		}
@@ -163,6 +173,9 @@ func (s *Store) UpdateYouth(ctx context.Context, caseID int64, in casework.Youth
 		}
 		if err != nil {
 			return casework.Internal(err)
+		}
+		if err := tx.learnIdentity(a, lc.Case.YouthID, before, person, found, "correction"); err != nil {
+			return err
 		}
 		return tx.addEvent(a, lc.Case, "youth_updated", "", "", "", casework.CatBasic)
 	})
@@ -365,6 +378,16 @@ func (s *Store) MergeYouth(ctx context.Context, caseID, otherCaseID int64) error
 		if keep == otherYouth {
 			return casework.Errorf(casework.EConflict, "youth.merge_same", "same person")
 		}
+		// What was known of each record before: a protection that now covers a record read while
+		// it was unidentified or unprotected opens a review (identity.go).
+		beforeKeep, err := tx.identityState(a.User.MunicipalityID, keep)
+		if err != nil {
+			return err
+		}
+		beforeOther, err := tx.identityState(a.User.MunicipalityID, otherYouth)
+		if err != nil {
+			return err
+		}
 		mid := a.User.MunicipalityID
 		// Every table that names the young person (audit_log and its index audit_youths
 		// excepted: the log says whom each entry was about when it was written).
@@ -404,6 +427,9 @@ func (s *Store) MergeYouth(ctx context.Context, caseID, otherCaseID int64) error
 			FROM (SELECT protected_identity, interpreter, school, address, languages, district_id FROM youths WHERE municipality_id = $2 AND id = $3) o
 			WHERE youths.municipality_id = $2 AND youths.id = $4`, tx.now, mid, otherYouth, keep); err != nil {
 			return casework.Internal(fmt.Errorf("merge the records: %w", err))
+		}
+		if err := tx.learnIdentity(a, keep, mergedState(beforeKeep, beforeOther), popreg.Person{}, false, "merge"); err != nil {
+			return err
 		}
 		return tx.addEvent(a, lc.Case, "youth_merged", "", "", "", casework.CatBasic)
 	})
