@@ -55,6 +55,8 @@ Usage:
   lots stats import FILE...         import municipalities' export files into the national view
   lots retention run [--dry-run]    delete what the retention rules make due (serve runs it daily)
   lots retention runs | stats       the runs on record / statistics archived before a deletion
+  lots backup --out FILE            an online, consistent, sealed backup of the database
+  lots restore --from FILE          restore a backup into an empty database and verify it
   lots key generate                 print a new master key (for LOTS_KEY_FILE)
   lots key rotate                   re-wrap every sealed value under the key file's first key
   lots help                         this text
@@ -108,6 +110,10 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return cmdKey(ctx, rest, stdout, stderr)
 	case "retention":
 		return cmdRetention(ctx, rest, stdout, stderr)
+	case "backup":
+		return cmdBackup(ctx, rest, stdout, stderr)
+	case "restore":
+		return cmdRestore(ctx, rest, stdout, stderr)
 	case "help", "-h", "--help", "-help":
 		fmt.Fprint(stdout, usage)
 		return nil

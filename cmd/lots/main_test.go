@@ -155,3 +155,36 @@ func TestKeyGenerateAndTheDemoKey(t *testing.T) {
 		t.Fatalf("second demo run made another key: %v %s %s %q", err, again, first, said.String())
 	}
 }
+
+// lots backup writes a sealed file (not overwritten later); lots restore puts it into an empty
+// data directory and says that it verified; it refuses a directory that holds a database.
+func TestBackupAndRestoreCommands(t *testing.T) {
+	data, other := t.TempDir(), t.TempDir()
+	if _, _, err := runLots(t, "municipality", "create", "--data", data, "--code", "0180", "--name", "Exempelkommun",
+		"--admin", "ada", "--admin-name", "Ada Admin"); err != nil {
+		t.Fatal(err)
+	}
+	file := filepath.Join(t.TempDir(), "lots.backup")
+	out, _, err := runLots(t, "backup", "--data", data, "--out", file)
+	if err != nil || !strings.Contains(out, "audit log") {
+		t.Fatalf("backup: %v\n%s", err, out)
+	}
+	if _, _, err := runLots(t, "backup", "--data", data, "--out", file); err == nil {
+		t.Fatal("a backup overwrote another")
+	}
+	b, err := os.ReadFile(file)
+	if err != nil || bytes.Contains(b, []byte("Exempelkommun")) || bytes.Contains(b, []byte("SQLite format")) {
+		t.Fatalf("the backup is readable: %v", err)
+	}
+	out, _, err = runLots(t, "restore", "--data", other, "--from", file)
+	if err != nil || !strings.Contains(out, "match it") {
+		t.Fatalf("restore: %v\n%s", err, out)
+	}
+	if _, _, err := runLots(t, "restore", "--data", other, "--from", file); err == nil {
+		t.Fatal("restored over a database")
+	}
+	out, _, err = runLots(t, "restore", "--data", other, "--from", file, "--force")
+	if err != nil || !strings.Contains(out, "match it") {
+		t.Fatalf("restore --force: %v\n%s", err, out)
+	}
+}

@@ -24,3 +24,9 @@ func WithRetentionHook(o RetentionOptions, hook func()) RetentionOptions {
 	o.hook = hook
 	return o
 }
+
+// VerifyRestoreForTest checks the store against a backup's manifest, as Restore does after
+// writing the copy.
+func (s *Store) VerifyRestoreForTest(ctx context.Context, m BackupManifest) (RestoreReport, error) {
+	return s.verifyRestore(ctx, m)
+}

@@ -41,6 +41,8 @@ type Store struct {
 	read     *sql.DB // SQLite: read-only pool; PostgreSQL: the same pool as write
 	now      func() time.Time
 	log      *slog.Logger
+	path     string            // SQLite: the database file (backups)
+	dsn      string            // PostgreSQL: the connection URL (backups)
 	keys     *envelope.Keyring // seals the sealed columns (sealed.go)
 	registry popreg.Registry   // the population register (identity.go)
 
@@ -102,7 +104,7 @@ func Open(ctx context.Context, cfg Config) (*Store, error) {
 		if err != nil {
 			return nil, err
 		}
-		s.dialect, s.write, s.read = Postgres, db, db
+		s.dialect, s.write, s.read, s.dsn = Postgres, db, db, cfg.DSN
 		migrations, gooseDialect = postgres.Migrations, goose.DialectPostgres
 	case cfg.DSN == "" || strings.HasPrefix(cfg.DSN, "sqlite:") || strings.HasSuffix(cfg.DSN, ".db"):
 		path := strings.TrimPrefix(cfg.DSN, "sqlite:")
@@ -116,7 +118,7 @@ func Open(ctx context.Context, cfg Config) (*Store, error) {
 		if err != nil {
 			return nil, err
 		}
-		s.dialect, s.write, s.read = SQLite, w, r
+		s.dialect, s.write, s.read, s.path = SQLite, w, r, path
 		migrations, gooseDialect = sqlite.Migrations, goose.DialectSQLite3
 	default:
 		return nil, fmt.Errorf("store: unrecognised database %q (want postgres://… or a .db path)", redactDSN(cfg.DSN))
