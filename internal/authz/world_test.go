@@ -349,6 +349,7 @@ func (w *world) buildCase(t *testing.T, s consentState, prot bool, n int, twin *
 	c.objects["tid"] = dec.TaskID
 	must(w.st.CompleteTask(coord, dec.TaskID))
 	must(w.st.CancelMeeting(coord, c.id, m.ID, "Matrisen"))
+	must(w.setHold(c)) // a legal hold (nothing is deleted at the matrix's moment anyway)
 	return c
 }
 
@@ -357,6 +358,15 @@ func (w *world) addTrustedAdult(c *mcase) error {
 	gm, err := w.st.AddGroupMember(w.coord, c.id, casework.MemberInput{Kind: casework.MemberTrustedAdult, Name: "Matris Vuxen", Relation: "tränare"})
 	if err == nil {
 		c.objects["gm"] = gm.ID
+	}
+	return err
+}
+
+// setHold puts a legal hold on the case (the one the matrix releases and sets again).
+func (w *world) setHold(c *mcase) error {
+	h, err := w.st.SetLegalHold(w.coord, c.id, "Matrisbevarande", t0.AddDate(1, 0, 0).Format(casework.DateLayout))
+	if err == nil {
+		c.objects["hold"] = h.ID
 	}
 	return err
 }

@@ -674,7 +674,7 @@ func (s *Store) RecordDelivery(ctx context.Context, requestID int64, how string)
 		ok = ok || m == how
 	}
 	if !ok {
-		return casework.Invalid("how", "register.delivery_how")
+		return casework.Invalid("how", "register.delivery_invalid")
 	}
 	return s.update(ctx, func(tx *Tx) error {
 		var ids string

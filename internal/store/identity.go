@@ -133,11 +133,15 @@ func (s *Store) IdentifyYouth(ctx context.Context, caseID int64, in IdentifyInpu
 	default:
 		fe.Add("personal_number", "identify.number_or_confirm")
 	}
-	if err := fe.Err(); err != nil {
-		return err
+	var person popreg.Person
+	var found bool
+	if len(fe) == 0 {
+		person, found = s.lookup(ctx, pn)
 	}
-	person, found := s.lookup(ctx, pn)
 	return s.withCase(ctx, caseID, caseOp{What: What{Action: audit.ActionUpdate, Object: "youth", Detail: "identified"}, Cat: casework.CatProtected, Work: access.WorkYouth}, func(tx *Tx, a casework.Actor, lc *loadedCase, d access.Decision) error {
+		if err := fe.Err(); err != nil { // after access: refused is refused, whatever was typed
+			return err
+		}
 		mid, yid := a.User.MunicipalityID, lc.Case.YouthID
 		before, err := tx.identityState(mid, yid)
 		if err != nil {

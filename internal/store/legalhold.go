@@ -68,10 +68,10 @@ func (s *Store) SetLegalHold(ctx context.Context, caseID int64, reason, until st
 	} else if h.Until < today || h.Until > last {
 		fe.Add("until", "hold.until_range")
 	}
-	if err := fe.Err(); err != nil {
-		return h, err
-	}
 	err := s.withCase(ctx, caseID, caseOp{What: What{Action: audit.ActionCreate, Object: "legal_hold"}, Work: access.WorkEdit}, func(tx *Tx, a casework.Actor, lc *loadedCase, d access.Decision) error {
+		if err := fe.Err(); err != nil { // after access: refused is refused, whatever was typed
+			return err
+		}
 		h.ID, h.SetBy, h.SetAt, h.Active = newID(), a.User.Name, tx.now, true
 		if _, err := tx.Exec(`INSERT INTO legal_holds (id, municipality_id, case_id, reason, until_date, set_by, set_at) VALUES ($1, $2, $3, $4, $5, $6, $7)`,
 			h.ID, a.User.MunicipalityID, caseID, h.Reason, h.Until, a.User.ID, tx.now); err != nil {

@@ -604,3 +604,45 @@ func (s *Store) RetentionDue(ctx context.Context, municipalityID int64) (bool, e
 	since := s.now().Sub(t)
 	return since >= 24*time.Hour || (outcome != "done" && since >= time.Hour), nil
 }
+
+// SetRetention stores the municipality's retention periods (an administrator), each within its
+// rule's bounds; kinds left out keep their default. Only the periods change: the rest of the
+// settings is read and written in the same transaction.
+func (s *Store) SetRetention(ctx context.Context, periods map[casework.RecordKind]int) error {
+	w := What{Action: audit.ActionUpdate, Object: "settings", Detail: "retention"}
+	a, d, err := s.permit(ctx, access.ManageOrganisation, w)
+	if err != nil {
+		return err
+	}
+	if err := casework.ValidateRetention(periods); err != nil {
+		return err
+	}
+	return s.update(ctx, func(tx *Tx) error {
+		var raw string
+		if err := tx.QueryRow(`SELECT settings FROM municipalities WHERE id = $1`+s.forUpdate(), a.User.MunicipalityID).Scan(&raw); err != nil {
+			return casework.Internal(err)
+		}
+		var st map[string]any
+		if err := json.Unmarshal([]byte(raw), &st); err != nil {
+			return casework.Internal(err)
+		}
+		if st == nil {
+			st = map[string]any{}
+		}
+		st["retention"] = periods
+		b, err := json.Marshal(st)
+		if err != nil {
+			return casework.Internal(err)
+		}
+		if _, err := tx.Exec(`UPDATE municipalities SET settings = $1 WHERE id = $2`, string(b), a.User.MunicipalityID); err != nil {
+			return casework.Internal(err)
+		}
+		w.ObjectID = a.User.MunicipalityID
+		for _, r := range casework.RetentionRules() {
+			if v, ok := periods[r.Kind]; ok {
+				w.Detail += fmt.Sprintf(" %s=%d", r.Kind, v)
+			}
+		}
+		return tx.audit(a, w, d)
+	})
+}
