@@ -62,6 +62,17 @@ func (r RetentionRun) Total() int {
 	return n
 }
 
+// deletedRecords reports whether the run deleted case data (not only sessions and tokens,
+// whose rows secure_delete zeroes and which need no rebuilt file).
+func (r RetentionRun) deletedRecords() bool {
+	for _, c := range r.Counts {
+		if c.Count > 0 && c.Kind != casework.RetSessions && c.Kind != casework.RetAPITokens {
+			return true
+		}
+	}
+	return r.Youths > 0
+}
+
 // Interrupted reports whether the run started and never finished.
 func (r RetentionRun) Interrupted() bool { return r.Outcome == "running" }
 
@@ -435,7 +446,7 @@ func (s *Store) runRetention(ctx context.Context, a casework.Actor, d access.Dec
 		}
 		return run, err
 	}
-	if !opt.DryRun && run.Total() > 0 {
+	if !opt.DryRun && run.deletedRecords() {
 		if err := s.reclaim(ctx); err != nil {
 			// The deletion is committed; the space is reclaimed by the next run.
 			s.log.Warn("retention: reclaiming space", "err", err)
