@@ -426,7 +426,14 @@ func (tx *Tx) caseExtract(mid int64, c casework.Case) (CaseExtract, error) {
 	ctx := context.Background()
 	ce := CaseExtract{ID: c.ID, Program: string(c.Program), Step: string(c.Step), OpenedAt: c.OpenedAt, ClosedAt: c.Milestones.Closed,
 		ClosureReason: string(c.ClosureReason), RiskLevel: string(c.RiskLevel), RiskReason: c.RiskReason}
-	staff, err := tx.caseStaff(mid, c.ID)
+	staff, err := queryAll(ctx, tx, `SELECT u.name, s.role FROM case_staff s JOIN users u ON u.id = s.user_id AND u.municipality_id = s.municipality_id
+		WHERE s.municipality_id = $1 AND s.case_id = $2 ORDER BY s.role, u.name`, []any{mid, c.ID}, func(sc scanner) (casework.StaffLink, error) {
+		var l casework.StaffLink
+		var role string
+		err := sc.Scan(&l.Name, &role)
+		l.Role = casework.StaffRole(role)
+		return l, err
+	})
 	if err != nil {
 		return ce, err
 	}

@@ -80,7 +80,8 @@ func newRetWorld(t *testing.T, e storetest.Engine) *retWorld {
 	cs, err := w.s.Consents(w.coord, w.closed)
 	must(err)
 	w.consID = cs[0].ID
-	must(w.s.AttachConsentEvidence(w.coord, w.closed, w.consID, "samtycke.pdf", "application/pdf", []byte("%PDF-1.4\n% underskrift\n%%EOF\n")))
+	_, err = w.s.AttachConsentEvidence(w.coord, w.closed, w.consID, "samtycke.pdf", "application/pdf", []byte("%PDF-1.4\n% underskrift\n%%EOF\n"))
+	must(err)
 	m, err := w.s.CreateMeeting(w.coord, w.closed, casework.MeetingInput{Start: t0.AddDate(0, 0, 1), DurationMinutes: 60, Place: "Stadshuset"})
 	must(err)
 	must(w.s.RecordMeeting(w.coord, w.closed, m.ID, casework.MeetingRecord{MinutesText: "Protokoll: skolan ringer mamma varje fredag"}, false))
