@@ -12,37 +12,28 @@ import (
 	"lots/internal/store"
 )
 
-const retentionUsage = "usage: lots retention run [--dry-run] [--municipality CODE] | lots retention runs [--municipality CODE] | lots retention stats --period 2026H1 [--municipality CODE]"
+const retentionUsage = "usage: lots retention run [--dry-run] [--municipality CODE] | lots retention runs [--municipality CODE]"
 
-// cmdRetention runs retention (gallring) now, lists the runs, or prints the statistics archived
-// before records were deleted. `lots serve` runs it daily by itself.
+// cmdRetention runs retention (gallring) now, or lists the runs. `lots serve` runs it daily by
+// itself.
 func cmdRetention(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	if len(args) == 0 || (args[0] != "run" && args[0] != "runs" && args[0] != "stats") {
+	if len(args) == 0 || (args[0] != "run" && args[0] != "runs") {
 		return errors.New(retentionUsage)
 	}
 	sub := args[0]
 	help := map[string]string{
 		"run": "Deletes what each municipality's retention rules make due (docs/data-protection.md): physically, in one\n" +
-			"transaction per municipality, after archiving the anonymous statistics the records count in. Open cases and\n" +
+			"transaction per municipality, once the dashboard releases the records count in are made. Open cases and\n" +
 			"cases under a legal hold are never touched. --dry-run only says what is due. `lots serve` runs this daily.",
-		"runs":  "Lists the last retention runs: when, what kinds, how many, under which rule (no names).",
-		"stats": "Prints the archived statistics (the export file) of a half-year whose records retention deleted.",
+		"runs": "Lists the last retention runs: when, what kinds, how many, under which rule (no names).",
 	}[sub]
 	var c common
 	fs := newFlags("retention "+sub, help, stderr)
 	c.register(fs)
 	code := fs.String("municipality", "", "only this kommunkod")
 	dry := fs.Bool("dry-run", false, "only list what is due (run)")
-	period := fs.String("period", "", "the half-year, e.g. 2026H1 (stats)")
 	if err := fs.Parse(args[1:]); err != nil {
 		return err
-	}
-	var p stats.Period
-	if sub == "stats" {
-		var err error
-		if p, err = stats.ParsePeriod(*period); err != nil {
-			return err
-		}
 	}
 	cfg, err := c.config(stderr)
 	if err != nil {
@@ -66,17 +57,6 @@ func cmdRetention(ctx context.Context, args []string, stdout, stderr io.Writer) 
 		found = true
 		sys := casework.WithActor(ctx, casework.SystemActor(m.ID, "lots retention"))
 		switch sub {
-		case "stats":
-			b, err := a.Store.ArchivedStats(sys, p)
-			if casework.ErrorCode(err) == casework.ENotFound {
-				fmt.Fprintf(stderr, "%s %s: no statistics archived for %s\n", m.Code, m.Name, p)
-				continue
-			}
-			if err != nil {
-				return err
-			}
-			_, _ = stdout.Write(b)
-			fmt.Fprintln(stdout)
 		case "runs":
 			runs, err := a.Store.RetentionRuns(sys, 20)
 			if err != nil {

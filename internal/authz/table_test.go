@@ -289,7 +289,6 @@ var table = []route{
 	can(access.ManageOrganisation, "GET /admin/retention", get("/admin/retention")),
 	can(access.ManageOrganisation, "POST /admin/retention", post("/admin/retention", form("retention_case_closed", "1"), 422)),
 	can(access.ManageOrganisation, "POST /admin/retention/run", post("/admin/retention/run", nil, 303)),
-	can(access.ManageOrganisation, "GET /admin/retention/stats/{period}", get("/admin/retention/stats/2025H2.json", 404)),
 	// Aggregates: the follow-up dashboard, its exports and the national comparison.
 	can(access.ViewAggregates, "GET /followup", get("/followup")),
 	can(access.ViewAggregates, "GET /followup/export.csv", get("/followup/export.csv")),

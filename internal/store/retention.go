@@ -17,12 +17,13 @@ import (
 )
 
 // Retention (gallring, issue 15:1). A run finds what the municipality's rules
-// (casework.RetentionRules, its settings) make due, archives the anonymous statistics the
-// records count in, deletes the records physically in one transaction, records the run (kinds,
-// counts, rules — no names) and reclaims the space. A run never touches an open case or a case
-// under a legal hold, and waits with a case until every half-year it counts in is over and
-// archived. A run that fails rolls back whole and is recorded as failed, with why; one that is
-// killed leaves the database as it was and its record says it never finished.
+// (casework.RetentionRules, its settings) make due, deletes the records physically in one
+// transaction, records the run (kinds, counts, rules — no names) and reclaims the space. A run
+// never touches an open case or a case under a legal hold. The anonymous statistics survive: a
+// case waits until every part of the dashboard release of each half-year it counts in is due
+// (releases.go), the run makes those releases before it deletes, and a release, once made,
+// never changes. A run that fails rolls back whole and is recorded as failed, with why; one that
+// is killed leaves the database as it was and its record says it never finished.
 
 // RetentionCount is what a run found, or deleted, of one kind.
 type RetentionCount struct {
@@ -31,8 +32,8 @@ type RetentionCount struct {
 	Unit   casework.PeriodUnit `json:"unit"`
 	// Count is how many records are due (a dry run) or were deleted.
 	Count int `json:"count"`
-	// Held are due but under a legal hold; Waiting wait for a half-year to end so its
-	// statistics can be archived first; Kept are past the period of a kind Lots keeps.
+	// Held are due but under a legal hold; Waiting wait until the dashboard releases of the
+	// half-years they count in are all made; Kept are past the period of a kind Lots keeps.
 	Held    int `json:"held,omitempty"`
 	Waiting int `json:"waiting,omitempty"`
 	Kept    int `json:"kept,omitempty"`
@@ -231,8 +232,8 @@ func (tx *Tx) retentionPlan(municipalityID int64, settings casework.Settings) (*
 			p.count(c.kind).Held++
 			continue
 		}
-		if stats.PeriodOf(c.last).End().After(tx.now) {
-			// Its statistics cannot be archived before its half-year is over.
+		if releasePending(c.last, tx.now) {
+			// The statistics it counts in are not all published yet.
 			p.count(c.kind).Waiting++
 			continue
 		}
@@ -468,12 +469,18 @@ func retentionFailure(err error) string {
 	return "internal: " + msg
 }
 
-// retentionWork archives the statistics and deletes what is due, in one transaction.
+// releasePending reports whether the last part of the dashboard release of the half-year of t
+// (the follow-up a year after it) is not yet due: a case whose last entry is t waits for it.
+// Every earlier half-year the case counts in is due sooner.
+func releasePending(t, now time.Time) bool {
+	return stats.DueAt(stats.PeriodOf(t), stats.Parts[len(stats.Parts)-1]).After(now)
+}
+
+// retentionWork makes the statistics releases and deletes what is due, in one transaction.
 func (s *Store) retentionWork(ctx context.Context, a casework.Actor, d access.Decision, w What, opt RetentionOptions, run *RetentionRun) error {
 	mid := run.MunicipalityID
-	// First the anonymous statistics of every half-year the due cases count in, while their
-	// records still exist. Only a half-year that is over can be archived; a case counting in one
-	// that is not waits for it.
+	// First the dashboard releases of every half-year the due cases count in, while their
+	// records still exist (normally housekeeping made them long ago).
 	var periods []stats.Period
 	if !opt.DryRun {
 		err := s.view(ctx, func(tx *Tx) error {
@@ -495,8 +502,8 @@ func (s *Store) retentionWork(ctx context.Context, a casework.Actor, d access.De
 		}
 		sort.Slice(periods, func(i, j int) bool { return periods[i].Before(periods[j]) })
 		for _, q := range periods {
-			if err := s.archiveStats(ctx, mid, q); err != nil {
-				return err
+			if _, err := s.release(ctx, mid, q); err != nil {
+				return fmt.Errorf("the statistics of %s: %w", q, err)
 			}
 		}
 	}
@@ -516,11 +523,11 @@ func (s *Store) retentionWork(ctx context.Context, a casework.Actor, d access.De
 			return err
 		}
 		if !opt.DryRun {
-			archived, err := tx.archivedPeriods(mid)
+			released, err := tx.releasedPeriods(mid)
 			if err != nil {
 				return err
 			}
-			if err := tx.deletePlan(p, archived, run, opt.hook); err != nil {
+			if err := tx.deletePlan(p, released, run, opt.hook); err != nil {
 				return err
 			}
 		}

@@ -10,8 +10,6 @@ import (
 	"fmt"
 	"strings"
 
-	"lots/internal/access"
-	"lots/internal/audit"
 	"lots/internal/casework"
 	"lots/internal/stats"
 )
@@ -73,15 +71,15 @@ func (tx *Tx) deleteCase(municipalityID, caseID int64) error {
 }
 
 // deletePlan deletes what the plan found due, inside the run's transaction.
-func (tx *Tx) deletePlan(p *retentionPlan, archived map[stats.Period]bool, run *RetentionRun, hook func()) error {
+func (tx *Tx) deletePlan(p *retentionPlan, released map[stats.Period]bool, run *RetentionRun, hook func()) error {
 	mid := run.MunicipalityID
 	youths := map[int64]bool{}
 	for _, c := range p.cases {
 		ok := true
 		for q := stats.PeriodOf(c.opened); !stats.PeriodOf(c.last).Before(q); q = q.Next() {
-			ok = ok && archived[q]
+			ok = ok && released[q]
 		}
-		if !ok { // its statistics are not archived yet: it waits for the next run
+		if !ok { // its statistics are not all published yet: it waits for the next run
 			p.count(c.kind).Count--
 			p.count(c.kind).Waiting++
 			continue
@@ -235,90 +233,27 @@ func (tx *Tx) erasedYouth(municipalityID int64, identity string) (int64, bool, e
 	return id, true, nil
 }
 
-// archiveStats keeps the municipality's anonymous figures of a half-year (the export file:
-// suppressed aggregates, no person) before records they count are deleted. A half-year already
-// archived keeps its first archive: that is the one made from every record.
-func (s *Store) archiveStats(ctx context.Context, municipalityID int64, p stats.Period) error {
-	var n int
-	if err := s.read.QueryRowContext(ctx, `SELECT COUNT(*) FROM stats_archive WHERE municipality_id = $1 AND period = $2`, municipalityID, p.String()).Scan(&n); err != nil {
-		return casework.Internal(err)
+// releasedPeriods are the half-years whose dashboard release has every part stored.
+func (tx *Tx) releasedPeriods(municipalityID int64) (map[stats.Period]bool, error) {
+	type row struct {
+		period string
+		parts  int
 	}
-	if n > 0 {
-		return nil
-	}
-	dash, err := s.dashboard(ctx, municipalityID, p)
-	if err != nil {
-		return err
-	}
-	b, err := s.marshalExport(ctx, municipalityID, dash, p)
-	if err != nil {
-		return err
-	}
-	return s.update(ctx, func(tx *Tx) error {
-		if _, err := tx.Exec(`INSERT INTO stats_archive (municipality_id, period, content, made_at) VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING`,
-			municipalityID, p.String(), string(b), tx.now); err != nil {
-			return casework.Internal(err)
-		}
-		return nil
-	})
-}
-
-func (tx *Tx) archivedPeriods(municipalityID int64) (map[stats.Period]bool, error) {
-	ps, err := queryAll(context.Background(), tx, `SELECT period FROM stats_archive WHERE municipality_id = $1`, []any{municipalityID},
-		func(sc scanner) (string, error) {
-			var p string
-			return p, sc.Scan(&p)
+	rows, err := queryAll(context.Background(), tx, `SELECT period, COUNT(*) FROM dashboard_releases WHERE municipality_id = $1 GROUP BY period`,
+		[]any{municipalityID}, func(sc scanner) (row, error) {
+			var r row
+			return r, sc.Scan(&r.period, &r.parts)
 		})
 	if err != nil {
 		return nil, err
 	}
 	out := map[stats.Period]bool{}
-	for _, s := range ps {
-		if p, err := stats.ParsePeriod(s); err == nil {
+	for _, r := range rows {
+		if p, err := stats.ParsePeriod(r.period); err == nil && r.parts == len(stats.Parts) {
 			out[p] = true
 		}
 	}
 	return out, nil
-}
-
-// ArchivedPeriods lists the half-years whose statistics were archived before retention deleted
-// records they count (an administrator, or the system actor of `lots retention stats`).
-func (s *Store) ArchivedPeriods(ctx context.Context) ([]stats.Period, error) {
-	a, _, err := s.permit(ctx, access.ManageOrganisation, What{Action: audit.ActionList, Object: "stats_archive"})
-	if err != nil {
-		return nil, err
-	}
-	var out []stats.Period
-	err = s.view(ctx, func(tx *Tx) error {
-		m, err := tx.archivedPeriods(a.User.MunicipalityID)
-		for p := range m {
-			out = append(out, p)
-		}
-		return err
-	})
-	sortPeriodsDesc(out)
-	return out, err
-}
-
-// ArchivedStats returns the archived export file of a half-year.
-func (s *Store) ArchivedStats(ctx context.Context, p stats.Period) ([]byte, error) {
-	w := What{Action: audit.ActionExport, Object: "stats_archive", Detail: "period " + p.String()}
-	a, d, err := s.permit(ctx, access.ManageOrganisation, w)
-	if err != nil {
-		return nil, err
-	}
-	var content string
-	err = s.update(ctx, func(tx *Tx) error {
-		err := tx.QueryRow(`SELECT content FROM stats_archive WHERE municipality_id = $1 AND period = $2`, a.User.MunicipalityID, p.String()).Scan(&content)
-		if errors.Is(err, sql.ErrNoRows) {
-			return casework.NotFound("stats_archive")
-		}
-		if err != nil {
-			return casework.Internal(err)
-		}
-		return tx.audit(a, w, d)
-	})
-	return []byte(content), err
 }
 
 // retentionTables are the tables a run deletes from, whose space PostgreSQL's VACUUM reclaims.

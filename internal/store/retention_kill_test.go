@@ -55,7 +55,7 @@ func TestRetentionChild(t *testing.T) {
 func TestRetentionKilledMidRun(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, e storetest.Engine) {
 		w := newRetWorld(t, e)
-		due := casework.AddMonths(t0, 12)
+		due := w.deleteDay()
 		cases := w.rows("cases", "1 = 1")
 		youths := w.rows("youths", "1 = 1")
 		events := w.rows("case_events", "1 = 1")

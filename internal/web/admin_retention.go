@@ -6,18 +6,16 @@ import (
 	"strings"
 
 	"lots/internal/casework"
-	"lots/internal/stats"
 	"lots/internal/store"
 )
 
 // adminRetentionData is the retention page: each rule with the municipality's period, what is
-// due now, the last runs and the statistics archived before records were deleted.
+// due now and the last runs.
 type adminRetentionData struct {
 	Rules    []retentionRuleView
 	Due      []retentionCountView
 	DueTotal int
 	Runs     []retentionRunView
-	Archived []string
 	// Confirm is set when a change would delete records at once: what, and the change again.
 	Confirm      []retentionCountView
 	ConfirmTotal int
@@ -110,14 +108,6 @@ func (s *Server) renderAdminRetention(w http.ResponseWriter, r *http.Request, p 
 		v.Counts, _ = retentionCounts(p, run.Counts)
 		d.Runs = append(d.Runs, v)
 	}
-	ps, err := s.store.ArchivedPeriods(r.Context())
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	for _, q := range ps {
-		d.Archived = append(d.Archived, q.String())
-	}
 	p.Data = d
 	s.render(w, r, status, "admin_retention", p)
 }
@@ -198,23 +188,4 @@ func (s *Server) adminRetentionRun(w http.ResponseWriter, r *http.Request) {
 	}
 	s.setFlash(w, r, "retention.run_done")
 	http.Redirect(w, r, "/admin/retention", http.StatusSeeOther)
-}
-
-// adminRetentionStats sends the statistics archived for a half-year before retention deleted
-// records they count (the export file's format).
-func (s *Server) adminRetentionStats(w http.ResponseWriter, r *http.Request) {
-	q, err := stats.ParsePeriod(strings.TrimSuffix(r.PathValue("period"), ".json"))
-	if err != nil {
-		s.notFound(w, r)
-		return
-	}
-	b, err := s.store.ArchivedStats(r.Context(), q)
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	w.Header().Set("Content-Type", "application/json; charset=utf-8")
-	w.Header().Set("Content-Disposition", `attachment; filename="statistik-arkiv-`+q.String()+`.json"`)
-	w.Header().Set("Content-Length", strconv.Itoa(len(b)))
-	_, _ = w.Write(b)
 }

@@ -25,5 +25,4 @@ func (s *Server) dataProtectionRoutes() {
 	m.HandleFunc("GET /admin/retention", with(access.ManageOrganisation, s.adminRetention))
 	m.HandleFunc("POST /admin/retention", with(access.ManageOrganisation, s.adminRetentionSave))
 	m.HandleFunc("POST /admin/retention/run", with(access.ManageOrganisation, s.adminRetentionRun))
-	m.HandleFunc("GET /admin/retention/stats/{period}", with(access.ManageOrganisation, s.adminRetentionStats))
 }

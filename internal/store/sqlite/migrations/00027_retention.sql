@@ -1,8 +1,8 @@
 -- Retention (gallring, issue 15:1): legal holds on cases, the record of each retention run (what
--- kinds, how many, under which rule — no names), the anonymous statistics archived before the
--- records they were computed from are deleted, and the pseudonyms of young people whose records
--- were deleted (a keyed hash of their identity, so an access-log extract can still be made for
--- them). Kept in step with ../../postgres/migrations/00027_retention.sql.
+-- kinds, how many, under which rule — no names), and the pseudonyms of young people whose
+-- records were deleted (a keyed hash of their identity, so an access-log extract can still be
+-- made for them). The statistics the records counted in are the dashboard releases, made before
+-- any record is deleted. Kept in step with ../../postgres/migrations/00027_retention.sql.
 
 -- +goose Up
 CREATE TABLE legal_holds (
@@ -33,13 +33,6 @@ CREATE TABLE retention_runs (
 );
 CREATE INDEX retention_runs_started ON retention_runs (municipality_id, started_at);
 
-CREATE TABLE stats_archive (
-    municipality_id INTEGER NOT NULL REFERENCES municipalities (id),
-    period          TEXT NOT NULL,
-    content         TEXT NOT NULL,
-    made_at         DATETIME NOT NULL,
-    PRIMARY KEY (municipality_id, period)
-);
 
 CREATE TABLE erased_youths (
     municipality_id INTEGER NOT NULL REFERENCES municipalities (id),
@@ -54,7 +47,6 @@ CREATE INDEX erased_youths_identity ON erased_youths (municipality_id, identity_
 -- +goose Down
 DROP INDEX erased_youths_identity;
 DROP TABLE erased_youths;
-DROP TABLE stats_archive;
 DROP INDEX retention_runs_started;
 DROP TABLE retention_runs;
 DROP INDEX legal_holds_case;
