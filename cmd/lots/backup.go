@@ -7,7 +7,6 @@ import (
 	"io"
 	"os"
 
-	"lots/internal/app"
 	"lots/internal/store"
 )
 
@@ -30,11 +29,7 @@ func cmdBackup(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	if _, err := os.Stat(*out); err == nil {
 		return fmt.Errorf("%s exists; backups are not overwritten", *out)
 	}
-	cfg, err := c.config(stderr)
-	if err != nil {
-		return err
-	}
-	a, err := app.Open(ctx, cfg)
+	a, err := c.open(ctx, stderr)
 	if err != nil {
 		return err
 	}

@@ -10,7 +10,6 @@ import (
 	"sort"
 	"strings"
 
-	"lots/internal/app"
 	"lots/internal/envelope"
 )
 
@@ -90,11 +89,7 @@ func cmdKey(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	if err := fs.Parse(args[1:]); err != nil {
 		return err
 	}
-	cfg, err := c.config(stderr)
-	if err != nil {
-		return err
-	}
-	a, err := app.Open(ctx, cfg)
+	a, err := c.open(ctx, stderr)
 	if err != nil {
 		return err
 	}
@@ -111,6 +106,6 @@ func cmdKey(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(stdout, "Every sealed value is now under key %s.\n", cfg.Keys.CurrentID())
+	fmt.Fprintf(stdout, "Every sealed value is now under key %s.\n", a.Config.Keys.CurrentID())
 	return nil
 }

@@ -185,6 +185,15 @@ func (c *common) config(stderr io.Writer) (app.Config, error) {
 	return cfg, nil
 }
 
+// open opens Lots with the flags' configuration (the commands that work on the database).
+func (c *common) open(ctx context.Context, stderr io.Writer) (*app.App, error) {
+	cfg, err := c.config(stderr)
+	if err != nil {
+		return nil, err
+	}
+	return app.Open(ctx, cfg)
+}
+
 func newFlags(name, help string, stderr io.Writer) *flag.FlagSet {
 	fs := flag.NewFlagSet(name, flag.ContinueOnError)
 	fs.SetOutput(stderr)
@@ -202,11 +211,7 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
-	cfg, err := c.config(stderr)
-	if err != nil {
-		return err
-	}
-	a, err := app.Open(ctx, cfg)
+	a, err := c.open(ctx, stderr)
 	if err != nil {
 		return err
 	}

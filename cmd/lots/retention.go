@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"io"
 
-	"lots/internal/app"
 	"lots/internal/casework"
 	"lots/internal/stats"
 	"lots/internal/store"
@@ -35,11 +34,7 @@ func cmdRetention(ctx context.Context, args []string, stdout, stderr io.Writer) 
 	if err := fs.Parse(args[1:]); err != nil {
 		return err
 	}
-	cfg, err := c.config(stderr)
-	if err != nil {
-		return err
-	}
-	a, err := app.Open(ctx, cfg)
+	a, err := c.open(ctx, stderr)
 	if err != nil {
 		return err
 	}
