@@ -57,14 +57,14 @@ type AdultRef struct {
 // ConsentExtract is a consent as an extract shows it: the signers by role only, except the one
 // the extract is for.
 type ConsentExtract struct {
-	ID          int64     `json:"id"`
-	ValidFrom   time.Time `json:"valid_from"`
-	ValidUntil  time.Time `json:"valid_until"`
-	WithdrawnAt time.Time `json:"withdrawn_at,omitzero"`
-	Categories  []string  `json:"categories"`
-	Parties     []string  `json:"parties"`
-	Signers     []SignerExtract
-	HasScan     bool `json:"has_scan"`
+	ID          int64           `json:"id"`
+	ValidFrom   time.Time       `json:"valid_from"`
+	ValidUntil  time.Time       `json:"valid_until"`
+	WithdrawnAt time.Time       `json:"withdrawn_at,omitzero"`
+	Categories  []string        `json:"categories"`
+	Parties     []string        `json:"parties"`
+	Signers     []SignerExtract `json:"signers"`
+	HasScan     bool            `json:"has_scan"`
 }
 
 // SignerExtract is a signature: the role, and the name only when it is the person's own.
