@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The whole test suite, as `make test` and CI run it. It installs what the tests need when it
-# can: Debian's chromium for the browser tests, poppler-utils to read their PDFs, and axe-core (and the other test packages) from
+# can: Debian's chromium for the browser tests, poppler-utils to read their PDFs, postgresql-client
+# for the backups of PostgreSQL, and axe-core (and the other test packages) from
 # npm. Under CI=true a missing browser, axe-core or PostgreSQL fails the tests instead of
 # skipping them.
 set -euo pipefail
@@ -27,6 +28,17 @@ if ! command -v pdfinfo >/dev/null 2>&1; then
     apt-get install -y -qq --no-install-recommends poppler-utils >/dev/null || { apt-get update -qq && apt-get install -y -qq --no-install-recommends poppler-utils >/dev/null; }
   else
     echo "pdfinfo is missing and cannot be installed here: the PDF check is skipped (fails under CI=true)"
+  fi
+fi
+
+# pg_dump and pg_restore: lots backup and restore on PostgreSQL (and their tests).
+if ! command -v pg_dump >/dev/null 2>&1 || ! command -v pg_restore >/dev/null 2>&1; then
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+    echo "pg_dump is missing; installing Debian's postgresql-client"
+    export DEBIAN_FRONTEND=noninteractive
+    apt-get install -y -qq --no-install-recommends postgresql-client >/dev/null || { apt-get update -qq && apt-get install -y -qq --no-install-recommends postgresql-client >/dev/null; }
+  else
+    echo "pg_dump is missing and cannot be installed here: the PostgreSQL backup test fails"
   fi
 fi
 

@@ -7,7 +7,6 @@ import (
 	"io"
 	"os"
 
-	"lots/internal/app"
 	"lots/internal/audit"
 	"lots/internal/casework"
 )
@@ -32,11 +31,7 @@ func cmdAudit(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if err := fs.Parse(args[1:]); err != nil {
 		return err
 	}
-	cfg, err := c.config(stderr)
-	if err != nil {
-		return err
-	}
-	a, err := app.Open(ctx, cfg)
+	a, err := c.open(ctx, stderr)
 	if err != nil {
 		return err
 	}

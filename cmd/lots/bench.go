@@ -20,6 +20,7 @@ import (
 
 	"lots/internal/app"
 	"lots/internal/demo"
+	"lots/internal/envelope"
 	"lots/internal/store"
 )
 
@@ -43,7 +44,10 @@ type benchOptions struct {
 	data, db        string
 	engineCheck     bool
 	cpuProfile      string
+	key             common // only its key file
 }
+
+func (o benchOptions) keys() (*envelope.Keyring, error) { return o.key.keys() }
 
 func cmdBench(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	var o benchOptions
@@ -55,6 +59,8 @@ func cmdBench(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	fs.StringVar(&o.db, "db", "", "PostgreSQL URL to use instead of SQLite")
 	fs.BoolVar(&o.engineCheck, "engine-check", false, "run on both engines, SQLite and PostgreSQL, each in a fresh database, and compare\n"+
 		"(PostgreSQL: the server of --db, else LOTS_TEST_POSTGRES, else postgres://postgres@127.0.0.1:5432/test, in a new schema dropped after)")
+	keyFile, _ := os.LookupEnv("LOTS_KEY_FILE")
+	fs.StringVar(&o.key.keyFile, "key-file", keyFile, "the master key file (LOTS_KEY_FILE, LOTS_KEY); a throwaway key when none")
 	fs.StringVar(&o.cpuProfile, "cpuprofile", "", "write a CPU profile of the measured runs (server and clients, one process) to this file")
 	if err := fs.Parse(args); err != nil {
 		return err
@@ -163,7 +169,15 @@ func benchEngine(ctx context.Context, stdout io.Writer, o benchOptions, data, db
 		defer os.RemoveAll(dir)
 		data = dir
 	}
-	a, err := app.Open(ctx, app.Config{Addr: "127.0.0.1:0", DataDir: data, DB: db, Log: slog.New(slog.DiscardHandler)})
+	// The benchmark's data is synthetic: a throwaway key when none is configured.
+	keys, err := o.keys()
+	if errors.Is(err, envelope.ErrNoKey) {
+		keys, err = envelope.Ephemeral(), nil
+	}
+	if err != nil {
+		return run, err
+	}
+	a, err := app.Open(ctx, app.Config{Addr: "127.0.0.1:0", DataDir: data, DB: db, Log: slog.New(slog.DiscardHandler), Keys: keys})
 	if err != nil {
 		return run, err
 	}

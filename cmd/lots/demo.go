@@ -7,6 +7,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"strings"
 
 	"lots/internal/app"
 	"lots/internal/demo"
@@ -32,10 +33,23 @@ func cmdDemo(ctx context.Context, args []string, stdout, stderr io.Writer) error
 			}
 		}
 	}
+	keys, err := c.demoKeys(stdout)
+	if err != nil {
+		return err
+	}
+	if c.popReg == "" { // Demo kommun's stand-in population register, in its data directory
+		b, protected := demo.PopulationRegister()
+		c.popReg = filepath.Join(c.data, "folkbokforing-demo.json")
+		if err := os.WriteFile(c.popReg, b, 0o600); err != nil {
+			return err
+		}
+		fmt.Fprintf(stdout, "Folkbokföringen i demon / the demo's population register: %s (skyddade: %s)\n", c.popReg, strings.Join(protected, ", "))
+	}
 	cfg, err := c.config(stderr)
 	if err != nil {
 		return err
 	}
+	cfg.Keys = keys
 	a, err := app.Open(ctx, cfg)
 	if err != nil {
 		return err

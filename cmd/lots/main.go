@@ -27,6 +27,7 @@ import (
 
 	"lots/internal/app"
 	"lots/internal/web"
+	"lots/internal/popreg"
 )
 
 func main() {
@@ -53,6 +54,12 @@ Usage:
   lots bench [flags]                load benchmark: start page and a list vs. a bare handler
   lots stats export --period 2026H1 write the municipality's anonymous aggregates for national comparison
   lots stats import FILE...         import municipalities' export files into the national view
+  lots retention run [--dry-run]    delete what the retention rules make due (serve runs it daily)
+  lots retention runs | stats       the runs on record / statistics archived before a deletion
+  lots backup --out FILE            an online, consistent, sealed backup of the database
+  lots restore --from FILE          restore a backup into an empty database and verify it
+  lots key generate                 print a new master key (for LOTS_KEY_FILE)
+  lots key rotate                   re-wrap every sealed value under the key file's first key
   lots help                         this text
 
 Common flags (each also read from the environment variable shown):
@@ -67,6 +74,11 @@ Common flags (each also read from the environment variable shown):
                     from these; the client is the rightmost address in X-Forwarded-For that is
                     not one of them. Empty: no proxy, the connection's address is the client.
   --log-format      text or json (LOTS_LOG_FORMAT, default text)
+  --key-file FILE   the master key that seals evidence files, addresses and backups (LOTS_KEY_FILE;
+                    or the key itself in LOTS_KEY). Required: Lots does not start without it.
+                    lots demo creates one in its data directory.
+  --population-register FILE  the population register Lots asks about protected identity: a JSON file
+                    (docs/data-protection.md; LOTS_POPULATION_REGISTER). Without it, protection is what staff record.
 
 E-mail reminders (environment only; off when LOTS_SMTP_ADDR is empty; a municipality turns
 them on in its settings):
@@ -99,6 +111,14 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return cmdBench(ctx, rest, stdout, stderr)
 	case "stats":
 		return cmdStats(ctx, rest, stdout, stderr)
+	case "key":
+		return cmdKey(ctx, rest, stdout, stderr)
+	case "retention":
+		return cmdRetention(ctx, rest, stdout, stderr)
+	case "backup":
+		return cmdBackup(ctx, rest, stdout, stderr)
+	case "restore":
+		return cmdRestore(ctx, rest, stdout, stderr)
 	case "help", "-h", "--help", "-help":
 		fmt.Fprint(stdout, usage)
 		return nil
@@ -109,10 +129,10 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 
 // common holds the flags every command shares.
 type common struct {
-	addr, data, db, logFormat string
-	secureCookies             bool
-	trustedProxies            string
-	trustProxy                bool // the old --trust-proxy, refused with a pointer to --trusted-proxies
+	addr, data, db, logFormat, keyFile, popReg string
+	secureCookies                              bool
+	trustedProxies                             string
+	trustProxy                                 bool // the old --trust-proxy, refused with a pointer to --trusted-proxies
 }
 
 func env(name, def string) string {
@@ -141,6 +161,9 @@ func (c *common) register(fs *flag.FlagSet) {
 		"comma-separated CIDRs of the reverse proxies whose X-Forwarded-For/-Proto are believed; the client is the rightmost other address (LOTS_TRUSTED_PROXIES)")
 	fs.BoolVar(&c.trustProxy, "trust-proxy", envBool("LOTS_TRUST_PROXY"), "replaced by --trusted-proxies (refused)")
 	fs.StringVar(&c.logFormat, "log-format", env("LOTS_LOG_FORMAT", "text"), "log format: text or json (LOTS_LOG_FORMAT)")
+	keyFile, _ := os.LookupEnv("LOTS_KEY_FILE")
+	fs.StringVar(&c.keyFile, "key-file", keyFile, "the master key file (LOTS_KEY_FILE; or the key itself in LOTS_KEY)")
+	fs.StringVar(&c.popReg, "population-register", env("LOTS_POPULATION_REGISTER", ""), "a population register file (popreg JSON) asked about protected identity (LOTS_POPULATION_REGISTER)")
 }
 
 func (c *common) logger(w io.Writer) *slog.Logger {
@@ -150,6 +173,8 @@ func (c *common) logger(w io.Writer) *slog.Logger {
 	return slog.New(slog.NewTextHandler(w, nil))
 }
 
+// config is the app's configuration; it fails without a master key (Lots never keeps the
+// sealed data in plain text), and for the old --trust-proxy.
 func (c *common) config(stderr io.Writer) (app.Config, error) {
 	if c.trustProxy {
 		// It trusted X-Forwarded-For from anyone and took its leftmost entry, which the client
@@ -160,10 +185,31 @@ func (c *common) config(stderr io.Writer) (app.Config, error) {
 	if err != nil {
 		return app.Config{}, fmt.Errorf("--trusted-proxies: %w", err)
 	}
-	return app.Config{
+	keys, err := c.keys()
+	if err != nil {
+		return app.Config{}, err
+	}
+	cfg := app.Config{
 		Addr: c.addr, DataDir: c.data, DB: c.db, SecureCookies: c.secureCookies, TrustedProxies: proxies,
-		Log: c.logger(stderr),
-	}, nil
+		Log: c.logger(stderr), Keys: keys,
+	}
+	if c.popReg != "" {
+		reg, err := popreg.OpenFile(c.popReg)
+		if err != nil {
+			return app.Config{}, err
+		}
+		cfg.Registry = reg
+	}
+	return cfg, nil
+}
+
+// open opens Lots with the flags' configuration (the commands that work on the database).
+func (c *common) open(ctx context.Context, stderr io.Writer) (*app.App, error) {
+	cfg, err := c.config(stderr)
+	if err != nil {
+		return nil, err
+	}
+	return app.Open(ctx, cfg)
 }
 
 func newFlags(name, help string, stderr io.Writer) *flag.FlagSet {
@@ -183,11 +229,7 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
-	cfg, err := c.config(stderr)
-	if err != nil {
-		return err
-	}
-	a, err := app.Open(ctx, cfg)
+	a, err := c.open(ctx, stderr)
 	if err != nil {
 		return err
 	}

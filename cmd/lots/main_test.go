@@ -3,20 +3,36 @@ package main
 import (
 	"bytes"
 	"context"
+	"errors"
+	"os"
+	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 
 	"lots/internal/app"
 	"lots/internal/casework"
 	"lots/internal/demo"
+	"lots/internal/envelope"
 )
 
-// runLots runs the command line as a user would, without the environment's LOTS_* settings.
+// testKey is the master key the command-line tests give Lots (LOTS_KEY).
+var testKey = sync.OnceValue(func() string {
+	k, err := envelope.Generate()
+	if err != nil {
+		panic(err)
+	}
+	return k
+})
+
+// runLots runs the command line as a user would, without the environment's LOTS_* settings but
+// with a master key in LOTS_KEY.
 func runLots(t *testing.T, args ...string) (string, string, error) {
 	t.Helper()
-	for _, v := range []string{"LOTS_DB", "LOTS_DB_FILE", "LOTS_DATA", "LOTS_ADDR", "LOTS_TRUSTED_PROXIES", "LOTS_TRUST_PROXY"} {
+	for _, v := range []string{"LOTS_DB", "LOTS_DB_FILE", "LOTS_DATA", "LOTS_ADDR", "LOTS_TRUSTED_PROXIES", "LOTS_TRUST_PROXY", "LOTS_KEY_FILE"} {
 		t.Setenv(v, "")
 	}
+	t.Setenv("LOTS_KEY", testKey())
 	var out, errOut bytes.Buffer
 	err := run(context.Background(), args, &out, &errOut)
 	return out.String(), errOut.String(), err
@@ -80,7 +96,11 @@ func TestMunicipalityAndTokenCommands(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	a, err := app.Open(context.Background(), app.Config{DataDir: data})
+	keys, err := envelope.ParseKeyring(testKey())
+	if err != nil {
+		t.Fatal(err)
+	}
+	a, err := app.Open(context.Background(), app.Config{DataDir: data, Keys: keys})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -95,5 +115,97 @@ func TestMunicipalityAndTokenCommands(t *testing.T) {
 	}
 	if _, err := a.Store.MunicipalityByCode(context.Background(), demo.Code); err == nil {
 		t.Fatal("the demo municipality appeared without lots demo")
+	}
+}
+
+// Lots refuses to start without a master key — no silent plain-text fallback — and says how to
+// make one; a key file that holds no key is refused too.
+func TestCommandsRefuseToStartWithoutAKey(t *testing.T) {
+	data := t.TempDir()
+	for _, v := range []string{"LOTS_DB", "LOTS_DB_FILE", "LOTS_DATA", "LOTS_ADDR", "LOTS_KEY", "LOTS_KEY_FILE"} {
+		t.Setenv(v, "")
+	}
+	var out, errOut bytes.Buffer
+	for _, args := range [][]string{
+		{"serve", "--data", data, "--addr", "127.0.0.1:0"},
+		{"municipality", "create", "--data", data, "--code", "0180", "--name", "Exempelkommun", "--admin", "ada", "--admin-name", "Ada"},
+		{"audit", "verify", "--data", data},
+	} {
+		err := run(context.Background(), args, &out, &errOut)
+		if !errors.Is(err, envelope.ErrNoKey) || !strings.Contains(err.Error(), "lots key generate") {
+			t.Errorf("lots %s without a key: %v", args[0], err)
+		}
+	}
+	if _, err := os.Stat(filepath.Join(data, "lots.db")); !errors.Is(err, os.ErrNotExist) {
+		t.Errorf("a database was created without a key: %v", err)
+	}
+	empty := filepath.Join(t.TempDir(), "empty.key")
+	if err := os.WriteFile(empty, []byte("# no key here\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if err := run(context.Background(), []string{"serve", "--data", data, "--key-file", empty}, &out, &errOut); err == nil {
+		t.Error("a key file without a key was accepted")
+	}
+}
+
+// lots key generate prints a key the key file takes; lots demo (its key part) creates a key
+// file in the data directory on the first run and reuses it after.
+func TestKeyGenerateAndTheDemoKey(t *testing.T) {
+	out, _, err := runLots(t, "key", "generate")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := envelope.ParseKeyring(out); err != nil {
+		t.Fatalf("the generated key is not a key: %v (%q)", err, out)
+	}
+	t.Setenv("LOTS_KEY", "")
+	c := common{data: t.TempDir()}
+	var said bytes.Buffer
+	first, err := c.demoKeys(&said)
+	if err != nil || !strings.Contains(said.String(), "lots.key") {
+		t.Fatalf("first demo run: %v %q", err, said.String())
+	}
+	st, err := os.Stat(filepath.Join(c.data, "lots.key"))
+	if err != nil || st.Mode().Perm() != 0o600 {
+		t.Fatalf("the demo key file: %v %v", err, st)
+	}
+	said.Reset()
+	c2 := common{data: c.data}
+	again, err := c2.demoKeys(&said)
+	if err != nil || again.CurrentID() != first.CurrentID() || said.Len() != 0 {
+		t.Fatalf("second demo run made another key: %v %s %s %q", err, again, first, said.String())
+	}
+}
+
+// lots backup writes a sealed file (not overwritten later); lots restore puts it into an empty
+// data directory and says that it verified; it refuses a directory that holds a database.
+func TestBackupAndRestoreCommands(t *testing.T) {
+	data, other := t.TempDir(), t.TempDir()
+	if _, _, err := runLots(t, "municipality", "create", "--data", data, "--code", "0180", "--name", "Exempelkommun",
+		"--admin", "ada", "--admin-name", "Ada Admin"); err != nil {
+		t.Fatal(err)
+	}
+	file := filepath.Join(t.TempDir(), "lots.backup")
+	out, _, err := runLots(t, "backup", "--data", data, "--out", file)
+	if err != nil || !strings.Contains(out, "audit log") {
+		t.Fatalf("backup: %v\n%s", err, out)
+	}
+	if _, _, err := runLots(t, "backup", "--data", data, "--out", file); err == nil {
+		t.Fatal("a backup overwrote another")
+	}
+	b, err := os.ReadFile(file)
+	if err != nil || bytes.Contains(b, []byte("Exempelkommun")) || bytes.Contains(b, []byte("SQLite format")) {
+		t.Fatalf("the backup is readable: %v", err)
+	}
+	out, _, err = runLots(t, "restore", "--data", other, "--from", file)
+	if err != nil || !strings.Contains(out, "match it") {
+		t.Fatalf("restore: %v\n%s", err, out)
+	}
+	if _, _, err := runLots(t, "restore", "--data", other, "--from", file); err == nil {
+		t.Fatal("restored over a database")
+	}
+	out, _, err = runLots(t, "restore", "--data", other, "--from", file, "--force")
+	if err != nil || !strings.Contains(out, "match it") {
+		t.Fatalf("restore --force: %v\n%s", err, out)
 	}
 }

@@ -7,7 +7,6 @@ import (
 	"io"
 	"strings"
 
-	"lots/internal/app"
 	"lots/internal/auth"
 	"lots/internal/casework"
 )
@@ -40,11 +39,7 @@ func cmdMunicipality(ctx context.Context, args []string, stdout, stderr io.Write
 	if strings.TrimSpace(*agency) == "" {
 		return errors.New("--agency must not be empty")
 	}
-	cfg, err := c.config(stderr)
-	if err != nil {
-		return err
-	}
-	a, err := app.Open(ctx, cfg)
+	a, err := c.open(ctx, stderr)
 	if err != nil {
 		return err
 	}

@@ -50,11 +50,7 @@ func cmdStatsExport(ctx context.Context, args []string, stdout, stderr io.Writer
 		fs.Usage()
 		return err
 	}
-	cfg, err := c.config(stderr)
-	if err != nil {
-		return err
-	}
-	a, err := app.Open(ctx, cfg)
+	a, err := c.open(ctx, stderr)
 	if err != nil {
 		return err
 	}
@@ -131,11 +127,7 @@ func cmdStatsImport(ctx context.Context, args []string, stdout, stderr io.Writer
 		}
 		files = append(files, store.ExportFile{Name: filepath.Base(name), Data: b})
 	}
-	cfg, err := c.config(stderr)
-	if err != nil {
-		return err
-	}
-	a, err := app.Open(ctx, cfg)
+	a, err := c.open(ctx, stderr)
 	if err != nil {
 		return err
 	}

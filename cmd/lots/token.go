@@ -7,7 +7,6 @@ import (
 	"io"
 	"time"
 
-	"lots/internal/app"
 	"lots/internal/casework"
 )
 
@@ -28,11 +27,7 @@ func cmdToken(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		fs.Usage()
 		return errors.New("--user is required")
 	}
-	cfg, err := c.config(stderr)
-	if err != nil {
-		return err
-	}
-	a, err := app.Open(ctx, cfg)
+	a, err := c.open(ctx, stderr)
 	if err != nil {
 		return err
 	}

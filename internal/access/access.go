@@ -36,6 +36,11 @@ const (
 	// avoided-cost report. It holds no personal data; the steering group owns the figures it
 	// argues with, the administrator keeps them up to date. Neither gets case content by it.
 	EditCostRegister Permission = "edit_cost_register"
+	// RegisterExtract: make the register extract (GDPR art. 15) for a young person or a
+	// guardian who asks — all their personal data and who read it — and record its delivery.
+	// It reads case content, so it is its own permission; the auditor role (the data protection
+	// coordinator, who handles data subjects' requests) has it.
+	RegisterExtract Permission = "register_extract"
 )
 
 // rolePermissions is the role → permission table. It is the whole rule for role-level
@@ -48,7 +53,7 @@ var rolePermissions = map[casework.Role][]Permission{
 	casework.RolePrepGroup:   {WorkWithCases},
 	casework.RoleSteering:    {ViewAggregates, EditCostRegister},
 	casework.RoleAnalyst:     {ViewAggregates},
-	casework.RoleAuditor:     {ReviewAuditLog},
+	casework.RoleAuditor:     {ReviewAuditLog, RegisterExtract},
 }
 
 // Can decides a role-level permission. An inactive user may do nothing. The system actor

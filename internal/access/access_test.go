@@ -36,6 +36,9 @@ func TestRolePermissions(t *testing.T) {
 		{"group member does not edit the cost register", actor(true, casework.RoleGroupMember), EditCostRegister, false},
 		{"auditor does not edit the cost register", actor(true, casework.RoleAuditor), EditCostRegister, false},
 		{"inactive steering group member edits nothing", actor(false, casework.RoleSteering), EditCostRegister, false},
+		{"auditor makes register extracts", actor(true, casework.RoleAuditor), RegisterExtract, true},
+		{"administrator does not make register extracts", actor(true, casework.RoleAdmin), RegisterExtract, false},
+		{"coordinator does not make register extracts", actor(true, casework.RoleCoordinator), RegisterExtract, false},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

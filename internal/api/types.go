@@ -55,6 +55,7 @@ type Youth struct {
 	Languages         []string `json:"languages"`
 	Interpreter       bool     `json:"interpreter"`
 	ProtectedIdentity bool     `json:"protected_identity"`
+	Unidentified      bool     `json:"unidentified" doc:"registered without personnummer and not yet identified: handled as protected until identified"`
 }
 
 func youthOf(y casework.Youth, age int, district string) Youth {
@@ -63,6 +64,7 @@ func youthOf(y casework.Youth, age int, district string) Youth {
 		ReserveID: y.ReserveID, BirthDate: date(y.BirthDate), Age: age, Gender: string(y.Gender),
 		DistrictID: y.DistrictID, District: district, School: y.School, Address: y.Address,
 		Languages: y.Languages, Interpreter: y.Interpreter, ProtectedIdentity: y.ProtectedIdentity,
+		Unidentified: y.Unidentified,
 	}
 	if !y.PersonalNumber.IsZero() {
 		out.PersonalNumber = y.PersonalNumber.Formatted()

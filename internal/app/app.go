@@ -17,8 +17,11 @@ import (
 
 	"lots/internal/api"
 	"lots/internal/auth"
+	"lots/internal/casework"
+	"lots/internal/envelope"
 	"lots/internal/i18n"
 	"lots/internal/mail"
+	"lots/internal/popreg"
 	"lots/internal/store"
 	"lots/internal/web"
 )
@@ -34,6 +37,12 @@ type Config struct {
 	Log            *slog.Logger
 	Now            func() time.Time // the clock; time.Now when nil
 	HashParams     *argon2id.Params // password hashing; auth.DefaultParams when nil
+	// Keys seal uploaded evidence and the most sensitive texts at rest (LOTS_KEY_FILE or
+	// LOTS_KEY). Required: Open refuses to start without them.
+	Keys *envelope.Keyring
+	// Registry is the population register asked about protected identity (popreg); none
+	// when nil.
+	Registry popreg.Registry
 }
 
 // App is a running Lots.
@@ -64,7 +73,10 @@ func Open(ctx context.Context, cfg Config) (*App, error) {
 			return nil, fmt.Errorf("data directory: %w", err)
 		}
 	}
-	st, err := store.Open(ctx, store.Config{DSN: cfg.DB, DataDir: cfg.DataDir, Now: cfg.Now, Log: cfg.Log})
+	if cfg.Keys == nil {
+		return nil, envelope.ErrNoKey
+	}
+	st, err := store.Open(ctx, store.Config{DSN: cfg.DB, DataDir: cfg.DataDir, Now: cfg.Now, Log: cfg.Log, Keys: cfg.Keys, Registry: cfg.Registry})
 	if err != nil {
 		return nil, err
 	}
@@ -134,6 +146,34 @@ func (a *App) Serve(ctx context.Context, l net.Listener) error {
 	return nil
 }
 
+// DailyRetention runs retention (gallring) in every municipality whose last run is a day old or
+// more (or that never had one): housekeeping asks every ten minutes, so a restart neither skips
+// a day nor runs twice. A failed run changed nothing and is tried again after an hour.
+func (a *App) DailyRetention(ctx context.Context) {
+	ms, err := a.Store.Municipalities(ctx)
+	if err != nil {
+		a.Config.Log.Warn("retention", "err", err)
+		return
+	}
+	for _, m := range ms {
+		due, err := a.Store.RetentionDue(ctx, m.ID)
+		if err != nil {
+			a.Config.Log.Warn("retention", "municipality", m.Code, "err", err)
+			continue
+		}
+		if !due {
+			continue
+		}
+		sys := casework.WithActor(ctx, casework.SystemActor(m.ID, "lots retention"))
+		r, err := a.Store.RunRetention(sys, store.RetentionOptions{StartedBy: "daily"})
+		if err != nil {
+			a.Config.Log.Error("retention run failed; nothing was deleted", "municipality", m.Code, "err", err)
+			continue
+		}
+		a.Config.Log.Info("retention run", "municipality", m.Code, "deleted", r.Total())
+	}
+}
+
 // housekeeping deletes dead sessions every ten minutes, refreshes the query planner's
 // statistics every hour (a municipality's tables grow from nothing, and plans chosen on the
 // statistics of small tables make the case lists slow, docs/performance.md), and makes the
@@ -164,6 +204,7 @@ func (a *App) housekeeping(ctx context.Context) {
 			} else if n > 0 {
 				a.Config.Log.Info("purged sessions", "count", n)
 			}
+			a.DailyRetention(ctx)
 		}
 	}
 }

@@ -48,13 +48,13 @@ type route struct {
 	cat   casework.Category   // caseScoped: the category the request reads or works in
 	work  access.Work         // caseScoped: "" for a read
 	// expect overrides the case rule for routes with an object-level rule of their own.
-	expect func(ac *actor, f access.CaseFacts, now time.Time) outcome
+	expect func(ac *actor, c *mcase, f access.CaseFacts, now time.Time) outcome
 	reqs   []reqSpec
 }
 
 // reqSpec is a request to a route. Placeholders in path, form and json: {id} the case, {cid}
 // its open unsigned draft consent, {wcid} its withdrawn draft, {pid} its guardian, {mid} its
-// (cancelled) meeting, {gm} its trusted adult in the group, {tid} its (done) task, {uid} its
+// (cancelled) meeting, {gm} its trusted adult in the group, {tid} its (done) task, {hold} its legal hold, {uid} its
 // extra case officer, {concern} the concern that opened it, {card} its anonymous card (its own id), {twin} its possible duplicate,
 // {plan} its plan's version; {police} the police's agency, {extra} the extra case officer's
 // user id, {method} a catalogue method, {pnr} a personnummer, {asset} the static files'
@@ -192,6 +192,14 @@ func restoreMember(w *world, c *mcase, r response) error {
 	return w.addTrustedAdult(c)
 }
 
+// restoreHold puts a legal hold back after the allowed release.
+func restoreHold(w *world, c *mcase, r response) error {
+	if r.status != 303 {
+		return nil
+	}
+	return w.setHold(c)
+}
+
 // restoreOfficer assigns the extra case officer again after the allowed removal.
 func restoreOfficer(w *world, c *mcase, r response) error {
 	if r.status != 204 {
@@ -266,6 +274,21 @@ var table = []route{
 	can(access.ReviewAuditLog, "GET /audit/user", get("/audit/user?user={extra}")),
 	can(access.ReviewAuditLog, "GET /audit/review", get("/audit/review")),
 	can(access.ReviewAuditLog, "GET /audit/head", get("/audit/head")),
+	// Identification reviews: a young person found protected after intake; the review of a
+	// review that does not exist is not found.
+	can(access.ReviewAuditLog, "GET /audit/identity", get("/audit/identity?done=1")),
+	can(access.ReviewAuditLog, "POST /audit/identity/{id}/reviewed", post("/audit/identity/1/reviewed", form("note", "Matrisgranskning"), 404)),
+	// The register extract (GDPR art. 15): the page, an extract for a young person, an adult's
+	// registrations by name; the delivery of a request that does not exist is not found.
+	can(access.RegisterExtract, "GET /audit/register", get("/audit/register"),
+		get("/audit/register?subject=youth&identity={pnr}").named("register extract of a young person"),
+		get("/audit/register?subject=guardian&name=Matris+V%C3%A5rdnadshavare").named("register extract: an adult's registrations")),
+	can(access.RegisterExtract, "POST /audit/register/{id}/delivered", post("/audit/register/1/delivered", form("how", "post"), 404)),
+	// Administrators: retention. Nothing is due at the matrix's moment, so "run now" deletes
+	// nothing; a period below its bound is refused.
+	can(access.ManageOrganisation, "GET /admin/retention", get("/admin/retention")),
+	can(access.ManageOrganisation, "POST /admin/retention", post("/admin/retention", form("retention_case_closed", "1"), 422)),
+	can(access.ManageOrganisation, "POST /admin/retention/run", post("/admin/retention/run", nil, 303)),
 	// Aggregates: the follow-up dashboard, its exports and the national comparison.
 	can(access.ViewAggregates, "GET /followup", get("/followup")),
 	can(access.ViewAggregates, "GET /followup/export.csv", get("/followup/export.csv")),
@@ -348,6 +371,15 @@ var table = []route{
 	read("GET /cases/{id}/plan/print", basic, get("/cases/{id}/plan/print")),
 	read("GET /cases/{id}/plan/youth", basic, get("/cases/{id}/plan/youth")),
 	write("GET /cases/{id}/duplicates", access.WorkYouth, basic, get("/cases/{id}/duplicates")),
+	// Legal hold: the staff set and release it; everyone who reads the case sees it.
+	read("GET /cases/{id}/legal-hold", basic, get("/cases/{id}/legal-hold")),
+	write("POST /cases/{id}/legal-hold", access.WorkEdit, basic, post("/cases/{id}/legal-hold", form("reason", "Matrisbevarande", "until", "{today}"), 303)),
+	write("POST /cases/{id}/legal-hold/{hid}/release", access.WorkEdit, basic,
+		post("/cases/{id}/legal-hold/{hold}/release", nil, 303).about("hold").then(restoreHold)),
+	// Identification of a young person reported without personnummer: youth work on the
+	// protected details (a bad number is refused after access).
+	read("GET /cases/{id}/identify", basic, get("/cases/{id}/identify")),
+	write("POST /cases/{id}/identify", access.WorkYouth, protected, post("/cases/{id}/identify", form("personal_number", "x"), 422)),
 	// The twin (a possible duplicate), unconfirmed: the page asks again (422) after reading the
 	// candidates, which is youth work.
 	write("POST /cases/{id}/merge", access.WorkYouth, basic, post("/cases/{id}/merge", form("other", "{twin}"), 422)),
@@ -464,9 +496,9 @@ var table = []route{
 // expectCase is the case rule for one request: a read needs access.Case for its category; work
 // needs access.CaseWrite, and a refusal of the work itself (the actor reads the category but
 // may not do this) is a 403, any other refusal "not found".
-func expectCase(r route, q reqSpec, ac *actor, f access.CaseFacts, now time.Time) outcome {
+func expectCase(r route, q reqSpec, ac *actor, c *mcase, f access.CaseFacts, now time.Time) outcome {
 	if r.expect != nil {
-		return r.expect(ac, f, now)
+		return r.expect(ac, c, f, now)
 	}
 	cat, work := r.cat, r.work
 	if q.cat != "" {
@@ -493,7 +525,7 @@ func expectCase(r route, q reqSpec, ac *actor, f access.CaseFacts, now time.Time
 
 // expectIndicators: the form records the categories the actor may add notes to; with none,
 // the page refuses with 403.
-func expectIndicators(ac *actor, f access.CaseFacts, now time.Time) outcome {
+func expectIndicators(ac *actor, _ *mcase, f access.CaseFacts, now time.Time) outcome {
 	if !access.Case(ac.a, f, casework.CatBasic, now).Allowed {
 		return notFound
 	}
@@ -507,8 +539,8 @@ func expectIndicators(ac *actor, f access.CaseFacts, now time.Time) outcome {
 
 // expectRecord: recording in category cat is refused as a whole (403) unless the actor may add
 // notes in it; the read behind it is the case's basic information.
-func expectRecord(cat casework.Category) func(*actor, access.CaseFacts, time.Time) outcome {
-	return func(ac *actor, f access.CaseFacts, now time.Time) outcome {
+func expectRecord(cat casework.Category) func(*actor, *mcase, access.CaseFacts, time.Time) outcome {
+	return func(ac *actor, _ *mcase, f access.CaseFacts, now time.Time) outcome {
 		switch {
 		case !access.Case(ac.a, f, casework.CatBasic, now).Allowed:
 			return notFound
@@ -520,9 +552,9 @@ func expectRecord(cat casework.Category) func(*actor, access.CaseFacts, time.Tim
 }
 
 // expectAuthor: a concern's receipt is its reporter's; the matrix's concerns are the
-// coordinator's.
-func expectAuthor(ac *actor, _ access.CaseFacts, _ time.Time) outcome {
-	if ac.name == "samordnare" {
+// coordinator's, but for the concern the school made without personnummer.
+func expectAuthor(ac *actor, c *mcase, _ access.CaseFacts, _ time.Time) outcome {
+	if ac.name == c.reporter() {
 		return allowed
 	}
 	return notFound
@@ -530,7 +562,7 @@ func expectAuthor(ac *actor, _ access.CaseFacts, _ time.Time) outcome {
 
 // expectTask: completing a task is a note on the case (access.CaseWrite); beyond that only its
 // owner (the coordinator) and the staff on the case may.
-func expectTask(ac *actor, f access.CaseFacts, now time.Time) outcome {
+func expectTask(ac *actor, _ *mcase, f access.CaseFacts, now time.Time) outcome {
 	d := access.CaseWrite(ac.a, f, access.WorkNote, casework.CatBasic, now)
 	if !d.Allowed {
 		if strings.HasPrefix(d.Ground.String(), "denied:no_write_") {

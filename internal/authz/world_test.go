@@ -40,6 +40,10 @@ type consentState struct {
 	intake bool
 	// closed: the preparatory group closed it ("not now") without taking it on.
 	closed bool
+	// unidentified: a school concern without personnummer whose reporter typed the address
+	// and the school (issue 19:1); the young person is not identified, so the record is
+	// handled as protected until someone identifies them.
+	unidentified bool
 	// consent makes the case's consent, if any, once the case is at the consent step.
 	consent func(t *testing.T, w *world, caseID int64)
 }
@@ -70,6 +74,9 @@ var states = []consentState{
 	{name: "intake", code: "Intag", intake: true},
 	// Closed by the preparatory group without being taken on ("not now"): still intake.
 	{name: "closed-at-intake", code: "Stangd", intake: true, closed: true},
+	// Protected identity at intake: reported by the school without personnummer, waiting for
+	// the preparatory group, which must not see the address and school the reporter typed.
+	{name: "unidentified-intake", code: "Oidentifierad", intake: true, unidentified: true},
 }
 
 // mcase is one case of the matrix and the objects under it that object-scoped routes need.
@@ -85,6 +92,14 @@ type mcase struct {
 	// guardian's e-mail, the assessment's risk reason): category → text.
 	markers map[casework.Category]string
 	objects map[string]int64 // placeholder → id: cid, wcid, pid, mid, gm, tid, uid, concern, twin, plan
+}
+
+// reporter is who reported the concern that opened the case.
+func (c *mcase) reporter() string {
+	if c.state.unidentified {
+		return "skola"
+	}
+	return "samordnare"
 }
 
 func (c *mcase) name() string {
@@ -243,13 +258,25 @@ func (w *world) buildCase(t *testing.T, s consentState, prot bool, n int, twin *
 	c.school = fmt.Sprintf("Doldaskolan%d", 10+n)
 	coord := w.coord
 	youth := casework.YouthInput{FirstName: "Ung", LastName: c.surname, DistrictID: w.f.Districts[0].ID}
-	if twin == nil {
+	reporter := coord
+	switch {
+	case s.unidentified:
+		// The school reports without personnummer, typing the address and the school.
+		youth.BirthDate, youth.School, youth.Address = "2010-05-05", c.school, c.address
+		reporter = w.userCtx(t, "skola")
+	case twin == nil:
 		c.pnr = storetest.TestPersonalNumbers[n]
 		youth.PersonalNumber = c.pnr
-	} else {
+	default:
 		youth.BirthDate = twin.pnr[:4] + "-" + twin.pnr[4:6] + "-" + twin.pnr[6:8]
 	}
-	rc, err := w.st.RegisterConcern(coord, store.ConcernInput{Youth: youth, Ratings: storetest.IRKRatings(3)})
+	reported := youth
+	if s.unidentified {
+		// The reporter's own list shows the name they wrote; the coordinator then corrects it
+		// (below), so the matrix's name check is about the register's name only.
+		reported.LastName = "Skolanmäld"
+	}
+	rc, err := w.st.RegisterConcern(reporter, store.ConcernInput{Youth: reported, Ratings: storetest.IRKRatings(3)})
 	must(err)
 	c.id, c.objects["concern"] = rc.CaseID, rc.ConcernID
 	c.objects["card"], err = w.st.CardIDOfCase(context.Background(), rc.CaseID) // the card's own id, not the case's
@@ -324,6 +351,7 @@ func (w *world) buildCase(t *testing.T, s consentState, prot bool, n int, twin *
 	c.objects["tid"] = dec.TaskID
 	must(w.st.CompleteTask(coord, dec.TaskID))
 	must(w.st.CancelMeeting(coord, c.id, m.ID, "Matrisen"))
+	must(w.setHold(c)) // a legal hold (nothing is deleted at the matrix's moment anyway)
 	return c
 }
 
@@ -332,6 +360,15 @@ func (w *world) addTrustedAdult(c *mcase) error {
 	gm, err := w.st.AddGroupMember(w.coord, c.id, casework.MemberInput{Kind: casework.MemberTrustedAdult, Name: "Matris Vuxen", Relation: "tränare"})
 	if err == nil {
 		c.objects["gm"] = gm.ID
+	}
+	return err
+}
+
+// setHold puts a legal hold on the case (the one the matrix releases and sets again).
+func (w *world) setHold(c *mcase) error {
+	h, err := w.st.SetLegalHold(w.coord, c.id, "Matrisbevarande", t0.AddDate(1, 0, 0).Format(casework.DateLayout))
+	if err == nil {
+		c.objects["hold"] = h.ID
 	}
 	return err
 }
@@ -362,8 +399,9 @@ func (w *world) facts(t *testing.T, c *mcase) access.CaseFacts {
 	if err != nil {
 		t.Fatal(err)
 	}
+	// A young person not yet identified is handled as protected (issue 19:1).
 	f := access.CaseFacts{MunicipalityID: w.mid, Step: cd.Case.Step, TakenOn: !cd.Case.Milestones.TakenOn.IsZero(),
-		ProtectedIdentity: c.protected, Staff: cd.Staff, Settings: m.Settings.WithDefaults()}
+		ProtectedIdentity: c.protected || c.state.unidentified, Staff: cd.Staff, Settings: m.Settings.WithDefaults()}
 	for _, p := range cd.Parties {
 		f.PartyAgencies = append(f.PartyAgencies, p.AgencyID)
 	}

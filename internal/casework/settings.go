@@ -54,6 +54,10 @@ type Settings struct {
 	// for both; the JSON name predates the consent reminders. Default off; 2 days.
 	TaskReminders      bool `json:"task_reminders"`
 	ReminderDaysBefore int  `json:"reminder_days_before"`
+
+	// Retention are the municipality's own retention periods, per kind of record, within the
+	// bounds of each rule (retention.go); a kind not set has the rule's default.
+	Retention map[RecordKind]int `json:"retention,omitempty"`
 }
 
 // DefaultSettings returns the defaults described on Settings.

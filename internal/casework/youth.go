@@ -54,9 +54,17 @@ type Youth struct {
 	// fingerade personuppgifter). Address, school and meeting places are then hidden from
 	// everyone but the roles the municipality designates.
 	ProtectedIdentity bool
-	MergedInto        int64 // set when this record was merged into another
-	CreatedAt         time.Time
+	// Unidentified: registered without a personnummer and not yet identified (issue 19:1). Until
+	// identified the record is handled as protected (Protected), since it may be a young person
+	// with protected identity whom nobody has matched yet.
+	Unidentified bool
+	MergedInto   int64 // set when this record was merged into another
+	CreatedAt    time.Time
 }
+
+// Protected reports whether the young person's address, school and meeting places are hidden
+// from everyone but the designated roles: a protected identity, or one not yet identified.
+func (y Youth) Protected() bool { return y.ProtectedIdentity || y.Unidentified }
 
 // Name is the full name.
 func (y Youth) Name() string { return strings.TrimSpace(y.FirstName + " " + y.LastName) }

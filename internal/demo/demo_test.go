@@ -22,6 +22,7 @@ import (
 	"lots/internal/auth"
 	"lots/internal/casework"
 	"lots/internal/demo"
+	"lots/internal/envelope"
 	"lots/internal/i18n"
 	"lots/internal/stats"
 	"lots/internal/store"
@@ -52,6 +53,7 @@ func load(t *testing.T, engine storetest.Engine) *loaded {
 	dsn := storetest.DSN(t, engine)
 	start := time.Now()
 	var res demo.Result
+	keys := envelope.Ephemeral()
 	if engine == storetest.SQLite {
 		snap, err := demo.BuildSnapshot(ctx, auth.NewHasher(auth.FastParams))
 		if err != nil {
@@ -60,9 +62,9 @@ func load(t *testing.T, engine storetest.Engine) *loaded {
 		if err := snap.WriteTo(filepath.Dir(dsn)); err != nil {
 			t.Fatal(err)
 		}
-		res = snap.Result
+		res, keys = snap.Result, snap.Keys
 	}
-	st, err := store.Open(ctx, store.Config{DSN: dsn})
+	st, err := store.Open(ctx, store.Config{DSN: dsn, Keys: keys})
 	if err != nil {
 		t.Fatal(err)
 	}

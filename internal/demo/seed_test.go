@@ -8,6 +8,7 @@ import (
 	"lots/internal/auth"
 	"lots/internal/casework"
 	"lots/internal/demo"
+	"lots/internal/envelope"
 	"lots/internal/store"
 	"lots/internal/store/storetest"
 )
@@ -17,7 +18,7 @@ import (
 func TestSeed(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, engine storetest.Engine) {
 		ctx := context.Background()
-		st, err := store.Open(ctx, store.Config{DSN: storetest.DSN(t, engine)})
+		st, err := store.Open(ctx, store.Config{DSN: storetest.DSN(t, engine), Keys: envelope.Ephemeral()})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -70,7 +71,7 @@ func TestSeed(t *testing.T) {
 // reports the time per 1000.
 func BenchmarkSeed(b *testing.B) {
 	ctx := context.Background()
-	st, err := store.Open(ctx, store.Config{DSN: storetest.DSN(b, storetest.SQLite)})
+	st, err := store.Open(ctx, store.Config{DSN: storetest.DSN(b, storetest.SQLite), Keys: envelope.Ephemeral()})
 	if err != nil {
 		b.Fatal(err)
 	}

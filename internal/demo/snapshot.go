@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"lots/internal/auth"
+	"lots/internal/envelope"
 	"lots/internal/store"
 )
 
@@ -26,7 +27,9 @@ import (
 type Snapshot struct {
 	Result Result    // what building it did
 	Built  time.Time // when
-	files  map[string][]byte
+	// Keys seal the snapshot's sealed columns: open its copies with them.
+	Keys  *envelope.Keyring
+	files map[string][]byte
 }
 
 // dbFiles are the files of a SQLite database in WAL mode (the shared-memory file is rebuilt
@@ -41,7 +44,8 @@ func BuildSnapshot(ctx context.Context, h *auth.Hasher) (*Snapshot, error) {
 		return nil, err
 	}
 	defer os.RemoveAll(dir)
-	st, err := store.Open(ctx, store.Config{DataDir: dir})
+	keys := envelope.Ephemeral()
+	st, err := store.Open(ctx, store.Config{DataDir: dir, Keys: keys})
 	if err != nil {
 		return nil, err
 	}
@@ -52,7 +56,7 @@ func BuildSnapshot(ctx context.Context, h *auth.Hasher) (*Snapshot, error) {
 	if err != nil {
 		return nil, err
 	}
-	s := &Snapshot{Result: res, Built: time.Now(), files: map[string][]byte{}}
+	s := &Snapshot{Result: res, Built: time.Now(), Keys: keys, files: map[string][]byte{}}
 	for _, name := range dbFiles {
 		b, err := os.ReadFile(filepath.Join(dir, name))
 		if errors.Is(err, os.ErrNotExist) {

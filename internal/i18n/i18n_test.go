@@ -50,7 +50,7 @@ func TestPlaceholdersMatch(t *testing.T) {
 
 // keyPattern matches a catalogue key in Go or template source: a quoted string that starts
 // with one of the catalogue's sections.
-var keyPattern = regexp.MustCompile(`"((?:error|login|user|pnr|settings|token|totp|admin|org|nav|home|soon|a11y|layout|form|role|agency|password|session|municipality|api|case|cases|consent|youth|irk|group|meeting|plan|followup|audit|instrument|step|closure|flow|list|lists|dashboard|stats|intervention|task|concern|parties|staff|person|note|assessment|card|cards|deadline|risk|timeline|gender|relation|program|log|category|signer|evidence|catalogue|agenda|calendar|reminder|indicator|national|export|print|demo|economics)\.[a-z0-9_.]+)"`)
+var keyPattern = regexp.MustCompile(`"((?:error|login|user|pnr|settings|token|totp|admin|org|nav|home|soon|a11y|layout|form|role|agency|password|session|municipality|api|case|cases|consent|youth|irk|group|meeting|plan|followup|audit|instrument|step|closure|flow|list|lists|dashboard|stats|intervention|task|concern|parties|staff|person|note|assessment|card|cards|deadline|risk|timeline|gender|relation|program|log|category|signer|evidence|catalogue|agenda|calendar|reminder|indicator|national|export|print|demo|economics|register|hold|identify|retention)\.[a-z0-9_.]+)"`)
 
 // Keys used in Go code and templates must exist in the catalogue.
 func TestEveryUsedKeyExists(t *testing.T) {

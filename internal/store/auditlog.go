@@ -39,6 +39,9 @@ type YouthRef struct {
 	Name      string
 	Identity  string // personnummer (ÅÅÅÅMMDD-NNNN) or reserve id
 	Protected bool
+	// Erased: the young person's records were deleted under retention; the extract was found
+	// by the pseudonym of the identity asked for, and names nobody.
+	Erased bool
 }
 
 // ExtractQuery selects the young person of an extract — by a case of theirs, or by
@@ -95,6 +98,16 @@ func (s *Store) AccessExtract(ctx context.Context, q ExtractQuery) (Extract, err
 	err = s.update(ctx, func(tx *Tx) error {
 		mid := a.User.MunicipalityID
 		y, err := tx.extractYouth(mid, q)
+		if casework.ErrorCode(err) == casework.ENotFound && strings.TrimSpace(q.Identity) != "" {
+			// Deleted under retention? The log still holds the entries, by the old id.
+			id, found, ferr := tx.erasedYouth(mid, q.Identity)
+			if ferr != nil {
+				return ferr
+			}
+			if found {
+				y, err = YouthRef{ID: id, Identity: strings.TrimSpace(q.Identity), Erased: true}, nil
+			}
+		}
 		if err != nil {
 			if casework.ErrorCode(err) == casework.ENotFound {
 				w.Detail = "no young person found"
@@ -112,6 +125,9 @@ func (s *Store) AccessExtract(ctx context.Context, q ExtractQuery) (Extract, err
 			})
 		if err != nil {
 			return err
+		}
+		if len(ids) == 0 { // an erased young person: the id the log knows them by
+			ids = []int64{y.ID}
 		}
 		args := []any{mid}
 		arg := func(v any) string {

@@ -320,7 +320,7 @@ func (s *Store) Cases(ctx context.Context, q CaseQuery) (CasePage, error) {
 			}
 		}
 		rows, err := tx.Query(`SELECT `+caseCols+`, y.first_name, y.last_name, y.personal_number, y.reserve_id, y.birth_date,
-			y.gender, y.protected_identity, COALESCE(d.name, ''), c.irk_clear, c.irk_some, COALESCE(cu.name, ''), y.sort_key`+from+` ORDER BY `+order+limit, args...)
+			y.gender, (y.protected_identity OR `+unidentifiedSQL+`), COALESCE(d.name, ''), c.irk_clear, c.irk_some, COALESCE(cu.name, ''), y.sort_key`+from+` ORDER BY `+order+limit, args...)
 		if err != nil {
 			return casework.Internal(err)
 		}

@@ -57,10 +57,20 @@ func (s *Store) RegisterConcern(ctx context.Context, in ConcernInput) (ConcernRe
 	if err := fe.Err(); err != nil {
 		return r, err
 	}
+	person, found := s.lookup(ctx, y.PersonalNumber) // the population register: protected identity
 	err = s.update(ctx, func(tx *Tx) error {
 		mid := a.User.MunicipalityID
 		if _, err := tx.insertYouth(mid, &y); err != nil {
 			return err
+		}
+		if !y.PersonalNumber.IsZero() {
+			before, err := tx.identityState(mid, y.ID)
+			if err != nil {
+				return err
+			}
+			if err := tx.learnIdentity(a, y.ID, before, person, found, "concern"); err != nil {
+				return err
+			}
 		}
 		var c casework.Case
 		err := tx.QueryRow(`SELECT id, step FROM cases WHERE municipality_id = $1 AND youth_id = $2 AND step NOT IN ('closed', 'followed_up')
@@ -191,11 +201,14 @@ func (s *Store) CaseDetail(ctx context.Context, caseID int64) (CaseDetail, error
 		if err != nil {
 			return casework.Internal(err)
 		}
+		if y.Address, err = s.openText(colYouthAddress, y.Address); err != nil {
+			return err
+		}
 		cd.District, cd.Age = district.String, y.AgeAt(tx.now)
-		cd.SeesProtected = !y.ProtectedIdentity || lc.May.Read(casework.CatProtected).Allowed
+		cd.SeesProtected = !y.Protected() || lc.May.Read(casework.CatProtected).Allowed
 		if !cd.SeesProtected {
 			hideProtected(&y)
-		} else if y.ProtectedIdentity {
+		} else if y.Protected() {
 			if err := tx.audit(a, What{Action: audit.ActionRead, Object: "youth", ObjectID: y.ID, YouthID: y.ID, Category: string(casework.CatProtected)},
 				lc.May.Read(casework.CatProtected)); err != nil {
 				return err

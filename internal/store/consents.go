@@ -379,11 +379,15 @@ func (s *Store) AttachConsentEvidence(ctx context.Context, caseID, consentID int
 			return casework.Invalid("file", "consent.file_type")
 		}
 		sum := sha256.Sum256(data)
+		sealed, err := tx.sealBytes(colFileData, data)
+		if err != nil {
+			return err
+		}
 		id := newID()
 		name = safeFileName(name, evidenceTypes[sniffedType], "samtycke")
 		if _, err := tx.Exec(`INSERT INTO files (id, municipality_id, case_id, youth_id, kind, name, content_type, size, sha256, data, uploaded_by, uploaded_at)
 			VALUES ($1, $2, $3, $4, 'consent_evidence', $5, $6, $7, $8, $9, $10, $11)`, id, a.User.MunicipalityID, caseID, lc.Case.YouthID,
-			name, sniffedType, len(data), hex.EncodeToString(sum[:]), data, a.User.ID, tx.now); err != nil {
+			name, sniffedType, len(data), hex.EncodeToString(sum[:]), sealed, a.User.ID, tx.now); err != nil {
 			return casework.Internal(err)
 		}
 		if _, err := tx.Exec(`UPDATE consents SET evidence_id = $1 WHERE municipality_id = $2 AND id = $3`, id, a.User.MunicipalityID, consentID); err != nil {
@@ -392,7 +396,6 @@ func (s *Store) AttachConsentEvidence(ctx context.Context, caseID, consentID int
 		if err := tx.addEvent(a, lc.Case, "consent_evidence", "", "", "", casework.CatBasic); err != nil {
 			return err
 		}
-		var err error
 		out, err = tx.consentAfter(lc, consentID)
 		return err
 	})
@@ -427,7 +430,8 @@ func (s *Store) ConsentEvidence(ctx context.Context, caseID, consentID int64) (F
 		}
 		// A name stored before names were made safe is made safe on the way out.
 		f.Name = safeFileName(f.Name, evidenceTypes[f.ContentType], "samtycke")
-		return nil
+		f.Data, err = s.openBytes(colFileData, f.Data)
+		return err
 	})
 	return f, err
 }

@@ -66,7 +66,8 @@ func buildFactsSQL(d Dialect) string {
 		"k.created_by", "k.created_at", "k.withdrawn_at", "k.withdrawn_by", "k.withdrawn_how", "k.withdrawn_note", "k.evidence_id",
 		d.jsonSub(cParties), d.jsonSub(cCats), d.jsonSub(cSigners)), "k.valid_from, k.created_at") + `
 		FROM consents k WHERE k.municipality_id = c.municipality_id AND k.case_id = c.id`
-	return `SELECT ` + caseCols + `, y.protected_identity, m.settings,
+	// An unidentified young person is handled as protected until identified (identity.go).
+	return `SELECT ` + caseCols + `, (y.protected_identity OR ` + unidentifiedSQL + `), m.settings,
 		(` + staff + `), (` + parties + `), (` + consents + `),
 		EXISTS (SELECT 1 FROM assessments i WHERE i.municipality_id = c.municipality_id AND i.case_id = c.id AND i.time_point = 'intake'),
 		(SELECT pv.version FROM plan_versions pv WHERE pv.municipality_id = c.municipality_id AND pv.case_id = c.id ORDER BY pv.version DESC LIMIT 1),

@@ -203,6 +203,9 @@ func (tx *Tx) relatedPerson(municipalityID, youthID, personID int64) (casework.R
 	if err != nil {
 		return p, casework.Internal(err)
 	}
+	if p.Address, err = tx.store.openText(colPersonAddress, p.Address); err != nil {
+		return p, err
+	}
 	return p, nil
 }
 

@@ -20,6 +20,8 @@ import (
 
 	"lots/internal/audit"
 	"lots/internal/casework"
+	"lots/internal/envelope"
+	"lots/internal/popreg"
 	"lots/internal/store/postgres"
 	"lots/internal/store/sqlite"
 )
@@ -34,11 +36,15 @@ const (
 
 // Store is the database. It is safe for concurrent use.
 type Store struct {
-	dialect Dialect
-	write   *sql.DB // SQLite: the single writer connection; PostgreSQL: the pool
-	read    *sql.DB // SQLite: read-only pool; PostgreSQL: the same pool as write
-	now     func() time.Time
-	log     *slog.Logger
+	dialect  Dialect
+	write    *sql.DB // SQLite: the single writer connection; PostgreSQL: the pool
+	read     *sql.DB // SQLite: read-only pool; PostgreSQL: the same pool as write
+	now      func() time.Time
+	log      *slog.Logger
+	path     string            // SQLite: the database file (backups)
+	dsn      string            // PostgreSQL: the connection URL (backups)
+	keys     *envelope.Keyring // seals the sealed columns (sealed.go)
+	registry popreg.Registry   // the population register (identity.go)
 
 	auditor    *auditor   // the group committer of read and refusal entries
 	hashes     *hashCache // committed audit tree hashes, shared by the store's copies
@@ -64,6 +70,11 @@ type Config struct {
 	// AuditBatch, when set, is told the size of each group commit of audit entries and how
 	// long its first entry waited (for metrics).
 	AuditBatch func(size int, wait time.Duration)
+	// Keys seal files and the most sensitive texts (sealed.go). Required: Lots refuses to
+	// open a store without a key rather than keep them in plain text.
+	Keys *envelope.Keyring
+	// Registry is the population register Lots asks about protected identity; none when nil.
+	Registry popreg.Registry
 }
 
 // IsPostgres reports whether dsn names a PostgreSQL database.
@@ -74,7 +85,13 @@ func IsPostgres(dsn string) bool {
 
 // Open opens the store and runs pending migrations.
 func Open(ctx context.Context, cfg Config) (*Store, error) {
-	s := &Store{now: cfg.Now, log: cfg.Log, hashes: &hashCache{}, auditBatch: cfg.AuditBatch, releases: &releaseCache{}}
+	if cfg.Keys == nil {
+		return nil, envelope.ErrNoKey
+	}
+	s := &Store{now: cfg.Now, log: cfg.Log, hashes: &hashCache{}, auditBatch: cfg.AuditBatch, releases: &releaseCache{}, keys: cfg.Keys, registry: cfg.Registry}
+	if s.registry == nil {
+		s.registry = popreg.None{}
+	}
 	if s.now == nil {
 		s.now = time.Now
 	}
@@ -89,7 +106,7 @@ func Open(ctx context.Context, cfg Config) (*Store, error) {
 		if err != nil {
 			return nil, err
 		}
-		s.dialect, s.write, s.read = Postgres, db, db
+		s.dialect, s.write, s.read, s.dsn = Postgres, db, db, cfg.DSN
 		migrations, gooseDialect = postgres.Migrations, goose.DialectPostgres
 	case cfg.DSN == "" || strings.HasPrefix(cfg.DSN, "sqlite:") || strings.HasSuffix(cfg.DSN, ".db"):
 		path := strings.TrimPrefix(cfg.DSN, "sqlite:")
@@ -103,7 +120,7 @@ func Open(ctx context.Context, cfg Config) (*Store, error) {
 		if err != nil {
 			return nil, err
 		}
-		s.dialect, s.write, s.read = SQLite, w, r
+		s.dialect, s.write, s.read, s.path = SQLite, w, r, path
 		migrations, gooseDialect = sqlite.Migrations, goose.DialectSQLite3
 	default:
 		return nil, fmt.Errorf("store: unrecognised database %q (want postgres://… or a .db path)", redactDSN(cfg.DSN))
@@ -111,6 +128,12 @@ func Open(ctx context.Context, cfg Config) (*Store, error) {
 	if err := s.migrate(ctx, gooseDialect, migrations); err != nil {
 		s.Close()
 		return nil, err
+	}
+	if n, err := s.sealPlain(ctx); err != nil {
+		s.Close()
+		return nil, fmt.Errorf("sealing plain values: %w", err)
+	} else if n > 0 {
+		s.log.Info("sealed values stored in plain text before", "count", n)
 	}
 	if err := s.Optimize(ctx); err != nil {
 		s.Close()

@@ -11,6 +11,7 @@ import (
 	"lots/internal/audit"
 	"lots/internal/auth"
 	"lots/internal/casework"
+	"lots/internal/envelope"
 	"lots/internal/store"
 	"lots/internal/store/storetest"
 )
@@ -21,7 +22,7 @@ func TestMigrationsRunTwice(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, e storetest.Engine) {
 		dsn := storetest.DSN(t, e)
 		for i := 0; i < 2; i++ {
-			s, err := store.Open(context.Background(), store.Config{DSN: dsn})
+			s, err := store.Open(context.Background(), store.Config{DSN: dsn, Keys: envelope.Ephemeral()})
 			if err != nil {
 				t.Fatalf("open %d: %v", i, err)
 			}
@@ -109,7 +110,7 @@ func TestAuditChain(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, e storetest.Engine) {
 		dsn := storetest.DSN(t, e)
 		clock := storetest.NewClock(t0)
-		s, err := store.Open(context.Background(), store.Config{DSN: dsn, Now: clock.Now})
+		s, err := store.Open(context.Background(), store.Config{DSN: dsn, Now: clock.Now, Keys: envelope.Ephemeral()})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -202,7 +203,7 @@ func TestAuditChain(t *testing.T) {
 func TestAuditRewriteDetectedByExportedHead(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, e storetest.Engine) {
 		dsn := storetest.DSN(t, e)
-		s, err := store.Open(context.Background(), store.Config{DSN: dsn})
+		s, err := store.Open(context.Background(), store.Config{DSN: dsn, Keys: envelope.Ephemeral()})
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -10,10 +10,12 @@ import (
 	"lots/internal/access"
 	"lots/internal/audit"
 	"lots/internal/casework"
+	"lots/internal/popreg"
 )
 
 const youthCols = `y.id, y.municipality_id, y.first_name, y.last_name, y.personal_number, y.reserve_id, y.birth_date,
-	y.gender, y.district_id, y.school, y.address, y.languages, y.interpreter, y.protected_identity, y.merged_into, y.created_at`
+	y.gender, y.district_id, y.school, y.address, y.languages, y.interpreter, y.protected_identity, y.merged_into, y.created_at,
+	` + unidentifiedSQL
 
 func scanYouth(sc scanner, extra ...any) (casework.Youth, error) {
 	var y casework.Youth
@@ -21,7 +23,7 @@ func scanYouth(sc scanner, extra ...any) (casework.Youth, error) {
 	var birth, gender, languages string
 	var district, merged sql.NullInt64
 	dest := []any{&y.ID, &y.MunicipalityID, &y.FirstName, &y.LastName, &pn, &reserve, &birth, &gender, &district,
-		&y.School, &y.Address, &languages, &y.Interpreter, &y.ProtectedIdentity, &merged, &y.CreatedAt}
+		&y.School, &y.Address, &languages, &y.Interpreter, &y.ProtectedIdentity, &merged, &y.CreatedAt, &y.Unidentified}
 	if err := sc.Scan(append(dest, extra...)...); err != nil {
 		return y, err
 	}
@@ -75,13 +77,17 @@ func (tx *Tx) insertYouth(municipalityID int64, y *casework.Youth) (existing boo
 		}
 	}
 	y.MunicipalityID, y.CreatedAt = municipalityID, tx.now
+	address, err := tx.sealText(colYouthAddress, y.Address)
+	if err != nil {
+		return false, err
+	}
 	insert := func(pn, reserve any) error {
 		y.ID = newID()
 		_, err := tx.Exec(`INSERT INTO youths (id, municipality_id, first_name, last_name, sort_key, search_key, personal_number,
 			reserve_id, birth_date, gender, district_id, school, address, languages, interpreter, protected_identity, created_at, updated_at)
 			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $17)`,
 			y.ID, municipalityID, y.FirstName, y.LastName, casework.SortKey(y.LastName, y.FirstName), youthSearchKey(*y), pn, reserve,
-			y.BirthDate.Format("2006-01-02"), string(y.Gender), nullID(y.DistrictID), y.School, y.Address,
+			y.BirthDate.Format("2006-01-02"), string(y.Gender), nullID(y.DistrictID), y.School, address,
 			strings.Join(y.Languages, ","), y.Interpreter, y.ProtectedIdentity, tx.now)
 		return err
 	}
@@ -107,8 +113,17 @@ func youthSearchKey(y casework.Youth) string {
 
 // UpdateYouth corrects the young person's details (staff on the case, or an intake coordinator).
 func (s *Store) UpdateYouth(ctx context.Context, caseID int64, in casework.YouthInput) error {
+	var person popreg.Person // what the population register says of a number given (identity.go)
+	var found bool
+	if pn, err := casework.ParsePersonalNumber(in.PersonalNumber, s.now()); err == nil {
+		person, found = s.lookup(ctx, pn)
+	}
 	return s.withCase(ctx, caseID, caseOp{What: What{Action: audit.ActionUpdate, Object: "youth"}, Cat: casework.CatProtected, Work: access.WorkYouth}, func(tx *Tx, a casework.Actor, lc *loadedCase, d access.Decision) error {
 		y, err := casework.ParseYouth(in, tx.now)
+		if err != nil {
+			return err
+		}
+		before, err := tx.identityState(a.User.MunicipalityID, lc.Case.YouthID)
 		if err != nil {
 			return err
 		}
@@ -138,12 +153,16 @@ func (s *Store) UpdateYouth(ctx context.Context, caseID int64, in casework.Youth
 				return casework.Invalid("district", "youth.district_invalid")
 			}
 		}
+		address, err := tx.sealText(colYouthAddress, y.Address)
+		if err != nil {
+			return err
+		}
 		update := func() error {
 			_, err := tx.Exec(`UPDATE youths SET first_name = $1, last_name = $2, sort_key = $3, search_key = $4, personal_number = $5,
 				reserve_id = $6, birth_date = $7, gender = $8, district_id = $9, school = $10, address = $11, languages = $12,
 				interpreter = $13, protected_identity = $14, updated_at = $15 WHERE municipality_id = $16 AND id = $17`,
 				y.FirstName, y.LastName, casework.SortKey(y.LastName, y.FirstName), youthSearchKey(y), pn, reserve,
-				y.BirthDate.Format("2006-01-02"), string(y.Gender), nullID(y.DistrictID), y.School, y.Address,
+				y.BirthDate.Format("2006-01-02"), string(y.Gender), nullID(y.DistrictID), y.School, address,
 				strings.Join(y.Languages, ","), y.Interpreter, y.ProtectedIdentity, tx.now, a.User.MunicipalityID, lc.Case.YouthID)
 			return err
 		}
@@ -165,6 +184,9 @@ func (s *Store) UpdateYouth(ctx context.Context, caseID int64, in casework.Youth
 		if err != nil {
 			return err
 		}
+		if err := tx.learnIdentity(a, lc.Case.YouthID, before, person, found, "correction"); err != nil {
+			return err
+		}
 		return tx.addEvent(a, lc.Case, "youth_updated", "", "", "", casework.CatBasic)
 	})
 }
@@ -177,7 +199,15 @@ func (s *Store) RelatedPersons(ctx context.Context, caseID int64) ([]casework.Re
 		out, err = queryAll(ctx, tx, `SELECT id, municipality_id, youth_id, kind, name, relation, has_custody, phone, email, address,
 			language, interpreter, note FROM related_persons WHERE municipality_id = $1 AND youth_id = $2 ORDER BY kind, name`,
 			[]any{a.User.MunicipalityID, lc.Case.YouthID}, scanRelated)
-		return err
+		if err != nil {
+			return err
+		}
+		for i := range out {
+			if out[i].Address, err = s.openText(colPersonAddress, out[i].Address); err != nil {
+				return err
+			}
+		}
+		return nil
 	})
 	return out, err
 }
@@ -202,11 +232,15 @@ func (s *Store) SaveRelatedPerson(ctx context.Context, caseID int64, p *casework
 			return err
 		}
 		p.MunicipalityID, p.YouthID = a.User.MunicipalityID, lc.Case.YouthID
+		address, err := tx.sealText(colPersonAddress, p.Address)
+		if err != nil {
+			return err
+		}
 		if p.ID == 0 {
 			p.ID = newID()
 			if _, err := tx.Exec(`INSERT INTO related_persons (id, municipality_id, youth_id, kind, name, relation, has_custody, phone,
 				email, address, language, interpreter, note, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)`,
-				p.ID, p.MunicipalityID, p.YouthID, string(p.Kind), p.Name, p.Relation, p.HasCustody, p.Phone, p.Email, p.Address,
+				p.ID, p.MunicipalityID, p.YouthID, string(p.Kind), p.Name, p.Relation, p.HasCustody, p.Phone, p.Email, address,
 				p.Language, p.Interpreter, p.Note, tx.now); err != nil {
 				return casework.Internal(err)
 			}
@@ -214,7 +248,7 @@ func (s *Store) SaveRelatedPerson(ctx context.Context, caseID int64, p *casework
 		}
 		res, err := tx.Exec(`UPDATE related_persons SET kind = $1, name = $2, relation = $3, has_custody = $4, phone = $5, email = $6,
 			address = $7, language = $8, interpreter = $9, note = $10 WHERE municipality_id = $11 AND youth_id = $12 AND id = $13`,
-			string(p.Kind), p.Name, p.Relation, p.HasCustody, p.Phone, p.Email, p.Address, p.Language, p.Interpreter, p.Note,
+			string(p.Kind), p.Name, p.Relation, p.HasCustody, p.Phone, p.Email, address, p.Language, p.Interpreter, p.Note,
 			p.MunicipalityID, p.YouthID, p.ID)
 		if err != nil {
 			return casework.Internal(err)
@@ -354,6 +388,16 @@ func (s *Store) MergeYouth(ctx context.Context, caseID, otherCaseID int64) error
 		if keep == otherYouth {
 			return casework.Errorf(casework.EConflict, "youth.merge_same", "same person")
 		}
+		// What was known of each record before: a protection that now covers a record read while
+		// it was unidentified or unprotected opens a review (identity.go).
+		beforeKeep, err := tx.identityState(a.User.MunicipalityID, keep)
+		if err != nil {
+			return err
+		}
+		beforeOther, err := tx.identityState(a.User.MunicipalityID, otherYouth)
+		if err != nil {
+			return err
+		}
 		mid := a.User.MunicipalityID
 		// Every table that names the young person (audit_log and its index audit_youths
 		// excepted: the log says whom each entry was about when it was written).
@@ -393,6 +437,9 @@ func (s *Store) MergeYouth(ctx context.Context, caseID, otherCaseID int64) error
 			FROM (SELECT protected_identity, interpreter, school, address, languages, district_id FROM youths WHERE municipality_id = $2 AND id = $3) o
 			WHERE youths.municipality_id = $2 AND youths.id = $4`, tx.now, mid, otherYouth, keep); err != nil {
 			return casework.Internal(fmt.Errorf("merge the records: %w", err))
+		}
+		if err := tx.learnIdentity(a, keep, mergedState(beforeKeep, beforeOther), popreg.Person{}, false, "merge"); err != nil {
+			return err
 		}
 		return tx.addEvent(a, lc.Case, "youth_merged", "", "", "", casework.CatBasic)
 	})

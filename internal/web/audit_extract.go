@@ -81,7 +81,11 @@ func (s *Server) auditYouth(w http.ResponseWriter, r *http.Request) {
 	csvq := r.URL.Query()
 	csvq.Set("format", "csv")
 	d.CSVURL = "/audit/youth?" + csvq.Encode()
-	p.Title = p.T("audit.youth_heading", x.Youth.Name)
+	name := x.Youth.Name
+	if x.Youth.Erased { // records deleted under retention: the log knows an id only
+		name = p.T("identify.erased_youth")
+	}
+	p.Title = p.T("audit.youth_heading", name)
 	p.Data = auditIndexData{Extract: d}
 	s.render(w, r, http.StatusOK, "audit_youth", p)
 }

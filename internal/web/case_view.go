@@ -53,6 +53,7 @@ var caseSections = []struct {
 	{"timeline", "/timeline", "case.nav_timeline", true},
 	{"consents", "/consents", "case.nav_consents", true},
 	{"duplicates", "/duplicates", "case.nav_duplicates", false},
+	{"legalhold", "/legal-hold", "hold.nav", false},
 }
 
 // casePathID parses a positive id from the path; anything else is not found.

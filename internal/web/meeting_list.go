@@ -99,7 +99,7 @@ func (s *Server) renderMeetingList(w http.ResponseWriter, r *http.Request, p *Pa
 	d.UpcomingTable = meetingTable{P: p, CaseID: v.ID, Rows: d.Upcoming, SeesPlace: d.SeesPlace}
 	d.PastTable = meetingTable{P: p, CaseID: v.ID, Rows: d.Past, SeesPlace: d.SeesPlace}
 	d.PlaceHint = "hint:meeting.place_hint"
-	if v.Detail.Youth.ProtectedIdentity {
+	if v.Detail.Youth.Protected() {
 		d.PlaceHint = "hint:meeting.place_hint_protected"
 	}
 	if p.Form["pre_meeting"] == "" && status == http.StatusOK {

@@ -21,13 +21,14 @@ func (s *Server) routes() {
 
 	m.HandleFunc("GET /{$}", s.authed(s.home))
 
-	s.caseRoutes()      // routes_cases.go: concerns, case lists, the case page and its steps
-	s.listRoutes()      // routes_lists.go: the concern form, work lists and anonymous cards
-	s.consentRoutes()   // routes_consent.go: consents, their forms and evidence
-	s.auditRoutes()     // routes_audit.go: access-log extracts and log review
-	s.groupRoutes()     // routes_groups.go: operative groups, meetings, tasks, the intervention catalogue
-	s.followupRoutes()  // routes_followup.go: indicators, the dashboard, national comparison
-	s.economicsRoutes() // routes_economics.go: the avoided-cost report and the cost register
+	s.caseRoutes()           // routes_cases.go: concerns, case lists, the case page and its steps
+	s.listRoutes()           // routes_lists.go: the concern form, work lists and anonymous cards
+	s.consentRoutes()        // routes_consent.go: consents, their forms and evidence
+	s.auditRoutes()          // routes_audit.go: access-log extracts and log review
+	s.groupRoutes()          // routes_groups.go: operative groups, meetings, tasks, the intervention catalogue
+	s.followupRoutes()       // routes_followup.go: indicators, the dashboard, national comparison
+	s.economicsRoutes()      // routes_economics.go: the avoided-cost report and the cost register
+	s.dataProtectionRoutes() // routes_dataprotection.go: register extract, legal hold, identification, retention
 
 	m.HandleFunc("GET /settings", s.authed(s.settingsShow))
 	m.HandleFunc("POST /settings/password", s.authed(s.settingsPassword))

@@ -20,6 +20,7 @@ import (
 	"lots/internal/auth"
 	"lots/internal/casework"
 	"lots/internal/demo"
+	"lots/internal/envelope"
 	"lots/internal/store/storetest"
 )
 
@@ -57,7 +58,7 @@ func Start(t testing.TB, engine storetest.Engine, opts Options) *Server {
 	}
 	cfg := app.Config{
 		Addr: "127.0.0.1:0", DB: storetest.DSN(t, engine), Log: logger, Now: opts.Now,
-		HashParams: auth.FastParams, TrustedProxies: opts.TrustedProxies,
+		HashParams: auth.FastParams, TrustedProxies: opts.TrustedProxies, Keys: envelope.Ephemeral(),
 	}
 	if engine == storetest.SQLite {
 		cfg.DataDir, cfg.DB = t.TempDir(), ""

@@ -14,6 +14,7 @@ import (
 	"os"
 	"os/exec"
 	"os/signal"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"sync"
@@ -26,6 +27,7 @@ import (
 	"lots/internal/auth"
 	"lots/internal/casework"
 	"lots/internal/demo"
+	"lots/internal/envelope"
 	"lots/internal/store"
 	"lots/internal/store/storetest"
 )
@@ -61,8 +63,17 @@ func serveChild(dir string) {
 	}
 }
 
+// childConfig is the server's configuration on dir, with the master key prepare wrote there.
 func childConfig(dir string) app.Config {
-	return app.Config{Addr: "127.0.0.1:0", DataDir: dir, HashParams: auth.FastParams}
+	b, err := os.ReadFile(filepath.Join(dir, "lots.key"))
+	if err != nil {
+		panic(err)
+	}
+	keys, err := envelope.ParseKeyring(string(b))
+	if err != nil {
+		panic(err)
+	}
+	return app.Config{Addr: "127.0.0.1:0", DataDir: dir, HashParams: auth.FastParams, Keys: keys}
 }
 
 // world is what the parent prepared: the cases and the people who read them.
@@ -80,6 +91,13 @@ type world struct {
 func prepare(t *testing.T) world {
 	t.Helper()
 	w := world{dir: t.TempDir(), youth: map[int64]int64{}, users: map[string]int64{}}
+	key, err := envelope.Generate()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(w.dir, "lots.key"), []byte(key+"\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
 	ctx := context.Background()
 	a, err := app.Open(ctx, childConfig(w.dir))
 	if err != nil {
@@ -254,7 +272,7 @@ func postNote(c *http.Client, base string, caseID int64, text string) (*http.Res
 func check(t *testing.T, w world, got *answered) {
 	t.Helper()
 	ctx := context.Background()
-	s, err := store.Open(ctx, store.Config{DataDir: w.dir})
+	s, err := store.Open(ctx, store.Config{DataDir: w.dir, Keys: childConfig(w.dir).Keys})
 	if err != nil {
 		t.Fatalf("the database does not open after the kill: %v", err)
 	}

@@ -24,11 +24,14 @@ var Migrations embed.FS
 //   - busy_timeout lets a second process (e.g. `lots token create` while the server runs)
 //     wait for the writer instead of failing.
 //   - foreign_keys enforces the composite (municipality_id, id) keys that keep tenants apart.
+//   - secure_delete overwrites deleted content with zeros, so a deleted record (retention, a
+//     replaced address) does not linger in the file's free pages until they are reused.
 var pragmas = []string{
 	"journal_mode(WAL)",
 	"synchronous(FULL)",
 	"busy_timeout(10000)",
 	"foreign_keys(1)",
+	"secure_delete(1)",
 }
 
 // Open opens the database file at path as two pools: one writer connection (SQLite allows

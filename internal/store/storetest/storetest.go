@@ -21,6 +21,7 @@ import (
 
 	_ "github.com/jackc/pgx/v5/stdlib"
 
+	"lots/internal/envelope"
 	"lots/internal/store"
 )
 
@@ -108,7 +109,7 @@ func DSN(t testing.TB, engine Engine) string {
 // Open opens a fresh store on engine with the given clock (time.Now when nil).
 func Open(t testing.TB, engine Engine, now func() time.Time) *store.Store {
 	t.Helper()
-	s, err := store.Open(context.Background(), store.Config{DSN: DSN(t, engine), Now: now})
+	s, err := store.Open(context.Background(), store.Config{DSN: DSN(t, engine), Now: now, Keys: envelope.Ephemeral()})
 	if err != nil {
 		t.Fatalf("open %s store: %v", engine, err)
 	}
