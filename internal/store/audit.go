@@ -89,7 +89,7 @@ func (s *Store) AuditSystem(ctx context.Context, e audit.Entry) error {
 func (s *Store) AuditHead(ctx context.Context, municipalityID int64) (audit.Head, error) {
 	h := audit.Head{MunicipalityID: municipalityID}
 	var root []byte
-	err := s.read.QueryRowContext(ctx, `SELECT size, root FROM audit_heads WHERE municipality_id = $1`, municipalityID).Scan(&h.Size, &root)
+	err := s.rd(ctx).QueryRowContext(ctx, `SELECT size, root FROM audit_heads WHERE municipality_id = $1`, municipalityID).Scan(&h.Size, &root)
 	if errors.Is(err, sql.ErrNoRows) {
 		return h, casework.NotFound("municipality")
 	}
@@ -137,7 +137,7 @@ func (s *Store) AuditEntries(ctx context.Context, f AuditFilter, each func(audit
 	if f.Limit > 0 {
 		q += fmt.Sprintf(" LIMIT %d", f.Limit)
 	}
-	rows, err := s.read.QueryContext(ctx, q, args...)
+	rows, err := s.rd(ctx).QueryContext(ctx, q, args...)
 	if err != nil {
 		return casework.Internal(err)
 	}

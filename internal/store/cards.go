@@ -108,7 +108,7 @@ func (s *Store) CardOf(ctx context.Context, cardID int64) (Card, error) {
 		return Card{}, err
 	}
 	var caseID int64
-	err = s.read.QueryRowContext(ctx, `SELECT id FROM cases WHERE municipality_id = $1 AND card_id = $2`,
+	err = s.rd(ctx).QueryRowContext(ctx, `SELECT id FROM cases WHERE municipality_id = $1 AND card_id = $2`,
 		a.User.MunicipalityID, cardID).Scan(&caseID)
 	if err != nil && !errors.Is(err, sql.ErrNoRows) {
 		return Card{}, casework.Internal(err)
@@ -137,7 +137,7 @@ func (s *Store) CardOf(ctx context.Context, cardID int64) (Card, error) {
 // call uses it: it is for tests and the operator's tools, which see the database anyway.
 func (s *Store) CardIDOfCase(ctx context.Context, caseID int64) (int64, error) {
 	var id sql.NullInt64
-	err := s.read.QueryRowContext(ctx, `SELECT card_id FROM cases WHERE id = $1`, caseID).Scan(&id)
+	err := s.rd(ctx).QueryRowContext(ctx, `SELECT card_id FROM cases WHERE id = $1`, caseID).Scan(&id)
 	if errors.Is(err, sql.ErrNoRows) {
 		return 0, casework.NotFound("case")
 	}

@@ -34,7 +34,7 @@ func (s *Store) Catalogue(ctx context.Context) ([]casework.Method, error) {
 }
 
 func (s *Store) ownMethods(ctx context.Context, municipalityID int64) ([]casework.Method, error) {
-	return queryAll(ctx, s.read, `SELECT content, updated_at FROM catalogue_methods WHERE municipality_id = $1 ORDER BY code`,
+	return queryAll(ctx, s.rd(ctx), `SELECT content, updated_at FROM catalogue_methods WHERE municipality_id = $1 ORDER BY code`,
 		[]any{municipalityID}, func(sc scanner) (casework.Method, error) {
 			var m casework.Method
 			var content string

@@ -28,7 +28,7 @@ func (s *Store) ConsentTextFile(ctx context.Context, lang string) ([]byte, bool,
 		return nil, false, casework.Errorf(casework.EForbidden, "error.forbidden", "consent texts need a case or organisation role")
 	}
 	var content string
-	err = s.read.QueryRowContext(ctx, `SELECT content FROM consent_texts WHERE municipality_id = $1 AND language = $2`,
+	err = s.rd(ctx).QueryRowContext(ctx, `SELECT content FROM consent_texts WHERE municipality_id = $1 AND language = $2`,
 		a.User.MunicipalityID, lang).Scan(&content)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, false, nil
@@ -45,7 +45,7 @@ func (s *Store) ConsentTextLanguages(ctx context.Context) (map[string]bool, erro
 	if err != nil {
 		return nil, err
 	}
-	langs, err := queryAll(ctx, s.read, `SELECT language FROM consent_texts WHERE municipality_id = $1`, []any{a.User.MunicipalityID},
+	langs, err := queryAll(ctx, s.rd(ctx), `SELECT language FROM consent_texts WHERE municipality_id = $1`, []any{a.User.MunicipalityID},
 		func(sc scanner) (string, error) {
 			var l string
 			return l, sc.Scan(&l)

@@ -81,7 +81,7 @@ func scanMunicipality(sc interface{ Scan(...any) error }) (casework.Municipality
 
 // Municipality returns a municipality by id. Its name and settings are not personal data.
 func (s *Store) Municipality(ctx context.Context, id int64) (casework.Municipality, error) {
-	m, err := scanMunicipality(s.read.QueryRowContext(ctx, `SELECT `+municipalityCols+` FROM municipalities WHERE id = $1`, id))
+	m, err := scanMunicipality(s.rd(ctx).QueryRowContext(ctx, `SELECT `+municipalityCols+` FROM municipalities WHERE id = $1`, id))
 	if errors.Is(err, sql.ErrNoRows) {
 		return m, casework.NotFound("municipality")
 	}
@@ -93,7 +93,7 @@ func (s *Store) Municipality(ctx context.Context, id int64) (casework.Municipali
 
 // MunicipalityByCode returns a municipality by its kommunkod.
 func (s *Store) MunicipalityByCode(ctx context.Context, code string) (casework.Municipality, error) {
-	m, err := scanMunicipality(s.read.QueryRowContext(ctx, `SELECT `+municipalityCols+` FROM municipalities WHERE code = $1`, code))
+	m, err := scanMunicipality(s.rd(ctx).QueryRowContext(ctx, `SELECT `+municipalityCols+` FROM municipalities WHERE code = $1`, code))
 	if errors.Is(err, sql.ErrNoRows) {
 		return m, casework.NotFound("municipality")
 	}
@@ -105,7 +105,7 @@ func (s *Store) MunicipalityByCode(ctx context.Context, code string) (casework.M
 
 // Municipalities lists all tenants (for operators' commands).
 func (s *Store) Municipalities(ctx context.Context) ([]casework.Municipality, error) {
-	rows, err := s.read.QueryContext(ctx, `SELECT `+municipalityCols+` FROM municipalities ORDER BY code`)
+	rows, err := s.rd(ctx).QueryContext(ctx, `SELECT `+municipalityCols+` FROM municipalities ORDER BY code`)
 	if err != nil {
 		return nil, casework.Internal(err)
 	}

@@ -46,7 +46,7 @@ type ImportResult struct {
 // isNationalSupport asks access.NationalSupport about the actor's municipality.
 func (s *Store) isNationalSupport(ctx context.Context, a casework.Actor) (bool, error) {
 	var code string
-	err := s.read.QueryRowContext(ctx, `SELECT code FROM municipalities WHERE id = $1`, a.User.MunicipalityID).Scan(&code)
+	err := s.rd(ctx).QueryRowContext(ctx, `SELECT code FROM municipalities WHERE id = $1`, a.User.MunicipalityID).Scan(&code)
 	if err != nil {
 		return false, casework.Internal(err)
 	}
@@ -214,7 +214,7 @@ func (s *Store) NationalComparison(ctx context.Context, p stats.Period) (Nationa
 	if v.National, err = s.isNationalSupport(ctx, a); err != nil {
 		return v, err
 	}
-	rows, err := queryAll(ctx, s.read, `SELECT DISTINCT period FROM national_exports`, nil, func(sc scanner) (string, error) {
+	rows, err := queryAll(ctx, s.rd(ctx), `SELECT DISTINCT period FROM national_exports`, nil, func(sc scanner) (string, error) {
 		var p string
 		return p, sc.Scan(&p)
 	})
@@ -234,7 +234,7 @@ func (s *Store) NationalComparison(ctx context.Context, p stats.Period) (Nationa
 	if p.IsZero() {
 		return v, s.update(ctx, func(tx *Tx) error { return tx.audit(a, w, d) })
 	}
-	contents, err := queryAll(ctx, s.read, `SELECT content FROM national_exports WHERE period = $1 ORDER BY municipality_code`, []any{p.String()},
+	contents, err := queryAll(ctx, s.rd(ctx), `SELECT content FROM national_exports WHERE period = $1 ORDER BY municipality_code`, []any{p.String()},
 		func(sc scanner) (string, error) {
 			var c string
 			return c, sc.Scan(&c)

@@ -92,7 +92,7 @@ func orgInsertErr(err error) error {
 
 // Districts lists a municipality's districts by name.
 func (s *Store) Districts(ctx context.Context, municipalityID int64) ([]casework.District, error) {
-	return queryAll(ctx, s.read, `SELECT id, municipality_id, name FROM districts WHERE municipality_id = $1 ORDER BY name`,
+	return queryAll(ctx, s.rd(ctx), `SELECT id, municipality_id, name FROM districts WHERE municipality_id = $1 ORDER BY name`,
 		[]any{municipalityID}, func(sc scanner) (casework.District, error) {
 			var d casework.District
 			return d, sc.Scan(&d.ID, &d.MunicipalityID, &d.Name)
@@ -101,7 +101,7 @@ func (s *Store) Districts(ctx context.Context, municipalityID int64) ([]casework
 
 // Agencies lists a municipality's agencies by name.
 func (s *Store) Agencies(ctx context.Context, municipalityID int64) ([]casework.Agency, error) {
-	return queryAll(ctx, s.read, `SELECT id, municipality_id, name, kind FROM agencies WHERE municipality_id = $1 ORDER BY name`,
+	return queryAll(ctx, s.rd(ctx), `SELECT id, municipality_id, name, kind FROM agencies WHERE municipality_id = $1 ORDER BY name`,
 		[]any{municipalityID}, scanAgency)
 }
 
@@ -115,7 +115,7 @@ func scanAgency(sc scanner) (casework.Agency, error) {
 
 // Agency returns one agency of the municipality.
 func (s *Store) Agency(ctx context.Context, municipalityID, id int64) (casework.Agency, error) {
-	a, err := scanAgency(s.read.QueryRowContext(ctx, `SELECT id, municipality_id, name, kind FROM agencies WHERE municipality_id = $1 AND id = $2`, municipalityID, id))
+	a, err := scanAgency(s.rd(ctx).QueryRowContext(ctx, `SELECT id, municipality_id, name, kind FROM agencies WHERE municipality_id = $1 AND id = $2`, municipalityID, id))
 	if errors.Is(err, sql.ErrNoRows) {
 		return a, casework.NotFound("agency")
 	}
@@ -127,7 +127,7 @@ func (s *Store) Agency(ctx context.Context, municipalityID, id int64) (casework.
 
 // Units lists a municipality's units by agency and name.
 func (s *Store) Units(ctx context.Context, municipalityID int64) ([]casework.Unit, error) {
-	return queryAll(ctx, s.read, `SELECT u.id, u.municipality_id, u.agency_id, u.name FROM units u
+	return queryAll(ctx, s.rd(ctx), `SELECT u.id, u.municipality_id, u.agency_id, u.name FROM units u
 		JOIN agencies a ON a.id = u.agency_id WHERE u.municipality_id = $1 ORDER BY a.name, u.name`,
 		[]any{municipalityID}, func(sc scanner) (casework.Unit, error) {
 			var u casework.Unit
@@ -139,6 +139,7 @@ type scanner interface{ Scan(...any) error }
 
 type querier interface {
 	QueryContext(ctx context.Context, q string, args ...any) (*sql.Rows, error)
+	QueryRowContext(ctx context.Context, q string, args ...any) *sql.Row
 }
 
 // queryAll runs q and scans every row with scan.

@@ -29,7 +29,7 @@ func (s *Store) Colleagues(ctx context.Context, r casework.Role) ([]Colleague, e
 	if err != nil {
 		return nil, err
 	}
-	rows, err := queryAll(ctx, s.read, `SELECT u.id, u.name, u.title, u.agency_id, a.name, a.kind, u.roles FROM users u
+	rows, err := queryAll(ctx, s.rd(ctx), `SELECT u.id, u.name, u.title, u.agency_id, a.name, a.kind, u.roles FROM users u
 		JOIN agencies a ON a.id = u.agency_id AND a.municipality_id = u.municipality_id
 		WHERE u.municipality_id = $1 AND u.active = TRUE ORDER BY u.name`, []any{a.User.MunicipalityID},
 		func(sc scanner) (Colleague, error) {

@@ -24,7 +24,7 @@ import (
 func (s *Store) firstPeriod(ctx context.Context, municipalityID int64) (stats.Period, bool, error) {
 	// The first opened_at, not MIN(opened_at): SQLite returns an aggregate of a DATETIME as text.
 	var first time.Time
-	err := s.read.QueryRowContext(ctx, `SELECT opened_at FROM cases WHERE municipality_id = $1 ORDER BY opened_at LIMIT 1`, municipalityID).Scan(&first)
+	err := s.rd(ctx).QueryRowContext(ctx, `SELECT opened_at FROM cases WHERE municipality_id = $1 ORDER BY opened_at LIMIT 1`, municipalityID).Scan(&first)
 	switch {
 	case errors.Is(err, sql.ErrNoRows):
 		return stats.Period{}, false, nil
@@ -54,7 +54,7 @@ func (s *Store) publishedPeriods(ctx context.Context, municipalityID int64) ([]s
 
 // storedParts reads a release's stored parts by name.
 func (s *Store) storedParts(ctx context.Context, municipalityID int64, p stats.Period) (map[string][]byte, error) {
-	rows, err := s.read.QueryContext(ctx, `SELECT part, content FROM dashboard_releases WHERE municipality_id = $1 AND period = $2`, municipalityID, p.String())
+	rows, err := s.rd(ctx).QueryContext(ctx, `SELECT part, content FROM dashboard_releases WHERE municipality_id = $1 AND period = $2`, municipalityID, p.String())
 	if err != nil {
 		return nil, casework.Internal(err)
 	}
@@ -215,7 +215,7 @@ func (s *Store) makeParts(ctx context.Context, municipalityID int64, p stats.Per
 // municipality: `lots serve` runs it at start and with its housekeeping, so a view seldom
 // waits for one to be counted. It returns how many periods it looked at.
 func (s *Store) PublishDueReleases(ctx context.Context) (int, error) {
-	ids, err := queryAll(ctx, s.read, `SELECT id FROM municipalities ORDER BY id`, nil, func(sc scanner) (int64, error) {
+	ids, err := queryAll(ctx, s.rd(ctx), `SELECT id FROM municipalities ORDER BY id`, nil, func(sc scanner) (int64, error) {
 		var id int64
 		return id, sc.Scan(&id)
 	})

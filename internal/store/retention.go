@@ -611,7 +611,7 @@ func (s *Store) retentionRuns(ctx context.Context, municipalityID int64, limit i
 func (s *Store) RetentionDue(ctx context.Context, municipalityID int64) (bool, error) {
 	var t time.Time
 	var outcome string
-	err := s.read.QueryRowContext(ctx, `SELECT started_at, outcome FROM retention_runs WHERE municipality_id = $1 AND dry_run = FALSE
+	err := s.rd(ctx).QueryRowContext(ctx, `SELECT started_at, outcome FROM retention_runs WHERE municipality_id = $1 AND dry_run = FALSE
 		ORDER BY started_at DESC LIMIT 1`, municipalityID).Scan(&t, &outcome)
 	if errors.Is(err, sql.ErrNoRows) {
 		return true, nil

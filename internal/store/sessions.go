@@ -45,7 +45,7 @@ func (s *Store) CreateSession(ctx context.Context, a casework.Actor, sess *Sessi
 // whether it still is, by the municipality's settings.
 func (s *Store) SessionByToken(ctx context.Context, tokenHash []byte) (Session, error) {
 	var sess Session
-	err := s.read.QueryRowContext(ctx, `SELECT token_hash, municipality_id, user_id, auth_method, mfa_pending,
+	err := s.rd(ctx).QueryRowContext(ctx, `SELECT token_hash, municipality_id, user_id, auth_method, mfa_pending,
 		created_at, last_seen_at, expires_at FROM sessions WHERE token_hash = $1`, tokenHash).Scan(
 		&sess.TokenHash, &sess.MunicipalityID, &sess.UserID, &sess.AuthMethod, &sess.MFAPending,
 		&sess.CreatedAt, &sess.LastSeenAt, &sess.ExpiresAt)
@@ -61,7 +61,7 @@ func (s *Store) SessionByToken(ctx context.Context, tokenHash []byte) (Session, 
 
 // TouchSession records that the session was used now.
 func (s *Store) TouchSession(ctx context.Context, tokenHash []byte) error {
-	if _, err := s.write.ExecContext(ctx, `UPDATE sessions SET last_seen_at = $1 WHERE token_hash = $2`, s.now().UTC(), tokenHash); err != nil {
+	if _, err := s.wr(ctx).ExecContext(ctx, `UPDATE sessions SET last_seen_at = $1 WHERE token_hash = $2`, s.now().UTC(), tokenHash); err != nil {
 		return casework.Internal(err)
 	}
 	return nil
@@ -69,7 +69,7 @@ func (s *Store) TouchSession(ctx context.Context, tokenHash []byte) error {
 
 // ExpireSession deletes a session found dead (idle or past its end). Not a logout: not audited.
 func (s *Store) ExpireSession(ctx context.Context, tokenHash []byte) error {
-	if _, err := s.write.ExecContext(ctx, `DELETE FROM sessions WHERE token_hash = $1`, tokenHash); err != nil {
+	if _, err := s.wr(ctx).ExecContext(ctx, `DELETE FROM sessions WHERE token_hash = $1`, tokenHash); err != nil {
 		return casework.Internal(err)
 	}
 	return nil
@@ -99,7 +99,7 @@ func (s *Store) DeleteSession(ctx context.Context, a casework.Actor, tokenHash [
 // (the longest idle time any municipality allows).
 func (s *Store) PurgeSessions(ctx context.Context, idle time.Duration) (int64, error) {
 	now := s.now().UTC()
-	res, err := s.write.ExecContext(ctx, `DELETE FROM sessions WHERE expires_at <= $1 OR last_seen_at <= $2`, now, now.Add(-idle))
+	res, err := s.wr(ctx).ExecContext(ctx, `DELETE FROM sessions WHERE expires_at <= $1 OR last_seen_at <= $2`, now, now.Add(-idle))
 	if err != nil {
 		return 0, casework.Internal(err)
 	}

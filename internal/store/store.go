@@ -150,11 +150,11 @@ func (s *Store) Optimize(ctx context.Context) error {
 	q := "ANALYZE"
 	if s.dialect == SQLite {
 		// analysis_limit keeps it quick on large tables (a sample is enough for the planner).
-		if _, err := s.write.ExecContext(ctx, "PRAGMA analysis_limit = 1000"); err != nil {
+		if _, err := s.wr(ctx).ExecContext(ctx, "PRAGMA analysis_limit = 1000"); err != nil {
 			return fmt.Errorf("optimize: %w", err)
 		}
 	}
-	if _, err := s.write.ExecContext(ctx, q); err != nil {
+	if _, err := s.wr(ctx).ExecContext(ctx, q); err != nil {
 		return fmt.Errorf("optimize: %w", err)
 	}
 	return nil
@@ -209,7 +209,7 @@ func (s *Store) Ping(ctx context.Context) error {
 		return err
 	}
 	var one int
-	return s.read.QueryRowContext(ctx, "SELECT 1").Scan(&one)
+	return s.rd(ctx).QueryRowContext(ctx, "SELECT 1").Scan(&one)
 }
 
 // Now is the store's clock.
@@ -319,7 +319,7 @@ func (s *Store) begin(ctx context.Context, db *sql.DB, readOnly bool) (*Tx, erro
 // fn records are written as one entry in the same transaction — with what the request read
 // before, when it has a visit — so the change and its record commit or fail together.
 func (s *Store) update(ctx context.Context, fn func(tx *Tx) error) error {
-	tx, err := s.begin(ctx, s.write, false)
+	tx, err := s.begin(ctx, s.wr(ctx), false)
 	if err != nil {
 		return err
 	}

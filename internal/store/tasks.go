@@ -98,7 +98,7 @@ func (s *Store) AddDecision(ctx context.Context, caseID, meetingID int64, in cas
 // taskCase finds the case of a task of the actor's municipality (0 when there is none).
 func (s *Store) taskCase(ctx context.Context, municipalityID, taskID int64) (int64, error) {
 	var caseID int64
-	err := s.read.QueryRowContext(ctx, `SELECT case_id FROM tasks WHERE municipality_id = $1 AND id = $2`, municipalityID, taskID).Scan(&caseID)
+	err := s.rd(ctx).QueryRowContext(ctx, `SELECT case_id FROM tasks WHERE municipality_id = $1 AND id = $2`, municipalityID, taskID).Scan(&caseID)
 	if errors.Is(err, sql.ErrNoRows) {
 		return 0, nil
 	}

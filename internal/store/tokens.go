@@ -62,7 +62,7 @@ func (s *Store) CreateToken(ctx context.Context, userID int64, t *APIToken, toke
 func (s *Store) TokenOwner(ctx context.Context, tokenHash []byte) (municipalityID, userID int64, err error) {
 	var expires, revoked, lastUsed sql.NullTime
 	var id int64
-	err = s.read.QueryRowContext(ctx, `SELECT id, municipality_id, user_id, expires_at, revoked_at, last_used_at
+	err = s.rd(ctx).QueryRowContext(ctx, `SELECT id, municipality_id, user_id, expires_at, revoked_at, last_used_at
 		FROM api_tokens WHERE token_hash = $1`, tokenHash).Scan(&id, &municipalityID, &userID, &expires, &revoked, &lastUsed)
 	if errors.Is(err, sql.ErrNoRows) {
 		return 0, 0, casework.Errorf(casework.EUnauthorized, "error.unauthorized", "unknown token")
@@ -75,7 +75,7 @@ func (s *Store) TokenOwner(ctx context.Context, tokenHash []byte) (municipalityI
 		return 0, 0, casework.Errorf(casework.EUnauthorized, "error.unauthorized", "token revoked or expired")
 	}
 	if !lastUsed.Valid || now.Sub(lastUsed.Time) > time.Minute {
-		if _, err := s.write.ExecContext(ctx, `UPDATE api_tokens SET last_used_at = $1 WHERE id = $2`, now, id); err != nil {
+		if _, err := s.wr(ctx).ExecContext(ctx, `UPDATE api_tokens SET last_used_at = $1 WHERE id = $2`, now, id); err != nil {
 			return 0, 0, casework.Internal(err)
 		}
 	}
@@ -88,7 +88,7 @@ func (s *Store) Tokens(ctx context.Context) ([]APIToken, error) {
 	if err != nil {
 		return nil, err
 	}
-	return queryAll(ctx, s.read, `SELECT id, user_id, name, prefix, created_at, expires_at, last_used_at, revoked_at
+	return queryAll(ctx, s.rd(ctx), `SELECT id, user_id, name, prefix, created_at, expires_at, last_used_at, revoked_at
 		FROM api_tokens WHERE municipality_id = $1 AND user_id = $2 ORDER BY created_at DESC`,
 		[]any{a.User.MunicipalityID, a.User.ID}, func(sc scanner) (APIToken, error) {
 			var t APIToken
@@ -121,7 +121,7 @@ func (s *Store) RevokeToken(ctx context.Context, id int64) error {
 // UserIDByUsername finds a user of a municipality for operators' commands.
 func (s *Store) UserIDByUsername(ctx context.Context, municipalityID int64, username string) (int64, error) {
 	var id int64
-	err := s.read.QueryRowContext(ctx, `SELECT id FROM users WHERE municipality_id = $1 AND username = $2`,
+	err := s.rd(ctx).QueryRowContext(ctx, `SELECT id FROM users WHERE municipality_id = $1 AND username = $2`,
 		municipalityID, casework.NormaliseUsername(username)).Scan(&id)
 	if errors.Is(err, sql.ErrNoRows) {
 		return 0, casework.NotFound("user")

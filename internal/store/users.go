@@ -243,7 +243,7 @@ func (s *Store) CredentialsByUsername(ctx context.Context, username string) (Cre
 	var c Credentials
 	var unit sql.NullInt64
 	var roles, locale string
-	err := s.read.QueryRowContext(ctx, `SELECT u.id, u.municipality_id, u.agency_id, u.unit_id, u.username, u.name,
+	err := s.rd(ctx).QueryRowContext(ctx, `SELECT u.id, u.municipality_id, u.agency_id, u.unit_id, u.username, u.name,
 		u.email, u.title, u.roles, u.locale, u.totp_enabled, u.active, u.created_at, u.password_hash, u.totp_secret
 		FROM users u WHERE u.username = $1`, casework.NormaliseUsername(username)).Scan(
 		&c.User.ID, &c.User.MunicipalityID, &c.User.AgencyID, &unit, &c.User.Username, &c.User.Name, &c.User.Email,
@@ -265,7 +265,7 @@ func (s *Store) CredentialsByUsername(ctx context.Context, username string) (Cre
 func (s *Store) Actor(ctx context.Context, municipalityID, userID int64, via string) (casework.Actor, error) {
 	var a casework.Actor
 	var kind string
-	row := s.read.QueryRowContext(ctx, `SELECT `+userCols+`, ag.kind, ag.name FROM users u
+	row := s.rd(ctx).QueryRowContext(ctx, `SELECT `+userCols+`, ag.kind, ag.name FROM users u
 		JOIN agencies ag ON ag.id = u.agency_id AND ag.municipality_id = u.municipality_id
 		WHERE u.municipality_id = $1 AND u.id = $2`, municipalityID, userID)
 	var unit sql.NullInt64

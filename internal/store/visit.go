@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"database/sql"
 	"errors"
 	"fmt"
 	"slices"
@@ -131,7 +132,6 @@ func (v *Visit) readTx(ctx context.Context) (*Tx, error) {
 		}
 		v.tx = tx
 	}
-	v.tx.pending = nil
 	return v.tx, nil
 }
 
@@ -206,6 +206,37 @@ func (v *Visit) takePending() (entries []audit.Entry, keep func(committed bool))
 		}
 		v.pending = append(entries, v.pending...)
 	}
+}
+
+// rd is what a single direct read runs on: the request's read transaction when it has a visit
+// — a request holds at most one connection, so requests can never each hold one and wait for
+// a second — else the read pool.
+func (s *Store) rd(ctx context.Context) querier {
+	if v := visitOf(ctx); v != nil {
+		v.mu.Lock()
+		defer v.mu.Unlock()
+		if tx, err := v.readTx(ctx); err == nil {
+			return tx
+		}
+	}
+	return s.read
+}
+
+// wr is the writer for a single statement outside a transaction; a request's read transaction
+// is ended first, so the request never holds two connections.
+func (s *Store) wr(ctx context.Context) *sql.DB {
+	if v := visitOf(ctx); v != nil {
+		v.release()
+	}
+	return s.write
+}
+
+// release ends the visit's read transaction (a change is about to take a connection of its
+// own); a later read begins a new one.
+func (v *Visit) release() {
+	v.mu.Lock()
+	defer v.mu.Unlock()
+	v.endRead()
 }
 
 // readAudited runs a read of personal data in the request's visit: fn reads in the visit's
