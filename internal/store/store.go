@@ -22,6 +22,7 @@ import (
 	"lots/internal/casework"
 	"lots/internal/envelope"
 	"lots/internal/popreg"
+	"lots/internal/store/dbcount"
 	"lots/internal/store/postgres"
 	"lots/internal/store/sqlite"
 )
@@ -56,6 +57,8 @@ type Store struct {
 	releases *releaseCache
 	// reserveDraw draws a reserve id's six digits; rand.IntN when nil (tests set it).
 	reserveDraw func(n int) int
+	// calls counts every statement and transaction of both pools (package dbcount).
+	calls *dbcount.Counts
 }
 
 // Config says which database to open.
@@ -88,7 +91,7 @@ func Open(ctx context.Context, cfg Config) (*Store, error) {
 	if cfg.Keys == nil {
 		return nil, envelope.ErrNoKey
 	}
-	s := &Store{now: cfg.Now, log: cfg.Log, hashes: &hashCache{}, auditBatch: cfg.AuditBatch, releases: &releaseCache{}, keys: cfg.Keys, registry: cfg.Registry}
+	s := &Store{now: cfg.Now, log: cfg.Log, hashes: &hashCache{}, calls: &dbcount.Counts{}, auditBatch: cfg.AuditBatch, releases: &releaseCache{}, keys: cfg.Keys, registry: cfg.Registry}
 	if s.registry == nil {
 		s.registry = popreg.None{}
 	}
@@ -102,7 +105,7 @@ func Open(ctx context.Context, cfg Config) (*Store, error) {
 	var gooseDialect goose.Dialect
 	switch {
 	case IsPostgres(cfg.DSN):
-		db, err := postgres.Open(cfg.DSN)
+		db, err := postgres.Open(cfg.DSN, s.calls)
 		if err != nil {
 			return nil, err
 		}
@@ -116,7 +119,7 @@ func Open(ctx context.Context, cfg Config) (*Store, error) {
 			}
 			path = filepath.Join(cfg.DataDir, "lots.db")
 		}
-		w, r, err := sqlite.Open(path)
+		w, r, err := sqlite.Open(path, s.calls)
 		if err != nil {
 			return nil, err
 		}

@@ -1,0 +1,62 @@
+package store_test
+
+import (
+	"sync"
+	"testing"
+	"time"
+
+	"lots/internal/casework"
+	"lots/internal/store"
+	"lots/internal/store/dbcount"
+	"lots/internal/store/storetest"
+)
+
+// TestStoreCallsAreCountedOnTheirContext: a store read counts its statements and its
+// transactions on the caller's counter, those made inside the transaction included — the
+// transaction carries the caller's context.
+func TestStoreCallsAreCountedOnTheirContext(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, engine storetest.Engine) {
+		st := storetest.Open(t, engine, nil)
+		f := storetest.Seed(t, st, "9901", "")
+		ctx, c := dbcount.Start(f.Ctx(t, st, casework.RoleCoordinator))
+		before := st.Calls()
+		if _, err := st.Cases(ctx, store.CaseQuery{Mine: true}); err != nil {
+			t.Fatal(err)
+		}
+		got := c.Snapshot()
+		t.Logf("a case list: %v", got)
+		if got.ReadTx != 1 || got.Statements < 2 {
+			t.Errorf("a case list counted %v, want its statements and one read transaction", got)
+		}
+		if all := st.Calls().Sub(before); all.Statements < got.Statements {
+			t.Errorf("the store's total grew by %v, less than the request's %v", all, got)
+		}
+	})
+}
+
+// TestAuditBatchHook: the group commit of audit entries tells Config.AuditBatch (the
+// metrics) of each batch it writes.
+func TestAuditBatchHook(t *testing.T) {
+	var mu sync.Mutex
+	batches, entries := 0, 0
+	st, err := store.Open(t.Context(), store.Config{DSN: storetest.DSN(t, storetest.SQLite),
+		AuditBatch: func(n int, w time.Duration) {
+			mu.Lock()
+			defer mu.Unlock()
+			batches, entries = batches+1, entries+n
+		}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	f := storetest.Seed(t, st, "9901", "")
+	r := f.Concern(t, st, casework.RoleCoordinator, "Kim", "Andersson", storetest.TestPersonalNumbers[0])
+	if _, err := st.CaseDetail(f.Ctx(t, st, casework.RoleCoordinator), r.CaseID); err != nil {
+		t.Fatal(err)
+	}
+	mu.Lock()
+	defer mu.Unlock()
+	if batches < 1 || entries < 1 {
+		t.Errorf("the hook saw %d batches of %d entries after an audited read", batches, entries)
+	}
+}
