@@ -61,6 +61,8 @@ type Options struct {
 	TrustedProxies []netip.Prefix
 	// Log receives the server's log; discarded when nil (LOTS_TEST_LOG=1 prints it).
 	Log *slog.Logger
+	// MetricsToken serves /metrics on the main address to this bearer token.
+	MetricsToken string
 }
 
 // Start runs Lots with Demo kommun on engine until the test ends: its organisation and users,
@@ -76,7 +78,7 @@ func Start(t testing.TB, engine storetest.Engine, opts Options) *Server {
 	}
 	cfg := app.Config{
 		Addr: "127.0.0.1:0", DB: storetest.DSN(t, engine), Log: logger, Now: opts.Now,
-		HashParams: auth.FastParams, TrustedProxies: opts.TrustedProxies, Keys: envelope.Ephemeral(),
+		HashParams: auth.FastParams, TrustedProxies: opts.TrustedProxies, Keys: envelope.Ephemeral(), MetricsToken: opts.MetricsToken,
 	}
 	if engine == storetest.SQLite {
 		cfg.DataDir, cfg.DB = t.TempDir(), ""
