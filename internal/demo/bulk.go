@@ -160,9 +160,9 @@ type bulkYouth struct {
 
 	// the moments of the flow; zero when not reached (by now)
 	opened, takenOn, assessed, decided, parties, consent, convened, planSet, closed, follow6, follow12 time.Time
-	step                                                                                             casework.Step
-	closure                                                                                          casework.ClosureReason
-	withdrawn                                                                                        time.Time
+	step                                                                                               casework.Step
+	closure                                                                                            casework.ClosureReason
+	withdrawn                                                                                          time.Time
 }
 
 type bulkWorld struct {
