@@ -245,11 +245,21 @@ func (a *App) DailyRetention(ctx context.Context) {
 }
 
 // housekeeping deletes dead sessions every ten minutes, refreshes the query planner's
-// statistics every hour (a municipality's tables grow from nothing, and plans chosen on the
-// statistics of small tables make the case lists slow, docs/performance.md), and makes the
-// dashboard releases that have fallen due, at start and every hour, so that no view waits for
-// one to be counted.
+// statistics a few seconds after start (start does not wait for them) and every hour (a
+// municipality's tables grow from nothing, and plans chosen on the statistics of small tables
+// make the case lists slow, docs/performance.md), and makes the dashboard releases that have
+// fallen due, at start and every hour, so that no view waits for one to be counted.
 func (a *App) housekeeping(ctx context.Context) {
+	go func() {
+		select {
+		case <-ctx.Done():
+			return
+		case <-time.After(5 * time.Second):
+		}
+		if err := a.Store.Optimize(ctx); err != nil && ctx.Err() == nil {
+			a.Config.Log.Warn("optimize", "err", err)
+		}
+	}()
 	t := time.NewTicker(10 * time.Minute)
 	defer t.Stop()
 	publish := func() {

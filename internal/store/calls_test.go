@@ -1,6 +1,7 @@
 package store_test
 
 import (
+	"database/sql"
 	"sync"
 	"testing"
 	"time"
@@ -9,6 +10,8 @@ import (
 	"lots/internal/store"
 	"lots/internal/store/dbcount"
 	"lots/internal/store/storetest"
+
+	_ "modernc.org/sqlite"
 )
 
 // TestStoreCallsAreCountedOnTheirContext: a store read counts its statements and its
@@ -58,5 +61,41 @@ func TestAuditBatchHook(t *testing.T) {
 	defer mu.Unlock()
 	if batches < 1 || entries < 1 {
 		t.Errorf("the hook saw %d batches of %d entries after an audited read", batches, entries)
+	}
+}
+
+// TestStartAnalyzesOnlyANewDatabase: the planner's statistics are gathered when a SQLite
+// database has none, and a later start does not wait for them again (the server refreshes
+// them in the background).
+func TestStartAnalyzesOnlyANewDatabase(t *testing.T) {
+	path := storetest.DSN(t, storetest.SQLite)
+	st, err := store.Open(t.Context(), store.Config{DSN: path})
+	if err != nil {
+		t.Fatal(err)
+	}
+	storetest.Seed(t, st, "9901", "") // rows the first statistics did not see
+	st.Close()
+	stat := func() int {
+		db, err := sql.Open("sqlite", path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer db.Close()
+		var n int
+		if err := db.QueryRow(`SELECT COUNT(*) FROM sqlite_stat1 WHERE tbl = 'users'`).Scan(&n); err != nil {
+			t.Fatal(err)
+		}
+		return n
+	}
+	if n := stat(); n != 0 {
+		t.Fatalf("the new database's statistics already describe users (%d rows)", n)
+	}
+	st, err = store.Open(t.Context(), store.Config{DSN: path})
+	if err != nil {
+		t.Fatal(err)
+	}
+	st.Close()
+	if n := stat(); n != 0 {
+		t.Errorf("a second start analyzed the database again")
 	}
 }
