@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"math/rand/v2"
+	"slices"
 	"time"
 
 	"lots/internal/auth"
@@ -51,10 +52,10 @@ const bulkChunk = 1000
 // Users get the demo password. Personnummer come from Skatteverket's test list (the part
 // the demo does not use) while they last, then reserve identities numbered per year, unique
 // by construction; ids are unique by construction too. A municipality is bulk-seeded once.
-func SeedBulk(ctx context.Context, st *store.Store, h *auth.Hasher, m casework.Municipality, n int, seed uint64) (BulkResult, error) {
+func SeedBulk(ctx context.Context, st *store.Store, h *auth.Hasher, m casework.Municipality, n int, seed uint64) (res BulkResult, err error) {
 	start := time.Now()
-	res := BulkResult{Youths: n}
-	m, err := st.Municipality(ctx, m.ID)
+	res = BulkResult{Youths: n}
+	m, err = st.Municipality(ctx, m.ID)
 	if err != nil {
 		return res, err
 	}
@@ -74,6 +75,25 @@ func SeedBulk(ctx context.Context, st *store.Store, h *auth.Hasher, m casework.M
 		return res, fmt.Errorf("bulk organisation: %w", err)
 	}
 	res.Rows = org.Rows()
+	// The tables' indexes are built once after the load, not kept up through it.
+	var tables []string
+	for t := range bulkCols {
+		if t != "youths" { // the personnummer and reserve id indexes keep registrations apart
+			tables = append(tables, t)
+		}
+	}
+	slices.Sort(tables)
+	restore, err := st.DropIndexesForBulk(ctx, tables)
+	defer func() {
+		if restore != nil {
+			if rerr := restore(context.WithoutCancel(ctx)); rerr != nil && err == nil {
+				err = rerr
+			}
+		}
+	}()
+	if err != nil {
+		return res, err
+	}
 	// The rows of the next chunk are made while the last is written.
 	chunks := make(chan *store.Bulk, 1)
 	made := make(chan error, 1)
@@ -106,6 +126,10 @@ func SeedBulk(ctx context.Context, st *store.Store, h *auth.Hasher, m casework.M
 	if err := <-made; err != nil {
 		return res, err
 	}
+	if err := restore(ctx); err != nil {
+		return res, err
+	}
+	restore = nil
 	res.Areas, res.Users = len(b.areas), b.users
 	for _, a := range b.areas {
 		res.Coordinators += len(a.coordinators)

@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
 	"regexp"
 	"strings"
@@ -177,3 +178,54 @@ func insertSQL(t *bulkTable, rows int, anon bool) string {
 
 // YouthSearchKey is the search column of a young person, as the store writes it.
 func YouthSearchKey(y casework.Youth) string { return youthSearchKey(y) }
+
+// DropIndexesForBulk drops the secondary indexes of tables (those made by CREATE INDEX, not
+// the keys and UNIQUE constraints of the tables themselves) and returns a function that makes
+// them again: building an index once over the loaded rows is much cheaper than keeping it up
+// to date through millions of inserts at random places. Recreating a unique index checks what
+// was loaded. Only for bulk loads into a database nobody else uses.
+func (s *Store) DropIndexesForBulk(ctx context.Context, tables []string) (restore func(context.Context) error, err error) {
+	q := `SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL AND tbl_name = $1`
+	if s.dialect == Postgres {
+		q = `SELECT i.indexname, i.indexdef FROM pg_indexes i WHERE i.schemaname = current_schema() AND i.tablename = $1
+			AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conindid = (quote_ident(i.schemaname) || '.' || quote_ident(i.indexname))::regclass)`
+	}
+	type index struct{ name, sql string }
+	var dropped []index
+	restore = func(ctx context.Context) error {
+		for _, ix := range dropped {
+			if _, err := s.write.ExecContext(ctx, ix.sql); err != nil {
+				return casework.Internal(fmt.Errorf("recreate index %s: %w", ix.name, err))
+			}
+		}
+		return nil
+	}
+	for _, t := range tables {
+		rows, err := s.write.QueryContext(ctx, q, t)
+		if err != nil {
+			return restore, casework.Internal(err)
+		}
+		var found []index
+		for rows.Next() {
+			var ix index
+			if err := rows.Scan(&ix.name, &ix.sql); err != nil {
+				rows.Close()
+				return restore, casework.Internal(err)
+			}
+			found = append(found, ix)
+		}
+		if err := errors.Join(rows.Err(), rows.Close()); err != nil {
+			return restore, casework.Internal(err)
+		}
+		for _, ix := range found {
+			if !bulkIdent.MatchString(ix.name) {
+				return restore, fmt.Errorf("bulk: index name %q", ix.name)
+			}
+			if _, err := s.write.ExecContext(ctx, `DROP INDEX `+ix.name); err != nil {
+				return restore, casework.Internal(fmt.Errorf("drop index %s: %w", ix.name, err))
+			}
+			dropped = append(dropped, ix)
+		}
+	}
+	return restore, nil
+}

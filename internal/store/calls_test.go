@@ -2,6 +2,7 @@ package store_test
 
 import (
 	"database/sql"
+	"slices"
 	"sync"
 	"testing"
 	"time"
@@ -11,6 +12,7 @@ import (
 	"lots/internal/store/dbcount"
 	"lots/internal/store/storetest"
 
+	_ "github.com/jackc/pgx/v5/stdlib"
 	_ "modernc.org/sqlite"
 )
 
@@ -98,4 +100,55 @@ func TestStartAnalyzesOnlyANewDatabase(t *testing.T) {
 	if n := stat(); n != 0 {
 		t.Errorf("a second start analyzed the database again")
 	}
+}
+
+// TestDropIndexesForBulkRestoresThem: the bulk load's index drop takes the secondary indexes
+// away and brings back exactly them; the tables' keys stay.
+func TestDropIndexesForBulkRestoresThem(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, engine storetest.Engine) {
+		dsn := storetest.DSN(t, engine)
+		st, err := store.Open(t.Context(), store.Config{DSN: dsn})
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer st.Close()
+		driver, q := "sqlite", `SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'cases' ORDER BY name`
+		if engine == storetest.Postgres {
+			driver, q = "pgx", `SELECT indexname FROM pg_indexes WHERE schemaname = current_schema() AND tablename = 'cases' ORDER BY indexname`
+		}
+		db, err := sql.Open(driver, dsn)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer db.Close()
+		indexes := func() []string {
+			rows, err := db.Query(q)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer rows.Close()
+			var out []string
+			for rows.Next() {
+				var n string
+				rows.Scan(&n)
+				out = append(out, n)
+			}
+			return out
+		}
+		before := indexes()
+		restore, err := st.DropIndexesForBulk(t.Context(), []string{"cases"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		during := indexes()
+		if len(during) == 0 || len(during) >= len(before)-5 {
+			t.Errorf("during the load: %v (before: %v); want the keys only", during, before)
+		}
+		if err := restore(t.Context()); err != nil {
+			t.Fatal(err)
+		}
+		if after := indexes(); !slices.Equal(after, before) {
+			t.Errorf("after: %v, want %v", after, before)
+		}
+	})
 }
