@@ -5,7 +5,7 @@
 //	lots token create         create an API token for a user
 //	lots municipality create  create a municipality and its first administrator
 //	lots audit verify|head    check the audit log, export its tree head
-//	lots bench                load-test the start page and a list against a bare handler
+//	lots bench                load-test the pages, the dashboard and the API against a bare handler
 //
 // Run `lots help` or `lots COMMAND --help` for the flags; every flag also has an environment
 // variable (LOTS_…).
@@ -53,7 +53,7 @@ Usage:
   lots token create --user NAME     create a personal API token for a user
   lots audit verify [--head FILE]   verify the tamper-evident audit log
   lots audit head                   print the audit log's current tree head (keep a copy elsewhere)
-  lots bench [flags]                load benchmark: start page and a list vs. a bare handler
+  lots bench [flags]                load benchmark: pages, dashboard and API vs. a bare handler (docs/performance.md)
   lots stats export --period 2026H1 write the municipality's anonymous aggregates for national comparison
   lots stats import FILE...         import municipalities' export files into the national view
   lots retention run [--dry-run]    delete what the retention rules make due (serve runs it daily)
