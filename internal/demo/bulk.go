@@ -102,6 +102,7 @@ func SeedBulk(ctx context.Context, st *store.Store, h *auth.Hasher, m casework.M
 	go func() {
 		defer close(chunks)
 		for from := 0; from < len(b.youths) && gctx.Err() == nil; from += bulkChunk {
+			b.ids.chunk(1 + from/bulkChunk)
 			bl := store.NewBulk()
 			for _, y := range b.youths[from:min(from+bulkChunk, len(b.youths))] {
 				if err := b.write(bl, y); err != nil {
@@ -207,16 +208,31 @@ type bulkWorld struct {
 	users     int
 }
 
-// bulkIDs hands out ids that are unique by construction and look random: a counter times an
-// odd constant, modulo 2^53, is a bijection, and so is the xor with a salt below 2^53.
+// bulkIDs hands out ids that are unique by construction and look random. The 53 bits are a
+// bucket (10 bits) and a place in it (43 bits): each chunk of young people gets a bucket of its
+// own, and within it a counter times an odd constant, modulo 2^43, xor a salt — a bijection.
+// A chunk's rows thus land in one region of each table and index, as appends to it: with ids
+// random over the whole range every chunk would touch nearly every page of every table, and a
+// load's writes would grow with the square of its size. (Within the region, a case's rows are
+// as scattered as the store's random ids leave them.)
 type bulkIDs struct {
-	next, salt uint64
+	bucket, next, salt uint64
+}
+
+const (
+	bulkPlaceBits = 43
+	bulkBuckets   = 1 << (53 - bulkPlaceBits)
+)
+
+// chunk starts the ids of chunk i (the organisation is chunk 0).
+func (g *bulkIDs) chunk(i int) {
+	g.bucket, g.next = (uint64(i)*0x2F5+g.salt>>bulkPlaceBits)%bulkBuckets, 0
 }
 
 func (g *bulkIDs) id() int64 {
 	g.next++
-	const mask = 1<<53 - 1
-	v := ((g.next*0x9E3779B97F4A7C15)&mask ^ g.salt) & mask
+	const mask = 1<<bulkPlaceBits - 1
+	v := g.bucket<<bulkPlaceBits | ((g.next*0x9E3779B97F4A7C15)&mask^g.salt)&mask
 	if v == 0 { // 0 means "none" in the store; the bijection maps one counter here
 		return g.id()
 	}
@@ -226,7 +242,11 @@ func (g *bulkIDs) id() int64 {
 func newBulkWorld(ctx context.Context, st *store.Store, m casework.Municipality, n int, seed uint64) (*bulkWorld, error) {
 	w := &bulkWorld{st: st, m: m, now: st.Now().UTC(), seed: seed, reserves: map[int]int{}, irk: casework.IRK(),
 		pool: newNumberPool(func(day int) bool { return !demoDays(day) })}
+	if n/bulkChunk+2 > bulkBuckets {
+		return nil, fmt.Errorf("at most %d young people in one bulk seed", (bulkBuckets-2)*bulkChunk)
+	}
 	w.ids.salt = rand.New(rand.NewPCG(seed, uint64(st.Now().UnixNano()))).Uint64() & (1<<53 - 1)
+	w.ids.chunk(0)
 	var err error
 	if w.districts, err = st.Districts(ctx, m.ID); err != nil {
 		return nil, err
