@@ -113,7 +113,13 @@ func Open(ctx context.Context, cfg Config) (*App, error) {
 		return nil, err
 	}
 	a := &App{Config: cfg, Store: st, Auth: as, Hasher: h, Catalog: cat, Web: ws, API: apiHandler, Metrics: m}
-	a.Handler = m.Instrument(ws.Handler())
+	a.Handler = m.Instrument(ws.Handler(), func(r *http.Request) string {
+		p := ws.Pattern(r)
+		if p == "/api/v1/" {
+			p = apiHandler.Pattern(r)
+		}
+		return p
+	})
 	if cfg.MetricsToken != "" {
 		a.Handler = a.metricsWithToken(a.Handler)
 	}

@@ -90,14 +90,16 @@ func (m *Metrics) AuditBatch(size int, wait time.Duration) {
 }
 
 // Instrument measures every request next serves: its duration and its database calls, under
-// the pattern the router matched (r.Pattern; "unmatched" when none did).
-func (m *Metrics) Instrument(next http.Handler) http.Handler {
+// the route pattern that route gives for it ("unmatched" when it gives none). route asks the
+// router without serving (http.ServeMux.Handler): middleware between here and the router may
+// hand the router a copy of the request, whose Pattern field this one never sees.
+func (m *Metrics) Instrument(next http.Handler, route func(*http.Request) string) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		start := time.Now()
 		sw := &statusWriter{ResponseWriter: w}
 		var calls dbcount.Snapshot
-		var route string
-		dbcount.Middleware(next, func(r *http.Request, s dbcount.Snapshot) { calls, route = s, r.Pattern }).ServeHTTP(sw, r)
+		dbcount.Middleware(next, func(_ *http.Request, s dbcount.Snapshot) { calls = s }).ServeHTTP(sw, r)
+		route := route(r)
 		if route == "" {
 			route = "unmatched"
 		}
