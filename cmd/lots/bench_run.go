@@ -27,6 +27,7 @@ type benchRun struct {
 	engine   string
 	seedTook time.Duration
 	ready    time.Duration // from starting the server process to /readyz answering 200
+	readyCPU time.Duration // the CPU time the server had used by then
 	rssReady int64         // kB resident when ready
 	rssPeak  int64         // kB, the server's high-water mark after the measured runs
 	results  []benchResult
@@ -70,9 +71,9 @@ func benchEngine(ctx context.Context, stdout io.Writer, o benchOptions, data, db
 		return run, err
 	}
 	defer srv.stop()
-	run.ready, run.rssReady = srv.ready, srv.rss("VmRSS")
-	fmt.Fprintf(stdout, "%s: ready %.3f s after start (listening after %.3f s), %d MB resident\n", run.engine,
-		srv.ready.Seconds(), srv.listening.Seconds(), run.rssReady/1024)
+	run.ready, run.rssReady, run.readyCPU = srv.ready, srv.rss("VmRSS"), srv.readyCPU
+	fmt.Fprintf(stdout, "%s: ready %.3f s after start, %.3f s of CPU (listening after %.3f s), %d MB resident\n", run.engine,
+		srv.ready.Seconds(), srv.readyCPU.Seconds(), srv.listening.Seconds(), run.rssReady/1024)
 
 	bl, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
@@ -173,6 +174,7 @@ type benchServer struct {
 	cmd              *exec.Cmd
 	url, metricsURL  string
 	ready, listening time.Duration
+	readyCPU         time.Duration
 	done             chan error
 	stopOnce         sync.Once
 	stdoutTail       []string
@@ -244,7 +246,7 @@ func startServer(ctx context.Context, d benchData, pprof bool) (*benchServer, er
 		if res, err := c.Get(s.url + "/readyz"); err == nil {
 			res.Body.Close()
 			if res.StatusCode == http.StatusOK {
-				s.ready = time.Since(start)
+				s.ready, s.readyCPU = time.Since(start), s.cpu()
 				return s, nil
 			}
 		}
@@ -279,6 +281,26 @@ func (s *benchServer) stop() {
 			<-s.done
 		}
 	})
+}
+
+// cpu is the CPU time the server has used, user and system (/proc/PID/stat, in clock ticks
+// of 1/100 s).
+func (s *benchServer) cpu() time.Duration {
+	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", s.cmd.Process.Pid))
+	if err != nil {
+		return 0
+	}
+	_, rest, ok := strings.Cut(string(b), ") ") // after the command's name, which may hold spaces
+	if !ok {
+		return 0
+	}
+	f := strings.Fields(rest)
+	if len(f) < 13 {
+		return 0
+	}
+	u, _ := strconv.ParseInt(f[11], 10, 64)
+	k, _ := strconv.ParseInt(f[12], 10, 64)
+	return time.Duration(u+k) * 10 * time.Millisecond
 }
 
 // rss reads a memory line of the server's /proc status ("VmRSS", "VmHWM") in kB.
@@ -482,8 +504,8 @@ func benchTarget(ctx context.Context, clients []*http.Client, u, token string, w
 }
 
 func benchPrint(w io.Writer, run benchRun) {
-	fmt.Fprintf(w, "\n%s: ready %.3f s after start; %d MB resident when ready, peak %d MB under load\n", run.engine,
-		run.ready.Seconds(), run.rssReady/1024, run.rssPeak/1024)
+	fmt.Fprintf(w, "\n%s: ready %.3f s after start (%.3f s of CPU); %d MB resident when ready, peak %d MB under load\n", run.engine,
+		run.ready.Seconds(), run.readyCPU.Seconds(), run.rssReady/1024, run.rssPeak/1024)
 	fmt.Fprintf(w, "%-28s %7s %9s %6s %10s %9s %9s %18s %10s %9s\n", "target", "clients", "requests", "errors", "req/s", "p50", "p99", "vs bare", "stmts/req", "tx/req")
 	for _, r := range run.results {
 		ratio := "1"
