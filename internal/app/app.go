@@ -164,6 +164,11 @@ func (a *App) MetricsHandler() http.Handler {
 func (a *App) ServeMetrics(ctx context.Context, l net.Listener) error {
 	srv := &http.Server{Handler: a.MetricsHandler(), ReadHeaderTimeout: 10 * time.Second,
 		ErrorLog: slog.NewLogLogger(a.Config.Log.Handler(), slog.LevelWarn)}
+	return serveUntil(ctx, srv, l, 5*time.Second)
+}
+
+// serveUntil serves srv on l until ctx ends, then shuts it down gracefully within grace.
+func serveUntil(ctx context.Context, srv *http.Server, l net.Listener, grace time.Duration) error {
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(l) }()
 	select {
@@ -171,7 +176,7 @@ func (a *App) ServeMetrics(ctx context.Context, l net.Listener) error {
 		return err
 	case <-ctx.Done():
 	}
-	shutdown, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	shutdown, cancel := context.WithTimeout(context.Background(), grace)
 	defer cancel()
 	return srv.Shutdown(shutdown)
 }
@@ -207,19 +212,7 @@ func (a *App) Serve(ctx context.Context, l net.Listener) error {
 			}
 		}()
 	}
-	errc := make(chan error, 1)
-	go func() { errc <- srv.Serve(l) }()
-	select {
-	case err := <-errc:
-		return err
-	case <-ctx.Done():
-	}
-	shutdown, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-	defer cancel()
-	if err := srv.Shutdown(shutdown); err != nil {
-		return err
-	}
-	return nil
+	return serveUntil(ctx, srv, l, 10*time.Second)
 }
 
 // DailyRetention runs retention (gallring) in every municipality whose last run is a day old or

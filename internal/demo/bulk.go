@@ -440,68 +440,61 @@ func (w *bulkWorld) history(y *bulkYouth) {
 		}
 		return
 	}
-	if y.takenOn = day(y.opened, 3, 14); !past(y.takenOn) {
-		y.takenOn = time.Time{}
+	// reach sets *t to a day lo–hi days after from if that day is in the past, and says so.
+	reach := func(t *time.Time, from time.Time, lo, hi int) bool {
+		if d := day(from, lo, hi); past(d) {
+			*t = d
+			return true
+		}
+		return false
+	}
+	if !reach(&y.takenOn, y.opened, 3, 14) {
 		return
 	}
 	y.step = casework.StepAssessment
-	if y.assessed = day(y.takenOn, 14, 42); !past(y.assessed) {
-		y.assessed = time.Time{}
+	if !reach(&y.assessed, y.takenOn, 14, 42) {
 		return
 	}
 	y.step = casework.StepDecision
-	if y.decided = day(y.assessed, 2, 10); !past(y.decided) {
-		y.decided = time.Time{}
+	var decided time.Time
+	if !reach(&decided, y.assessed, 2, 10) {
 		return
 	}
-	if chance(r, 0.1) {
-		y.decided = time.Time{}
-		closeAt(day(y.assessed, 2, 10), casework.CloseNotStarted)
-		if !past(y.closed) {
-			y.closed, y.step, y.closure = time.Time{}, casework.StepDecision, ""
-		}
+	if chance(r, 0.1) { // SIG not started
+		closeAt(decided, casework.CloseNotStarted)
 		return
 	}
-	y.step = casework.StepParties
-	if y.parties = day(y.decided, 2, 10); !past(y.parties) {
-		y.parties = time.Time{}
+	y.decided, y.step = decided, casework.StepParties
+	if !reach(&y.parties, y.decided, 2, 10) {
 		return
 	}
 	y.step = casework.StepConsent
-	if y.consent = day(y.parties, 5, 25); !past(y.consent) {
-		y.consent = time.Time{}
+	if !reach(&y.consent, y.parties, 5, 25) {
 		return
 	}
 	y.step = casework.StepPlanning
-	y.convened = day(y.consent, 5, 14)
-	if y.planSet = day(y.convened, 7, 21); !past(y.planSet) {
-		y.planSet = time.Time{}
-		if !past(y.convened) {
-			y.convened = time.Time{}
+	convened := day(y.consent, 5, 14)
+	if !reach(&y.planSet, convened, 7, 21) {
+		if past(convened) {
+			y.convened = convened
 		}
 		return
 	}
-	y.step = casework.StepActive
+	y.convened, y.step = convened, casework.StepActive
 	end := day(y.planSet, 150, 540)
 	why := pick(r, []casework.ClosureReason{casework.CloseGoalsReached, casework.CloseGoalsReached, casework.CloseGoalsReached,
 		casework.CloseMoved, casework.ClosePlaced, casework.CloseDeclined, casework.CloseAgedOut})
 	if chance(r, 0.05) {
-		why, y.withdrawn = casework.CloseConsentWithdrawn, day(y.planSet, 30, 200)
-		end = y.withdrawn
-		if !past(end) {
-			y.withdrawn = time.Time{}
+		why, end = casework.CloseConsentWithdrawn, day(y.planSet, 30, 200)
+		if past(end) {
+			y.withdrawn = end
 		}
 	}
 	if !past(end) {
 		return
 	}
 	closeAt(end, why)
-	if y.follow6 = day(end, 183, 200); !past(y.follow6) {
-		y.follow6 = time.Time{}
-		return
-	}
-	if y.follow12 = day(end, 365, 380); !past(y.follow12) {
-		y.follow12 = time.Time{}
+	if !reach(&y.follow6, end, 183, 200) || !reach(&y.follow12, end, 365, 380) {
 		return
 	}
 	y.step = casework.StepFollowedUp
