@@ -14,12 +14,14 @@ import (
 	"lots/internal/app"
 	"lots/internal/casework"
 	"lots/internal/demo"
+	"lots/internal/envelope"
 	"lots/internal/store"
 )
 
 // benchData is the data set a run measures: where it is and who acts in it.
 type benchData struct {
 	dataDir, dsn string // SQLite directory, or PostgreSQL DSN
+	keyFile      string // the master key the data set is sealed with
 	// who the targets are measured as, the case they open and the coordinator's API token
 	coordinator, police, steering string
 	caseID                        int64
@@ -55,6 +57,9 @@ func benchPrepare(ctx context.Context, stdout io.Writer, o benchOptions, data, d
 			}
 		}
 	}
+	if err := copyFile(d.keyFile, cached+".key"); err != nil {
+		return d, cleanup, err
+	}
 	fmt.Fprintf(stdout, "data set kept in %s for the next run\n", cached)
 	return d, cleanup, nil
 }
@@ -89,9 +94,45 @@ func benchOpen(ctx context.Context, stdout io.Writer, o benchOptions, data, db s
 				}
 			}
 			d.how = fmt.Sprintf("copied from the cache in %.1f s", time.Since(start).Seconds())
+			if o.keyFile == "" {
+				d.keyFile = cached + ".key"
+			}
 		}
 	}
-	a, err := app.Open(ctx, app.Config{Addr: "127.0.0.1:0", DataDir: data, DB: db, Log: slog.New(slog.DiscardHandler)})
+	// The data set is synthetic: without a key of the operator's, a throwaway one, written
+	// where the server can read it (and kept with a cached data set).
+	switch {
+	case o.keyFile != "":
+		d.keyFile = o.keyFile
+	case d.keyFile == "":
+		dir := data
+		if dir == "" {
+			tmp, err := os.MkdirTemp("", "lots-bench-key-")
+			if err != nil {
+				return d, cleanup, "", err
+			}
+			prev := cleanup
+			cleanup = func() { prev(); os.RemoveAll(tmp) }
+			dir = tmp
+		}
+		line, err := envelope.Generate()
+		if err != nil {
+			return d, cleanup, "", err
+		}
+		d.keyFile = filepath.Join(dir, "bench.key")
+		if err := os.WriteFile(d.keyFile, []byte(line+"\n"), 0o600); err != nil {
+			return d, cleanup, "", err
+		}
+	}
+	keyText, err := os.ReadFile(d.keyFile)
+	if err != nil {
+		return d, cleanup, "", err
+	}
+	keys, err := envelope.ParseKeyring(string(keyText))
+	if err != nil {
+		return d, cleanup, "", fmt.Errorf("key file %s: %w", d.keyFile, err)
+	}
+	a, err := app.Open(ctx, app.Config{Addr: "127.0.0.1:0", DataDir: data, DB: db, Log: slog.New(slog.DiscardHandler), Keys: keys})
 	if err != nil {
 		return d, cleanup, "", err
 	}

@@ -188,7 +188,7 @@ func startServer(ctx context.Context, d benchData, pprof bool) (*benchServer, er
 	if err != nil {
 		return nil, err
 	}
-	args := []string{"serve", "--addr", "127.0.0.1:0", "--metrics-addr", "127.0.0.1:0", "--log-format", "json"}
+	args := []string{"serve", "--addr", "127.0.0.1:0", "--metrics-addr", "127.0.0.1:0", "--log-format", "json", "--key-file", d.keyFile}
 	if d.dsn != "" {
 		args = append(args, "--db", d.dsn)
 	} else {

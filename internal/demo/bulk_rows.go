@@ -93,8 +93,12 @@ func (w *bulkWorld) write(b *store.Bulk, y *bulkYouth) error {
 		}
 	}
 	school := schoolName(district.Name, casework.Age(y.birth, y.opened))
+	addr, err := w.st.SealYouthAddress(address(r))
+	if err != nil {
+		return err
+	}
 	rw.add("youths", yid, mid, y.first, y.last, casework.SortKey(y.last, y.first), store.YouthSearchKey(yt), null(yt.PersonalNumber.String()),
-		null(y.reserve), y.birth.Format(time.DateOnly), string(gender), a.district, school, address(r), y.bg.language, false, false, y.opened, y.opened)
+		null(y.reserve), y.birth.Format(time.DateOnly), string(gender), a.district, school, addr, y.bg.language, false, false, y.opened, y.opened)
 	type person struct {
 		id       int64
 		p        casework.RelatedPerson

@@ -229,3 +229,13 @@ func (s *Store) DropIndexesForBulk(ctx context.Context, tables []string) (restor
 	}
 	return restore, nil
 }
+
+// SealYouthAddress seals a young person's address as the store writes it (sealed.go): bulk
+// rows must hold what the store can open.
+func (s *Store) SealYouthAddress(plain string) (string, error) {
+	v, err := s.keys.SealString(plain, colYouthAddress.context())
+	if err != nil {
+		return "", casework.Internal(fmt.Errorf("seal %s: %w", colYouthAddress, err))
+	}
+	return v, nil
+}
