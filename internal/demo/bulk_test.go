@@ -9,6 +9,7 @@ import (
 	"lots/internal/auth"
 	"lots/internal/casework"
 	"lots/internal/demo"
+	"lots/internal/envelope"
 	"lots/internal/store"
 	"lots/internal/store/storetest"
 )
@@ -132,7 +133,7 @@ func BenchmarkSeedBulk(b *testing.B) {
 	rows := 0
 	for b.Loop() {
 		b.StopTimer()
-		st, err := store.Open(ctx, store.Config{DSN: storetest.DSN(b, engine)})
+		st, err := store.Open(ctx, store.Config{DSN: storetest.DSN(b, engine), Keys: envelope.Ephemeral()})
 		if err != nil {
 			b.Fatal(err)
 		}

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"lots/internal/casework"
+	"lots/internal/envelope"
 	"lots/internal/store"
 	"lots/internal/store/dbcount"
 	"lots/internal/store/storetest"
@@ -44,7 +45,7 @@ func TestStoreCallsAreCountedOnTheirContext(t *testing.T) {
 func TestAuditBatchHook(t *testing.T) {
 	var mu sync.Mutex
 	batches, entries := 0, 0
-	st, err := store.Open(t.Context(), store.Config{DSN: storetest.DSN(t, storetest.SQLite),
+	st, err := store.Open(t.Context(), store.Config{DSN: storetest.DSN(t, storetest.SQLite), Keys: envelope.Ephemeral(),
 		AuditBatch: func(n int, w time.Duration) {
 			mu.Lock()
 			defer mu.Unlock()
@@ -70,8 +71,8 @@ func TestAuditBatchHook(t *testing.T) {
 // database has none, and a later start does not wait for them again (the server refreshes
 // them in the background).
 func TestStartAnalyzesOnlyANewDatabase(t *testing.T) {
-	path := storetest.DSN(t, storetest.SQLite)
-	st, err := store.Open(t.Context(), store.Config{DSN: path})
+	path, keys := storetest.DSN(t, storetest.SQLite), envelope.Ephemeral()
+	st, err := store.Open(t.Context(), store.Config{DSN: path, Keys: keys})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -92,7 +93,7 @@ func TestStartAnalyzesOnlyANewDatabase(t *testing.T) {
 	if n := stat(); n != 0 {
 		t.Fatalf("the new database's statistics already describe users (%d rows)", n)
 	}
-	st, err = store.Open(t.Context(), store.Config{DSN: path})
+	st, err = store.Open(t.Context(), store.Config{DSN: path, Keys: keys})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -107,7 +108,7 @@ func TestStartAnalyzesOnlyANewDatabase(t *testing.T) {
 func TestDropIndexesForBulkRestoresThem(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, engine storetest.Engine) {
 		dsn := storetest.DSN(t, engine)
-		st, err := store.Open(t.Context(), store.Config{DSN: dsn})
+		st, err := store.Open(t.Context(), store.Config{DSN: dsn, Keys: envelope.Ephemeral()})
 		if err != nil {
 			t.Fatal(err)
 		}
