@@ -5,7 +5,7 @@
 //	lots token create         create an API token for a user
 //	lots municipality create  create a municipality and its first administrator
 //	lots audit verify|head    check the audit log, export its tree head
-//	lots bench                load-test the start page and a list against a bare handler
+//	lots bench                load-test the pages, the dashboard and the API against a bare handler
 //
 // Run `lots help` or `lots COMMAND --help` for the flags; every flag also has an environment
 // variable (LOTS_…).
@@ -18,6 +18,8 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"net"
+	"net/http"
 	"os"
 	"os/signal"
 	"strconv"
@@ -26,8 +28,8 @@ import (
 	_ "time/tzdata" // pages show Swedish time even where the system has no time zone data
 
 	"lots/internal/app"
-	"lots/internal/web"
 	"lots/internal/popreg"
+	"lots/internal/web"
 )
 
 func main() {
@@ -51,7 +53,7 @@ Usage:
   lots token create --user NAME     create a personal API token for a user
   lots audit verify [--head FILE]   verify the tamper-evident audit log
   lots audit head                   print the audit log's current tree head (keep a copy elsewhere)
-  lots bench [flags]                load benchmark: start page and a list vs. a bare handler
+  lots bench [flags]                load benchmark: pages, dashboard and API vs. a bare handler (docs/performance.md)
   lots stats export --period 2026H1 write the municipality's anonymous aggregates for national comparison
   lots stats import FILE...         import municipalities' export files into the national view
   lots retention run [--dry-run]    delete what the retention rules make due (serve runs it daily)
@@ -79,6 +81,11 @@ Common flags (each also read from the environment variable shown):
                     lots demo creates one in its data directory.
   --population-register FILE  the population register Lots asks about protected identity: a JSON file
                     (docs/data-protection.md; LOTS_POPULATION_REGISTER). Without it, protection is what staff record.
+
+Metrics (lots serve, see docs/operations.md):
+  --metrics-addr ADDR   Prometheus /metrics on its own address, e.g. 127.0.0.1:9464 (LOTS_METRICS_ADDR)
+  --metrics-token T     also /metrics on the main address to "Authorization: Bearer T"
+                        (LOTS_METRICS_TOKEN; LOTS_METRICS_TOKEN_FILE reads it from a file)
 
 E-mail reminders (environment only; off when LOTS_SMTP_ADDR is empty; a municipality turns
 them on in its settings):
@@ -133,6 +140,9 @@ type common struct {
 	secureCookies                              bool
 	trustedProxies                             string
 	trustProxy                                 bool // the old --trust-proxy, refused with a pointer to --trusted-proxies
+	// serve only
+	metricsAddr, metricsToken string
+	pprof                     bool
 }
 
 func env(name, def string) string {
@@ -192,6 +202,7 @@ func (c *common) config(stderr io.Writer) (app.Config, error) {
 	cfg := app.Config{
 		Addr: c.addr, DataDir: c.data, DB: c.db, SecureCookies: c.secureCookies, TrustedProxies: proxies,
 		Log: c.logger(stderr), Keys: keys,
+		MetricsAddr: c.metricsAddr, MetricsToken: c.metricsToken, Pprof: c.pprof,
 	}
 	if c.popReg != "" {
 		reg, err := popreg.OpenFile(c.popReg)
@@ -224,10 +235,19 @@ func newFlags(name, help string, stderr io.Writer) *flag.FlagSet {
 
 func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	var c common
-	fs := newFlags("serve", "Runs Lots until interrupted.", stderr)
+	fs := newFlags("serve", serveHelp, stderr)
 	c.register(fs)
+	fs.StringVar(&c.metricsAddr, "metrics-addr", env("LOTS_METRICS_ADDR", ""), "listen address of the Prometheus endpoint /metrics, e.g. 127.0.0.1:9464; empty: none (LOTS_METRICS_ADDR)")
+	fs.StringVar(&c.metricsToken, "metrics-token", env("LOTS_METRICS_TOKEN", ""), "also serve /metrics on the main address to this bearer token (LOTS_METRICS_TOKEN, LOTS_METRICS_TOKEN_FILE)")
+	fs.BoolVar(&c.pprof, "pprof", envBool("LOTS_PPROF"), "serve Go's profiler under /debug/pprof/ on the metrics address (LOTS_PPROF)")
 	if err := fs.Parse(args); err != nil {
 		return err
+	}
+	switch {
+	case c.pprof && c.metricsAddr == "":
+		return errors.New("--pprof needs --metrics-addr")
+	case c.metricsToken != "" && len(c.metricsToken) < 16:
+		return errors.New("--metrics-token: use at least 16 characters")
 	}
 	a, err := c.open(ctx, stderr)
 	if err != nil {
@@ -237,10 +257,28 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	return serve(ctx, a, stdout)
 }
 
+const serveHelp = `Runs Lots until interrupted.
+
+With --metrics-addr it also serves Prometheus metrics at /metrics on that address (keep it
+private: loopback or an internal network); see docs/operations.md.`
+
 func serve(ctx context.Context, a *app.App, stdout io.Writer) error {
 	l, err := a.Listen()
 	if err != nil {
 		return err
+	}
+	if a.Config.MetricsAddr != "" {
+		ml, err := net.Listen("tcp", a.Config.MetricsAddr)
+		if err != nil {
+			l.Close()
+			return fmt.Errorf("metrics address: %w", err)
+		}
+		go func() {
+			if err := a.ServeMetrics(ctx, ml); err != nil && !errors.Is(err, http.ErrServerClosed) {
+				a.Config.Log.Error("metrics server stopped", "err", err)
+			}
+		}()
+		fmt.Fprintf(stdout, "Mätvärden / metrics on http://%s/metrics\n", displayAddr(ml.Addr().String()))
 	}
 	fmt.Fprintf(stdout, "Lots lyssnar på / listens on http://%s (%s)\n", displayAddr(l.Addr().String()), a.Store.Dialect())
 	return a.Serve(ctx, l)

@@ -4,11 +4,13 @@ package app
 
 import (
 	"context"
+	"crypto/subtle"
 	"errors"
 	"fmt"
 	"log/slog"
 	"net"
 	"net/http"
+	"net/http/pprof"
 	"net/netip"
 	"os"
 	"time"
@@ -21,6 +23,7 @@ import (
 	"lots/internal/envelope"
 	"lots/internal/i18n"
 	"lots/internal/mail"
+	"lots/internal/metrics"
 	"lots/internal/popreg"
 	"lots/internal/store"
 	"lots/internal/web"
@@ -43,6 +46,15 @@ type Config struct {
 	// Registry is the population register asked about protected identity (popreg); none
 	// when nil.
 	Registry popreg.Registry
+	// MetricsAddr is the listen address of the Prometheus endpoint /metrics (ServeMetrics);
+	// empty: none. Keep it private: the metrics carry no personal data, but they say how
+	// Lots is used.
+	MetricsAddr string
+	// MetricsToken, when set, also serves /metrics on the main address to requests that
+	// carry it as a bearer token.
+	MetricsToken string
+	// Pprof adds Go's profiler (/debug/pprof/) to the metrics address, for benchmarks.
+	Pprof bool
 }
 
 // App is a running Lots.
@@ -54,6 +66,7 @@ type App struct {
 	Catalog *i18n.Catalog
 	Web     *web.Server
 	API     *api.API
+	Metrics *metrics.Metrics
 	Handler http.Handler
 }
 
@@ -76,10 +89,12 @@ func Open(ctx context.Context, cfg Config) (*App, error) {
 	if cfg.Keys == nil {
 		return nil, envelope.ErrNoKey
 	}
-	st, err := store.Open(ctx, store.Config{DSN: cfg.DB, DataDir: cfg.DataDir, Now: cfg.Now, Log: cfg.Log, Keys: cfg.Keys, Registry: cfg.Registry})
+	m := metrics.New()
+	st, err := store.Open(ctx, store.Config{DSN: cfg.DB, DataDir: cfg.DataDir, Now: cfg.Now, Log: cfg.Log, Keys: cfg.Keys, Registry: cfg.Registry, AuditBatch: m.AuditBatch})
 	if err != nil {
 		return nil, err
 	}
+	m.Watch(st)
 	cat, err := i18n.Load()
 	if err != nil {
 		st.Close()
@@ -97,7 +112,73 @@ func Open(ctx context.Context, cfg Config) (*App, error) {
 		st.Close()
 		return nil, err
 	}
-	return &App{Config: cfg, Store: st, Auth: as, Hasher: h, Catalog: cat, Web: ws, API: apiHandler, Handler: ws.Handler()}, nil
+	a := &App{Config: cfg, Store: st, Auth: as, Hasher: h, Catalog: cat, Web: ws, API: apiHandler, Metrics: m}
+	a.Handler = m.Instrument(ws.Handler(), func(r *http.Request) string {
+		p := ws.Pattern(r)
+		if p == "/api/v1/" {
+			p = apiHandler.Pattern(r)
+		}
+		return p
+	})
+	if cfg.MetricsToken != "" {
+		a.Handler = a.metricsWithToken(a.Handler)
+	}
+	return a, nil
+}
+
+// metricsWithToken answers /metrics on the main address to a request bearing the metrics
+// token, and passes every other request on.
+func (a *App) metricsWithToken(next http.Handler) http.Handler {
+	metrics := a.Metrics.Handler()
+	want := []byte("Bearer " + a.Config.MetricsToken)
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path != "/metrics" {
+			next.ServeHTTP(w, r)
+			return
+		}
+		if r.Method != http.MethodGet || subtle.ConstantTimeCompare([]byte(r.Header.Get("Authorization")), want) != 1 {
+			w.Header().Set("WWW-Authenticate", `Bearer realm="lots-metrics"`)
+			http.Error(w, "Unauthorized", http.StatusUnauthorized)
+			return
+		}
+		metrics.ServeHTTP(w, r)
+	})
+}
+
+// MetricsHandler is what the metrics address serves: /metrics, and with Config.Pprof Go's
+// profiler under /debug/pprof/.
+func (a *App) MetricsHandler() http.Handler {
+	mux := http.NewServeMux()
+	mux.Handle("GET /metrics", a.Metrics.Handler())
+	if a.Config.Pprof {
+		mux.HandleFunc("/debug/pprof/", pprof.Index)
+		mux.HandleFunc("/debug/pprof/cmdline", pprof.Cmdline)
+		mux.HandleFunc("/debug/pprof/profile", pprof.Profile)
+		mux.HandleFunc("/debug/pprof/symbol", pprof.Symbol)
+		mux.HandleFunc("/debug/pprof/trace", pprof.Trace)
+	}
+	return mux
+}
+
+// ServeMetrics serves MetricsHandler on l until ctx ends.
+func (a *App) ServeMetrics(ctx context.Context, l net.Listener) error {
+	srv := &http.Server{Handler: a.MetricsHandler(), ReadHeaderTimeout: 10 * time.Second,
+		ErrorLog: slog.NewLogLogger(a.Config.Log.Handler(), slog.LevelWarn)}
+	return serveUntil(ctx, srv, l, 5*time.Second)
+}
+
+// serveUntil serves srv on l until ctx ends, then shuts it down gracefully within grace.
+func serveUntil(ctx context.Context, srv *http.Server, l net.Listener, grace time.Duration) error {
+	errc := make(chan error, 1)
+	go func() { errc <- srv.Serve(l) }()
+	select {
+	case err := <-errc:
+		return err
+	case <-ctx.Done():
+	}
+	shutdown, cancel := context.WithTimeout(context.Background(), grace)
+	defer cancel()
+	return srv.Shutdown(shutdown)
 }
 
 // Close closes the store.
@@ -131,19 +212,7 @@ func (a *App) Serve(ctx context.Context, l net.Listener) error {
 			}
 		}()
 	}
-	errc := make(chan error, 1)
-	go func() { errc <- srv.Serve(l) }()
-	select {
-	case err := <-errc:
-		return err
-	case <-ctx.Done():
-	}
-	shutdown, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-	defer cancel()
-	if err := srv.Shutdown(shutdown); err != nil {
-		return err
-	}
-	return nil
+	return serveUntil(ctx, srv, l, 10*time.Second)
 }
 
 // DailyRetention runs retention (gallring) in every municipality whose last run is a day old or
@@ -175,11 +244,21 @@ func (a *App) DailyRetention(ctx context.Context) {
 }
 
 // housekeeping deletes dead sessions every ten minutes, refreshes the query planner's
-// statistics every hour (a municipality's tables grow from nothing, and plans chosen on the
-// statistics of small tables make the case lists slow, docs/performance.md), and makes the
-// dashboard releases that have fallen due, at start and every hour, so that no view waits for
-// one to be counted.
+// statistics a few seconds after start (start does not wait for them) and every hour (a
+// municipality's tables grow from nothing, and plans chosen on the statistics of small tables
+// make the case lists slow, docs/performance.md), and makes the dashboard releases that have
+// fallen due, at start and every hour, so that no view waits for one to be counted.
 func (a *App) housekeeping(ctx context.Context) {
+	go func() {
+		select {
+		case <-ctx.Done():
+			return
+		case <-time.After(5 * time.Second):
+		}
+		if err := a.Store.Optimize(ctx); err != nil && ctx.Err() == nil {
+			a.Config.Log.Warn("optimize", "err", err)
+		}
+	}()
 	t := time.NewTicker(10 * time.Minute)
 	defer t.Stop()
 	publish := func() {

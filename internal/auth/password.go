@@ -6,6 +6,7 @@ package auth
 import (
 	"crypto/rand"
 	"math/big"
+	"sync"
 	"unicode/utf8"
 
 	"github.com/alexedwards/argon2id"
@@ -16,7 +17,11 @@ import (
 // Hasher hashes and checks passwords with argon2id.
 type Hasher struct {
 	Params *argon2id.Params
-	dummy  string
+	// dummy is a hash to check against when there is none, so that a missing user or password
+	// costs the time of a real check. It is made in the background when the hasher is
+	// (with the default parameters it takes half a second, which start need not wait for);
+	// a check that needs it first waits for it.
+	dummy func() string
 }
 
 // DefaultParams follow RFC 9106's second recommended option scaled to a server that logs in
@@ -32,7 +37,11 @@ func NewHasher(p *argon2id.Params) *Hasher {
 		p = DefaultParams
 	}
 	h := &Hasher{Params: p}
-	h.dummy, _ = argon2id.CreateHash("lots-dummy-password", p)
+	h.dummy = sync.OnceValue(func() string {
+		d, _ := argon2id.CreateHash("lots-dummy-password", p)
+		return d
+	})
+	go h.dummy()
 	return h
 }
 
@@ -67,7 +76,7 @@ func (h *Hasher) Hash(pw string) (string, error) {
 // costs the same time as one that is checked.
 func (h *Hasher) Check(pw, hash string) bool {
 	if hash == "" {
-		_, _ = argon2id.ComparePasswordAndHash(pw, h.dummy)
+		_, _ = argon2id.ComparePasswordAndHash(pw, h.dummy())
 		return false
 	}
 	ok, err := argon2id.ComparePasswordAndHash(pw, hash)

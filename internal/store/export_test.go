@@ -97,6 +97,7 @@ func IsUniqueViolationForTest(err error) bool { return isUniqueViolation(err) }
 
 // SafeFileNameForTest exposes the upload file-name rule.
 func SafeFileNameForTest(name, ext string) string { return safeFileName(name, ext, "samtycke") }
+
 // WithRetentionHook makes a run call hook inside its deleting transaction, after the cases are
 // deleted and before anything else: the kill -9 test stops the process there.
 func WithRetentionHook(o RetentionOptions, hook func()) RetentionOptions {

@@ -22,6 +22,7 @@ import (
 	"lots/internal/casework"
 	"lots/internal/envelope"
 	"lots/internal/popreg"
+	"lots/internal/store/dbcount"
 	"lots/internal/store/postgres"
 	"lots/internal/store/sqlite"
 )
@@ -56,6 +57,8 @@ type Store struct {
 	releases *releaseCache
 	// reserveDraw draws a reserve id's six digits; rand.IntN when nil (tests set it).
 	reserveDraw func(n int) int
+	// calls counts every statement and transaction of both pools (package dbcount).
+	calls *dbcount.Counts
 }
 
 // Config says which database to open.
@@ -88,7 +91,7 @@ func Open(ctx context.Context, cfg Config) (*Store, error) {
 	if cfg.Keys == nil {
 		return nil, envelope.ErrNoKey
 	}
-	s := &Store{now: cfg.Now, log: cfg.Log, hashes: &hashCache{}, auditBatch: cfg.AuditBatch, releases: &releaseCache{}, keys: cfg.Keys, registry: cfg.Registry}
+	s := &Store{now: cfg.Now, log: cfg.Log, hashes: &hashCache{}, calls: &dbcount.Counts{}, auditBatch: cfg.AuditBatch, releases: &releaseCache{}, keys: cfg.Keys, registry: cfg.Registry}
 	if s.registry == nil {
 		s.registry = popreg.None{}
 	}
@@ -102,7 +105,7 @@ func Open(ctx context.Context, cfg Config) (*Store, error) {
 	var gooseDialect goose.Dialect
 	switch {
 	case IsPostgres(cfg.DSN):
-		db, err := postgres.Open(cfg.DSN)
+		db, err := postgres.Open(cfg.DSN, s.calls)
 		if err != nil {
 			return nil, err
 		}
@@ -116,7 +119,7 @@ func Open(ctx context.Context, cfg Config) (*Store, error) {
 			}
 			path = filepath.Join(cfg.DataDir, "lots.db")
 		}
-		w, r, err := sqlite.Open(path)
+		w, r, err := sqlite.Open(path, s.calls)
 		if err != nil {
 			return nil, err
 		}
@@ -135,7 +138,7 @@ func Open(ctx context.Context, cfg Config) (*Store, error) {
 	} else if n > 0 {
 		s.log.Info("sealed values stored in plain text before", "count", n)
 	}
-	if err := s.Optimize(ctx); err != nil {
+	if err := s.optimizeIfNever(ctx); err != nil {
 		s.Close()
 		return nil, err
 	}
@@ -143,9 +146,29 @@ func Open(ctx context.Context, cfg Config) (*Store, error) {
 	return s, nil
 }
 
+// optimizeIfNever gathers the planner's statistics at start only when SQLite has none (a new
+// database, or one made before Lots kept them): statistics persist, and ANALYZE at every start
+// kept a large database from being ready for most of a second. The server refreshes them in
+// the background after start and then hourly (app.housekeeping); PostgreSQL's autovacuum keeps
+// its own.
+func (s *Store) optimizeIfNever(ctx context.Context) error {
+	if s.dialect != SQLite {
+		return nil
+	}
+	var n int
+	if err := s.write.QueryRowContext(ctx, `SELECT COUNT(*) FROM sqlite_master WHERE name = 'sqlite_stat1'`).Scan(&n); err != nil {
+		return fmt.Errorf("optimize: %w", err)
+	}
+	if n > 0 {
+		return nil
+	}
+	return s.Optimize(ctx)
+}
+
 // Optimize refreshes the query planner's statistics. SQLite keeps none until asked, and
-// without them the per-case lookups scan a whole municipality; Lots runs it at start and in
-// its housekeeping, and a bulk load (the demo, a benchmark) should run it after loading.
+// without them the per-case lookups scan a whole municipality; Lots runs it at the first start,
+// in the background after every start and hourly in its housekeeping, and a bulk load (the
+// demo, a benchmark) should run it after loading.
 func (s *Store) Optimize(ctx context.Context) error {
 	q := "ANALYZE"
 	if s.dialect == SQLite {

@@ -12,7 +12,10 @@ import (
 	"net/netip"
 	"net/url"
 	"os"
+	"strconv"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -21,6 +24,7 @@ import (
 	"lots/internal/casework"
 	"lots/internal/demo"
 	"lots/internal/envelope"
+	"lots/internal/store/dbcount"
 	"lots/internal/store/storetest"
 )
 
@@ -28,6 +32,20 @@ import (
 type Server struct {
 	URL string
 	App *app.App
+
+	// counted are the requests sent by Counted waiting for their counts, by countHeader.
+	mu      sync.Mutex
+	counted map[string]chan counted
+	nextID  atomic.Int64
+}
+
+// countHeader marks a request sent by Counted. Only the test server reads it: production
+// handlers know nothing of it.
+const countHeader = "X-Lots-Test-Count"
+
+type counted struct {
+	pattern string
+	calls   dbcount.Snapshot
 }
 
 // Options tune a test server.
@@ -43,6 +61,8 @@ type Options struct {
 	TrustedProxies []netip.Prefix
 	// Log receives the server's log; discarded when nil (LOTS_TEST_LOG=1 prints it).
 	Log *slog.Logger
+	// MetricsToken serves /metrics on the main address to this bearer token.
+	MetricsToken string
 }
 
 // Start runs Lots with Demo kommun on engine until the test ends: its organisation and users,
@@ -58,7 +78,7 @@ func Start(t testing.TB, engine storetest.Engine, opts Options) *Server {
 	}
 	cfg := app.Config{
 		Addr: "127.0.0.1:0", DB: storetest.DSN(t, engine), Log: logger, Now: opts.Now,
-		HashParams: auth.FastParams, TrustedProxies: opts.TrustedProxies, Keys: envelope.Ephemeral(),
+		HashParams: auth.FastParams, TrustedProxies: opts.TrustedProxies, Keys: envelope.Ephemeral(), MetricsToken: opts.MetricsToken,
 	}
 	if engine == storetest.SQLite {
 		cfg.DataDir, cfg.DB = t.TempDir(), ""
@@ -87,6 +107,8 @@ func Start(t testing.TB, engine storetest.Engine, opts Options) *Server {
 		a.Close()
 		t.Fatal(err)
 	}
+	s := &Server{URL: "http://" + l.Addr().String(), App: a, counted: map[string]chan counted{}}
+	a.Handler = dbcount.Middleware(a.Handler, s.record)
 	done := make(chan error, 1)
 	go func() { done <- a.Serve(ctx, l) }()
 	t.Cleanup(func() {
@@ -96,7 +118,64 @@ func Start(t testing.TB, engine storetest.Engine, opts Options) *Server {
 		}
 		a.Close()
 	})
-	return &Server{URL: "http://" + l.Addr().String(), App: a}
+	return s
+}
+
+func (s *Server) record(r *http.Request, calls dbcount.Snapshot) {
+	id := r.Header.Get(countHeader)
+	if id == "" {
+		return
+	}
+	s.mu.Lock()
+	ch := s.counted[id]
+	delete(s.counted, id)
+	s.mu.Unlock()
+	if ch != nil {
+		ch <- counted{r.Pattern, calls}
+	}
+}
+
+// Counted sends req with c through the real server and returns the response (its body read
+// into the string) and what the request cost the database: every statement and transaction
+// made with its context, from the first middleware to the last byte of the handler. The
+// statement budgets per page are written with it:
+//
+//	res, _, calls := srv.Counted(t, c, req)
+//	if calls.Statements > 8 { … }
+func (s *Server) Counted(t testing.TB, c *http.Client, req *http.Request) (*http.Response, string, dbcount.Snapshot) {
+	t.Helper()
+	id := strconv.FormatInt(s.nextID.Add(1), 10)
+	ch := make(chan counted, 1)
+	s.mu.Lock()
+	s.counted[id] = ch
+	s.mu.Unlock()
+	req.Header.Set(countHeader, id)
+	res, err := c.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var b strings.Builder
+	_, _ = io.Copy(&b, res.Body)
+	res.Body.Close()
+	select {
+	case got := <-ch:
+		return res, b.String(), got.calls
+	case <-time.After(10 * time.Second):
+		t.Fatalf("%s %s: no counts from the server", req.Method, req.URL.Path)
+		return nil, "", dbcount.Snapshot{}
+	}
+}
+
+// CountedGet fetches path with c and returns the status, the body and what the request cost
+// the database (see Counted).
+func (s *Server) CountedGet(t testing.TB, c *http.Client, path string) (int, string, dbcount.Snapshot) {
+	t.Helper()
+	req, err := http.NewRequest(http.MethodGet, s.URL+path, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, body, calls := s.Counted(t, c, req)
+	return res.StatusCode, body, calls
 }
 
 // Client is an HTTP client with its own cookie jar that does not follow redirects, so tests

@@ -9,7 +9,9 @@ import (
 	"net/url"
 	"runtime"
 
-	_ "modernc.org/sqlite" // registers driver "sqlite"
+	"modernc.org/sqlite"
+
+	"lots/internal/store/dbcount"
 )
 
 // Migrations are the goose migrations for SQLite.
@@ -36,8 +38,8 @@ var pragmas = []string{
 
 // Open opens the database file at path as two pools: one writer connection (SQLite allows
 // one writer at a time; a single connection with BEGIN IMMEDIATE avoids busy-lock upgrades)
-// and a pool of read-only connections.
-func Open(path string) (write, read *sql.DB, err error) {
+// and a pool of read-only connections. Both count their calls (package dbcount) into total.
+func Open(path string, total *dbcount.Counts) (write, read *sql.DB, err error) {
 	dsn := func(txlock string, extra ...string) string {
 		q := url.Values{}
 		for _, p := range append(pragmas, extra...) {
@@ -46,7 +48,14 @@ func Open(path string) (write, read *sql.DB, err error) {
 		q.Set("_txlock", txlock)
 		return "file:" + path + "?" + q.Encode()
 	}
-	write, err = sql.Open("sqlite", dsn("immediate"))
+	open := func(dsn string, pool dbcount.Pool) (*sql.DB, error) {
+		c, err := sqlite.NewConnector(dsn)
+		if err != nil {
+			return nil, err
+		}
+		return sql.OpenDB(dbcount.Wrap(c, total, pool)), nil
+	}
+	write, err = open(dsn("immediate"), dbcount.ReadWrite)
 	if err != nil {
 		return nil, nil, fmt.Errorf("open sqlite %s: %w", path, err)
 	}
@@ -60,7 +69,7 @@ func Open(path string) (write, read *sql.DB, err error) {
 	}
 	// Readers begin deferred transactions: BEGIN IMMEDIATE would ask a read-only connection
 	// for the write lock.
-	read, err = sql.Open("sqlite", dsn("deferred", "query_only(1)"))
+	read, err = open(dsn("deferred", "query_only(1)"), dbcount.ReadOnly)
 	if err != nil {
 		write.Close()
 		return nil, nil, fmt.Errorf("open sqlite %s: %w", path, err)
