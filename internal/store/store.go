@@ -173,11 +173,11 @@ func (s *Store) Optimize(ctx context.Context) error {
 	q := "ANALYZE"
 	if s.dialect == SQLite {
 		// analysis_limit keeps it quick on large tables (a sample is enough for the planner).
-		if _, err := s.wr(ctx).ExecContext(ctx, "PRAGMA analysis_limit = 1000"); err != nil {
+		if _, err := s.write.ExecContext(ctx, "PRAGMA analysis_limit = 1000"); err != nil {
 			return fmt.Errorf("optimize: %w", err)
 		}
 	}
-	if _, err := s.wr(ctx).ExecContext(ctx, q); err != nil {
+	if _, err := s.write.ExecContext(ctx, q); err != nil {
 		return fmt.Errorf("optimize: %w", err)
 	}
 	return nil
@@ -232,7 +232,7 @@ func (s *Store) Ping(ctx context.Context) error {
 		return err
 	}
 	var one int
-	return s.rd(ctx).QueryRowContext(ctx, "SELECT 1").Scan(&one)
+	return s.read.QueryRowContext(ctx, "SELECT 1").Scan(&one)
 }
 
 // Now is the store's clock.
