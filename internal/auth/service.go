@@ -195,21 +195,18 @@ func (s *Service) StartSession(ctx context.Context, a casework.Actor, method str
 // the municipality's limit or past their end) are deleted and refused.
 func (s *Service) SessionActor(ctx context.Context, token string) (store.Session, casework.Actor, error) {
 	hash := HashToken(token)
-	sess, err := s.Store.SessionByToken(ctx, hash)
-	if err != nil {
-		return sess, casework.Actor{}, err
-	}
-	m, err := s.Store.Municipality(ctx, sess.MunicipalityID)
-	if err != nil {
+	// The session, its municipality's idle time and its user, in one read.
+	sess, settings, a, err := s.Store.SessionWithActor(ctx, hash)
+	userGone := err != nil && sess.TokenHash != nil && casework.ErrorCode(err) == casework.EUnauthorized
+	if err != nil && !userGone {
 		return sess, casework.Actor{}, err
 	}
 	now := s.Now().UTC()
-	idle := time.Duration(m.Settings.SessionIdleMinutes) * time.Minute
+	idle := time.Duration(settings.SessionIdleMinutes) * time.Minute
 	if !SessionLive(sess, now, idle) {
 		_ = s.Store.ExpireSession(ctx, hash)
 		return sess, casework.Actor{}, casework.Errorf(casework.EUnauthorized, "session.expired", "session expired")
 	}
-	a, err := s.Store.Actor(ctx, sess.MunicipalityID, sess.UserID, casework.ViaSession)
 	if err != nil {
 		_ = s.Store.ExpireSession(ctx, hash)
 		return sess, a, err

@@ -215,9 +215,7 @@ func (s *Store) CaseDetail(ctx context.Context, caseID int64) (CaseDetail, error
 			}
 		}
 		cd.Youth = y
-		if cd.Parties, err = tx.caseParties(a.User.MunicipalityID, caseID); err != nil {
-			return err
-		}
+		cd.Parties = lc.Parties // read with the facts
 		ratings, err := tx.latestIRK(a.User.MunicipalityID, caseID)
 		if err != nil {
 			return err
@@ -250,18 +248,14 @@ func (tx *Tx) caseParties(municipalityID, caseID int64) ([]casework.Party, error
 
 // latestIRK returns the ratings of the case's latest IRK check.
 func (tx *Tx) latestIRK(municipalityID, caseID int64) ([]casework.Rating, error) {
-	var id int64
-	err := tx.QueryRow(`SELECT id FROM assessments WHERE municipality_id = $1 AND case_id = $2 AND instrument = 'irk'
+	return queryAll(tx.ctx, tx, `SELECT r.item, r.value, r.note FROM assessment_ratings r WHERE r.assessment_id =
+		(SELECT id FROM assessments WHERE municipality_id = $1 AND case_id = $2 AND instrument = 'irk'
 		ORDER BY assessed_at DESC, created_at DESC,
 		CASE time_point WHEN 'concern' THEN 0 WHEN 'intake' THEN 1 WHEN 'midway' THEN 2 WHEN 'closure' THEN 3 ELSE 4 END DESC
-		LIMIT 1`, municipalityID, caseID).Scan(&id)
-	if err == sql.ErrNoRows {
-		return nil, nil
-	}
-	if err != nil {
-		return nil, casework.Internal(err)
-	}
-	return tx.ratings(id)
+		LIMIT 1) ORDER BY r.item`, []any{municipalityID, caseID}, func(sc scanner) (casework.Rating, error) {
+		var r casework.Rating
+		return r, sc.Scan(&r.Item, &r.Value, &r.Note)
+	})
 }
 
 func (tx *Tx) ratings(assessmentID int64) ([]casework.Rating, error) {
@@ -483,9 +477,27 @@ func (s *Store) Assessments(ctx context.Context, caseID int64) ([]casework.Asses
 		if err != nil {
 			return err
 		}
-		for i := range out {
-			if out[i].Ratings, err = tx.ratings(out[i].ID); err != nil {
-				return err
+		// Every assessment's ratings in one read.
+		idx := map[int64]int{}
+		for i, as := range out {
+			idx[as.ID] = i
+		}
+		type rated struct {
+			id int64
+			r  casework.Rating
+		}
+		rs, err := queryAll(ctx, tx, `SELECT r.assessment_id, r.item, r.value, r.note FROM assessment_ratings r
+			JOIN assessments a ON a.id = r.assessment_id WHERE a.municipality_id = $1 AND a.case_id = $2 ORDER BY r.assessment_id, r.item`,
+			[]any{a.User.MunicipalityID, caseID}, func(sc scanner) (rated, error) {
+				var x rated
+				return x, sc.Scan(&x.id, &x.r.Item, &x.r.Value, &x.r.Note)
+			})
+		if err != nil {
+			return err
+		}
+		for _, x := range rs {
+			if i, ok := idx[x.id]; ok {
+				out[i].Ratings = append(out[i].Ratings, x.r)
 			}
 		}
 		return nil

@@ -153,7 +153,7 @@ func (s *Store) CreateConsent(ctx context.Context, caseID int64, in casework.Con
 				return casework.Invalid("renews", "consent.renews_unknown")
 			}
 		}
-		people, age, err := tx.signerPeople(a.User.MunicipalityID, lc.Case.YouthID, c.ValidFrom)
+		people, age, err := tx.signerPeople(lc, c.ValidFrom)
 		if err != nil {
 			return err
 		}
@@ -171,25 +171,27 @@ func (s *Store) CreateConsent(ctx context.Context, caseID int64, in casework.Con
 			c.ID, c.MunicipalityID, c.CaseID, c.YouthID, c.ValidFrom, c.ValidUntil, nullID(c.RenewsID), c.Language, c.CreatedBy, c.CreatedAt); err != nil {
 			return casework.Internal(err)
 		}
+		// Parties, categories and signers: one statement each.
+		var parties, cats, signers [][]any
 		for _, p := range c.Parties {
-			if _, err := tx.Exec(`INSERT INTO consent_parties (municipality_id, consent_id, agency_id, user_id) VALUES ($1, $2, $3, $4)`,
-				c.MunicipalityID, c.ID, nullID(p.AgencyID), nullID(p.UserID)); err != nil {
-				return casework.Internal(err)
-			}
+			parties = append(parties, []any{c.MunicipalityID, c.ID, nullID(p.AgencyID), nullID(p.UserID)})
 		}
 		for _, cat := range c.Categories {
-			if _, err := tx.Exec(`INSERT INTO consent_categories (municipality_id, consent_id, category) VALUES ($1, $2, $3)`,
-				c.MunicipalityID, c.ID, string(cat)); err != nil {
-				return casework.Internal(err)
-			}
+			cats = append(cats, []any{c.MunicipalityID, c.ID, string(cat)})
 		}
 		for i := range c.Signers {
 			c.Signers[i].ID = newID()
 			sg := c.Signers[i]
-			if _, err := tx.Exec(`INSERT INTO consent_signers (id, municipality_id, consent_id, person, name, role, required)
-				VALUES ($1, $2, $3, $4, $5, $6, $7)`, sg.ID, c.MunicipalityID, c.ID, sg.Person, sg.Name, sg.Role, sg.Required); err != nil {
-				return casework.Internal(err)
-			}
+			signers = append(signers, []any{sg.ID, c.MunicipalityID, c.ID, sg.Person, sg.Name, sg.Role, sg.Required})
+		}
+		if err := tx.insertRows(`INSERT INTO consent_parties (municipality_id, consent_id, agency_id, user_id) VALUES `, parties); err != nil {
+			return casework.Internal(err)
+		}
+		if err := tx.insertRows(`INSERT INTO consent_categories (municipality_id, consent_id, category) VALUES `, cats); err != nil {
+			return casework.Internal(err)
+		}
+		if err := tx.insertRows(`INSERT INTO consent_signers (id, municipality_id, consent_id, person, name, role, required) VALUES `, signers); err != nil {
+			return casework.Internal(err)
 		}
 		kind := "consent_drawn_up"
 		if c.RenewsID != 0 {
@@ -202,34 +204,40 @@ func (s *Store) CreateConsent(ctx context.Context, caseID int64, in casework.Con
 
 // checkParties verifies that every party is an agency or an active user of the municipality.
 func (tx *Tx) checkParties(municipalityID int64, ps []casework.ConsentParty) error {
+	args := []any{municipalityID}
+	var ags, us []string
 	for _, p := range ps {
-		var n int
-		var err error
 		if p.AgencyID != 0 {
-			err = tx.QueryRow(`SELECT COUNT(*) FROM agencies WHERE municipality_id = $1 AND id = $2`, municipalityID, p.AgencyID).Scan(&n)
+			args = append(args, p.AgencyID)
+			ags = append(ags, "$"+strconv.Itoa(len(args)))
 		} else {
-			err = tx.QueryRow(`SELECT COUNT(*) FROM users WHERE municipality_id = $1 AND id = $2 AND active = TRUE`, municipalityID, p.UserID).Scan(&n)
+			args = append(args, p.UserID)
+			us = append(us, "$"+strconv.Itoa(len(args)))
 		}
-		if err != nil {
-			return casework.Internal(err)
+	}
+	in := func(ph []string) string {
+		if len(ph) == 0 {
+			return "NULL"
 		}
-		if n == 0 {
-			return casework.Invalid("parties", "consent.party_unknown")
-		}
+		return strings.Join(ph, ", ")
+	}
+	// Every party in one read: the agencies and the active users of the municipality named.
+	var na, nu int
+	if err := tx.QueryRow(`SELECT (SELECT COUNT(*) FROM agencies WHERE municipality_id = $1 AND id IN (`+in(ags)+`)),
+		(SELECT COUNT(*) FROM users WHERE municipality_id = $1 AND active = TRUE AND id IN (`+in(us)+`))`, args...).Scan(&na, &nu); err != nil {
+		return casework.Internal(err)
+	}
+	if na != len(ags) || nu != len(us) {
+		return casework.Invalid("parties", "consent.party_unknown")
 	}
 	return nil
 }
 
 // signerPeople lists the young person and the adults around them, and the young person's age
 // at t.
-func (tx *Tx) signerPeople(municipalityID, youthID int64, t time.Time) ([]casework.SignerPerson, int, error) {
-	var first, last, birth string
-	if err := tx.QueryRow(`SELECT first_name, last_name, birth_date FROM youths WHERE municipality_id = $1 AND id = $2`,
-		municipalityID, youthID).Scan(&first, &last, &birth); err != nil {
-		return nil, 0, casework.Internal(err)
-	}
-	bd, _ := time.Parse("2006-01-02", birth)
-	people := []casework.SignerPerson{{Person: "youth", Name: strings.TrimSpace(first + " " + last), IsYouth: true}}
+func (tx *Tx) signerPeople(lc *loadedCase, t time.Time) ([]casework.SignerPerson, int, error) {
+	municipalityID, youthID, bd := lc.Case.MunicipalityID, lc.Case.YouthID, lc.YouthBirth
+	people := []casework.SignerPerson{{Person: "youth", Name: lc.YouthName, IsYouth: true}}
 	rows, err := tx.Query(`SELECT id, name, has_custody FROM related_persons WHERE municipality_id = $1 AND youth_id = $2 ORDER BY name`, municipalityID, youthID)
 	if err != nil {
 		return nil, 0, casework.Internal(err)

@@ -67,7 +67,7 @@ func buildFactsSQL(d Dialect) string {
 		d.jsonSub(cParties), d.jsonSub(cCats), d.jsonSub(cSigners)), "k.valid_from, k.created_at") + `
 		FROM consents k WHERE k.municipality_id = c.municipality_id AND k.case_id = c.id`
 	// An unidentified young person is handled as protected until identified (identity.go).
-	return `SELECT ` + caseCols + `, (y.protected_identity OR ` + unidentifiedSQL + `), m.settings,
+	return `SELECT ` + caseCols + `, (y.protected_identity OR ` + unidentifiedSQL + `), y.first_name, y.last_name, y.birth_date, m.settings,
 		(` + staff + `), (` + parties + `), (` + consents + `),
 		EXISTS (SELECT 1 FROM assessments i WHERE i.municipality_id = c.municipality_id AND i.case_id = c.id AND i.time_point = 'intake'),
 		(SELECT pv.version FROM plan_versions pv WHERE pv.municipality_id = c.municipality_id AND pv.case_id = c.id ORDER BY pv.version DESC LIMIT 1),
@@ -89,6 +89,9 @@ type loadedCase struct {
 	PlanVer  int              // its version (0: none)
 	// May is what the actor who opened the case may do with it, decided once.
 	May access.May
+	// The young person's name and birth date (consents name their signers).
+	YouthName  string
+	YouthBirth time.Time
 }
 
 // loadCase reads a case of the municipality and its facts inside tx. A case of another
@@ -107,11 +110,11 @@ func (tx *Tx) loadCaseLocked(municipalityID, caseID int64, lock bool) (loadedCas
 	}
 	var lc loadedCase
 	var protected, hasIntake bool
-	var settings string
+	var settings, first, last, birth string
 	var staff, parties, consents []byte
 	var planVer sql.NullInt64
 	var plan sql.NullString
-	c, err := scanCase(tx.QueryRow(q, municipalityID, caseID), &protected, &settings, &staff, &parties, &consents, &hasIntake, &planVer, &plan)
+	c, err := scanCase(tx.QueryRow(q, municipalityID, caseID), &protected, &first, &last, &birth, &settings, &staff, &parties, &consents, &hasIntake, &planVer, &plan)
 	if errors.Is(err, sql.ErrNoRows) {
 		return lc, casework.NotFound("case")
 	}
@@ -119,6 +122,8 @@ func (tx *Tx) loadCaseLocked(municipalityID, caseID int64, lock bool) (loadedCas
 		return lc, casework.Internal(err)
 	}
 	lc.Case = c
+	lc.YouthName = strings.TrimSpace(first + " " + last)
+	lc.YouthBirth, _ = time.Parse("2006-01-02", birth)
 	if lc.Settings, err = parseSettings(settings); err != nil {
 		return lc, casework.Internal(err)
 	}

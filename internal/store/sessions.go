@@ -59,6 +59,55 @@ func (s *Store) SessionByToken(ctx context.Context, tokenHash []byte) (Session, 
 	return sess, nil
 }
 
+// SessionWithActor reads a session, its municipality's settings (its idle time) and its
+// user with their agency in ONE statement: every request that carries a session cookie asks
+// it. The actor is unauthorized when the user is unknown or inactive; the caller decides
+// whether the session is still live by the settings.
+func (s *Store) SessionWithActor(ctx context.Context, tokenHash []byte) (Session, casework.Settings, casework.Actor, error) {
+	var sess Session
+	var settings string
+	var a casework.Actor
+	var uid, aid sql.NullInt64
+	var unit sql.NullInt64
+	var username, name, email, title, roles, locale, kind, agency sql.NullString
+	var totp, active sql.NullBool
+	var created sql.NullTime
+	err := s.rd(ctx).QueryRowContext(ctx, `SELECT s.token_hash, s.municipality_id, s.user_id, s.auth_method, s.mfa_pending,
+		s.created_at, s.last_seen_at, s.expires_at, m.settings,
+		u.id, u.agency_id, u.unit_id, u.username, u.name, u.email, u.title, u.roles, u.locale, u.totp_enabled, u.active, u.created_at,
+		ag.kind, ag.name
+		FROM sessions s JOIN municipalities m ON m.id = s.municipality_id
+		LEFT JOIN users u ON u.id = s.user_id AND u.municipality_id = s.municipality_id
+		LEFT JOIN agencies ag ON ag.id = u.agency_id AND ag.municipality_id = u.municipality_id
+		WHERE s.token_hash = $1`, tokenHash).Scan(
+		&sess.TokenHash, &sess.MunicipalityID, &sess.UserID, &sess.AuthMethod, &sess.MFAPending,
+		&sess.CreatedAt, &sess.LastSeenAt, &sess.ExpiresAt, &settings,
+		&uid, &aid, &unit, &username, &name, &email, &title, &roles, &locale, &totp, &active, &created, &kind, &agency)
+	if errors.Is(err, sql.ErrNoRows) {
+		return sess, casework.Settings{}, a, casework.Errorf(casework.EUnauthorized, "error.unauthorized", "no session")
+	}
+	if err != nil {
+		return sess, casework.Settings{}, a, casework.Internal(err)
+	}
+	sess.CreatedAt, sess.LastSeenAt, sess.ExpiresAt = sess.CreatedAt.UTC(), sess.LastSeenAt.UTC(), sess.ExpiresAt.UTC()
+	st, err := parseSettings(settings)
+	if err != nil {
+		return sess, st, a, casework.Internal(err)
+	}
+	if !uid.Valid || !aid.Valid || !kind.Valid {
+		return sess, st, a, casework.Errorf(casework.EUnauthorized, "error.unauthorized", "no such user")
+	}
+	a.User = casework.User{ID: uid.Int64, MunicipalityID: sess.MunicipalityID, AgencyID: aid.Int64, UnitID: unit.Int64,
+		Username: username.String, Name: name.String, Email: email.String, Title: title.String,
+		Roles: casework.ParseRoles(roles.String), Locale: casework.ParseLocale(locale.String),
+		TOTPEnabled: totp.Bool, Active: active.Bool, CreatedAt: created.Time.UTC()}
+	a.AgencyKind, a.AgencyName, a.Via = casework.AgencyKind(kind.String), agency.String, casework.ViaSession
+	if !a.User.Active {
+		return sess, st, a, casework.Errorf(casework.EUnauthorized, "error.unauthorized", "user inactive")
+	}
+	return sess, st, a, nil
+}
+
 // TouchSession records that the session was used now.
 func (s *Store) TouchSession(ctx context.Context, tokenHash []byte) error {
 	if _, err := s.wr(ctx).ExecContext(ctx, `UPDATE sessions SET last_seen_at = $1 WHERE token_hash = $2`, s.now().UTC(), tokenHash); err != nil {

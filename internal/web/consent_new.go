@@ -132,16 +132,69 @@ func (s *Server) consentCreate(w http.ResponseWriter, r *http.Request) {
 		s.notFound(w, r)
 		return
 	}
+	// The form is read and the consent drawn up first: the store opens the case once, in its
+	// writing transaction. The page is built only when the form is shown again.
+	in, fe := consentFormInput(r, s.now())
+	var err error
+	if len(fe) == 0 {
+		var c casework.Consent
+		if c, err = s.store.CreateConsent(r.Context(), caseID, in); err == nil {
+			s.setFlash(w, r, "consent.created")
+			http.Redirect(w, r, consentsURL(caseID)+"#consent-"+strconv.FormatInt(c.ID, 10), http.StatusSeeOther)
+			return
+		}
+		if code := casework.ErrorCode(err); code != casework.EInvalid && code != casework.EConflict {
+			s.fail(w, r, err)
+			return
+		}
+	}
 	p, ov, ok := s.consentNewPage(w, r, caseID)
 	if !ok {
 		return
 	}
 	d := p.Data.(*consentNewData)
 	formValues(r, p, "valid_from", "months", "valid_until", "language")
+	for _, id := range in.AgencyIDs {
+		d.AgencyChecked[id] = true
+	}
+	for _, id := range in.UserIDs {
+		d.UserChecked[id] = true
+	}
+	d.setCategories(p, in.Categories)
+	if in.RenewsID != 0 {
+		d.Renews = in.RenewsID
+		for _, c := range ov.Consents {
+			if c.ID == in.RenewsID {
+				d.RenewsPeriod = formatDate(c.ValidFrom) + " – " + formatDate(c.ValidUntil)
+			}
+		}
+	}
+	if casework.ErrorCode(err) == casework.EConflict {
+		p.ErrorMsg = s.catalog.Error(p.Locale, err)
+		s.render(w, r, http.StatusConflict, "consent_new", p)
+		return
+	}
+	if in.Months == 0 {
+		in.Months = ov.Settings.ConsentValidityMonths // an unreadable number is already an error
+	}
+	// The domain's own check too, so every error shows at once with the form's own ones.
+	fe = append(fe, casework.FieldErrorsOf(err)...)
+	if _, berr := casework.BuildConsent(in, ov.Settings); berr != nil {
+		for _, e := range casework.FieldErrorsOf(berr) {
+			if !consentHasField(fe, e.Field) {
+				fe = append(fe, e)
+			}
+		}
+	}
+	s.formError(w, r, "consent_new", p, fe.Err())
+}
+
+// consentFormInput reads the consent form: what it says, and what it says wrong.
+func consentFormInput(r *http.Request, now time.Time) (casework.ConsentInput, casework.FieldErrors) {
 	var fe casework.FieldErrors
 	in := casework.ConsentInput{Language: r.PostFormValue("language")}
 	if from, ok := consentDay(r.PostFormValue("valid_from")); ok {
-		in.ValidFrom = casework.ConsentStart(from, s.now())
+		in.ValidFrom = casework.ConsentStart(from, now)
 	} else if r.PostFormValue("valid_from") != "" {
 		fe.Add("valid_from", "consent.valid_from_invalid")
 	}
@@ -152,7 +205,6 @@ func (s *Server) consentCreate(w http.ResponseWriter, r *http.Request) {
 		}
 	} else {
 		fe.Add("months", "settings.number")
-		in.Months = ov.Settings.ConsentValidityMonths
 	}
 	if v := strings.TrimSpace(r.PostFormValue("valid_until")); v != "" {
 		// It ends on that day as a period counted in months does (stored as in casework.ConsentStart):
@@ -165,50 +217,21 @@ func (s *Server) consentCreate(w http.ResponseWriter, r *http.Request) {
 	}
 	for _, v := range r.PostForm["agency"] {
 		if id, err := strconv.ParseInt(v, 10, 64); err == nil {
-			in.AgencyIDs, d.AgencyChecked[id] = append(in.AgencyIDs, id), true
+			in.AgencyIDs = append(in.AgencyIDs, id)
 		}
 	}
 	for _, v := range r.PostForm["user"] {
 		if id, err := strconv.ParseInt(v, 10, 64); err == nil {
-			in.UserIDs, d.UserChecked[id] = append(in.UserIDs, id), true
+			in.UserIDs = append(in.UserIDs, id)
 		}
 	}
 	for _, v := range r.PostForm["category"] {
 		in.Categories = append(in.Categories, casework.Category(v))
 	}
-	d.setCategories(p, in.Categories)
 	if id, err := strconv.ParseInt(r.PostFormValue("renews"), 10, 64); err == nil && id > 0 {
-		in.RenewsID, d.Renews = id, id
-		for _, c := range ov.Consents {
-			if c.ID == id {
-				d.RenewsPeriod = formatDate(c.ValidFrom) + " – " + formatDate(c.ValidUntil)
-			}
-		}
+		in.RenewsID = id
 	}
-	// The domain's own check first, so every error shows at once with the form's own ones.
-	if _, err := casework.BuildConsent(in, ov.Settings); err != nil {
-		for _, e := range casework.FieldErrorsOf(err) {
-			if !consentHasField(fe, e.Field) {
-				fe = append(fe, e)
-			}
-		}
-	}
-	if err := fe.Err(); err != nil {
-		s.formError(w, r, "consent_new", p, err)
-		return
-	}
-	c, err := s.store.CreateConsent(r.Context(), caseID, in)
-	if err != nil {
-		if casework.ErrorCode(err) == casework.EConflict {
-			p.ErrorMsg = s.catalog.Error(p.Locale, err)
-			s.render(w, r, http.StatusConflict, "consent_new", p)
-			return
-		}
-		s.formError(w, r, "consent_new", p, err)
-		return
-	}
-	s.setFlash(w, r, "consent.created")
-	http.Redirect(w, r, consentsURL(caseID)+"#consent-"+strconv.FormatInt(c.ID, 10), http.StatusSeeOther)
+	return in, fe
 }
 
 // consentHasField reports whether fe already has an error for field.

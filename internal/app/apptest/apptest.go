@@ -108,7 +108,13 @@ func Start(t testing.TB, engine storetest.Engine, opts Options) *Server {
 		t.Fatal(err)
 	}
 	s := &Server{URL: "http://" + l.Addr().String(), App: a, counted: map[string]chan counted{}}
-	a.Handler = dbcount.Middleware(a.Handler, s.record)
+	next := a.Handler
+	a.Handler = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		ctx, c := dbcount.Trace(r.Context()) // the statements' texts too, for budgets that fail
+		r = r.WithContext(ctx)
+		next.ServeHTTP(w, r)
+		s.record(r, c.Snapshot())
+	})
 	done := make(chan error, 1)
 	go func() { done <- a.Serve(ctx, l) }()
 	t.Cleanup(func() {

@@ -13,6 +13,8 @@ import (
 	"context"
 	"fmt"
 	"net/http"
+	"strings"
+	"sync"
 	"sync/atomic"
 )
 
@@ -20,6 +22,45 @@ import (
 type Counts struct {
 	statements, readTx, writeTx, commits, rollbacks atomic.Int64
 	parent                                          *Counts
+
+	// traced: the statements' texts, kept when the counter was started with Trace (tests that
+	// hold a budget say what went over it).
+	traced  atomic.Bool
+	mu      sync.Mutex
+	queries []string
+}
+
+// Trace returns a context whose new counter also keeps the text of each statement.
+func Trace(ctx context.Context) (context.Context, *Counts) {
+	ctx, c := Start(ctx)
+	c.traced.Store(true)
+	return ctx, c
+}
+
+// Queries are the statements a tracing counter (and the tracing counters below it) saw, each
+// shortened to its first line.
+func (c *Counts) Queries() []string {
+	if c == nil {
+		return nil
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return append([]string(nil), c.queries...)
+}
+
+// query records a statement's text in every tracing counter c was started under.
+func (c *Counts) query(q string) {
+	for ; c != nil; c = c.parent {
+		if c.traced.Load() {
+			line, _, _ := strings.Cut(strings.TrimSpace(q), "\n")
+			if len(line) > 120 {
+				line = line[:120] + "…"
+			}
+			c.mu.Lock()
+			c.queries = append(c.queries, line)
+			c.mu.Unlock()
+		}
+	}
 }
 
 // Snapshot is what a counter has counted so far.
@@ -29,6 +70,8 @@ type Snapshot struct {
 	WriteTx    int64 // read-write transactions begun
 	Commits    int64
 	Rollbacks  int64
+	// Queries are the statements' first lines, when the counter traces (Trace).
+	Queries []string
 }
 
 // Tx is the number of transactions begun, read and write.
@@ -36,7 +79,7 @@ func (s Snapshot) Tx() int64 { return s.ReadTx + s.WriteTx }
 
 // Sub is s less an earlier snapshot of the same counter.
 func (s Snapshot) Sub(o Snapshot) Snapshot {
-	return Snapshot{s.Statements - o.Statements, s.ReadTx - o.ReadTx, s.WriteTx - o.WriteTx, s.Commits - o.Commits, s.Rollbacks - o.Rollbacks}
+	return Snapshot{s.Statements - o.Statements, s.ReadTx - o.ReadTx, s.WriteTx - o.WriteTx, s.Commits - o.Commits, s.Rollbacks - o.Rollbacks, nil}
 }
 
 func (s Snapshot) String() string {
@@ -49,7 +92,7 @@ func (c *Counts) Snapshot() Snapshot {
 	if c == nil {
 		return Snapshot{}
 	}
-	return Snapshot{c.statements.Load(), c.readTx.Load(), c.writeTx.Load(), c.commits.Load(), c.rollbacks.Load()}
+	return Snapshot{c.statements.Load(), c.readTx.Load(), c.writeTx.Load(), c.commits.Load(), c.rollbacks.Load(), c.Queries()}
 }
 
 // add applies f to c and every counter c was started under.

@@ -124,6 +124,7 @@ func (c *conn) ExecContext(ctx context.Context, query string, args []driver.Name
 	r, err := e.ExecContext(ctx, query, args)
 	if !errors.Is(err, driver.ErrSkip) {
 		c.m.count(ctx, statement)
+		Of(ctx).query(query)
 	}
 	return r, err
 }
@@ -136,6 +137,7 @@ func (c *conn) QueryContext(ctx context.Context, query string, args []driver.Nam
 	r, err := q.QueryContext(ctx, query, args)
 	if !errors.Is(err, driver.ErrSkip) {
 		c.m.count(ctx, statement)
+		Of(ctx).query(query)
 	}
 	return r, err
 }
