@@ -60,7 +60,12 @@ func auditLines(p *Page, ls []store.LogLine) []auditLine {
 			v.Object += " " + p.T("audit.list_view", l.Listed)
 		}
 		if l.Category != "" {
-			v.Category = auditText(p, "category."+l.Category, l.Category)
+			// A request's entry names every category it read ("basic,social").
+			var cats []string
+			for _, c := range strings.Split(l.Category, ",") {
+				cats = append(cats, auditText(p, "category."+c, c))
+			}
+			v.Category = strings.Join(cats, ", ")
 		}
 		v.Outcome = p.T("audit.allowed")
 		if !l.Allowed {
