@@ -2,6 +2,8 @@ package store
 
 import (
 	"context"
+	"fmt"
+	"strings"
 	"sync"
 	"time"
 
@@ -127,4 +129,46 @@ func (s *Store) LiveExportForTest(ctx context.Context, municipalityID int64, p s
 		return nil, err
 	}
 	return e.Marshal()
+}
+
+// WithPlanCheckForTest returns the store calling check with each query's plan before it runs:
+// SQLite's EXPLAIN QUERY PLAN lines, or PostgreSQL's EXPLAIN with sequential scans disabled in
+// the transaction (so a "Seq Scan" left in the plan means no index could serve it).
+func (s *Store) WithPlanCheckForTest(check func(query string, plan []string)) *Store {
+	c := *s
+	c.planCheck = func(tx *Tx, q string, args []any) {
+		if !strings.HasPrefix(strings.TrimSpace(q), "SELECT") {
+			return
+		}
+		explain := "EXPLAIN QUERY PLAN " + q
+		if c.dialect == Postgres {
+			if _, err := tx.Tx.ExecContext(tx.ctx, "SET LOCAL enable_seqscan = off"); err != nil {
+				check(q, []string{"error: " + err.Error()})
+				return
+			}
+			explain = "EXPLAIN " + q
+		}
+		rows, err := tx.Tx.QueryContext(tx.ctx, explain, args...)
+		if err != nil {
+			check(q, []string{"error: " + err.Error()})
+			return
+		}
+		defer rows.Close()
+		cols, _ := rows.Columns()
+		var plan []string
+		for rows.Next() {
+			vals := make([]any, len(cols))
+			ptrs := make([]any, len(cols))
+			for i := range vals {
+				ptrs[i] = &vals[i]
+			}
+			if err := rows.Scan(ptrs...); err != nil {
+				check(q, []string{"error: " + err.Error()})
+				return
+			}
+			plan = append(plan, fmt.Sprint(vals[len(vals)-1]))
+		}
+		check(q, plan)
+	}
+	return &c
 }

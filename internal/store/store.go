@@ -53,6 +53,9 @@ type Store struct {
 	// direct: this copy runs on a clock of its own (WithClock), so its entries are written in
 	// their own transactions at its time instead of through the shared committer.
 	direct bool
+	// planCheck, in tests, sees every query a transaction runs before it runs (to check its
+	// plan uses the indexes).
+	planCheck func(tx *Tx, q string, args []any)
 	// releases keeps the dashboard's parsed releases (releases.go).
 	releases *releaseCache
 	// reserveDraw draws a reserve id's six digits; rand.IntN when nil (tests set it).
@@ -309,10 +312,16 @@ func (tx *Tx) Exec(q string, args ...any) (sql.Result, error) {
 }
 
 func (tx *Tx) Query(q string, args ...any) (*sql.Rows, error) {
+	if tx.store.planCheck != nil {
+		tx.store.planCheck(tx, q, args)
+	}
 	return tx.Tx.QueryContext(tx.ctx, q, args...)
 }
 
 func (tx *Tx) QueryRow(q string, args ...any) *sql.Row {
+	if tx.store.planCheck != nil {
+		tx.store.planCheck(tx, q, args)
+	}
 	return tx.Tx.QueryRowContext(tx.ctx, q, args...)
 }
 
