@@ -31,7 +31,7 @@ type benchData struct {
 }
 
 // benchDataVersion names the cached databases: bump it when SeedBulk changes what it writes.
-const benchDataVersion = 2
+const benchDataVersion = 3
 
 // benchPrepare makes the data set for a run: SQLite in data (or a temporary directory, which
 // cleanup removes), or the PostgreSQL database db. A database holding Demo kommun already is
