@@ -59,6 +59,11 @@ func (s *Store) Economics(ctx context.Context, q EconomicsQuery) (*EconomicsRepo
 	if err != nil {
 		return nil, err
 	}
+	// Like the dashboard, the report is of a published half-year only: a half-year still
+	// running changes with every new case, and two looks at it could be subtracted.
+	if due := stats.DueAt(q.Period, stats.PartMain); due.After(s.now()) {
+		return nil, casework.Errorf(casework.EConflict, "export.period_not_over", "period %s is published from %s", q.Period, due.Format(time.DateOnly))
+	}
 	out, err := s.economics(ctx, a.User.MunicipalityID, q)
 	if err != nil {
 		return nil, err
@@ -86,11 +91,6 @@ func (s *Store) economics(ctx context.Context, municipalityID int64, q Economics
 			}
 		}
 		m := &measurer{tx: tx, mid: municipalityID, from: q.Period.Start().UTC(), to: q.Period.End().UTC(), months: 6}
-		if m.to.After(tx.now) {
-			// A period still running is measured up to now, its months in proportion.
-			m.months = 6 * tx.now.Sub(m.from).Hours() / m.to.Sub(m.from).Hours()
-			m.to = tx.now
-		}
 		prog, names, err := m.programme()
 		if err != nil {
 			return err
@@ -113,7 +113,7 @@ func (s *Store) economics(ctx context.Context, municipalityID int64, q Economics
 type measurer struct {
 	tx       *Tx
 	mid      int64
-	from, to time.Time // UTC; to is the period's end, or now while it runs
+	from, to time.Time // UTC; to is the period's end (a published half-year)
 	months   float64   // the months from from to to: 6 for a whole half-year
 }
 
