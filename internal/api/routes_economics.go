@@ -20,7 +20,7 @@ import (
 // computed.
 
 func (api *API) economicsRoutes() []Route {
-	period := Param{Name: "period", Type: "string", Doc: "a half-year, e.g. 2026H1; the last whole half-year when left out"}
+	period := Param{Name: "period", Type: "string", Doc: "a published half-year, e.g. 2026H1 (published a month after it ends); the newest when left out"}
 	code := Param{Name: "code", Type: "string", Doc: "a register code: a built-in one (placement.hvb, staff.coordinator, crime.robbery …), intervention.<catalogue method> or other.<your own>"}
 	return []Route{
 		{Method: "GET", Path: "/api/v1/economics/register", Summary: "The cost register: every unit cost with its unit, amount, range, price year and source, the price index and the assumptions", Tag: "economics",
@@ -125,7 +125,7 @@ type IndexYearRequest struct {
 
 // WhatIfRequest is a report with other assumptions.
 type WhatIfRequest struct {
-	Period      string      `json:"period,omitempty" doc:"a half-year; the last whole one when left out"`
+	Period      string      `json:"period,omitempty" doc:"a published half-year; the newest when left out"`
 	Assumptions Assumptions `json:"assumptions"`
 }
 
@@ -276,8 +276,8 @@ func (api *API) saveAssumptions(w http.ResponseWriter, r *http.Request) error {
 	return noContent(w)
 }
 
-// economicsPeriod reads a period: the one given if the municipality has it, else the last
-// whole half-year it has, else the current one.
+// economicsPeriod reads a period: the one given, else the newest published half-year (the store
+// refuses a half-year not published).
 func (api *API) economicsPeriod(r *http.Request, given string) (stats.Period, error) {
 	periods, err := api.store.DashboardPeriods(r.Context())
 	if err != nil {
@@ -290,13 +290,10 @@ func (api *API) economicsPeriod(r *http.Request, given string) (stats.Period, er
 		}
 		return p, nil
 	}
-	cur := stats.PeriodOf(api.store.Now())
-	for _, x := range periods {
-		if x == cur.Prev() {
-			return x, nil
-		}
+	if len(periods) > 0 {
+		return periods[0], nil // the newest published
 	}
-	return cur, nil
+	return stats.PeriodOf(api.store.Now()), nil // not published: the store says so
 }
 
 func (api *API) economicsReport(w http.ResponseWriter, r *http.Request) error {
