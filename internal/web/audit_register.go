@@ -90,7 +90,7 @@ func (s *Server) auditRegister(w http.ResponseWriter, r *http.Request) {
 	}
 	reads := auditLines(p, x.Reads)
 	if q.Get("format") == "json" {
-		s.registerJSON(w, x, reads)
+		s.registerJSON(w, r, x, reads)
 		return
 	}
 	jq := r.URL.Query()
@@ -141,7 +141,7 @@ func (s *Server) renderAuditRegister(w http.ResponseWriter, r *http.Request, p *
 
 // registerJSON sends the extract as a JSON file: the extract, and the reads as the page
 // shows them.
-func (s *Server) registerJSON(w http.ResponseWriter, x store.RegisterExtract, reads []auditLine) {
+func (s *Server) registerJSON(w http.ResponseWriter, r *http.Request, x store.RegisterExtract, reads []auditLine) {
 	type read struct {
 		At, User, Username, Role, Agency, Action, Object, Category, Ground, Outcome string
 	}
@@ -156,7 +156,7 @@ func (s *Server) registerJSON(w http.ResponseWriter, x store.RegisterExtract, re
 	}
 	b, err := json.MarshalIndent(doc, "", "  ")
 	if err != nil {
-		http.Error(w, "internal error", http.StatusInternalServerError)
+		s.serverError(w, r, casework.Internal(err))
 		return
 	}
 	name := "registerutdrag-" + strconv.FormatInt(x.RequestID, 10) + "-" + x.MadeAt.In(stockholm).Format(time.DateOnly) + ".json"

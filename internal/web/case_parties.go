@@ -46,7 +46,7 @@ func (s *Server) casePartiesSave(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if err := r.ParseForm(); err != nil {
-		s.notFound(w, r)
+		s.fail(w, r, errFormUnreadable(err))
 		return
 	}
 	var parties []casework.Party

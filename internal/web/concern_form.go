@@ -104,7 +104,7 @@ func (s *Server) concernCreate(w http.ResponseWriter, r *http.Request) {
 	p := s.page(w, r, "concern.title")
 	r.Body = http.MaxBytesReader(w, r.Body, maxConcernBytes)
 	if err := r.ParseForm(); err != nil {
-		http.Error(w, http.StatusText(http.StatusBadRequest), http.StatusBadRequest)
+		s.fail(w, r, errFormUnreadable(err))
 		return
 	}
 	formValues(r, p, concernTextFields...)

@@ -160,6 +160,11 @@ func (s *Server) fail(w http.ResponseWriter, r *http.Request, err error) {
 	}
 }
 
+// errFormUnreadable is a posted form that could not be parsed: too large, or not a form.
+func errFormUnreadable(err error) error {
+	return casework.Errorf(casework.EInvalid, "error.form_unreadable", "form: %v", err)
+}
+
 func (s *Server) notFound(w http.ResponseWriter, r *http.Request) {
 	p := s.page(w, r, "error.not_found_title")
 	p.ErrorMsg = p.T("error.not_found")

@@ -253,3 +253,20 @@ func TestLanguageSwitch(t *testing.T) {
 		t.Fatal("language not kept across logins")
 	}
 }
+
+// A form too large to read is refused through the one error renderer: a Swedish message on
+// the page, status 422, and nothing registered.
+func TestAnUnreadableFormIsRefusedInSwedish(t *testing.T) {
+	srv := apptest.Start(t, storetest.SQLite, apptest.Options{})
+	c := srv.Login(t, "polis")
+	res, body := srv.PostForm(t, c, "/concerns", url.Values{"first_name": {"Zyxwa"}, "last_name": {"Qvortup"}, "concern": {strings.Repeat("x", 300<<10)}})
+	if res.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(body, "Formuläret kunde inte läsas") {
+		t.Fatalf("%d %.300s", res.StatusCode, body)
+	}
+	if _, list := srv.Get(t, c, "/concerns"); strings.Contains(list, "Qvortup") {
+		t.Fatal("the refused concern was registered")
+	}
+	if _, found := srv.Get(t, srv.Login(t, "samordnare"), "/cases?q=Qvortup"); strings.Contains(found, "Qvortup") {
+		t.Fatal("the refused concern reached the coordinator")
+	}
+}
