@@ -86,7 +86,7 @@ func TestListsAgreeWithTheAccessDecision(t *testing.T) {
 			for name, a := range actors {
 				t.Run(fmt.Sprintf("%s at %s", name, at.Format("2006-01-02")), func(t *testing.T) {
 					ctx := casework.WithActor(context.Background(), a)
-					var wantList, wantCards, wantMine []int64
+					var wantList, wantCards, wantMine, wantWaiting []int64
 					for _, id := range cases {
 						facts, err := s.CaseFactsForTest(context.Background(), f.Municipality.ID, id)
 						if err != nil {
@@ -95,6 +95,9 @@ func TestListsAgreeWithTheAccessDecision(t *testing.T) {
 						basic := access.Case(a, facts, casework.CatBasic, at).Allowed
 						if basic {
 							wantList = append(wantList, id)
+							if facts.Step == casework.StepIdentified {
+								wantWaiting = append(wantWaiting, id)
+							}
 							if slices.ContainsFunc(facts.Staff, func(l casework.StaffLink) bool { return l.UserID == a.User.ID }) {
 								wantMine = append(wantMine, id)
 							}
@@ -120,6 +123,19 @@ func TestListsAgreeWithTheAccessDecision(t *testing.T) {
 					}
 					if !sameIDs(gotMine, wantMine) {
 						t.Errorf("my cases: got %v, want %v", gotMine, wantMine)
+					}
+					// The waiting list tests each case (visibleEachSQL), the list above the union
+					// (visibleCaseSQL): both forms of the rule against access.Case.
+					waiting, err := s.Cases(ctx, store.CaseQuery{Waiting: true})
+					if err != nil && casework.ErrorCode(err) != casework.EForbidden {
+						t.Fatal(err)
+					}
+					var gotWaiting []int64
+					for _, r := range waiting.Rows {
+						gotWaiting = append(gotWaiting, r.CaseID)
+					}
+					if !sameIDs(gotWaiting, wantWaiting) {
+						t.Errorf("waiting list: got %v, want %v", gotWaiting, wantWaiting)
 					}
 					cards, err := s.Cards(ctx)
 					if err != nil && casework.ErrorCode(err) != casework.EForbidden {

@@ -47,6 +47,31 @@ func visibleCaseSQL(a casework.Actor, now time.Time, arg func(any) string) strin
 	return "c.id IN (" + strings.Join(grounds, "\n\t\tUNION ") + ")"
 }
 
+// visibleEachSQL is visibleCaseSQL written as a test on each case (an OR of EXISTS probes by
+// the case's id) for queries whose cases are already few: the actor's own (myCaseSQL,
+// staffCaseSQL), a task owner's, the waiting list. There the union of every case the actor may
+// see — for social services nearly every case with a consent — would cost what the
+// municipality holds on every view; each probe costs one index look-up. It must agree with
+// visibleCaseSQL; TestListsAgreeWithTheAccessDecision checks both against access.Case.
+func visibleEachSQL(a casework.Actor, now time.Time, arg func(any) string) string {
+	if !listsCases(a) {
+		return "1 = 0"
+	}
+	m, u, ag, n := arg(a.User.MunicipalityID), arg(a.User.ID), arg(a.User.AgencyID), arg(now.UTC())
+	grounds := []string{
+		`EXISTS (SELECT 1 FROM case_staff s WHERE s.case_id = c.id AND s.user_id = ` + u + `)`,
+		`EXISTS (SELECT 1 FROM consents k JOIN consent_parties p ON p.consent_id = k.id
+			WHERE k.case_id = c.id AND k.municipality_id = ` + m + ` AND (p.agency_id = ` + ag + ` OR p.user_id = ` + u + `)
+			AND k.signed_at IS NOT NULL AND k.valid_from <= ` + n + ` AND k.valid_until > ` + n + `
+			AND (k.withdrawn_at IS NULL OR k.withdrawn_at > ` + n + `))`,
+	}
+	if a.AgencyKind == casework.AgencySocial && (a.User.Roles.Has(casework.RoleCoordinator) || a.User.Roles.Has(casework.RolePrepGroup)) {
+		grounds = append(grounds, `(c.municipality_id = `+m+` AND (c.step = 'identified' OR c.step = 'closed') AND c.taken_on_at IS NULL
+			AND NOT EXISTS (SELECT 1 FROM case_staff s2 WHERE s2.case_id = c.id AND s2.role = 'coordinator'))`)
+	}
+	return "(" + strings.Join(grounds, "\n\t\tOR ") + ")"
+}
+
 // listsCases says whether the actor may list cases at all: visibleCaseSQL's and
 // staffCaseSQL's precondition.
 func listsCases(a casework.Actor) bool {
@@ -70,7 +95,7 @@ func staffCaseSQL(a casework.Actor, arg func(any) string) string {
 func myCaseSQL(a casework.Actor, arg func(any) string) string {
 	m, u := arg(a.User.MunicipalityID), arg(a.User.ID)
 	return `c.id IN (SELECT s.case_id FROM case_staff s WHERE s.municipality_id = ` + m + ` AND s.user_id = ` + u + `
-		UNION SELECT g.case_id FROM group_members g WHERE g.municipality_id = ` + m + ` AND g.user_id = ` + u + ` AND g.removed_at IS NULL)`
+		UNION SELECT g.case_id FROM group_members g WHERE g.user_id = ` + u + ` AND g.removed_at IS NULL AND g.municipality_id = ` + m + `)`
 }
 
 // cardCaseSQL is access.Case for the anonymous card, restricted to cases the actor does not
@@ -248,9 +273,12 @@ func (s *Store) Cases(ctx context.Context, q CaseQuery) (CasePage, error) {
 			return fmt.Sprintf("$%d", len(args))
 		}
 		where := []string{"c.municipality_id = " + arg(a.User.MunicipalityID), "y.merged_into IS NULL"}
-		if q.Mine {
+		switch {
+		case q.Mine:
 			where = append(where, staffCaseSQL(a, arg))
-		} else {
+		case q.Waiting:
+			where = append(where, visibleEachSQL(a, tx.now, arg)) // a few cases at intake
+		default:
 			where = append(where, visibleCaseSQL(a, tx.now, arg))
 		}
 		steps := q.Steps

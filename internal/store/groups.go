@@ -312,7 +312,7 @@ func (s *Store) MyGroups(ctx context.Context) ([]MyGroup, error) {
 			AND (EXISTS (SELECT 1 FROM group_members g WHERE g.case_id = c.id AND g.user_id = $2 AND g.removed_at IS NULL)
 				OR (EXISTS (SELECT 1 FROM case_staff s WHERE s.case_id = c.id AND s.user_id = $2)
 					AND EXISTS (SELECT 1 FROM group_members g WHERE g.case_id = c.id AND g.removed_at IS NULL)))
-			AND `+myCaseSQL(a, arg)+` AND `+visibleCaseSQL(a, tx.now, arg)+`
+			AND `+myCaseSQL(a, arg)+` AND `+visibleEachSQL(a, tx.now, arg)+`
 			ORDER BY y.sort_key, c.id`, args, func(sc scanner) (MyGroup, error) {
 			var g MyGroup
 			var step string

@@ -498,7 +498,7 @@ func (s *Store) MyMeetings(ctx context.Context, limit int) ([]MyMeeting, error) 
 			WHERE m.municipality_id = $1 AND m.status = 'planned' AND m.starts_at >= $3
 			AND (EXISTS (SELECT 1 FROM group_members g WHERE g.case_id = c.id AND g.user_id = $2 AND g.removed_at IS NULL)
 				OR EXISTS (SELECT 1 FROM case_staff s WHERE s.case_id = c.id AND s.user_id = $2))
-			AND `+myCaseSQL(a, arg)+` AND `+visibleCaseSQL(a, tx.now, arg)+` ORDER BY m.starts_at LIMIT $4`, args, func(sc scanner) (MyMeeting, error) {
+			AND `+myCaseSQL(a, arg)+` AND `+visibleEachSQL(a, tx.now, arg)+` ORDER BY m.starts_at LIMIT $4`, args, func(sc scanner) (MyMeeting, error) {
 			var r MyMeeting
 			var status string
 			err := sc.Scan(&r.Meeting.ID, &r.CaseID, &r.YouthID, &r.Meeting.Start, &r.Meeting.DurationMinutes, &r.Meeting.PreMinutes, &status, &r.Name)

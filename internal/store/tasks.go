@@ -169,7 +169,7 @@ func (s *Store) MyTasks(ctx context.Context, done bool) ([]TaskRow, error) {
 		out, err = queryAll(ctx, tx, `SELECT `+taskCols+`, y.first_name || ' ' || y.last_name, m.starts_at`+taskFrom+`
 			JOIN youths y ON y.id = c.youth_id AND y.municipality_id = c.municipality_id
 			LEFT JOIN meetings m ON m.id = t.meeting_id AND m.municipality_id = t.municipality_id
-			WHERE t.municipality_id = $1 AND t.owner_user_id = $2 AND `+status+` AND `+visibleCaseSQL(a, tx.now, arg)+`
+			WHERE t.municipality_id = $1 AND t.owner_user_id = $2 AND `+status+` AND `+visibleEachSQL(a, tx.now, arg)+`
 			ORDER BY t.status DESC, t.due_date, t.created_at`, args, func(sc scanner) (TaskRow, error) {
 			var r TaskRow
 			var start sql.NullTime
