@@ -46,7 +46,7 @@ func (s *Store) Dashboard(ctx context.Context, q DashboardQuery) (*stats.Dashboa
 	if err != nil {
 		return nil, err
 	}
-	if err := s.update(ctx, func(tx *Tx) error { return tx.audit(a, w, d) }); err != nil {
+	if err := s.auditRead(ctx, a, w, d); err != nil {
 		return nil, err
 	}
 	return dash, nil

@@ -68,7 +68,7 @@ func (s *Store) Economics(ctx context.Context, q EconomicsQuery) (*EconomicsRepo
 	if err != nil {
 		return nil, err
 	}
-	if err := s.update(ctx, func(tx *Tx) error { return tx.audit(a, w, d) }); err != nil {
+	if err := s.auditRead(ctx, a, w, d); err != nil {
 		return nil, err
 	}
 	return out, nil

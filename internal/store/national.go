@@ -232,7 +232,7 @@ func (s *Store) NationalComparison(ctx context.Context, p stats.Period) (Nationa
 	}
 	v.Period = p
 	if p.IsZero() {
-		return v, s.update(ctx, func(tx *Tx) error { return tx.audit(a, w, d) })
+		return v, s.auditRead(ctx, a, w, d)
 	}
 	contents, err := queryAll(ctx, s.rd(ctx), `SELECT content FROM national_exports WHERE period = $1 ORDER BY municipality_code`, []any{p.String()},
 		func(sc scanner) (string, error) {
@@ -264,7 +264,7 @@ func (s *Store) NationalComparison(ctx context.Context, p stats.Period) (Nationa
 		}
 	}
 	w.Detail = "period " + p.String()
-	return v, s.update(ctx, func(tx *Tx) error { return tx.audit(a, w, d) })
+	return v, s.auditRead(ctx, a, w, d)
 }
 
 func sortPeriodsDesc(ps []stats.Period) {

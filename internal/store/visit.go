@@ -258,6 +258,13 @@ func (s *Store) readAudited(ctx context.Context, fn func(tx *Tx) error) error {
 	return err
 }
 
+// auditRead records an allowed read that opened no case (an aggregate, a comparison): with the
+// request's entry when it has a visit — written by the group committer, durable before the
+// answer leaves — else at once. Not a write transaction of its own per view.
+func (s *Store) auditRead(ctx context.Context, a casework.Actor, w What, d access.Decision) error {
+	return s.readAudited(ctx, func(tx *Tx) error { return tx.audit(a, w, d) })
+}
+
 // view runs fn in a read-only transaction — the request's, when it has a visit. Audit
 // entries fn makes are dropped: reads of personal data use readAudited.
 func (s *Store) view(ctx context.Context, fn func(tx *Tx) error) error {
