@@ -54,8 +54,10 @@ func TestVerifyPassesWhileFourWritersRun(t *testing.T) {
 		}
 		done := make(chan struct{})
 		go func() { wg.Wait(); close(done) }()
-		verified := 0
-		for running := true; running && verified < 400; {
+		// Verify until the writers are done (they make 360 reads), however the machine schedules
+		// them; count the verifications during which writes were made.
+		verified, overlapped := 0, 0
+		for running := true; running; {
 			select {
 			case <-done:
 				running = false
@@ -68,6 +70,9 @@ func TestVerifyPassesWhileFourWritersRun(t *testing.T) {
 				t.Fatalf("verification %d failed while %d writes had been made: %v", verified+1, before, err)
 			}
 			verified++
+			if writes.Load() > before {
+				overlapped++
+			}
 		}
 		stop()
 		wg.Wait()
@@ -75,12 +80,12 @@ func TestVerifyPassesWhileFourWritersRun(t *testing.T) {
 		for err := range errs {
 			t.Fatalf("writer: %v", err)
 		}
-		if n := writes.Load(); n < 40 {
-			t.Fatalf("only %d writes ran alongside %d verifications: the test did not overlap them", n, verified)
+		if overlapped < 3 {
+			t.Fatalf("only %d of %d verifications ran while writes were made (%d writes): the test did not overlap them", overlapped, verified, writes.Load())
 		}
 		if _, err := s.VerifyAudit(context.Background(), mid); err != nil {
 			t.Fatalf("after the writers stopped: %v", err)
 		}
-		t.Logf("%d verifications passed during %d writes", verified, writes.Load())
+		t.Logf("%d verifications passed, %d of them while writes were made (%d writes)", verified, overlapped, writes.Load())
 	})
 }
