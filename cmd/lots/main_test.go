@@ -209,3 +209,55 @@ func TestBackupAndRestoreCommands(t *testing.T) {
 		t.Fatalf("restore --force: %v\n%s", err, out)
 	}
 }
+
+// lots retention run --dry-run says what is due and deletes nothing; the run is on record in
+// lots retention runs; an unknown municipality is refused. lots key rotate re-wraps the sealed
+// values under a new first key, and the data opens with the new key file afterwards.
+func TestRetentionAndKeyRotateCommands(t *testing.T) {
+	data := t.TempDir()
+	if _, _, err := runLots(t, "municipality", "create", "--data", data, "--code", "0180", "--name", "Exempelkommun",
+		"--admin", "ada", "--admin-name", "Ada Admin"); err != nil {
+		t.Fatal(err)
+	}
+	out, _, err := runLots(t, "retention", "run", "--dry-run", "--data", data)
+	if err != nil || !strings.Contains(out, "0180 Exempelkommun") || !strings.Contains(out, "dry run (nothing deleted)") {
+		t.Fatalf("dry run: %v\n%s", err, out)
+	}
+	out, _, err = runLots(t, "retention", "runs", "--data", data)
+	if err != nil || !strings.Contains(out, "dry run (nothing deleted) by command") {
+		t.Fatalf("runs: %v\n%s", err, out)
+	}
+	if _, _, err := runLots(t, "retention", "run", "--data", data, "--municipality", "9998"); err == nil {
+		t.Fatal("a run for a municipality that does not exist")
+	}
+
+	// A new key first, the old one after it.
+	newKey, err := envelope.Generate()
+	if err != nil {
+		t.Fatal(err)
+	}
+	both := filepath.Join(t.TempDir(), "keys")
+	if err := os.WriteFile(both, []byte(newKey+"\n"+testKey()+"\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	out, _, err = runLots(t, "key", "rotate", "--data", data, "--key-file", both)
+	if err != nil || !strings.Contains(out, "Every sealed value is now under key") {
+		t.Fatalf("rotate: %v\n%s", err, out)
+	}
+	only := filepath.Join(t.TempDir(), "key")
+	if err := os.WriteFile(only, []byte(newKey+"\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if out, _, err := runLots(t, "retention", "runs", "--data", data, "--key-file", only); err != nil || !strings.Contains(out, "Exempelkommun") {
+		t.Fatalf("the data does not open under the new key alone: %v\n%s", err, out)
+	}
+	// A key the data was never sealed under does not open it (so the check above means something).
+	stranger, _ := envelope.Generate()
+	wrong := filepath.Join(t.TempDir(), "wrong")
+	if err := os.WriteFile(wrong, []byte(stranger+"\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := runLots(t, "retention", "runs", "--data", data, "--key-file", wrong); err == nil {
+		t.Fatal("the data opened under a key it was never sealed under")
+	}
+}

@@ -5,6 +5,7 @@ import (
 	"crypto/rand"
 	"database/sql"
 	"encoding/hex"
+	"errors"
 	"fmt"
 
 	"lots/internal/casework"
@@ -243,4 +244,32 @@ func (tx *Tx) secret(name string) ([]byte, error) {
 		return nil, err
 	}
 	return hexBytes(h)
+}
+
+// keyCheckSecret is a sealed secret no feature uses: opening it at start proves the key file
+// opens what this database sealed.
+const keyCheckSecret = "key_check"
+
+// ErrWrongKey is a key file that does not open the database's sealed values.
+var ErrWrongKey = errors.New("the master key does not open this database's sealed values: is it the right key file, or did a key rotation leave the old key out of it?")
+
+// checkKey refuses a key that would start Lots and then fail at the first sealed value (an
+// evidence scan, an address): the key-check secret is sealed at the first start and opened at
+// every start after. Two servers starting at once on a new PostgreSQL database may both create
+// it; the one that loses reads the other's.
+func (s *Store) checkKey(ctx context.Context) error {
+	check := func() error {
+		return s.update(ctx, func(tx *Tx) error {
+			_, err := tx.secret(keyCheckSecret)
+			return err
+		})
+	}
+	err := check()
+	if err != nil && isUniqueViolation(err) {
+		err = check()
+	}
+	if err != nil {
+		return fmt.Errorf("%w (%v)", ErrWrongKey, err)
+	}
+	return nil
 }
