@@ -69,6 +69,14 @@ type Options struct {
 // and with opts.Demo its young people and history too.
 func Start(t testing.TB, engine storetest.Engine, opts Options) *Server {
 	t.Helper()
+	return StartInstances(t, engine, 1, opts)[0]
+}
+
+// StartInstances runs n Lots instances on one database until the test ends, as several
+// `lots serve` behind a load balancer would run (issue 18): each its own process state, port
+// and store, sharing nothing but the database and the master key. The first loads the demo.
+func StartInstances(t testing.TB, engine storetest.Engine, n int, opts Options) []*Server {
+	t.Helper()
 	logger := slog.New(slog.DiscardHandler)
 	if os.Getenv("LOTS_TEST_LOG") != "" {
 		logger = slog.New(slog.NewTextHandler(os.Stderr, nil))
@@ -83,20 +91,31 @@ func Start(t testing.TB, engine storetest.Engine, opts Options) *Server {
 	if engine == storetest.SQLite {
 		cfg.DataDir, cfg.DB = t.TempDir(), ""
 	}
+	var out []*Server
+	for i := range n {
+		out = append(out, start(t, cfg, opts, i == 0))
+	}
+	return out
+}
+
+func start(t testing.TB, cfg app.Config, opts Options, load bool) *Server {
+	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
 	a, err := app.Open(ctx, cfg)
 	if err != nil {
 		cancel()
 		t.Fatalf("open app: %v", err)
 	}
-	load := demo.LoadBase
-	if opts.Demo {
-		load = demo.Load
-	}
-	if _, err := load(ctx, a.Store, a.Hasher); err != nil {
-		cancel()
-		a.Close()
-		t.Fatalf("demo: %v", err)
+	if load {
+		load := demo.LoadBase
+		if opts.Demo {
+			load = demo.Load
+		}
+		if _, err := load(ctx, a.Store, a.Hasher); err != nil {
+			cancel()
+			a.Close()
+			t.Fatalf("demo: %v", err)
+		}
 	}
 	if opts.Wrap != nil {
 		a.Handler = opts.Wrap(a.Handler)
