@@ -125,7 +125,7 @@ func (s *Server) authed(h http.HandlerFunc) http.HandlerFunc {
 			key := ""
 			if casework.AsError(err).Key == "session.expired" {
 				key = "session.expired"
-			} else if casework.ErrorCode(err) == casework.EInternal {
+			} else if c := casework.ErrorCode(store.Classify(err)); c == casework.EInternal || c == casework.EUnavailable {
 				s.serverError(w, r, err)
 				return
 			}
