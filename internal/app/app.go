@@ -55,6 +55,9 @@ type Config struct {
 	MetricsToken string
 	// Pprof adds Go's profiler (/debug/pprof/) to the metrics address, for benchmarks.
 	Pprof bool
+	// FailoverWait is how long a write that lost its database connection waits for a new
+	// primary (store.DefaultFailoverWait when 0).
+	FailoverWait time.Duration
 }
 
 // App is a running Lots.
@@ -90,7 +93,7 @@ func Open(ctx context.Context, cfg Config) (*App, error) {
 		return nil, envelope.ErrNoKey
 	}
 	m := metrics.New()
-	st, err := store.Open(ctx, store.Config{DSN: cfg.DB, DataDir: cfg.DataDir, Now: cfg.Now, Log: cfg.Log, Keys: cfg.Keys, Registry: cfg.Registry, AuditBatch: m.AuditBatch})
+	st, err := store.Open(ctx, store.Config{DSN: cfg.DB, DataDir: cfg.DataDir, Now: cfg.Now, Log: cfg.Log, Keys: cfg.Keys, Registry: cfg.Registry, AuditBatch: m.AuditBatch, FailoverWait: cfg.FailoverWait})
 	if err != nil {
 		return nil, err
 	}

@@ -189,4 +189,6 @@ func (s *Store) PoisonAuditHashesForTest(municipalityID int64) int {
 }
 
 // UpdateForTest runs fn as a write transaction, as every change does (update).
-func (s *Store) UpdateForTest(ctx context.Context, fn func(tx *Tx) error) error { return s.update(ctx, fn) }
+func (s *Store) UpdateForTest(ctx context.Context, fn func(tx *Tx) error) error {
+	return s.update(ctx, fn)
+}

@@ -63,6 +63,11 @@ type Options struct {
 	Log *slog.Logger
 	// MetricsToken serves /metrics on the main address to this bearer token.
 	MetricsToken string
+	// DB, when set, rewrites the database URL the instances are given (PostgreSQL), e.g. to
+	// reach it through a proxy the test can cut.
+	DB func(dsn string) string
+	// FailoverWait is how long a write waits for the database to come back (app.Config).
+	FailoverWait time.Duration
 }
 
 // Start runs Lots with Demo kommun on engine until the test ends: its organisation and users,
@@ -88,8 +93,11 @@ func StartInstances(t testing.TB, engine storetest.Engine, n int, opts Options) 
 		Addr: "127.0.0.1:0", DB: storetest.DSN(t, engine), Log: logger, Now: opts.Now,
 		HashParams: auth.FastParams, TrustedProxies: opts.TrustedProxies, Keys: envelope.Ephemeral(), MetricsToken: opts.MetricsToken,
 	}
+	cfg.FailoverWait = opts.FailoverWait
 	if engine == storetest.SQLite {
 		cfg.DataDir, cfg.DB = t.TempDir(), ""
+	} else if opts.DB != nil {
+		cfg.DB = opts.DB(cfg.DB)
 	}
 	var out []*Server
 	for i := range n {
