@@ -12,12 +12,15 @@
 #   scripts/ha-cluster.sh kill-leader-node DIR  kill -9 the leader's Patroni and postmaster (a machine
 #                                             lost: a standby takes over after the leader key's ttl)
 #   scripts/ha-cluster.sh kill-etcd-leader DIR  kill -9 the etcd leader
+#   scripts/ha-cluster.sh kill-etcd-quorum DIR  kill -9 two of the three etcd members (no quorum:
+#                                             Patroni demotes the leader once its key expires)
+#   scripts/ha-cluster.sh restore-etcd DIR    start again every etcd member that is down
 #   scripts/ha-cluster.sh stop DIR            stop everything and remove DIR
 #
 # Ports: etcd 2379/2380, 22379/22380, 32379/32380; PostgreSQL 5441–5443; Patroni REST 8011–8013;
 # HAProxy 5440 (writes). Run as root: the servers run as the postgres user.
 set -euo pipefail
-cmd=${1:?start|status|kill-leader|kill-leader-node|kill-etcd-leader|stop}
+cmd=${1:?start|status|kill-leader|kill-leader-node|kill-etcd-leader|kill-etcd-quorum|restore-etcd|stop}
 dir=${2:?directory}
 bin=/usr/lib/postgresql/15/bin
 ETCD_HOSTS=127.0.0.1:2379,127.0.0.1:22379,127.0.0.1:32379
@@ -43,25 +46,30 @@ leader() {
     echo none
 }
 
+# start_etcd N STATE starts etcd member N (STATE: new, or existing for a member restarted).
+start_etcd() {
+    local i=$1 client peer cluster=""
+    for j in 1 2 3; do
+        peer=$([ "$j" = 1 ] && echo 2380 || echo "${j}2380")
+        cluster="$cluster${cluster:+,}etcd$j=http://127.0.0.1:$peer"
+    done
+    client=$([ "$i" = 1 ] && echo 2379 || echo "${i}2379")
+    peer=$([ "$i" = 1 ] && echo 2380 || echo "${i}2380")
+    as_pg bash -c "nohup etcd --name etcd$i --data-dir '$dir/etcd$i' \
+        --listen-client-urls http://127.0.0.1:$client --advertise-client-urls http://127.0.0.1:$client \
+        --listen-peer-urls http://127.0.0.1:$peer --initial-advertise-peer-urls http://127.0.0.1:$peer \
+        --initial-cluster '$cluster' --initial-cluster-state $2 --initial-cluster-token lots-test \
+        --heartbeat-interval 200 --election-timeout 2000 >>'$dir/etcd$i.log' 2>&1 & echo \$! >'$dir/etcd$i.pid'"
+}
+
+etcd_up() { kill -0 "$(cat "$dir/etcd$1.pid" 2>/dev/null || echo 0)" 2>/dev/null; }
+
 case "$cmd" in
 start)
     mkdir -p "$dir"
     [ "$(id -u)" = 0 ] && chown postgres: "$dir"
     chmod 700 "$dir"
-    cluster=""
-    for i in 1 2 3; do
-        peer=$([ $i = 1 ] && echo 2380 || echo "${i}2380")
-        cluster="$cluster${cluster:+,}etcd$i=http://127.0.0.1:$peer"
-    done
-    for i in 1 2 3; do
-        client=$([ $i = 1 ] && echo 2379 || echo "${i}2379")
-        peer=$([ $i = 1 ] && echo 2380 || echo "${i}2380")
-        as_pg bash -c "nohup etcd --name etcd$i --data-dir '$dir/etcd$i' \
-            --listen-client-urls http://127.0.0.1:$client --advertise-client-urls http://127.0.0.1:$client \
-            --listen-peer-urls http://127.0.0.1:$peer --initial-advertise-peer-urls http://127.0.0.1:$peer \
-            --initial-cluster '$cluster' --initial-cluster-state new --initial-cluster-token lots-test \
-            --heartbeat-interval 200 --election-timeout 2000 >'$dir/etcd$i.log' 2>&1 & echo \$! >'$dir/etcd$i.pid'"
-    done
+    for i in 1 2 3; do start_etcd "$i" new; done
     for _ in $(seq 1 100); do [ "$(etcd_leader)" != none ] && break; sleep 0.3; done
     for i in 1 2 3; do
         as_pg tee "$dir/n$i.yml" >/dev/null <<CONF
@@ -169,6 +177,21 @@ kill-etcd-leader)
     [ "$l" = none ] && { echo "no etcd leader" >&2; exit 1; }
     kill -9 "$(cat "$dir/$l.pid")"
     echo "killed the etcd leader $l"
+    ;;
+kill-etcd-quorum)
+    killed=""
+    for i in 1 2 3; do
+        if etcd_up "$i" && [ "$(echo "$killed" | wc -w)" -lt 2 ]; then
+            kill -9 "$(cat "$dir/etcd$i.pid")"
+            killed="$killed etcd$i"
+        fi
+    done
+    echo "killed$killed: etcd has no quorum"
+    ;;
+restore-etcd)
+    for i in 1 2 3; do etcd_up "$i" || start_etcd "$i" existing; done
+    for _ in $(seq 1 100); do [ "$(etcd_leader)" != none ] && break; sleep 0.3; done
+    echo "etcd members running again; etcd leader $(etcd_leader)"
     ;;
 stop)
     [ -f "$dir/haproxy.pid" ] && kill "$(cat "$dir/haproxy.pid")" 2>/dev/null || true

@@ -8,6 +8,8 @@ import (
 	"os/exec"
 	"path/filepath"
 	"sort"
+	"strconv"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -43,15 +45,18 @@ func TestFailover(t *testing.T) {
 	name, dsn, verifyDSN := "pg-pair.sh", "postgres://postgres@127.0.0.1:55432,127.0.0.1:55433/lots?sslmode=disable&target_session_attrs=read-write&connect_timeout=2", ""
 	type fault struct {
 		name  string
-		steps []string // script commands, with "sleep" for a 3 s pause
+		steps []string // script commands; "sleep N" pauses N seconds, "readyz" asks an instance's /readyz
 	}
-	faults := []fault{{"kill -9 the primary; the standby promoted 3 s later", []string{"kill-primary", "sleep", "promote"}}}
+	faults := []fault{{"kill -9 the primary; the standby promoted 3 s later", []string{"kill-primary", "sleep 3", "promote"}}}
 	if mode == "patroni" {
 		name, dsn = "ha-cluster.sh", "postgres://postgres@127.0.0.1:5440/lots?sslmode=disable&connect_timeout=2"
 		faults = []fault{
 			{"kill -9 the leader's PostgreSQL", []string{"kill-leader"}},
-			{"kill -9 the etcd leader", []string{"kill-etcd-leader"}},
+			{"kill -9 the etcd leader", []string{"kill-etcd-leader", "sleep 5", "restore-etcd"}},
 			{"kill -9 the leader node (Patroni and PostgreSQL)", []string{"kill-leader-node"}},
+			// Patroni demotes a leader that cannot renew its key (ttl 20 s): no primary until
+			// etcd has a quorum again.
+			{"etcd without quorum for 30 s (two of three members killed)", []string{"kill-etcd-quorum", "sleep 27", "readyz", "sleep 3", "restore-etcd"}},
 		}
 	}
 	verifyDSN = dsn
@@ -69,8 +74,9 @@ func TestFailover(t *testing.T) {
 	dir := filepath.Join(base, "cluster")
 	run := func(cmd string) {
 		t.Helper()
-		if cmd == "sleep" {
-			time.Sleep(3 * time.Second)
+		if n, ok := strings.CutPrefix(cmd, "sleep "); ok {
+			secs, _ := strconv.Atoi(n)
+			time.Sleep(time.Duration(secs) * time.Second)
 			return
 		}
 		out, err := exec.Command(script, cmd, dir).CombinedOutput()
@@ -169,9 +175,9 @@ func TestFailover(t *testing.T) {
 
 	time.Sleep(3 * time.Second)
 	type outage struct {
-		name           string
-		at, firstWrite time.Time
-		ready          int
+		name                string
+		at, firstWrite, end time.Time
+		ready               int
 	}
 	var outages []outage
 	ackedAfter := func(at time.Time) time.Time {
@@ -188,13 +194,19 @@ func TestFailover(t *testing.T) {
 	for _, fl := range faults {
 		o := outage{name: fl.name}
 		for i, step := range fl.steps {
+			if step == "readyz" {
+				o.ready, _ = srv[0].Get(t, srv[0].Client(), "/readyz")
+				continue
+			}
 			run(step)
 			if i == 0 {
 				o.at = time.Now() // the fault has happened
 			}
 		}
-		time.Sleep(time.Second)
-		o.ready, _ = srv[0].Get(t, srv[0].Client(), "/readyz")
+		if o.ready == 0 {
+			time.Sleep(time.Second)
+			o.ready, _ = srv[0].Get(t, srv[0].Client(), "/readyz")
+		}
 		for deadline := time.Now().Add(90 * time.Second); time.Now().Before(deadline); time.Sleep(500 * time.Millisecond) {
 			if o.firstWrite = ackedAfter(o.at); !o.firstWrite.IsZero() {
 				break
@@ -203,8 +215,9 @@ func TestFailover(t *testing.T) {
 		if o.firstWrite.IsZero() {
 			t.Errorf("%s: no write acknowledged within 90 s", fl.name)
 		}
-		outages = append(outages, o)
 		time.Sleep(3 * time.Second)
+		o.end = time.Now()
+		outages = append(outages, o)
 	}
 	close(stop)
 	wg.Wait()
@@ -254,6 +267,15 @@ func TestFailover(t *testing.T) {
 		acked, lost, dups, unacked, errs, unackedPresent)
 	t.Logf("reads (GET /) by status: %v", reads)
 	for _, o := range outages {
-		t.Logf("%s: first write acknowledged %.1f s after the fault; /readyz 1 s after it: %d", o.name, o.firstWrite.Sub(o.at).Seconds(), o.ready)
+		// The longest time without an acknowledged write, from the fault to the end of its
+		// period: how long writers were held up.
+		last, gap := o.at, time.Duration(0)
+		for _, r := range results {
+			if r.acked && r.finished.After(o.at) && r.finished.Before(o.end) {
+				gap, last = max(gap, r.finished.Sub(last)), r.finished
+			}
+		}
+		t.Logf("%s: first write begun after the fault acknowledged %.1f s after it; longest time without an acknowledged write %.1f s; /readyz during it: %d",
+			o.name, o.firstWrite.Sub(o.at).Seconds(), gap.Seconds(), o.ready)
 	}
 }

@@ -114,6 +114,17 @@ func TestWriteAcrossABrokenConnection(t *testing.T) {
 		}
 	})
 
+	t.Run("a missing certificate is named at start", func(t *testing.T) {
+		u, _ := url.Parse(dsn)
+		q := u.Query()
+		q.Set("sslmode", "verify-full")
+		q.Set("sslrootcert", "/nonexistent/lots-ca.pem")
+		u.RawQuery = q.Encode()
+		if _, err := store.Open(ctx, store.Config{DSN: u.String(), Keys: envelope.Ephemeral()}); err == nil || !strings.Contains(err.Error(), "/nonexistent/lots-ca.pem") {
+			t.Fatalf("open with a missing root certificate: %v; want the file named", err)
+		}
+	})
+
 	t.Run("no server at start: named at start", func(t *testing.T) {
 		u, _ := url.Parse(dsn)
 		u.Host = "127.0.0.1:1" // nothing listens
