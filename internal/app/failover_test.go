@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"net/http"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -221,6 +222,13 @@ func TestFailover(t *testing.T) {
 	}
 	close(stop)
 	wg.Wait()
+	// Afterwards both instances answer pages again, with the sessions begun before the faults.
+	for i, s := range srv {
+		c := s.Login(t, "samordnare")
+		if code, _ := s.Get(t, c, "/"); code != http.StatusOK {
+			t.Errorf("instance %d after the faults: start page %d", i+1, code)
+		}
+	}
 
 	db, err := sql.Open("pgx", verifyDSN)
 	if err != nil {
