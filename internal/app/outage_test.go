@@ -3,11 +3,8 @@ package app_test
 import (
 	"context"
 	"io"
-	"net"
 	"net/http"
-	"net/url"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -18,95 +15,13 @@ import (
 	"lots/internal/store/storetest"
 )
 
-// cutProxy forwards TCP connections to a PostgreSQL server until it is cut: then it refuses
-// new connections and breaks the open ones, as a primary that died behind HAProxy does.
-type cutProxy struct {
-	t      *testing.T
-	addr   string
-	target string
-	mu     sync.Mutex
-	l      net.Listener
-	conns  map[net.Conn]bool
-}
-
-func newCutProxy(t *testing.T, target string) *cutProxy {
-	p := &cutProxy{t: t, target: target, conns: map[net.Conn]bool{}}
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	p.addr = l.Addr().String()
-	p.serve(l)
-	t.Cleanup(p.cut)
-	return p
-}
-
-func (p *cutProxy) serve(l net.Listener) {
-	p.mu.Lock()
-	p.l = l
-	p.mu.Unlock()
-	go func() {
-		for {
-			c, err := l.Accept()
-			if err != nil {
-				return
-			}
-			go p.forward(c)
-		}
-	}()
-}
-
-func (p *cutProxy) forward(c net.Conn) {
-	up, err := net.Dial("tcp", p.target)
-	if err != nil {
-		c.Close()
-		return
-	}
-	p.mu.Lock()
-	p.conns[c], p.conns[up] = true, true
-	p.mu.Unlock()
-	go func() { _, _ = io.Copy(up, c); up.Close() }()
-	_, _ = io.Copy(c, up)
-	c.Close()
-}
-
-// cut closes the listener and every open connection.
-func (p *cutProxy) cut() {
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	if p.l != nil {
-		p.l.Close()
-		p.l = nil
-	}
-	for c := range p.conns {
-		c.Close()
-	}
-	p.conns = map[net.Conn]bool{}
-}
-
-// restore listens again on the same address.
-func (p *cutProxy) restore() {
-	l, err := net.Listen("tcp", p.addr)
-	if err != nil {
-		p.t.Fatal(err)
-	}
-	p.serve(l)
-}
-
 // TestDatabaseOutage: while no database can be reached (a failover under way) pages answer
 // 503 with a Swedish page, /readyz is not ready, and a write waits for the database to come
 // back and commits once; afterwards everything works again without a restart (issue 18).
 func TestDatabaseOutage(t *testing.T) {
-	var proxy *cutProxy
-	srv := apptest.Start(t, storetest.Postgres, apptest.Options{FailoverWait: 10 * time.Second, DB: func(dsn string) string {
-		u, err := url.Parse(dsn)
-		if err != nil {
-			t.Fatal(err)
-		}
-		proxy = newCutProxy(t, u.Host)
-		u.Host = proxy.addr
-		return u.String()
-	}})
+	var proxy *apptest.CutProxy
+	srv := apptest.Start(t, storetest.Postgres, apptest.Options{FailoverWait: 10 * time.Second,
+		DB: apptest.ThroughCutProxy(t, func(p *apptest.CutProxy) { proxy = p })})
 	c := srv.Login(t, "samordnare")
 	if code, body := srv.Get(t, c, "/readyz"); code != http.StatusOK || body != "ready: primary\n" {
 		t.Fatalf("readyz before: %d %q", code, body)
@@ -117,7 +32,7 @@ func TestDatabaseOutage(t *testing.T) {
 		t.Fatal(err)
 	}
 
-	proxy.cut()
+	proxy.Cut()
 	t.Run("pages answer 503 with a Swedish page, and the session survives", func(t *testing.T) {
 		res, err := c.Get(srv.URL + "/")
 		if err != nil {
@@ -152,7 +67,7 @@ func TestDatabaseOutage(t *testing.T) {
 				Action: audit.ActionLoginFailed, Object: "session", Detail: "written during the outage"})
 		}()
 		time.Sleep(1500 * time.Millisecond)
-		proxy.restore()
+		proxy.Restore()
 		if err := <-done; err != nil {
 			t.Fatalf("write across the outage: %v", err)
 		}
