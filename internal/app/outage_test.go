@@ -2,6 +2,7 @@ package app_test
 
 import (
 	"context"
+	"encoding/json"
 	"io"
 	"net/http"
 	"strings"
@@ -10,6 +11,7 @@ import (
 
 	"lots/internal/app/apptest"
 	"lots/internal/audit"
+	"lots/internal/casework"
 	"lots/internal/demo"
 	"lots/internal/store"
 	"lots/internal/store/storetest"
@@ -31,6 +33,14 @@ func TestDatabaseOutage(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	cred, err := srv.App.Store.CredentialsByUsername(context.Background(), "samordnare")
+	if err != nil {
+		t.Fatal(err)
+	}
+	token, _, err := srv.App.Auth.CreateAPIToken(casework.WithActor(context.Background(), casework.SystemActor(m.ID, "test")), cred.User.ID, "outage", 0)
+	if err != nil {
+		t.Fatal(err)
+	}
 
 	proxy.Cut()
 	t.Run("pages answer 503 with a Swedish page, and the session survives", func(t *testing.T) {
@@ -49,6 +59,22 @@ func TestDatabaseOutage(t *testing.T) {
 			if ck.Name == "lots_session" && ck.MaxAge < 0 {
 				t.Fatal("the outage logged the user out")
 			}
+		}
+	})
+	t.Run("the API answers a problem with code unavailable", func(t *testing.T) {
+		req, _ := http.NewRequest(http.MethodGet, srv.URL+"/api/v1/me", nil)
+		req.Header.Set("Authorization", "Bearer "+token)
+		res, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer res.Body.Close()
+		var p struct{ Code, Key string }
+		if err := json.NewDecoder(res.Body).Decode(&p); err != nil {
+			t.Fatal(err)
+		}
+		if res.StatusCode != http.StatusServiceUnavailable || p.Code != "unavailable" || p.Key != "error.unavailable" || res.Header.Get("Retry-After") == "" {
+			t.Fatalf("API during the outage: %d %+v, Retry-After %q", res.StatusCode, p, res.Header.Get("Retry-After"))
 		}
 	})
 	t.Run("readyz is not ready", func(t *testing.T) {
