@@ -69,7 +69,7 @@ kill-primary)
     pid=$(head -1 "$dir/a/postmaster.pid")
     kill -9 "$pid"
     # Its backends die with it once they notice; make sure none keeps the port.
-    pkill -9 -P "$pid" 2>/dev/null || true
+    for child in $(ps -o pid= --ppid "$pid" 2>/dev/null); do kill -9 "$child" 2>/dev/null || true; done
     echo "killed the primary (postmaster $pid)"
     ;;
 promote)
