@@ -25,6 +25,7 @@ import (
 	"strconv"
 	"strings"
 	"syscall"
+	"time"
 	_ "time/tzdata" // pages show Swedish time even where the system has no time zone data
 
 	"lots/internal/app"
@@ -140,6 +141,7 @@ type common struct {
 	secureCookies                              bool
 	trustedProxies                             string
 	trustProxy                                 bool // the old --trust-proxy, refused with a pointer to --trusted-proxies
+	failoverWait                               time.Duration
 	// serve only
 	metricsAddr, metricsToken string
 	pprof                     bool
@@ -170,6 +172,9 @@ func (c *common) register(fs *flag.FlagSet) {
 	fs.StringVar(&c.trustedProxies, "trusted-proxies", env("LOTS_TRUSTED_PROXIES", ""),
 		"comma-separated CIDRs of the reverse proxies whose X-Forwarded-For/-Proto are believed; the client is the rightmost other address (LOTS_TRUSTED_PROXIES)")
 	fs.BoolVar(&c.trustProxy, "trust-proxy", envBool("LOTS_TRUST_PROXY"), "replaced by --trusted-proxies (refused)")
+	wait, _ := time.ParseDuration(env("LOTS_FAILOVER_WAIT", "0s"))
+	fs.DurationVar(&c.failoverWait, "failover-wait", wait,
+		"how long a write that lost its database connection waits for a new primary; 0 for the default, 20s (LOTS_FAILOVER_WAIT)")
 	fs.StringVar(&c.logFormat, "log-format", env("LOTS_LOG_FORMAT", "text"), "log format: text or json (LOTS_LOG_FORMAT)")
 	keyFile, _ := os.LookupEnv("LOTS_KEY_FILE")
 	fs.StringVar(&c.keyFile, "key-file", keyFile, "the master key file (LOTS_KEY_FILE; or the key itself in LOTS_KEY)")
@@ -201,7 +206,7 @@ func (c *common) config(stderr io.Writer) (app.Config, error) {
 	}
 	cfg := app.Config{
 		Addr: c.addr, DataDir: c.data, DB: c.db, SecureCookies: c.secureCookies, TrustedProxies: proxies,
-		Log: c.logger(stderr), Keys: keys,
+		Log: c.logger(stderr), Keys: keys, FailoverWait: c.failoverWait,
 		MetricsAddr: c.metricsAddr, MetricsToken: c.metricsToken, Pprof: c.pprof,
 	}
 	if c.popReg != "" {

@@ -62,7 +62,22 @@ func cmdRetention(ctx context.Context, args []string, stdout, stderr io.Writer) 
 				printRun(stdout, r)
 			}
 		case "run":
-			r, err := a.Store.RunRetention(sys, store.RetentionOptions{DryRun: *dry, StartedBy: "command"})
+			var r store.RetentionRun
+			run := func(ctx context.Context) (err error) {
+				r, err = a.Store.RunRetention(ctx, store.RetentionOptions{DryRun: *dry, StartedBy: "command"})
+				return err
+			}
+			var err error
+			if *dry {
+				err = run(sys)
+			} else {
+				// Not beside a running `lots serve`'s daily run (issue 18: one job at a time on
+				// the database).
+				err = a.Store.RunOnce(sys, "retention", run)
+				if errors.Is(err, store.ErrJobTaken) {
+					return fmt.Errorf("%s: retention is running now in a lots serve on this database; try again when it has finished", m.Code)
+				}
+			}
 			fmt.Fprintf(stdout, "%s %s\n", m.Code, m.Name)
 			printRun(stdout, r)
 			if err != nil {

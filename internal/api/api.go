@@ -129,7 +129,7 @@ type Problem struct {
 	Title   string               `json:"title"`
 	Status  int                  `json:"status"`
 	Detail  string               `json:"detail,omitempty"`
-	Code    string               `json:"code" enum:"invalid,not_found,conflict,unauthorized,forbidden,too_many,internal"`
+	Code    string               `json:"code" enum:"invalid,not_found,conflict,unauthorized,forbidden,too_many,internal,unavailable"`
 	Key     string               `json:"key,omitempty" doc:"message key of the error, e.g. flow.needs_consent; error.invalid when several fields are at fault"`
 	Message string               `json:"message,omitempty" doc:"the key's text in the user's language"`
 	Errors  []httpx.ProblemField `json:"errors,omitempty" doc:"each invalid field with its message key and text"`
@@ -168,8 +168,13 @@ func (api *API) problem(w http.ResponseWriter, r *http.Request, err error) {
 		w.WriteHeader(499)
 		return
 	}
-	if casework.ErrorCode(err) == casework.EInternal {
+	err = store.Classify(err)
+	switch casework.ErrorCode(err) {
+	case casework.EInternal:
 		api.log.Error("api request failed", "path", r.URL.Path, "err", err)
+	case casework.EUnavailable:
+		api.log.Warn("api request: database unavailable", "path", r.URL.Path, "err", err)
+		w.Header().Set("Retry-After", "5")
 	}
 	p := api.problemFor(r, err)
 	var se *statusError

@@ -55,6 +55,9 @@ type Config struct {
 	MetricsToken string
 	// Pprof adds Go's profiler (/debug/pprof/) to the metrics address, for benchmarks.
 	Pprof bool
+	// FailoverWait is how long a write that lost its database connection waits for a new
+	// primary (store.DefaultFailoverWait when 0).
+	FailoverWait time.Duration
 }
 
 // App is a running Lots.
@@ -90,7 +93,7 @@ func Open(ctx context.Context, cfg Config) (*App, error) {
 		return nil, envelope.ErrNoKey
 	}
 	m := metrics.New()
-	st, err := store.Open(ctx, store.Config{DSN: cfg.DB, DataDir: cfg.DataDir, Now: cfg.Now, Log: cfg.Log, Keys: cfg.Keys, Registry: cfg.Registry, AuditBatch: m.AuditBatch})
+	st, err := store.Open(ctx, store.Config{DSN: cfg.DB, DataDir: cfg.DataDir, Now: cfg.Now, Log: cfg.Log, Keys: cfg.Keys, Registry: cfg.Registry, AuditBatch: m.AuditBatch, FailoverWait: cfg.FailoverWait})
 	if err != nil {
 		return nil, err
 	}
@@ -207,7 +210,9 @@ func (a *App) Serve(ctx context.Context, l net.Listener) error {
 		return err
 	} else if on {
 		go func() {
-			if err := mail.NewReminders(a.Store, mail.NewSender(mc), a.Config.Log).Run(ctx); err != nil && ctx.Err() == nil {
+			r := mail.NewReminders(a.Store, mail.NewSender(mc), a.Config.Log)
+			r.Exclusive = a.Store.RunOnce
+			if err := r.Run(ctx); err != nil && ctx.Err() == nil {
 				a.Config.Log.Error("reminders stopped", "err", err)
 			}
 		}()
@@ -217,8 +222,17 @@ func (a *App) Serve(ctx context.Context, l net.Listener) error {
 
 // DailyRetention runs retention (gallring) in every municipality whose last run is a day old or
 // more (or that never had one): housekeeping asks every ten minutes, so a restart neither skips
-// a day nor runs twice. A failed run changed nothing and is tried again after an hour.
+// a day nor runs twice. A failed run changed nothing and is tried again after an hour. With
+// several instances on one database only one runs it at a time (the job "retention"), and the
+// others find it not due afterwards.
 func (a *App) DailyRetention(ctx context.Context) {
+	a.job(ctx, "retention", func(ctx context.Context) error {
+		a.dailyRetention(ctx)
+		return nil
+	})
+}
+
+func (a *App) dailyRetention(ctx context.Context) {
 	ms, err := a.Store.Municipalities(ctx)
 	if err != nil {
 		a.Config.Log.Warn("retention", "err", err)
@@ -243,46 +257,60 @@ func (a *App) DailyRetention(ctx context.Context) {
 	}
 }
 
+// job runs a scheduled job once across every instance on the database (store.RunOnce): when
+// another instance is running it, this one skips the round. Failures are logged.
+func (a *App) job(ctx context.Context, name string, fn func(ctx context.Context) error) {
+	err := a.Store.RunOnce(ctx, name, fn)
+	switch {
+	case errors.Is(err, store.ErrJobTaken):
+		a.Config.Log.Debug("job runs on another instance", "job", name)
+	case err != nil && ctx.Err() == nil:
+		a.Config.Log.Warn(name, "err", err)
+	}
+}
+
 // housekeeping deletes dead sessions every ten minutes, refreshes the query planner's
 // statistics a few seconds after start (start does not wait for them) and every hour (a
 // municipality's tables grow from nothing, and plans chosen on the statistics of small tables
 // make the case lists slow, docs/performance.md), and makes the dashboard releases that have
 // fallen due, at start and every hour, so that no view waits for one to be counted.
 func (a *App) housekeeping(ctx context.Context) {
+	optimize := func(ctx context.Context) error { return a.Store.Optimize(ctx) }
 	go func() {
 		select {
 		case <-ctx.Done():
 			return
 		case <-time.After(5 * time.Second):
 		}
-		if err := a.Store.Optimize(ctx); err != nil && ctx.Err() == nil {
-			a.Config.Log.Warn("optimize", "err", err)
-		}
+		a.job(ctx, "statistics", optimize)
 	}()
 	t := time.NewTicker(10 * time.Minute)
 	defer t.Stop()
-	publish := func() {
-		if _, err := a.Store.PublishDueReleases(ctx); err != nil && ctx.Err() == nil {
-			a.Config.Log.Warn("publish dashboard releases", "err", err)
-		}
+	publish := func(ctx context.Context) error {
+		_, err := a.Store.PublishDueReleases(ctx)
+		return err
 	}
-	publish()
+	purge := func(ctx context.Context) error {
+		if n, err := a.Store.PurgeSessions(ctx, 4*time.Hour); err != nil {
+			return err
+		} else if n > 0 {
+			a.Config.Log.Info("purged sessions", "count", n)
+		}
+		// The login brake's failures, once out of its window (auth.Limiter).
+		_, err := a.Store.PurgeLoginFailures(ctx, a.Config.Now().Add(-max(a.Auth.Users.Window(), a.Auth.Addrs.Window())))
+		return err
+	}
+	a.job(ctx, "publish releases", publish)
 	for n := 1; ; n++ {
 		select {
 		case <-ctx.Done():
 			return
 		case <-t.C:
 			if n%6 == 0 {
-				if err := a.Store.Optimize(ctx); err != nil {
-					a.Config.Log.Warn("optimize", "err", err)
-				}
-				publish()
+				a.job(ctx, "statistics", optimize)
+				a.job(ctx, "publish releases", publish)
 			}
-			if n, err := a.Store.PurgeSessions(ctx, 4*time.Hour); err != nil {
-				a.Config.Log.Warn("purge sessions", "err", err)
-			} else if n > 0 {
-				a.Config.Log.Info("purged sessions", "count", n)
-			}
+			a.job(ctx, "purge sessions", purge)
 			a.DailyRetention(ctx)
 		}
 	}

@@ -394,97 +394,128 @@ func TestNewTOTPKey(t *testing.T) {
 
 // --- Rate limiting ---
 
-type fakeClock struct{ t time.Time }
-
-func (c *fakeClock) now() time.Time          { return c.t }
-func (c *fakeClock) advance(d time.Duration) { c.t = c.t.Add(d) }
-
+// TestLimiter: the brake, on both engines (its failures are kept in the database).
 func TestLimiter(t *testing.T) {
 	const window = 15 * time.Minute
 	start := time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)
-	setup := func() (*auth.Limiter, *fakeClock) {
-		c := &fakeClock{t: start}
-		return auth.NewLimiter(3, window, c.now), c
-	}
-	blocked := func(t *testing.T, l *auth.Limiter, key string, want bool, wantWait time.Duration) {
-		t.Helper()
-		got, wait := l.Blocked(key)
-		if got != want || wait != wantWait {
-			t.Fatalf("Blocked(%q) = %v, %v; want %v, %v", key, got, wait, want, wantWait)
+	storetest.Each(t, func(t *testing.T, engine storetest.Engine) {
+		ctx := context.Background()
+		setup := func(t *testing.T) (*auth.Limiter, *storetest.Clock) {
+			c := storetest.NewClock(start)
+			return auth.NewLimiter(storetest.Open(t, engine, c.Now), 3, window, c.Now), c
 		}
-	}
+		fail := func(t *testing.T, l *auth.Limiter, key string) {
+			t.Helper()
+			if err := l.Fail(ctx, key); err != nil {
+				t.Fatal(err)
+			}
+		}
+		reset := func(t *testing.T, l *auth.Limiter, key string) {
+			t.Helper()
+			if err := l.Reset(ctx, key); err != nil {
+				t.Fatal(err)
+			}
+		}
+		blocked := func(t *testing.T, l *auth.Limiter, key string, want bool, wantWait time.Duration) {
+			t.Helper()
+			got, wait, err := l.Blocked(ctx, key)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got != want || wait != wantWait {
+				t.Fatalf("Blocked(%q) = %v, %v; want %v, %v", key, got, wait, want, wantWait)
+			}
+		}
 
-	t.Run("blocked at max failures within the window, for the rest of the window", func(t *testing.T) {
-		l, c := setup()
-		blocked(t, l, "u:anna", false, 0)
-		l.Fail("u:anna")
-		c.advance(time.Minute)
-		l.Fail("u:anna")
-		blocked(t, l, "u:anna", false, 0)
-		c.advance(time.Minute)
-		l.Fail("u:anna")
-		blocked(t, l, "u:anna", true, window-2*time.Minute) // until the first failure leaves the window
-		c.advance(5 * time.Minute)
-		blocked(t, l, "u:anna", true, window-7*time.Minute)
-		// Asking does not count as failing.
-		for i := 0; i < 10; i++ {
-			l.Blocked("u:anna")
-		}
-		c.advance(window - 7*time.Minute - time.Nanosecond)
-		blocked(t, l, "u:anna", true, time.Nanosecond)
-	})
-	t.Run("the window slides: free again when the oldest failure leaves it", func(t *testing.T) {
-		l, c := setup()
-		l.Fail("k") // 09:00
-		c.advance(5 * time.Minute)
-		l.Fail("k") // 09:05
-		c.advance(3 * time.Minute)
-		l.Fail("k") // 09:08
-		c.advance(7 * time.Minute)
-		blocked(t, l, "k", false, 0) // 09:15: the 09:00 failure is out
-		l.Fail("k")
-		blocked(t, l, "k", true, 5*time.Minute) // until 09:20, when 09:05 is out
-		c.advance(window)
-		blocked(t, l, "k", false, 0)
-	})
-	t.Run("failures long ago do not count", func(t *testing.T) {
-		l, c := setup()
-		l.Fail("k")
-		l.Fail("k")
-		c.advance(window + time.Second)
-		l.Fail("k")
-		blocked(t, l, "k", false, 0)
-	})
-	t.Run("Reset clears the key", func(t *testing.T) {
-		l, _ := setup()
-		for i := 0; i < 3; i++ {
-			l.Fail("u:anna")
-		}
-		blocked(t, l, "u:anna", true, window)
-		l.Reset("u:anna")
-		blocked(t, l, "u:anna", false, 0)
-		l.Fail("u:anna")
-		l.Fail("u:anna")
-		blocked(t, l, "u:anna", false, 0) // counting starts again from zero
-		l.Reset("u:nobody")               // resetting an unknown key is harmless
-	})
-	t.Run("keys are independent", func(t *testing.T) {
-		l, _ := setup()
-		for i := 0; i < 3; i++ {
-			l.Fail("u:anna")
-		}
-		l.Fail("u:bertil")
-		blocked(t, l, "u:anna", true, window)
-		blocked(t, l, "u:bertil", false, 0)
-		blocked(t, l, "a:10.0.0.1", false, 0)
-		l.Reset("u:bertil")
-		blocked(t, l, "u:anna", true, window)
+		t.Run("blocked at max failures within the window, for the rest of the window", func(t *testing.T) {
+			l, c := setup(t)
+			blocked(t, l, "u:anna", false, 0)
+			fail(t, l, "u:anna")
+			c.Advance(time.Minute)
+			fail(t, l, "u:anna")
+			blocked(t, l, "u:anna", false, 0)
+			c.Advance(time.Minute)
+			fail(t, l, "u:anna")
+			blocked(t, l, "u:anna", true, window-2*time.Minute) // until the first failure leaves the window
+			c.Advance(5 * time.Minute)
+			blocked(t, l, "u:anna", true, window-7*time.Minute)
+			// Asking does not count as failing.
+			for i := 0; i < 10; i++ {
+				blocked(t, l, "u:anna", true, window-7*time.Minute)
+			}
+			c.Advance(window - 7*time.Minute - time.Microsecond)
+			blocked(t, l, "u:anna", true, time.Microsecond)
+		})
+		t.Run("the window slides: free again when the oldest failure leaves it", func(t *testing.T) {
+			l, c := setup(t)
+			fail(t, l, "k") // 09:00
+			c.Advance(5 * time.Minute)
+			fail(t, l, "k") // 09:05
+			c.Advance(3 * time.Minute)
+			fail(t, l, "k") // 09:08
+			c.Advance(7 * time.Minute)
+			blocked(t, l, "k", false, 0) // 09:15: the 09:00 failure is out
+			fail(t, l, "k")
+			blocked(t, l, "k", true, 5*time.Minute) // until 09:20, when 09:05 is out
+			c.Advance(window)
+			blocked(t, l, "k", false, 0)
+		})
+		t.Run("failures long ago do not count", func(t *testing.T) {
+			l, c := setup(t)
+			fail(t, l, "k")
+			fail(t, l, "k")
+			c.Advance(window + time.Second)
+			fail(t, l, "k")
+			blocked(t, l, "k", false, 0)
+		})
+		t.Run("Reset clears the key", func(t *testing.T) {
+			l, _ := setup(t)
+			for i := 0; i < 3; i++ {
+				fail(t, l, "u:anna")
+			}
+			blocked(t, l, "u:anna", true, window)
+			reset(t, l, "u:anna")
+			blocked(t, l, "u:anna", false, 0)
+			fail(t, l, "u:anna")
+			fail(t, l, "u:anna")
+			blocked(t, l, "u:anna", false, 0) // counting starts again from zero
+			reset(t, l, "u:nobody")           // resetting an unknown key is harmless
+		})
+		t.Run("keys are independent", func(t *testing.T) {
+			l, _ := setup(t)
+			for i := 0; i < 3; i++ {
+				fail(t, l, "u:anna")
+			}
+			fail(t, l, "u:bertil")
+			blocked(t, l, "u:anna", true, window)
+			blocked(t, l, "u:bertil", false, 0)
+			blocked(t, l, "a:10.0.0.1", false, 0)
+			reset(t, l, "u:bertil")
+			blocked(t, l, "u:anna", true, window)
+		})
+		t.Run("a failure forgets the key's failures that left the window, housekeeping the rest", func(t *testing.T) {
+			l, c := setup(t)
+			fail(t, l, "k")
+			fail(t, l, "other")
+			c.Advance(window + time.Minute)
+			fail(t, l, "k") // deletes the first "k"
+			n, err := l.Store().PurgeLoginFailures(ctx, c.Now().Add(-window))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if n != 1 { // only "other" was left to purge
+				t.Fatalf("purged %d failures, want 1", n)
+			}
+			blocked(t, l, "k", false, 0)
+		})
 	})
 	t.Run("a nil clock is the wall clock", func(t *testing.T) {
-		l := auth.NewLimiter(1, time.Hour, nil)
-		l.Fail("k")
-		if b, wait := l.Blocked("k"); !b || wait <= 0 || wait > time.Hour {
-			t.Fatalf("Blocked = %v, %v", b, wait)
+		l := auth.NewLimiter(storetest.Open(t, storetest.SQLite, nil), 1, time.Hour, nil)
+		if err := l.Fail(context.Background(), "k"); err != nil {
+			t.Fatal(err)
+		}
+		if b, wait, err := l.Blocked(context.Background(), "k"); err != nil || !b || wait <= 0 || wait > time.Hour {
+			t.Fatalf("Blocked = %v, %v, %v", b, wait, err)
 		}
 	})
 }

@@ -1,75 +1,59 @@
 package auth
 
 import (
-	"sync"
+	"context"
 	"time"
+
+	"lots/internal/store"
 )
 
 // Limiter counts failed logins per key (a username, a client address) in a sliding window and
-// refuses further attempts once a key has failed too often. It lives in memory: a restart
-// forgives, which is acceptable for an online-guessing brake (argon2id makes offline guessing
-// the harder problem).
+// refuses further attempts once a key has failed too often. The failures are kept in the
+// database (store.LoginFailures), so every Lots instance on one database brakes together and
+// a restart forgives nothing; they are deleted once they have left the window.
 type Limiter struct {
-	mu     sync.Mutex
+	store  *store.Store
 	max    int
 	window time.Duration
 	now    func() time.Time
-	fails  map[string][]time.Time
 }
 
 // NewLimiter allows max failures per key within window.
-func NewLimiter(max int, window time.Duration, now func() time.Time) *Limiter {
+func NewLimiter(s *store.Store, max int, window time.Duration, now func() time.Time) *Limiter {
 	if now == nil {
 		now = time.Now
 	}
-	return &Limiter{max: max, window: window, now: now, fails: map[string][]time.Time{}}
+	return &Limiter{store: s, max: max, window: window, now: now}
 }
 
-// Blocked reports whether key is blocked and, if so, for how long yet.
-func (l *Limiter) Blocked(key string) (bool, time.Duration) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	f := l.prune(key)
-	if len(f) < l.max {
-		return false, 0
+// Window is how long a failure counts.
+func (l *Limiter) Window() time.Duration { return l.window }
+
+// Blocked reports whether key is blocked and, if so, for how long yet: until the oldest
+// failure in the window leaves it. A database that cannot answer is an error (the login then
+// fails; it is never let through unbraked).
+func (l *Limiter) Blocked(ctx context.Context, key string) (bool, time.Duration, error) {
+	now := l.now()
+	f, err := l.store.LoginFailures(ctx, key, now.Add(-l.window), l.max)
+	if err != nil {
+		return false, 0, err
 	}
-	return true, f[0].Add(l.window).Sub(l.now())
+	if len(f) < l.max {
+		return false, 0, nil
+	}
+	return true, f[0].Add(l.window).Sub(now), nil
 }
 
 // Fail records a failure for key.
-func (l *Limiter) Fail(key string) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	l.fails[key] = append(l.prune(key), l.now())
+func (l *Limiter) Fail(ctx context.Context, key string) error {
+	now := l.now()
+	return l.store.RecordLoginFailure(ctx, key, now, now.Add(-l.window))
 }
 
 // Reset forgets key's failures (after a successful login).
-func (l *Limiter) Reset(key string) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	delete(l.fails, key)
+func (l *Limiter) Reset(ctx context.Context, key string) error {
+	return l.store.ForgetLoginFailures(ctx, key)
 }
 
-func (l *Limiter) prune(key string) []time.Time {
-	f := l.fails[key]
-	cut := l.now().Add(-l.window)
-	i := 0
-	for i < len(f) && !f[i].After(cut) {
-		i++
-	}
-	f = f[i:]
-	if len(f) == 0 {
-		delete(l.fails, key)
-	} else {
-		l.fails[key] = f
-	}
-	if len(l.fails) > 100_000 { // bound memory under a flood of distinct keys
-		for k := range l.fails {
-			delete(l.fails, k)
-			if len(l.fails) <= 50_000 {
-				break
-			}
-		}
-	}
-	return f
-}
+// Store is where the failures are kept.
+func (l *Limiter) Store() *store.Store { return l.store }

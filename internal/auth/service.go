@@ -2,6 +2,7 @@ package auth
 
 import (
 	"context"
+	"errors"
 	"strings"
 	"time"
 
@@ -29,8 +30,8 @@ func NewService(s *store.Store, h *Hasher, now func() time.Time) *Service {
 	}
 	return &Service{
 		Store: s, Hasher: h, Now: now,
-		Users: NewLimiter(5, 15*time.Minute, now),
-		Addrs: NewLimiter(30, 15*time.Minute, now),
+		Users: NewLimiter(s, 5, 15*time.Minute, now),
+		Addrs: NewLimiter(s, 30, 15*time.Minute, now),
 	}
 }
 
@@ -49,20 +50,22 @@ func errTooMany(wait time.Duration) error {
 // still needed.
 func (s *Service) Login(ctx context.Context, username, password, addr string) (casework.Actor, bool, error) {
 	username = casework.NormaliseUsername(username)
-	if blocked, wait := s.Users.Blocked("u:" + username); blocked {
-		return casework.Actor{}, false, errTooMany(wait)
-	}
 	// Wrong second-factor codes brake the password too, and a right password does not lift
 	// their brake (codeKey): knowing the password is no way to go on guessing codes.
-	if blocked, wait := s.Users.Blocked(codeKey(username)); blocked {
-		return casework.Actor{}, false, errTooMany(wait)
-	}
-	if blocked, wait := s.Addrs.Blocked("a:" + addr); blocked {
-		return casework.Actor{}, false, errTooMany(wait)
+	for _, b := range []struct {
+		l   *Limiter
+		key string
+	}{{s.Users, "u:" + username}, {s.Users, codeKey(username)}, {s.Addrs, "a:" + addr}} {
+		if blocked, wait, err := b.l.Blocked(ctx, b.key); err != nil {
+			return casework.Actor{}, false, err
+		} else if blocked {
+			return casework.Actor{}, false, errTooMany(wait)
+		}
 	}
 	fail := func(c *store.Credentials, reason string) (casework.Actor, bool, error) {
-		s.Users.Fail("u:" + username)
-		s.Addrs.Fail("a:" + addr)
+		if err := errors.Join(s.Users.Fail(ctx, "u:"+username), s.Addrs.Fail(ctx, "a:"+addr)); err != nil {
+			return casework.Actor{}, false, err
+		}
 		if c != nil {
 			_ = s.Store.AuditSystem(ctx, audit.Entry{
 				MunicipalityID: c.User.MunicipalityID, UserID: c.User.ID, Username: c.User.Username,
@@ -94,7 +97,9 @@ func (s *Service) Login(ctx context.Context, username, password, addr string) (c
 	if err != nil {
 		return fail(&c, "no_actor")
 	}
-	s.Users.Reset("u:" + username)
+	if err := s.Users.Reset(ctx, "u:"+username); err != nil {
+		return casework.Actor{}, false, err
+	}
 	return a, c.User.TOTPEnabled, nil
 }
 
@@ -108,7 +113,9 @@ func codeKey(username string) string { return "t:" + username }
 // count against the user (five in fifteen minutes block the code and the password login).
 func (s *Service) CheckSecondFactor(ctx context.Context, a casework.Actor, code string) error {
 	key := codeKey(a.User.Username)
-	if blocked, wait := s.Users.Blocked(key); blocked {
+	if blocked, wait, err := s.Users.Blocked(ctx, key); err != nil {
+		return err
+	} else if blocked {
 		return errTooMany(wait)
 	}
 	c, err := s.Store.CredentialsByUsername(ctx, a.User.Username)
@@ -122,7 +129,9 @@ func (s *Service) CheckSecondFactor(ctx context.Context, a casework.Actor, code 
 		}
 	}
 	if !ok {
-		s.Users.Fail(key)
+		if err := s.Users.Fail(ctx, key); err != nil {
+			return err
+		}
 		_ = s.Store.AuditSystem(ctx, audit.Entry{
 			MunicipalityID: a.User.MunicipalityID, UserID: a.User.ID, Username: a.User.Username,
 			Roles: a.User.Roles.String(), AgencyID: a.User.AgencyID, AgencyKind: string(a.AgencyKind), Via: casework.ViaSession,
@@ -130,8 +139,7 @@ func (s *Service) CheckSecondFactor(ctx context.Context, a casework.Actor, code 
 		})
 		return casework.Invalid("code", "login.totp_wrong")
 	}
-	s.Users.Reset(key)
-	return nil
+	return s.Users.Reset(ctx, key)
 }
 
 // CheckPassword checks the actor's own password again before a change that needs it (the
@@ -139,7 +147,9 @@ func (s *Service) CheckSecondFactor(ctx context.Context, a casework.Actor, code 
 // login, so a stolen session is no way to guess the password unbraked.
 func (s *Service) CheckPassword(ctx context.Context, a casework.Actor, password string) error {
 	key := "u:" + a.User.Username
-	if blocked, wait := s.Users.Blocked(key); blocked {
+	if blocked, wait, err := s.Users.Blocked(ctx, key); err != nil {
+		return err
+	} else if blocked {
 		return errTooMany(wait)
 	}
 	c, err := s.Store.CredentialsByUsername(ctx, a.User.Username)
@@ -147,7 +157,9 @@ func (s *Service) CheckPassword(ctx context.Context, a casework.Actor, password 
 		return err
 	}
 	if !s.Hasher.Check(password, c.PasswordHash) {
-		s.Users.Fail(key)
+		if err := s.Users.Fail(ctx, key); err != nil {
+			return err
+		}
 		return casework.Invalid("current", "password.current_wrong")
 	}
 	return nil

@@ -17,6 +17,7 @@ const (
 	EForbidden    Code = "forbidden"    // the actor's role never allows this kind of action
 	ETooMany      Code = "too_many"     // rate limited
 	EInternal     Code = "internal"     // a fault of ours; details are logged, never shown
+	EUnavailable  Code = "unavailable"  // the database cannot be reached now (failover); try again
 )
 
 // Error is a domain error. Key names a message in the i18n catalogues, Args fill its

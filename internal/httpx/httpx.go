@@ -24,6 +24,8 @@ func Status(c casework.Code) int {
 		return http.StatusForbidden
 	case casework.ETooMany:
 		return http.StatusTooManyRequests
+	case casework.EUnavailable:
+		return http.StatusServiceUnavailable
 	}
 	return http.StatusInternalServerError
 }

@@ -144,7 +144,7 @@ func TestEveryEnumHasAText(t *testing.T) {
 		"consent_validity_months", "session_idle_minutes", "session_max_hours"} {
 		keys = append(keys, "settings."+f, "settings."+f+"_hint")
 	}
-	for _, code := range []casework.Code{casework.EInvalid, casework.ENotFound, casework.EConflict, casework.EUnauthorized, casework.EForbidden, casework.ETooMany, casework.EInternal} {
+	for _, code := range []casework.Code{casework.EInvalid, casework.ENotFound, casework.EConflict, casework.EUnauthorized, casework.EForbidden, casework.ETooMany, casework.EInternal, casework.EUnavailable} {
 		keys = append(keys, "error."+string(code))
 	}
 	for _, k := range keys {

@@ -2,6 +2,7 @@ package mail
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"log/slog"
 	"time"
@@ -31,6 +32,9 @@ type Reminders struct {
 	Mailer   Mailer
 	Log      *slog.Logger
 	Interval time.Duration // 15 minutes when 0
+	// Exclusive, when set, runs each round so that only one Lots instance on the database
+	// sends at a time (store.RunOnce); a round it skips is left to the instance running it.
+	Exclusive func(ctx context.Context, name string, fn func(context.Context) error) error
 }
 
 // NewReminders returns the job for the store and the relay.
@@ -50,8 +54,21 @@ func (r *Reminders) Run(ctx context.Context) error {
 	}
 	t := time.NewTicker(every)
 	defer t.Stop()
+	round := func(ctx context.Context) (int, error) { return r.RunOnce(ctx) }
+	if r.Exclusive != nil {
+		round = func(ctx context.Context) (n int, err error) {
+			err = r.Exclusive(ctx, "reminders", func(ctx context.Context) error {
+				n, err = r.RunOnce(ctx)
+				return err
+			})
+			if errors.Is(err, store.ErrJobTaken) {
+				err = nil
+			}
+			return n, err
+		}
+	}
 	for {
-		if n, err := r.RunOnce(ctx); err != nil {
+		if n, err := round(ctx); err != nil {
 			if ctx.Err() != nil {
 				return nil
 			}

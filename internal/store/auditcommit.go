@@ -174,6 +174,25 @@ func (c *hashCache) add(municipalityID int64, hs map[int64]tlog.Hash) {
 	}
 }
 
+// drop forgets a municipality's cached hashes.
+func (c *hashCache) drop(municipalityID int64) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	delete(c.m, municipalityID)
+}
+
+// matches reports whether the tree of size entries, from the hashes r reads, has root head.
+func (r *treeHashes) matches(size int64, head []byte) error {
+	root, err := tlog.TreeHash(size, r)
+	if err != nil {
+		return err
+	}
+	if string(root[:]) != string(head) {
+		return fmt.Errorf("the tree of %d entries does not have the recorded root", size)
+	}
+	return nil
+}
+
 // treeHashes reads stored hashes of one municipality in a transaction: first those this
 // transaction wrote, then the committed ones the store remembers, then the database.
 type treeHashes struct {
@@ -261,10 +280,26 @@ func (tx *Tx) appendAudit(entries ...audit.Entry) error {
 
 func (tx *Tx) appendMunicipality(mid int64, entries []audit.Entry) error {
 	var size int64
-	if err := tx.QueryRow(`SELECT size FROM audit_heads WHERE municipality_id = $1`+tx.store.forUpdate(), mid).Scan(&size); err != nil {
+	var head []byte
+	if err := tx.QueryRow(`SELECT size, root FROM audit_heads WHERE municipality_id = $1`+tx.store.forUpdate(), mid).Scan(&size, &head); err != nil {
 		return casework.Internal(fmt.Errorf("audit head: %w", err))
 	}
 	r := &treeHashes{tx: tx, municipalityID: mid, written: map[int64]tlog.Hash{}, read: map[int64]tlog.Hash{}}
+	// The hashes the new entries are built on (the tree's right edge) must give the head's
+	// root. Cached hashes could be wrong only if a commit this instance saw succeed was lost —
+	// a primary that failed over without a synchronous standby, or a restore — and another
+	// entry took its place: then the cache is dropped and the hashes read again, so the tree
+	// never forks on a stale memory (issue 18).
+	if size > 0 {
+		if err := r.matches(size, head); err != nil {
+			tx.store.hashes.drop(mid)
+			r.read = map[int64]tlog.Hash{}
+			if err := r.matches(size, head); err != nil {
+				return casework.Internal(fmt.Errorf("audit head: %w", err))
+			}
+			tx.store.log.Warn("audit tree hashes remembered by this instance did not match the head; read again", "municipality", mid, "size", size)
+		}
+	}
 	var logRows, youthRows, hashRows [][]any
 	for _, e := range entries {
 		e.Seq, e.At = size, tx.now

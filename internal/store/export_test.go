@@ -7,6 +7,8 @@ import (
 	"sync"
 	"time"
 
+	"golang.org/x/mod/sumdb/tlog"
+
 	"lots/internal/access"
 	"lots/internal/casework"
 	"lots/internal/stats"
@@ -171,4 +173,22 @@ func (s *Store) WithPlanCheckForTest(check func(query string, plan []string)) *S
 		check(q, plan)
 	}
 	return &c
+}
+
+// PoisonAuditHashesForTest makes every audit tree hash the store remembers for the
+// municipality wrong, as they would be after a commit it saw succeed was lost in a failover
+// and another instance appended other entries at the same indexes.
+func (s *Store) PoisonAuditHashesForTest(municipalityID int64) int {
+	s.hashes.mu.Lock()
+	defer s.hashes.mu.Unlock()
+	m := s.hashes.m[municipalityID]
+	for i := range m {
+		m[i] = tlog.Hash{0xde, 0xad}
+	}
+	return len(m)
+}
+
+// UpdateForTest runs fn as a write transaction, as every change does (update).
+func (s *Store) UpdateForTest(ctx context.Context, fn func(tx *Tx) error) error {
+	return s.update(ctx, fn)
 }

@@ -17,6 +17,7 @@ import (
 	"time"
 
 	"github.com/pressly/goose/v3"
+	"github.com/pressly/goose/v3/lock"
 
 	"lots/internal/audit"
 	"lots/internal/casework"
@@ -62,6 +63,8 @@ type Store struct {
 	reserveDraw func(n int) int
 	// calls counts every statement and transaction of both pools (package dbcount).
 	calls *dbcount.Counts
+	// failoverWait is how long a write waits for a new primary (failover.go).
+	failoverWait time.Duration
 }
 
 // Config says which database to open.
@@ -81,6 +84,9 @@ type Config struct {
 	Keys *envelope.Keyring
 	// Registry is the population register Lots asks about protected identity; none when nil.
 	Registry popreg.Registry
+	// FailoverWait is how long a write that lost its connection before committing is tried
+	// again while no primary answers (DefaultFailoverWait when 0).
+	FailoverWait time.Duration
 }
 
 // IsPostgres reports whether dsn names a PostgreSQL database.
@@ -94,7 +100,7 @@ func Open(ctx context.Context, cfg Config) (*Store, error) {
 	if cfg.Keys == nil {
 		return nil, envelope.ErrNoKey
 	}
-	s := &Store{now: cfg.Now, log: cfg.Log, hashes: &hashCache{}, calls: &dbcount.Counts{}, auditBatch: cfg.AuditBatch, releases: &releaseCache{}, keys: cfg.Keys, registry: cfg.Registry}
+	s := &Store{now: cfg.Now, log: cfg.Log, hashes: &hashCache{}, calls: &dbcount.Counts{}, auditBatch: cfg.AuditBatch, releases: &releaseCache{}, keys: cfg.Keys, registry: cfg.Registry, failoverWait: cfg.FailoverWait}
 	if s.registry == nil {
 		s.registry = popreg.None{}
 	}
@@ -130,6 +136,20 @@ func Open(ctx context.Context, cfg Config) (*Store, error) {
 		migrations, gooseDialect = sqlite.Migrations, goose.DialectSQLite3
 	default:
 		return nil, fmt.Errorf("store: unrecognised database %q (want postgres://… or a .db path)", redactDSN(cfg.DSN))
+	}
+	if s.dialect == Postgres {
+		// A store that writes must start on the primary (issue 18): a standby would fail the
+		// migrations with a puzzling error, or every write later.
+		role, err := s.Role(ctx)
+		if err != nil {
+			s.Close()
+			return nil, fmt.Errorf("store: cannot reach PostgreSQL at %s: %w", redactDSN(cfg.DSN), err)
+		}
+		if role != "primary" {
+			s.Close()
+			return nil, fmt.Errorf("store: PostgreSQL at %s is a read-only standby; Lots writes and must start against the primary "+
+				"(HAProxy's write port, or a URL with several hosts and target_session_attrs=read-write)", redactDSN(cfg.DSN))
+		}
 	}
 	if err := s.migrate(ctx, gooseDialect, migrations); err != nil {
 		s.Close()
@@ -204,7 +224,21 @@ func (s *Store) migrate(ctx context.Context, d goose.Dialect, migrations fs.FS) 
 	if err != nil {
 		return err
 	}
-	p, err := goose.NewProvider(d, s.write, sub)
+	var opts []goose.ProviderOption
+	if s.dialect == Postgres {
+		// Several instances starting at once (issue 18) migrate one at a time: goose holds an
+		// advisory lock per database and schema while it runs.
+		var where string
+		if err := s.write.QueryRowContext(ctx, `SELECT current_database() || '.' || current_schema()`).Scan(&where); err != nil {
+			return fmt.Errorf("migrations: %w", err)
+		}
+		locker, err := lock.NewPostgresSessionLocker(lock.WithLockID(jobKey("migrations " + where)))
+		if err != nil {
+			return fmt.Errorf("migrations: %w", err)
+		}
+		opts = append(opts, goose.WithSessionLocker(locker))
+	}
+	p, err := goose.NewProvider(d, s.write, sub, opts...)
 	if err != nil {
 		return fmt.Errorf("migrations: %w", err)
 	}
@@ -349,36 +383,6 @@ func (s *Store) begin(ctx context.Context, db *sql.DB, readOnly bool) (*Tx, erro
 		return nil, casework.Internal(fmt.Errorf("begin: %w", err))
 	}
 	return &Tx{Tx: t, ctx: ctx, store: s, now: s.now().UTC().Truncate(time.Microsecond), readOnly: readOnly}, nil
-}
-
-// update runs fn in a write transaction, committing when fn returns nil. The audit entries
-// fn records are written as one entry in the same transaction — with what the request read
-// before, when it has a visit — so the change and its record commit or fail together.
-func (s *Store) update(ctx context.Context, fn func(tx *Tx) error) error {
-	tx, err := s.begin(ctx, s.wr(ctx), false)
-	if err != nil {
-		return err
-	}
-	if err := fn(tx); err != nil {
-		_ = tx.Rollback()
-		return err
-	}
-	if err := tx.flushAudit(); err != nil {
-		_ = tx.Rollback()
-		tx.settle(false)
-		return err
-	}
-	if err := tx.Commit(); err != nil {
-		tx.settle(false)
-		// A commit after the request was cancelled fails with "transaction has already been
-		// committed or rolled back": say why.
-		return casework.Internal(fmt.Errorf("commit: %w", errors.Join(err, context.Cause(ctx))))
-	}
-	tx.settle(true)
-	for _, f := range tx.committed {
-		f()
-	}
-	return nil
 }
 
 // nullID maps 0 to NULL for optional references.

@@ -121,13 +121,16 @@ func (s *Server) authed(h http.HandlerFunc) http.HandlerFunc {
 		}
 		sess, a, err := s.auth.SessionActor(r.Context(), c.Value)
 		if err != nil {
+			// A database that cannot answer says nothing about the session: keep the cookie
+			// (a failover must not log everyone out).
+			if c := casework.ErrorCode(store.Classify(err)); c == casework.EInternal || c == casework.EUnavailable {
+				s.serverError(w, r, err)
+				return
+			}
 			s.setCookie(w, r, sessionCookie, "", -1)
 			key := ""
 			if casework.AsError(err).Key == "session.expired" {
 				key = "session.expired"
-			} else if casework.ErrorCode(err) == casework.EInternal {
-				s.serverError(w, r, err)
-				return
 			}
 			s.toLogin(w, r, key)
 			return

@@ -10,6 +10,7 @@ import (
 	"lots/internal/access"
 	"lots/internal/casework"
 	"lots/internal/httpx"
+	"lots/internal/store"
 )
 
 // Page is what every template receives.
@@ -141,6 +142,7 @@ func (e errTemplate) Error() string { return "no template " + string(e) }
 // fail shows an error for a request: not found and forbidden as pages, everything else as a
 // server error whose details go to the log only.
 func (s *Server) fail(w http.ResponseWriter, r *http.Request, err error) {
+	err = store.Classify(err)
 	switch casework.ErrorCode(err) {
 	case casework.ENotFound:
 		s.notFound(w, r)
@@ -155,6 +157,8 @@ func (s *Server) fail(w http.ResponseWriter, r *http.Request, err error) {
 		p := s.page(w, r, "error.conflict_title")
 		p.ErrorMsg = s.catalog.Error(p.Locale, err)
 		s.render(w, r, httpx.Status(casework.ErrorCode(err)), "error", p)
+	case casework.EUnavailable:
+		s.unavailable(w, r, err)
 	default:
 		s.serverError(w, r, err)
 	}
@@ -165,6 +169,20 @@ func errFormUnreadable(err error) error {
 	return casework.Errorf(casework.EInvalid, "error.form_unreadable", "form: %v", err)
 }
 
+// unavailable answers 503 with a page saying to try again: no primary database can be
+// reached (a failover under way), or a change's commit was cut off and its outcome is not
+// known (issue 18). Never a stale success.
+func (s *Server) unavailable(w http.ResponseWriter, r *http.Request, err error) {
+	if cancelled(w, r, s.log, err) {
+		return
+	}
+	s.log.Warn("database unavailable", "path", r.URL.Path, "err", err)
+	p := s.page(w, r, "error.unavailable_title")
+	p.ErrorMsg = s.catalog.Error(p.Locale, err)
+	w.Header().Set("Retry-After", "5")
+	s.render(w, r, http.StatusServiceUnavailable, "error", p)
+}
+
 func (s *Server) notFound(w http.ResponseWriter, r *http.Request) {
 	p := s.page(w, r, "error.not_found_title")
 	p.ErrorMsg = p.T("error.not_found")
@@ -173,6 +191,10 @@ func (s *Server) notFound(w http.ResponseWriter, r *http.Request) {
 
 func (s *Server) serverError(w http.ResponseWriter, r *http.Request, err error) {
 	if cancelled(w, r, s.log, err) {
+		return
+	}
+	if err = store.Classify(err); casework.ErrorCode(err) == casework.EUnavailable {
+		s.unavailable(w, r, err)
 		return
 	}
 	s.log.Error("request failed", "path", r.URL.Path, "err", err)

@@ -63,11 +63,24 @@ type Options struct {
 	Log *slog.Logger
 	// MetricsToken serves /metrics on the main address to this bearer token.
 	MetricsToken string
+	// DB, when set, rewrites the database URL the instances are given (PostgreSQL), e.g. to
+	// reach it through a proxy the test can cut.
+	DB func(dsn string) string
+	// FailoverWait is how long a write waits for the database to come back (app.Config).
+	FailoverWait time.Duration
 }
 
 // Start runs Lots with Demo kommun on engine until the test ends: its organisation and users,
 // and with opts.Demo its young people and history too.
 func Start(t testing.TB, engine storetest.Engine, opts Options) *Server {
+	t.Helper()
+	return StartInstances(t, engine, 1, opts)[0]
+}
+
+// StartInstances runs n Lots instances on one database until the test ends, as several
+// `lots serve` behind a load balancer would run (issue 18): each its own process state, port
+// and store, sharing nothing but the database and the master key. The first loads the demo.
+func StartInstances(t testing.TB, engine storetest.Engine, n int, opts Options) []*Server {
 	t.Helper()
 	logger := slog.New(slog.DiscardHandler)
 	if os.Getenv("LOTS_TEST_LOG") != "" {
@@ -80,23 +93,37 @@ func Start(t testing.TB, engine storetest.Engine, opts Options) *Server {
 		Addr: "127.0.0.1:0", DB: storetest.DSN(t, engine), Log: logger, Now: opts.Now,
 		HashParams: auth.FastParams, TrustedProxies: opts.TrustedProxies, Keys: envelope.Ephemeral(), MetricsToken: opts.MetricsToken,
 	}
+	cfg.FailoverWait = opts.FailoverWait
 	if engine == storetest.SQLite {
 		cfg.DataDir, cfg.DB = t.TempDir(), ""
+	} else if opts.DB != nil {
+		cfg.DB = opts.DB(cfg.DB)
 	}
+	var out []*Server
+	for i := range n {
+		out = append(out, start(t, cfg, opts, i == 0))
+	}
+	return out
+}
+
+func start(t testing.TB, cfg app.Config, opts Options, load bool) *Server {
+	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
 	a, err := app.Open(ctx, cfg)
 	if err != nil {
 		cancel()
 		t.Fatalf("open app: %v", err)
 	}
-	load := demo.LoadBase
-	if opts.Demo {
-		load = demo.Load
-	}
-	if _, err := load(ctx, a.Store, a.Hasher); err != nil {
-		cancel()
-		a.Close()
-		t.Fatalf("demo: %v", err)
+	if load {
+		load := demo.LoadBase
+		if opts.Demo {
+			load = demo.Load
+		}
+		if _, err := load(ctx, a.Store, a.Hasher); err != nil {
+			cancel()
+			a.Close()
+			t.Fatalf("demo: %v", err)
+		}
 	}
 	if opts.Wrap != nil {
 		a.Handler = opts.Wrap(a.Handler)

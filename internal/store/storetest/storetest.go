@@ -156,3 +156,20 @@ func (c *Clock) Set(t time.Time) {
 
 // IsPostgres reports whether the DSN is PostgreSQL's (for tests that need raw access).
 func IsPostgres(dsn string) bool { return strings.HasPrefix(dsn, "postgres") }
+
+// OpenInstances opens n stores on one fresh database, as n Lots instances on one server
+// would (issue 18): they share nothing but the database and the master key.
+func OpenInstances(t testing.TB, engine Engine, n int, now func() time.Time) []*store.Store {
+	t.Helper()
+	dsn, keys := DSN(t, engine), envelope.Ephemeral()
+	var out []*store.Store
+	for range n {
+		s, err := store.Open(context.Background(), store.Config{DSN: dsn, Now: now, Keys: keys})
+		if err != nil {
+			t.Fatalf("open %s store: %v", engine, err)
+		}
+		t.Cleanup(func() { s.Close() })
+		out = append(out, s)
+	}
+	return out
+}
