@@ -1,0 +1,347 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+
+	"golang.org/x/text/collate"
+	"golang.org/x/text/language"
+
+	"lots/internal/access"
+	"lots/internal/audit"
+	"lots/internal/casework"
+	"lots/internal/mapping"
+	"lots/internal/stats"
+)
+
+// Needs and resource mapping, and capacity (package mapping, docs/mapping.md). The population
+// per district and the resource registry are not personal data: those who see aggregates read
+// them, the administrator (organisation) and the steering group (who keep the cost register)
+// change them, each change one transaction with its audit entry. The picture's needs are the
+// dashboard's released figures (releases.go), already suppressed; the capacity view counts
+// open cases per coordinator, naming no young person.
+
+// permitAny is permit for an action any of several permissions allows.
+func (s *Store) permitAny(ctx context.Context, ps []access.Permission, w What) (casework.Actor, access.Decision, error) {
+	a, err := requireActor(ctx)
+	if err != nil {
+		return a, access.Decision{}, err
+	}
+	var d access.Decision
+	for _, p := range ps {
+		if d = access.Can(a, p); d.Allowed {
+			return a, d, nil
+		}
+	}
+	s.auditDenied(ctx, a, w, d)
+	return a, d, casework.Errorf(casework.EForbidden, "error.forbidden", "%s needs one of %v", w.Action, ps)
+}
+
+// MappingEditors may change the population and the resource registry.
+var MappingEditors = []access.Permission{access.ManageOrganisation, access.EditCostRegister}
+
+// mappingReaders may read them.
+var mappingReaders = []access.Permission{access.ViewAggregates, access.ManageOrganisation, access.EditCostRegister}
+
+// PopulationYear is a year of imported population: how many people and districts.
+type PopulationYear struct {
+	Year, People, Districts int
+}
+
+// MappingRegistry is what the mapping's data page shows: the districts, the population years
+// imported and the resources.
+type MappingRegistry struct {
+	Districts  []mapping.District
+	Population []PopulationYear
+	Resources  []mapping.Resource
+}
+
+// MappingRegistry reads the districts, the population years and the resource registry.
+func (s *Store) MappingRegistry(ctx context.Context) (*MappingRegistry, error) {
+	a, _, err := s.permitAny(ctx, mappingReaders, What{Action: audit.ActionRead, Object: "mapping_registry"})
+	if err != nil {
+		return nil, err
+	}
+	out := &MappingRegistry{}
+	err = s.view(ctx, func(tx *Tx) error {
+		var err error
+		mid := a.User.MunicipalityID
+		if out.Districts, err = tx.mapDistricts(mid); err != nil {
+			return err
+		}
+		if out.Resources, err = tx.mapResources(mid); err != nil {
+			return err
+		}
+		out.Population, err = queryAll(tx.ctx, tx, `SELECT year, SUM(people), COUNT(DISTINCT district_id) FROM district_population
+			WHERE municipality_id = $1 GROUP BY year ORDER BY year DESC`, []any{mid}, func(sc scanner) (PopulationYear, error) {
+			var y PopulationYear
+			return y, sc.Scan(&y.Year, &y.People, &y.Districts)
+		})
+		return err
+	})
+	return out, err
+}
+
+func (tx *Tx) mapDistricts(mid int64) ([]mapping.District, error) {
+	ds, err := queryAll(tx.ctx, tx, `SELECT id, name FROM districts WHERE municipality_id = $1`, []any{mid}, func(sc scanner) (mapping.District, error) {
+		var d mapping.District
+		return d, sc.Scan(&d.ID, &d.Name)
+	})
+	col := collate.New(language.Swedish, collate.IgnoreCase)
+	sort.SliceStable(ds, func(i, j int) bool { return col.CompareString(ds[i].Name, ds[j].Name) < 0 })
+	return ds, err
+}
+
+func (tx *Tx) mapResources(mid int64) ([]mapping.Resource, error) {
+	rs, err := queryAll(tx.ctx, tx, `SELECT id, name, kind, owner, COALESCE(district_id, 0), address, age_from, age_to, level, capacity,
+		yearly_cost, payer, evenings, weekends, needs, methods FROM map_resources WHERE municipality_id = $1`, []any{mid},
+		func(sc scanner) (mapping.Resource, error) {
+			var r mapping.Resource
+			var needs, methods string
+			err := sc.Scan(&r.ID, &r.Name, &r.Kind, &r.Owner, &r.District, &r.Address, &r.AgeFrom, &r.AgeTo, &r.Level, &r.Capacity,
+				&r.Cost, &r.Payer, &r.Evenings, &r.Weekends, &needs, &methods)
+			r.Needs, r.Methods = strings.Fields(needs), strings.Fields(methods)
+			return r, err
+		})
+	col := collate.New(language.Swedish, collate.IgnoreCase)
+	sort.SliceStable(rs, func(i, j int) bool { return col.CompareString(rs[i].Name, rs[j].Name) < 0 })
+	return rs, err
+}
+
+// mapEdit runs a change of the mapping's data with its audit entry, in one transaction.
+func (s *Store) mapEdit(ctx context.Context, w What, fn func(tx *Tx, mid int64) (string, error)) error {
+	a, d, err := s.permitAny(ctx, MappingEditors, w)
+	if err != nil {
+		return err
+	}
+	return s.update(ctx, func(tx *Tx) error {
+		detail, err := fn(tx, a.User.MunicipalityID)
+		if err != nil {
+			return err
+		}
+		w.Detail = detail
+		return tx.audit(a, w, d)
+	})
+}
+
+// insertBatch is how many rows one INSERT carries.
+const insertBatch = 200
+
+// ImportPopulation stores parsed population rows (mapping.ParsePopulation): each year in the
+// file replaces what was stored for that year, so importing the same file again changes
+// nothing. All or nothing, in one transaction.
+func (s *Store) ImportPopulation(ctx context.Context, rows []mapping.PopRow) error {
+	if len(rows) == 0 {
+		return casework.Invalid("file", "mapping.pop.empty")
+	}
+	years := mapping.Years(rows)
+	return s.mapEdit(ctx, What{Action: audit.ActionUpdate, Object: "population"}, func(tx *Tx, mid int64) (string, error) {
+		for _, y := range years {
+			if _, err := tx.Exec(`DELETE FROM district_population WHERE municipality_id = $1 AND year = $2`, mid, y); err != nil {
+				return "", casework.Internal(err)
+			}
+		}
+		for start := 0; start < len(rows); start += insertBatch {
+			batch := rows[start:min(start+insertBatch, len(rows))]
+			var sb strings.Builder
+			args := make([]any, 0, 6*len(batch))
+			sb.WriteString(`INSERT INTO district_population (municipality_id, district_id, year, age, sex, people) VALUES `)
+			for i, r := range batch {
+				if i > 0 {
+					sb.WriteString(", ")
+				}
+				n := len(args)
+				fmt.Fprintf(&sb, "($%d, $%d, $%d, $%d, $%d, $%d)", n+1, n+2, n+3, n+4, n+5, n+6)
+				args = append(args, mid, r.District, r.Year, r.Age, r.Sex, r.People)
+			}
+			if _, err := tx.Exec(sb.String(), args...); err != nil {
+				if isForeignKeyViolation(err) {
+					return "", casework.Invalid("file", "mapping.pop.unknown_district", "")
+				}
+				return "", casework.Internal(err)
+			}
+		}
+		ys := make([]string, len(years))
+		for i, y := range years {
+			ys[i] = strconv.Itoa(y)
+		}
+		return fmt.Sprintf("years %s, %d rows", strings.Join(ys, " "), len(rows)), nil
+	})
+}
+
+// ReplaceResources stores the resource registry (mapping.ParseResources): the file is the
+// registry, so importing the same file again changes nothing. All or nothing.
+func (s *Store) ReplaceResources(ctx context.Context, rs []mapping.Resource) error {
+	return s.mapEdit(ctx, What{Action: audit.ActionUpdate, Object: "resources"}, func(tx *Tx, mid int64) (string, error) {
+		if _, err := tx.Exec(`DELETE FROM map_resources WHERE municipality_id = $1`, mid); err != nil {
+			return "", casework.Internal(err)
+		}
+		for _, r := range rs {
+			var district any
+			if r.District != 0 {
+				district = r.District
+			}
+			_, err := tx.Exec(`INSERT INTO map_resources (id, municipality_id, name, kind, owner, district_id, address, age_from, age_to, level,
+				capacity, yearly_cost, payer, evenings, weekends, needs, methods, updated_at)
+				VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18)`,
+				newID(), mid, r.Name, r.Kind, r.Owner, district, r.Address, r.AgeFrom, r.AgeTo, r.Level, r.Capacity, r.Cost, r.Payer,
+				r.Evenings, r.Weekends, strings.Join(r.Needs, " "), strings.Join(r.Methods, " "), tx.now)
+			switch {
+			case isForeignKeyViolation(err):
+				return "", casework.Invalid("file", "mapping.pop.unknown_district", r.Name)
+			case isUniqueViolation(err):
+				return "", casework.Invalid("file", "mapping.res.duplicate_name", r.Name)
+			case err != nil:
+				return "", casework.Internal(err)
+			}
+		}
+		return fmt.Sprintf("%d resources", len(rs)), nil
+	})
+}
+
+// MappingPicture returns the joint picture of needs, population and resources for a
+// published half-year, and records it as a read of aggregates. A half-year not published is
+// not found.
+func (s *Store) MappingPicture(ctx context.Context, p stats.Period, export string) (mapping.Picture, error) {
+	w := What{Action: audit.ActionList, Object: "mapping", Detail: "period " + p.String()}
+	if export != "" {
+		w.Action, w.Detail = audit.ActionExport, w.Detail+" export "+export
+	}
+	a, d, err := s.permit(ctx, access.ViewAggregates, w)
+	if err != nil {
+		return mapping.Picture{}, err
+	}
+	mid := a.User.MunicipalityID
+	dash, err := s.release(ctx, mid, p)
+	if err != nil {
+		return mapping.Picture{}, err
+	}
+	var pic mapping.Picture
+	err = s.view(ctx, func(tx *Tx) error {
+		districts, err := tx.mapDistricts(mid)
+		if err != nil {
+			return err
+		}
+		res, err := tx.mapResources(mid)
+		if err != nil {
+			return err
+		}
+		years, err := queryAll(tx.ctx, tx, `SELECT DISTINCT year FROM district_population WHERE municipality_id = $1`, []any{mid},
+			func(sc scanner) (int, error) {
+				var y int
+				return y, sc.Scan(&y)
+			})
+		if err != nil {
+			return err
+		}
+		year := mapping.PopulationYear(years, p)
+		pop, err := queryAll(tx.ctx, tx, `SELECT district_id, year, age, sex, people FROM district_population WHERE municipality_id = $1 AND year = $2`,
+			[]any{mid, year}, func(sc scanner) (mapping.PopRow, error) {
+				var r mapping.PopRow
+				return r, sc.Scan(&r.District, &r.Year, &r.Age, &r.Sex, &r.People)
+			})
+		if err != nil {
+			return err
+		}
+		pic = mapping.Build(dash, year, pop, res, districts)
+		return nil
+	})
+	if err != nil {
+		return pic, err
+	}
+	return pic, s.update(ctx, func(tx *Tx) error { return tx.audit(a, w, d) })
+}
+
+// CaseloadCap is the municipality's cap of active young people per coordinator.
+func (tx *Tx) caseloadCap(mid int64) (int, error) {
+	var n int
+	err := tx.QueryRow(`SELECT caseload_cap FROM capacity_settings WHERE municipality_id = $1`, mid).Scan(&n)
+	if errors.Is(err, sql.ErrNoRows) {
+		return mapping.DefaultCaseloadCap, nil
+	}
+	if err != nil {
+		return 0, casework.Internal(err)
+	}
+	return n, nil
+}
+
+// Capacity is the capacity view: the cap and every coordinator's caseload.
+type Capacity struct {
+	Cap       int
+	Caseloads []mapping.Caseload
+	Now       time.Time
+}
+
+// Capacity counts, for every active coordinator and everyone else who coordinates an open
+// case, the open cases they coordinate, against the municipality's cap. It names no young
+// person; it is recorded as a read of aggregates.
+func (s *Store) Capacity(ctx context.Context) (*Capacity, error) {
+	w := What{Action: audit.ActionList, Object: "caseload"}
+	a, d, err := s.permit(ctx, access.ViewCaseload, w)
+	if err != nil {
+		return nil, err
+	}
+	mid := a.User.MunicipalityID
+	out := &Capacity{Now: s.now()}
+	err = s.view(ctx, func(tx *Tx) error {
+		var err error
+		if out.Cap, err = tx.caseloadCap(mid); err != nil {
+			return err
+		}
+		type row struct {
+			mapping.Caseload
+			roles string
+		}
+		rows, err := queryAll(tx.ctx, tx, `SELECT u.id, u.name, u.roles, COUNT(c.id) FROM users u
+			LEFT JOIN case_staff s ON s.municipality_id = u.municipality_id AND s.user_id = u.id AND s.role = 'coordinator'
+			LEFT JOIN cases c ON c.municipality_id = s.municipality_id AND c.id = s.case_id AND c.step NOT IN ('closed', 'followed_up')
+			WHERE u.municipality_id = $1 AND u.active = TRUE
+			GROUP BY u.id, u.name, u.roles`, []any{mid}, func(sc scanner) (row, error) {
+			var r row
+			return r, sc.Scan(&r.UserID, &r.Name, &r.roles, &r.Active)
+		})
+		if err != nil {
+			return err
+		}
+		for _, r := range rows {
+			if r.Active == 0 && !casework.ParseRoles(r.roles).Has(casework.RoleCoordinator) {
+				continue
+			}
+			r.State = mapping.LoadState(r.Active, out.Cap)
+			out.Caseloads = append(out.Caseloads, r.Caseload)
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	col := collate.New(language.Swedish, collate.IgnoreCase)
+	sort.SliceStable(out.Caseloads, func(i, j int) bool { return col.CompareString(out.Caseloads[i].Name, out.Caseloads[j].Name) < 0 })
+	return out, s.update(ctx, func(tx *Tx) error { return tx.audit(a, w, d) })
+}
+
+// SetCaseloadCap changes the municipality's cap (an administrator's setting).
+func (s *Store) SetCaseloadCap(ctx context.Context, n int) error {
+	if n < 1 || n > mapping.MaxCaseloadCap {
+		return casework.Invalid("caseload_cap", "capacity.cap_range", 1, mapping.MaxCaseloadCap)
+	}
+	w := What{Action: audit.ActionUpdate, Object: "capacity_settings", Detail: "caseload cap " + strconv.Itoa(n)}
+	a, d, err := s.permit(ctx, access.ManageOrganisation, w)
+	if err != nil {
+		return err
+	}
+	return s.update(ctx, func(tx *Tx) error {
+		if _, err := tx.Exec(`INSERT INTO capacity_settings (municipality_id, caseload_cap, updated_at, updated_by) VALUES ($1, $2, $3, $4)
+			ON CONFLICT (municipality_id) DO UPDATE SET caseload_cap = EXCLUDED.caseload_cap, updated_at = EXCLUDED.updated_at, updated_by = EXCLUDED.updated_by`,
+			a.User.MunicipalityID, n, tx.now, a.User.ID); err != nil {
+			return casework.Internal(err)
+		}
+		return tx.audit(a, w, d)
+	})
+}
