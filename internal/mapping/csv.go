@@ -53,12 +53,15 @@ func (l *lineErrors) add(line, col int, key string, args ...any) {
 
 func (l *lineErrors) err() error { return l.fe.Err() }
 
-// records reads semicolon-separated records, each with its line number. A header without a
-// semicolon but with a comma or a tab is refused as the wrong delimiter.
+// records reads semicolon-separated records, each with its line number. A file without a
+// semicolon whose lines have commas or tabs is refused as the wrong delimiter.
 func records(text string) ([][]string, []int, error) {
-	first, _, _ := strings.Cut(text, "\n")
-	if !strings.Contains(first, ";") && (strings.Contains(first, ",") || strings.Contains(first, "\t")) {
-		return nil, nil, casework.Invalid("file", "mapping.csv.delimiter", 1, 1)
+	if !strings.Contains(text, ";") {
+		for i, line := range strings.Split(text, "\n") {
+			if strings.ContainsAny(line, ",\t") {
+				return nil, nil, casework.Invalid("file", "mapping.csv.delimiter", i+1, 1)
+			}
+		}
 	}
 	r := csv.NewReader(strings.NewReader(text))
 	r.Comma = ';'

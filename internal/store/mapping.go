@@ -162,7 +162,7 @@ func (s *Store) ImportPopulation(ctx context.Context, rows []mapping.PopRow) err
 			}
 			if _, err := tx.Exec(sb.String(), args...); err != nil {
 				if isForeignKeyViolation(err) {
-					return "", casework.Invalid("file", "mapping.pop.unknown_district", "")
+					return "", casework.Invalid("file", "mapping.district_gone", "")
 				}
 				return "", casework.Internal(err)
 			}
@@ -194,7 +194,7 @@ func (s *Store) ReplaceResources(ctx context.Context, rs []mapping.Resource) err
 				r.Evenings, r.Weekends, strings.Join(r.Needs, " "), strings.Join(r.Methods, " "), tx.now)
 			switch {
 			case isForeignKeyViolation(err):
-				return "", casework.Invalid("file", "mapping.pop.unknown_district", r.Name)
+				return "", casework.Invalid("file", "mapping.district_gone", r.Name)
 			case isUniqueViolation(err):
 				return "", casework.Invalid("file", "mapping.res.duplicate_name", r.Name)
 			case err != nil:
