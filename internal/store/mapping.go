@@ -106,7 +106,12 @@ func (tx *Tx) mapResources(mid int64) ([]mapping.Resource, error) {
 			var needs, methods string
 			err := sc.Scan(&r.ID, &r.Name, &r.Kind, &r.Owner, &r.District, &r.Address, &r.AgeFrom, &r.AgeTo, &r.Level, &r.Capacity,
 				&r.Cost, &r.Payer, &r.Evenings, &r.Weekends, &needs, &methods)
-			r.Needs, r.Methods = strings.Fields(needs), strings.Fields(methods)
+			if needs != "" {
+				r.Needs = strings.Fields(needs)
+			}
+			if methods != "" {
+				r.Methods = strings.Fields(methods)
+			}
 			return r, err
 		})
 	col := collate.New(language.Swedish, collate.IgnoreCase)
