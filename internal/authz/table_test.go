@@ -327,6 +327,7 @@ var table = []route{
 	canAny([]access.Permission{access.ViewAggregates, access.ManageOrganisation, access.EditCostRegister}, "GET /mapping/resources.csv", get("/mapping/resources.csv")),
 	canAny([]access.Permission{access.ManageOrganisation, access.EditCostRegister}, "POST /mapping/population", post("/mapping/population", nil, 422)),
 	canAny([]access.Permission{access.ManageOrganisation, access.EditCostRegister}, "POST /mapping/resources", post("/mapping/resources", nil, 422)),
+	canAny([]access.Permission{access.ManageOrganisation, access.EditCostRegister}, "POST /mapping/shapes", post("/mapping/shapes", nil, 422)),
 	can(access.ViewCaseload, "GET /capacity", get("/capacity")),
 	can(access.ManageOrganisation, "POST /capacity/cap", post("/capacity/cap", form("caseload_cap", "0"), 422)),
 	can(access.ViewAggregates, "API GET /api/v1/mapping", apiCall("GET", "/api/v1/mapping", "")),

@@ -121,6 +121,36 @@ func TestMappingInTheBrowser(t *testing.T) {
 		checkA11y(t, ctx, "the data page")
 	})
 
+	t.Run("boundaries are imported; names that match no district are listed", func(t *testing.T) {
+		square := func(name string, x, y float64) string {
+			return fmt.Sprintf(`{"type": "Feature", "properties": {"name": %q}, "geometry": {"type": "Polygon", "coordinates": [[[%v, %v], [%v, %v], [%v, %v], [%v, %v], [%v, %v]]]}}`,
+				name, x, y, x+0.05, y, x+0.05, y+0.03, x, y+0.03, x, y)
+		}
+		collection := func(fs ...string) []byte {
+			return []byte(`{"type": "FeatureCollection", "features": [` + strings.Join(fs, ",") + `]}`)
+		}
+		do(t, ctx,
+			chromedp.SetUploadFiles(css("#f-shapes"), []string{writeTemp(t, "bad.geojson", collection(square("Centrum", 18, 59.3), square("Österby", 18.1, 59.3)))}),
+			chromedp.Click(css("form[action='/mapping/shapes'] button[type=submit]")),
+			chromedp.WaitVisible(css("#file-errors")),
+		)
+		if errs := text(t, ctx, "#file-errors"); !strings.Contains(errs, "Dessa namn matchar ingen stadsdel: Österby.") {
+			t.Fatalf("errors %q", errs)
+		}
+		if n := text(t, ctx, "#shapes-count"); !strings.HasPrefix(n, "0 av 4") {
+			t.Fatalf("a refused file saved boundaries: %q", n)
+		}
+		good := collection(square("Centrum", 18, 59.3), square("Norra", 18, 59.33), square("Södra", 18, 59.27), square("Västra", 17.95, 59.3))
+		do(t, ctx,
+			chromedp.SetUploadFiles(css("#f-shapes"), []string{writeTemp(t, "good.geojson", good)}),
+			chromedp.Click(css("form[action='/mapping/shapes'] button[type=submit]")),
+			chromedp.WaitVisible(css(".flash")),
+		)
+		if n := text(t, ctx, "#shapes-count"); !strings.HasPrefix(n, "4 av 4") {
+			t.Fatalf("boundaries %q", n)
+		}
+	})
+
 	t.Run("the capacity view warns at the cap, and the cap is the administrator's", func(t *testing.T) {
 		do(t, ctx, chromedp.Navigate(srv.URL+"/capacity"))
 		waitPage(t, ctx, "capacity")
@@ -143,8 +173,8 @@ func TestMappingInTheBrowser(t *testing.T) {
 		do(t, ctx,
 			chromedp.SetValue(css("#f-caseload_cap"), "12"),
 			chromedp.Click(css("form[action='/capacity/cap'] button[type=submit]")),
+			chromedp.WaitVisible(css(".flash")),
 		)
-		waitPage(t, ctx, "capacity")
 		if n := eval[int](t, ctx, `document.querySelectorAll('#capacity-warning').length`); n != 0 {
 			t.Fatal("still warned with a cap of twelve")
 		}
@@ -170,6 +200,31 @@ func TestMappingInTheBrowser(t *testing.T) {
 				t.Errorf("a figure of a small municipality is shown: %q", c)
 			}
 		}
+		// The map: four districts drawn from their boundaries, with a legend; it prints.
+		if n := eval[int](t, ctx, `document.querySelectorAll('#map svg path.map-area').length`); n != 4 {
+			t.Fatalf("the map has %d districts", n)
+		}
+		// Norra and Södra have young people, too few to show; Centrum and Västra none at all.
+		if n := eval[int](t, ctx, `document.querySelectorAll('#map path.map-hidden').length`); n != 2 {
+			t.Errorf("%d districts drawn as hidden, want Norra and Södra", n)
+		}
+		if n := eval[int](t, ctx, `document.querySelectorAll('#map path.map-none').length`); n != 2 {
+			t.Errorf("%d districts drawn without a figure, want Centrum and Västra", n)
+		}
+		if title := eval[string](t, ctx, `document.querySelector('#map-t').textContent`); !strings.Contains(title, "per stadsdel") {
+			t.Errorf("map title %q", title)
+		}
+		do(t, ctx, emulateMedia("print"))
+		if eval[string](t, ctx, `getComputedStyle(document.querySelector('#map')).display`) == "none" {
+			t.Error("the map does not print")
+		}
+		do(t, ctx, emulateMedia(""))
+		do(t, ctx, chromedp.Navigate(srv.URL+"/mapping?period=2026H1&map=13-15"))
+		waitPage(t, ctx, "mapping_show")
+		if sel := get(t, ctx, chromedp.Value(css("#f-map"))); sel != "13-15" {
+			t.Errorf("the map's indicator %q", sel)
+		}
+		checkA11y(t, ctx, "the map of one band")
 		if res := text(t, ctx, "#resources tbody tr:nth-child(2)"); !strings.Contains(res, "Norra") || !strings.Contains(strings.ReplaceAll(res, "\u00a0", " "), "1 000 000") {
 			t.Errorf("Norra's resources %q", res)
 		}

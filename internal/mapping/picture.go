@@ -80,6 +80,9 @@ type Row struct {
 	Cells        []Cell
 	Resources    int
 	MissingBands int // bands with something missing
+	// Open are the cases open at the half-year's end in every age (the release's total), and
+	// per 1 000 young people of the bands' population.
+	Open, OpenPer1000 Figure
 }
 
 // Picture is the joint picture of needs, population and resources for a published half-year.
@@ -88,6 +91,8 @@ type Picture struct {
 	Year   int // the population year used (0: no population)
 	Bands  []string
 	Rows   []Row // the districts in the release's order, then the municipality
+	// Shapes are the districts' boundaries, for the map (the store adds them).
+	Shapes []Shape
 }
 
 // PopulationYear picks the population year for a period: the latest year imported up to the
@@ -170,6 +175,11 @@ func Build(d *stats.Dashboard, year int, pop []PopRow, res []Resource, districts
 			}
 			row.Cells = append(row.Cells, c)
 		}
+		row.Open = Figure{None: true}
+		if age != nil {
+			row.Open = fromCell(age.Cell("total", "open"))
+		}
+		row.OpenPer1000 = per1000(row.Open, row.Population)
 		if row.Population > 0 {
 			row.CostPerYoung = Figure{Value: float64(row.Cost) / float64(row.Population), Shown: true}
 		} else {

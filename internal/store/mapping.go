@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"database/sql"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"sort"
@@ -60,6 +61,7 @@ type MappingRegistry struct {
 	Districts  []mapping.District
 	Population []PopulationYear
 	Resources  []mapping.Resource
+	Shapes     int // districts with a boundary
 }
 
 // MappingRegistry reads the districts, the population years and the resource registry.
@@ -83,7 +85,13 @@ func (s *Store) MappingRegistry(ctx context.Context) (*MappingRegistry, error) {
 			var y PopulationYear
 			return y, sc.Scan(&y.Year, &y.People, &y.Districts)
 		})
-		return err
+		if err != nil {
+			return err
+		}
+		if err := tx.QueryRow(`SELECT COUNT(*) FROM district_shapes WHERE municipality_id = $1`, mid).Scan(&out.Shapes); err != nil {
+			return casework.Internal(err)
+		}
+		return nil
 	})
 	return out, err
 }
@@ -255,7 +263,8 @@ func (s *Store) MappingPicture(ctx context.Context, p stats.Period, export strin
 			return err
 		}
 		pic = mapping.Build(dash, year, pop, res, districts)
-		return nil
+		pic.Shapes, err = tx.mapShapes(mid)
+		return err
 	})
 	if err != nil {
 		return pic, err
@@ -349,4 +358,41 @@ func (s *Store) SetCaseloadCap(ctx context.Context, n int) error {
 		}
 		return tx.audit(a, w, d)
 	})
+}
+
+// ImportShapes stores the districts' boundaries (mapping.ParseGeoJSON): the file replaces
+// every boundary, all or nothing.
+func (s *Store) ImportShapes(ctx context.Context, shapes []mapping.Shape) error {
+	return s.mapEdit(ctx, What{Action: audit.ActionUpdate, Object: "district_shapes"}, func(tx *Tx, mid int64) (string, error) {
+		if _, err := tx.Exec(`DELETE FROM district_shapes WHERE municipality_id = $1`, mid); err != nil {
+			return "", casework.Internal(err)
+		}
+		for _, sh := range shapes {
+			g, err := json.Marshal(sh.Polygons)
+			if err != nil {
+				return "", casework.Internal(err)
+			}
+			_, err = tx.Exec(`INSERT INTO district_shapes (municipality_id, district_id, geometry, updated_at) VALUES ($1, $2, $3, $4)`,
+				mid, sh.District, string(g), tx.now)
+			switch {
+			case isForeignKeyViolation(err):
+				return "", casework.Invalid("file", "mapping.district_gone", "")
+			case err != nil:
+				return "", casework.Internal(err)
+			}
+		}
+		return fmt.Sprintf("%d districts", len(shapes)), nil
+	})
+}
+
+func (tx *Tx) mapShapes(mid int64) ([]mapping.Shape, error) {
+	return queryAll(tx.ctx, tx, `SELECT district_id, geometry FROM district_shapes WHERE municipality_id = $1 ORDER BY district_id`, []any{mid},
+		func(sc scanner) (mapping.Shape, error) {
+			var sh mapping.Shape
+			var g string
+			if err := sc.Scan(&sh.District, &g); err != nil {
+				return sh, err
+			}
+			return sh, json.Unmarshal([]byte(g), &sh.Polygons)
+		})
 }

@@ -173,6 +173,24 @@ func TestMappingPictureReadsTheRelease(t *testing.T) {
 		if err := s.ImportPopulation(admin, rows); err != nil {
 			t.Fatal(err)
 		}
+		geo := `{"type": "FeatureCollection", "features": [
+			{"type": "Feature", "properties": {"name": "Norra"}, "geometry": {"type": "Polygon", "coordinates": [[[18, 59.5], [18.1, 59.5], [18.1, 59.6], [18, 59.5]]]}},
+			{"type": "Feature", "properties": {"name": "Södra"}, "geometry": {"type": "Polygon", "coordinates": [[[18, 59.4], [18.1, 59.4], [18.1, 59.5], [18, 59.4]]]}}]}`
+		shapes, err := mapping.ParseGeoJSON([]byte(geo), districtsOf(f))
+		if err != nil {
+			t.Fatal(err)
+		}
+		for i := 0; i < 2; i++ { // the same file twice changes nothing
+			if err := s.ImportShapes(admin, shapes); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if err := s.ImportShapes(analyst, shapes); casework.ErrorCode(err) != casework.EForbidden {
+			t.Errorf("the analyst imported boundaries: %v", err)
+		}
+		if reg, err := s.MappingRegistry(analyst); err != nil || reg.Shapes != 2 {
+			t.Errorf("registry shapes %v, %v", reg, err)
+		}
 		p := stats.Period{Year: 2026, Half: 1}
 		if _, err := s.MappingPicture(analyst, p, ""); casework.ErrorCode(err) != casework.ENotFound {
 			t.Fatalf("a half-year not yet published: %v", err)
@@ -185,6 +203,16 @@ func TestMappingPictureReadsTheRelease(t *testing.T) {
 		dash, err := s.Dashboard(analyst, store.DashboardQuery{Period: p, District: stats.All})
 		if err != nil {
 			t.Fatal(err)
+		}
+		byDistrict := func(ss []mapping.Shape) map[int64]mapping.Shape {
+			m := map[int64]mapping.Shape{}
+			for _, x := range ss {
+				m[x.District] = x
+			}
+			return m
+		}
+		if !reflect.DeepEqual(byDistrict(pic.Shapes), byDistrict(shapes)) {
+			t.Errorf("shapes read back %+v, want %+v", pic.Shapes, shapes)
 		}
 		if pic.Year != 2025 || len(pic.Rows) != 3 || pic.Rows[0].Name != "Norra" || pic.Rows[2].ID != stats.All {
 			t.Fatalf("picture %+v", pic)

@@ -31,6 +31,7 @@ type mapPopYear struct {
 
 type mapDataPage struct {
 	Districts  int
+	Shapes     int
 	Population []mapPopYear
 	Resources  []mapResourceRow
 	CanEdit    bool
@@ -50,7 +51,7 @@ func (s *Server) renderMappingData(w http.ResponseWriter, r *http.Request, p *Pa
 		return
 	}
 	a, _ := casework.ActorFrom(r.Context())
-	d := mapDataPage{Districts: len(reg.Districts), Form: form}
+	d := mapDataPage{Districts: len(reg.Districts), Shapes: reg.Shapes, Form: form}
 	for _, pp := range store.MappingEditors {
 		d.CanEdit = d.CanEdit || access.Can(a, pp).Allowed
 	}
@@ -170,4 +171,14 @@ func (s *Server) mappingResourcesCSV(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("Content-Type", "text/csv; charset=utf-8")
 	w.Header().Set("Content-Disposition", `attachment; filename="resurser.csv"`)
 	_, _ = w.Write(mapping.WriteResources(reg.Resources, reg.Districts))
+}
+
+func (s *Server) mappingShapesImport(w http.ResponseWriter, r *http.Request) {
+	s.mappingImport(w, r, "shapes", func(b []byte, ds []mapping.District) error {
+		shapes, err := mapping.ParseGeoJSON(b, ds)
+		if err != nil {
+			return err
+		}
+		return s.store.ImportShapes(r.Context(), shapes)
+	})
 }

@@ -2,6 +2,7 @@ package web
 
 import (
 	"net/http"
+	"slices"
 	"strings"
 
 	"lots/internal/mapping"
@@ -41,7 +42,27 @@ type mapGap struct {
 	District, Band, Rate, Municipality, Missing, Hours string
 }
 
+// mapSVG is the choropleth: districts drawn from their boundaries on the server, coloured by
+// the chosen indicator; the same figures are in the needs table.
+type mapSVG struct {
+	Width, Height int
+	Title, Desc   string
+	Areas         []mapSVGArea
+	Legend        []mapLegend
+}
+
+type mapSVGArea struct {
+	Path, Class, Label string
+}
+
+type mapLegend struct {
+	Class, Label string
+}
+
 type mapPictureData struct {
+	Map         *mapSVG
+	Indicator   string // the band the map shows, "" for every age
+	Indicators  []caseChoice
 	Periods     []caseChoice
 	PeriodLabel string
 	Unpublished bool
@@ -97,6 +118,8 @@ func (s *Server) mappingShow(w http.ResponseWriter, r *http.Request) {
 		}
 		d.PeriodLabel = periodLabel(p, q.Period)
 		s.fillMapping(p, &d, pic)
+		d.Indicator = r.URL.Query().Get("map")
+		s.fillMap(p, &d, pic)
 	}
 	p.Data = d
 	s.render(w, r, http.StatusOK, "mapping_show", p)
@@ -144,4 +167,58 @@ func (s *Server) fillMapping(p *Page, d *mapPictureData, pic mapping.Picture) {
 			Rate: formatNumber(p.Locale, g.Cell.OpenPer1000.Value, 1), Municipality: figureText(p, all.Cells[j].OpenPer1000, 1).Text,
 			Missing: needsLabel(p, g.Cell.Missing), Hours: strings.Join(hours, ", ")})
 	}
+}
+
+// mapWidth is the map's view box width.
+const mapWidth = 640
+
+// fillMap draws the choropleth of open cases per 1 000 young people, of every age or of one
+// band, when the districts have boundaries.
+func (s *Server) fillMap(p *Page, d *mapPictureData, pic mapping.Picture) {
+	if !slices.Contains(pic.Bands, d.Indicator) {
+		d.Indicator = ""
+	}
+	d.Indicators = []caseChoice{{Value: "", Label: p.T("mapping.map_all_ages"), Selected: d.Indicator == ""}}
+	for _, b := range pic.Bands {
+		d.Indicators = append(d.Indicators, caseChoice{Value: b, Label: bandLabel(p, b), Selected: d.Indicator == b})
+	}
+	if len(pic.Shapes) == 0 {
+		return
+	}
+	figs := map[int64]mapping.Figure{}
+	names := map[int64]string{}
+	for _, row := range pic.Rows {
+		if row.ID == stats.All {
+			continue
+		}
+		names[row.ID] = row.Name
+		figs[row.ID] = row.OpenPer1000
+		for _, c := range row.Cells {
+			if c.Band == d.Indicator {
+				figs[row.ID] = c.OpenPer1000
+			}
+		}
+	}
+	areas, classes, height := mapping.DrawMap(pic.Shapes, figs, mapWidth)
+	if len(areas) == 0 {
+		return
+	}
+	what := p.T("mapping.map_all_ages")
+	if d.Indicator != "" {
+		what = bandLabel(p, d.Indicator)
+	}
+	m := &mapSVG{Width: mapWidth, Height: int(height), Title: p.T("mapping.map_title", what, d.PeriodLabel), Desc: p.T("mapping.map_desc")}
+	for _, a := range areas {
+		f := figureText(p, figs[a.District], 1)
+		label := names[a.District] + ": " + f.Text
+		if f.Text == "" {
+			label = names[a.District] + ": " + p.T("mapping.map_no_figure")
+		}
+		m.Areas = append(m.Areas, mapSVGArea{Path: a.Path, Class: "map-" + a.Class, Label: label})
+	}
+	for _, c := range classes {
+		m.Legend = append(m.Legend, mapLegend{Class: "map-" + c.Class, Label: p.T("mapping.map_range", formatNumber(p.Locale, c.Low, 1), formatNumber(p.Locale, c.High, 1))})
+	}
+	m.Legend = append(m.Legend, mapLegend{Class: "map-hidden", Label: p.T("mapping.map_hidden")}, mapLegend{Class: "map-none", Label: p.T("mapping.map_no_figure")})
+	d.Map = m
 }

@@ -24,6 +24,7 @@ func (s *Server) mappingRoutes() {
 	m.HandleFunc("GET /mapping/resources.csv", read(s.mappingResourcesCSV))
 	m.HandleFunc("POST /mapping/population", edit(s.mappingPopulationImport))
 	m.HandleFunc("POST /mapping/resources", edit(s.mappingResourcesImport))
+	m.HandleFunc("POST /mapping/shapes", edit(s.mappingShapesImport))
 
 	m.HandleFunc("GET /capacity", s.authed(s.can(access.ViewCaseload, s.capacityShow)))
 	m.HandleFunc("POST /capacity/cap", s.authed(s.can(access.ManageOrganisation, s.capacityCapSave)))
