@@ -584,6 +584,43 @@ func TestLoad(t *testing.T) {
 			}
 		})
 
+		t.Run("the mapping has boundaries, population, resources with costs and a gap picture", func(t *testing.T) {
+			st := l.as(t, "styrgrupp")
+			periods, err := l.st.DashboardPeriods(st)
+			if err != nil || len(periods) == 0 {
+				t.Fatalf("periods %v, %v", periods, err)
+			}
+			pic, err := l.st.MappingPicture(st, periods[0], "")
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(pic.Rows) != 5 || len(pic.Shapes) != 4 || pic.Year == 0 {
+				t.Fatalf("%d rows, %d boundaries, population of %d", len(pic.Rows), len(pic.Shapes), pic.Year)
+			}
+			all := pic.Rows[4]
+			if all.Resources != 10 || all.Cost < 10_000_000 || !all.CostPerYoung.Shown {
+				t.Errorf("the municipality's resources %d costing %d (%+v a young person)", all.Resources, all.Cost, all.CostPerYoung)
+			}
+			shown, missing := 0, 0
+			for _, r := range pic.Rows[:4] {
+				if r.Population < 1000 {
+					t.Errorf("%s: %d young people", r.Name, r.Population)
+				}
+				for _, c := range r.Cells {
+					if c.OpenPer1000.Shown {
+						shown++
+					}
+					if len(c.Missing) > 0 {
+						missing++
+					}
+				}
+			}
+			if shown == 0 || missing == 0 {
+				t.Errorf("%d rates shown, %d district bands with something missing: no picture to read", shown, missing)
+			}
+			t.Logf("%s: %d rates shown, %d gaps to prioritise", pic.Period, shown, len(pic.Gaps()))
+		})
+
 		t.Run("every personnummer is one of Skatteverket's test numbers", func(t *testing.T) {
 			list := map[string]bool{}
 			for _, n := range demo.TestNumbers() {
