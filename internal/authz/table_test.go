@@ -323,6 +323,7 @@ var table = []route{
 	// aggregates; the population and the registry read by them and kept by the administrator
 	// and the steering group (an upload without a file is refused, 422); the capacity view.
 	can(access.ViewAggregates, "GET /mapping", get("/mapping")),
+	can(access.ViewAggregates, "GET /mapping/export.xlsx", get("/mapping/export.xlsx")),
 	canAny([]access.Permission{access.ViewAggregates, access.ManageOrganisation, access.EditCostRegister}, "GET /mapping/data", get("/mapping/data")),
 	canAny([]access.Permission{access.ViewAggregates, access.ManageOrganisation, access.EditCostRegister}, "GET /mapping/resources.csv", get("/mapping/resources.csv")),
 	canAny([]access.Permission{access.ManageOrganisation, access.EditCostRegister}, "POST /mapping/population", post("/mapping/population", nil, 422)),

@@ -1,14 +1,18 @@
 package e2e
 
 import (
+	"bytes"
+	"encoding/base64"
 	"fmt"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/chromedp/chromedp"
+	"github.com/xuri/excelize/v2"
 
 	"lots/internal/app/apptest"
 	"lots/internal/casework"
@@ -200,6 +204,27 @@ func TestMappingInTheBrowser(t *testing.T) {
 				t.Errorf("a figure of a small municipality is shown: %q", c)
 			}
 		}
+		// The current-state report as Excel: the needs, resources and gaps sheets.
+		href := eval[string](t, ctx, `document.querySelector('#export-xlsx').href`)
+		b64 := eval[string](t, ctx, `fetch(`+strconv.Quote(href)+`, {credentials: 'same-origin'})
+			.then(r => { if (!r.ok) throw new Error('status ' + r.status); return r.arrayBuffer(); })
+			.then(b => { let s = ''; const u = new Uint8Array(b); for (let i = 0; i < u.length; i++) s += String.fromCharCode(u[i]); return btoa(s); })`)
+		raw, err := base64.StdEncoding.DecodeString(b64)
+		if err != nil {
+			t.Fatal(err)
+		}
+		x, err := excelize.OpenReader(bytes.NewReader(raw))
+		if err != nil {
+			t.Fatalf("the workbook does not open: %v", err)
+		}
+		defer x.Close()
+		if got := strings.Join(x.GetSheetList(), ","); got != "Behov,Resurser,Gap" {
+			t.Errorf("sheets %s", got)
+		}
+		if rows, _ := x.GetRows("Resurser"); len(rows) != 6 || rows[2][0] != "Norra" || rows[2][3] != "1000000" {
+			t.Errorf("the resources sheet %q", rows)
+		}
+
 		// The map: four districts drawn from their boundaries, with a legend; it prints.
 		if n := eval[int](t, ctx, `document.querySelectorAll('#map svg path.map-area').length`); n != 4 {
 			t.Fatalf("the map has %d districts", n)

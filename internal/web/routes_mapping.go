@@ -20,6 +20,7 @@ func (s *Server) mappingRoutes() {
 	edit := func(h http.HandlerFunc) http.HandlerFunc { return s.authed(s.canAny(store.MappingEditors, h)) }
 
 	m.HandleFunc("GET /mapping", agg(s.mappingShow))
+	m.HandleFunc("GET /mapping/export.xlsx", agg(s.mappingXLSX))
 	m.HandleFunc("GET /mapping/data", read(s.mappingData))
 	m.HandleFunc("GET /mapping/resources.csv", read(s.mappingResourcesCSV))
 	m.HandleFunc("POST /mapping/population", edit(s.mappingPopulationImport))
