@@ -170,16 +170,23 @@ func (api *API) mappingRegistry(w http.ResponseWriter, r *http.Request) error {
 
 // Caseload is a coordinator's open cases.
 type Caseload struct {
-	UserID int64  `json:"user_id"`
-	Name   string `json:"name"`
-	Active int    `json:"active"`
-	State  string `json:"state" enum:"ok,full,over" doc:"full: at the cap, the next young person overloads; over: above it"`
+	UserID  int64  `json:"user_id"`
+	Name    string `json:"name"`
+	Active  int    `json:"active"`
+	State   string `json:"state" enum:"ok,full,over" doc:"full: at the cap, the next young person overloads; over: above it"`
+	Ending  int    `json:"ending" doc:"open cases whose planned length runs out within a month"`
+	Overrun int    `json:"overrun" doc:"open cases past their planned length"`
 }
 
 // CapacityView is the capacity view.
 type CapacityView struct {
-	Cap       int        `json:"cap" doc:"active young people per coordinator (default 10)"`
-	Caseloads []Caseload `json:"caseloads"`
+	Cap           int        `json:"cap" doc:"active young people per coordinator (default 10)"`
+	PlannedMonths int        `json:"planned_months" doc:"the planned length of an intervention (default 10)"`
+	WaitDays      int        `json:"wait_days" doc:"days from decision to the first group meeting before a wait is late (default 7)"`
+	Caseloads     []Caseload `json:"caseloads"`
+	Waiting       int        `json:"waiting" doc:"open cases with a decision and no first group meeting"`
+	Late          int        `json:"late" doc:"of them, waiting longer than wait_days"`
+	Longest       int        `json:"longest_wait_days"`
 }
 
 func (api *API) capacity(w http.ResponseWriter, r *http.Request) error {
@@ -187,7 +194,7 @@ func (api *API) capacity(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	out := CapacityView{Cap: c.Cap, Caseloads: []Caseload{}}
+	out := CapacityView{Cap: c.Cap, PlannedMonths: c.PlannedMonths, WaitDays: c.WaitDays, Caseloads: []Caseload{}, Waiting: c.Waiting, Late: c.Late, Longest: c.Longest}
 	for _, l := range c.Caseloads {
 		out.Caseloads = append(out.Caseloads, Caseload(l))
 	}

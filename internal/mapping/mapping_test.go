@@ -486,3 +486,30 @@ func TestPictureKeepsTheReleaseSuppression(t *testing.T) {
 		t.Fatal("no trial showed a figure: the test proves nothing")
 	}
 }
+
+// The planned length and the wait, with a fixed clock: a case decided on 3 March 2025 is
+// planned to 3 January 2026 (ten months); from 4 December it is ending, from 3 January over.
+func TestPlannedLengthAndWait(t *testing.T) {
+	decided := time.Date(2025, 3, 3, 9, 0, 0, 0, time.UTC)
+	for _, c := range []struct {
+		now  time.Time
+		want string
+	}{
+		{time.Date(2025, 12, 3, 9, 0, 0, 0, time.UTC), mapping.PlanRunning},
+		{time.Date(2025, 12, 4, 9, 0, 0, 0, time.UTC), mapping.PlanEnding},
+		{time.Date(2026, 1, 2, 22, 0, 0, 0, time.UTC), mapping.PlanEnding},
+		{time.Date(2026, 1, 3, 9, 0, 0, 0, time.UTC), mapping.PlanOverrun},
+	} {
+		if got := mapping.PlanState(decided, 10, c.now); got != c.want {
+			t.Errorf("at %s: %q, want %q", c.now, got, c.want)
+		}
+	}
+	// Whole days in Stockholm: late on a Monday evening to the next Monday morning is a week;
+	// half past midnight in Stockholm (23:30 UTC) is already Tuesday.
+	if d := mapping.WaitedDays(time.Date(2026, 3, 2, 22, 0, 0, 0, time.UTC), time.Date(2026, 3, 9, 7, 0, 0, 0, time.UTC)); d != 7 {
+		t.Errorf("Monday to Monday: %d days", d)
+	}
+	if d := mapping.WaitedDays(time.Date(2026, 3, 2, 23, 30, 0, 0, time.UTC), time.Date(2026, 3, 9, 7, 0, 0, 0, time.UTC)); d != 6 {
+		t.Errorf("Tuesday to Monday: %d days", d)
+	}
+}

@@ -272,29 +272,52 @@ func (s *Store) MappingPicture(ctx context.Context, p stats.Period, export strin
 	return pic, s.update(ctx, func(tx *Tx) error { return tx.audit(a, w, d) })
 }
 
-// CaseloadCap is the municipality's cap of active young people per coordinator.
-func (tx *Tx) caseloadCap(mid int64) (int, error) {
-	var n int
-	err := tx.QueryRow(`SELECT caseload_cap FROM capacity_settings WHERE municipality_id = $1`, mid).Scan(&n)
-	if errors.Is(err, sql.ErrNoRows) {
-		return mapping.DefaultCaseloadCap, nil
-	}
-	if err != nil {
-		return 0, casework.Internal(err)
-	}
-	return n, nil
+// CapacitySettings are the municipality's capacity limits.
+type CapacitySettings struct {
+	Cap           int // active young people per coordinator
+	PlannedMonths int // the planned length of an intervention
+	WaitDays      int // days from decision to the first group meeting before an alert
 }
 
-// Capacity is the capacity view: the cap and every coordinator's caseload.
+// Validate checks the settings, naming the field at fault.
+func (c CapacitySettings) Validate() error {
+	var fe casework.FieldErrors
+	if c.Cap < 1 || c.Cap > mapping.MaxCaseloadCap {
+		fe.Add("caseload_cap", "capacity.cap_range", 1, mapping.MaxCaseloadCap)
+	}
+	if c.PlannedMonths < 1 || c.PlannedMonths > 36 {
+		fe.Add("planned_months", "capacity.months_range", 1, 36)
+	}
+	if c.WaitDays < 1 || c.WaitDays > 90 {
+		fe.Add("wait_days", "capacity.days_range", 1, 90)
+	}
+	return fe.Err()
+}
+
+func (tx *Tx) capacitySettings(mid int64) (CapacitySettings, error) {
+	c := CapacitySettings{Cap: mapping.DefaultCaseloadCap, PlannedMonths: mapping.DefaultPlannedMonths, WaitDays: mapping.DefaultWaitDays}
+	err := tx.QueryRow(`SELECT caseload_cap, planned_months, wait_days FROM capacity_settings WHERE municipality_id = $1`, mid).Scan(&c.Cap, &c.PlannedMonths, &c.WaitDays)
+	if err != nil && !errors.Is(err, sql.ErrNoRows) {
+		return c, casework.Internal(err)
+	}
+	return c, nil
+}
+
+// Capacity is the capacity view: the settings, every coordinator's caseload, and the waiting
+// list from decision to the first group meeting.
 type Capacity struct {
-	Cap       int
+	CapacitySettings
 	Caseloads []mapping.Caseload
-	Now       time.Time
+	// Waiting are the open cases decided and not yet convened; Late those waiting longer than
+	// WaitDays; Longest the longest wait in days.
+	Waiting, Late, Longest int
+	Now                    time.Time
 }
 
 // Capacity counts, for every active coordinator and everyone else who coordinates an open
-// case, the open cases they coordinate, against the municipality's cap. It names no young
-// person; it is recorded as a read of aggregates.
+// case, the open cases they coordinate against the municipality's cap, and how many of them
+// have run out of, or soon run out of, their planned length; and the waiting list. It names
+// no young person; it is recorded as a read of aggregates.
 func (s *Store) Capacity(ctx context.Context) (*Capacity, error) {
 	w := What{Action: audit.ActionList, Object: "caseload"}
 	a, d, err := s.permit(ctx, access.ViewCaseload, w)
@@ -305,7 +328,7 @@ func (s *Store) Capacity(ctx context.Context) (*Capacity, error) {
 	out := &Capacity{Now: s.now()}
 	err = s.view(ctx, func(tx *Tx) error {
 		var err error
-		if out.Cap, err = tx.caseloadCap(mid); err != nil {
+		if out.CapacitySettings, err = tx.capacitySettings(mid); err != nil {
 			return err
 		}
 		type row struct {
@@ -323,11 +346,46 @@ func (s *Store) Capacity(ctx context.Context) (*Capacity, error) {
 		if err != nil {
 			return err
 		}
+		// The open cases with a decided start: their coordinator (0: none), the decision and
+		// whether the group has met. One row a case, no young person.
+		type started struct {
+			coord    int64
+			decided  time.Time
+			convened bool
+		}
+		ss, err := queryAll(tx.ctx, tx, `SELECT COALESCE(s.user_id, 0), c.decided_start_at, c.group_convened_at IS NOT NULL FROM cases c
+			LEFT JOIN case_staff s ON s.municipality_id = c.municipality_id AND s.case_id = c.id AND s.role = 'coordinator'
+			WHERE c.municipality_id = $1 AND c.decided_start_at IS NOT NULL AND c.step NOT IN ('closed', 'followed_up')`, []any{mid},
+			func(sc scanner) (started, error) {
+				var x started
+				return x, sc.Scan(&x.coord, &x.decided, &x.convened)
+			})
+		if err != nil {
+			return err
+		}
+		ending, overrun := map[int64]int{}, map[int64]int{}
+		for _, x := range ss {
+			switch mapping.PlanState(x.decided, out.PlannedMonths, out.Now) {
+			case mapping.PlanEnding:
+				ending[x.coord]++
+			case mapping.PlanOverrun:
+				overrun[x.coord]++
+			}
+			if !x.convened {
+				days := mapping.WaitedDays(x.decided, out.Now)
+				out.Waiting++
+				out.Longest = max(out.Longest, days)
+				if days > out.WaitDays {
+					out.Late++
+				}
+			}
+		}
 		for _, r := range rows {
 			if r.Active == 0 && !casework.ParseRoles(r.roles).Has(casework.RoleCoordinator) {
 				continue
 			}
 			r.State = mapping.LoadState(r.Active, out.Cap)
+			r.Ending, r.Overrun = ending[r.UserID], overrun[r.UserID]
 			out.Caseloads = append(out.Caseloads, r.Caseload)
 		}
 		return nil
@@ -340,20 +398,22 @@ func (s *Store) Capacity(ctx context.Context) (*Capacity, error) {
 	return out, s.update(ctx, func(tx *Tx) error { return tx.audit(a, w, d) })
 }
 
-// SetCaseloadCap changes the municipality's cap (an administrator's setting).
-func (s *Store) SetCaseloadCap(ctx context.Context, n int) error {
-	if n < 1 || n > mapping.MaxCaseloadCap {
-		return casework.Invalid("caseload_cap", "capacity.cap_range", 1, mapping.MaxCaseloadCap)
+// SetCapacity changes the municipality's capacity settings (an administrator's setting).
+func (s *Store) SetCapacity(ctx context.Context, c CapacitySettings) error {
+	if err := c.Validate(); err != nil {
+		return err
 	}
-	w := What{Action: audit.ActionUpdate, Object: "capacity_settings", Detail: "caseload cap " + strconv.Itoa(n)}
+	w := What{Action: audit.ActionUpdate, Object: "capacity_settings",
+		Detail: fmt.Sprintf("caseload cap %d, planned %d months, wait %d days", c.Cap, c.PlannedMonths, c.WaitDays)}
 	a, d, err := s.permit(ctx, access.ManageOrganisation, w)
 	if err != nil {
 		return err
 	}
 	return s.update(ctx, func(tx *Tx) error {
-		if _, err := tx.Exec(`INSERT INTO capacity_settings (municipality_id, caseload_cap, updated_at, updated_by) VALUES ($1, $2, $3, $4)
-			ON CONFLICT (municipality_id) DO UPDATE SET caseload_cap = EXCLUDED.caseload_cap, updated_at = EXCLUDED.updated_at, updated_by = EXCLUDED.updated_by`,
-			a.User.MunicipalityID, n, tx.now, a.User.ID); err != nil {
+		if _, err := tx.Exec(`INSERT INTO capacity_settings (municipality_id, caseload_cap, planned_months, wait_days, updated_at, updated_by) VALUES ($1, $2, $3, $4, $5, $6)
+			ON CONFLICT (municipality_id) DO UPDATE SET caseload_cap = EXCLUDED.caseload_cap, planned_months = EXCLUDED.planned_months,
+			wait_days = EXCLUDED.wait_days, updated_at = EXCLUDED.updated_at, updated_by = EXCLUDED.updated_by`,
+			a.User.MunicipalityID, c.Cap, c.PlannedMonths, c.WaitDays, tx.now, a.User.ID); err != nil {
 			return casework.Internal(err)
 		}
 		return tx.audit(a, w, d)

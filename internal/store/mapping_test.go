@@ -248,7 +248,8 @@ func TestMappingPictureReadsTheRelease(t *testing.T) {
 // warning at the cap and over it, the cap the administrator's setting.
 func TestCapacity(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, e storetest.Engine) {
-		s := storetest.Open(t, e, func() time.Time { return time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC) })
+		clock := storetest.NewClock(time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC))
+		s := storetest.Open(t, e, clock.Now)
 		f := storetest.Seed(t, s, "9901", "")
 		admin, coord := f.Ctx(t, s, casework.RoleAdmin), f.Ctx(t, s, casework.RoleCoordinator)
 		load := func() (int, mapping.Caseload) {
@@ -268,7 +269,7 @@ func TestCapacity(t *testing.T) {
 		if cap, l := load(); cap != mapping.DefaultCaseloadCap || l.Active != 0 || l.State != mapping.LoadOK {
 			t.Fatalf("before any case: cap %d, %+v", cap, l)
 		}
-		if err := s.SetCaseloadCap(admin, 2); err != nil {
+		if err := s.SetCapacity(admin, store.CapacitySettings{Cap: 2, PlannedMonths: 10, WaitDays: 7}); err != nil {
 			t.Fatal(err)
 		}
 		var cases []int64
@@ -285,10 +286,33 @@ func TestCapacity(t *testing.T) {
 				t.Errorf("after %d taken on: cap %d, %+v, want %s", i+1, cap, l, want)
 			}
 		}
-		if err := s.SetCaseloadCap(admin, 0); casework.ErrorCode(err) != casework.EInvalid || casework.FieldErrorsOf(err)[0].Field != "caseload_cap" {
-			t.Errorf("a cap of 0: %v", err)
+		t.Run("the waiting list from decision to the first group meeting, and the planned length", func(t *testing.T) {
+			f.Advance(t, s, cases[0], casework.StepParties, storetest.ConsentSpec{}) // decided to start today
+			c, err := s.Capacity(coord)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if c.Waiting != 1 || c.Late != 0 || c.Longest != 0 {
+				t.Errorf("on the day of the decision: waiting %d, late %d, longest %d", c.Waiting, c.Late, c.Longest)
+			}
+			clock.Advance(8 * 24 * time.Hour)
+			if c, _ = s.Capacity(coord); c.Waiting != 1 || c.Late != 1 || c.Longest != 8 {
+				t.Errorf("eight days later: waiting %d, late %d, longest %d", c.Waiting, c.Late, c.Longest)
+			}
+			clock.Set(time.Date(2026, 12, 10, 9, 0, 0, 0, time.UTC))
+			if _, l := load(); l.Ending != 1 || l.Overrun != 0 {
+				t.Errorf("three weeks before ten months: %+v", l)
+			}
+			clock.Set(time.Date(2027, 1, 3, 9, 0, 0, 0, time.UTC))
+			if _, l := load(); l.Ending != 0 || l.Overrun != 1 {
+				t.Errorf("after ten months: %+v", l)
+			}
+		})
+		if err := s.SetCapacity(admin, store.CapacitySettings{Cap: 0, PlannedMonths: 10, WaitDays: 100}); casework.ErrorCode(err) != casework.EInvalid ||
+			len(casework.FieldErrorsOf(err)) != 2 || casework.FieldErrorsOf(err)[0].Field != "caseload_cap" || casework.FieldErrorsOf(err)[1].Field != "wait_days" {
+			t.Errorf("a cap of 0 and a wait of 100 days: %v", err)
 		}
-		if err := s.SetCaseloadCap(coord, 12); casework.ErrorCode(err) != casework.EForbidden {
+		if err := s.SetCapacity(coord, store.CapacitySettings{Cap: 12, PlannedMonths: 10, WaitDays: 7}); casework.ErrorCode(err) != casework.EForbidden {
 			t.Errorf("a coordinator set the cap: %v", err)
 		}
 		for _, r := range []casework.Role{casework.RoleGroupMember, casework.RoleAnalyst, casework.RoleAuditor} {
@@ -301,7 +325,7 @@ func TestCapacity(t *testing.T) {
 				t.Errorf("%s: %v", r, err)
 			}
 		}
-		if got := auditDetails(t, s, f, "capacity_settings"); len(got) != 2 || got[0] != "update allowed caseload cap 2" || got[1] != "update denied caseload cap 12" {
+		if got := auditDetails(t, s, f, "capacity_settings"); len(got) != 2 || got[0] != "update allowed caseload cap 2, planned 10 months, wait 7 days" || got[1] != "update denied caseload cap 12, planned 10 months, wait 7 days" {
 			t.Errorf("cap audit %q", got)
 		}
 	})

@@ -45,13 +45,17 @@ CREATE TABLE map_resources (
     CHECK (age_from >= 0 AND age_from <= age_to AND capacity >= 0 AND yearly_cost >= 0)
 );
 
--- The municipality's capacity settings: active young people per coordinator.
+-- The municipality's capacity settings: active young people per coordinator, the planned
+-- length of an intervention in months, and the days from decision to the first group meeting
+-- after which a waiting young person is an alert.
 CREATE TABLE capacity_settings (
     municipality_id INTEGER NOT NULL PRIMARY KEY REFERENCES municipalities (id),
     caseload_cap    INTEGER NOT NULL,
+    planned_months  INTEGER NOT NULL DEFAULT 10,
+    wait_days       INTEGER NOT NULL DEFAULT 7,
     updated_at      DATETIME NOT NULL,
     updated_by      INTEGER NOT NULL,
-    CHECK (caseload_cap >= 1)
+    CHECK (caseload_cap >= 1 AND planned_months >= 1 AND wait_days >= 1)
 );
 
 -- +goose Down
