@@ -2,6 +2,7 @@ package e2e
 
 import (
 	"bytes"
+	"context"
 	"encoding/base64"
 	"fmt"
 	"os"
@@ -205,14 +206,7 @@ func TestMappingInTheBrowser(t *testing.T) {
 			}
 		}
 		// The current-state report as Excel: the needs, resources and gaps sheets.
-		href := eval[string](t, ctx, `document.querySelector('#export-xlsx').href`)
-		b64 := eval[string](t, ctx, `fetch(`+strconv.Quote(href)+`, {credentials: 'same-origin'})
-			.then(r => { if (!r.ok) throw new Error('status ' + r.status); return r.arrayBuffer(); })
-			.then(b => { let s = ''; const u = new Uint8Array(b); for (let i = 0; i < u.length; i++) s += String.fromCharCode(u[i]); return btoa(s); })`)
-		raw, err := base64.StdEncoding.DecodeString(b64)
-		if err != nil {
-			t.Fatal(err)
-		}
+		raw := fetchBytes(t, ctx, eval[string](t, ctx, `document.querySelector('#export-xlsx').href`))
 		x, err := excelize.OpenReader(bytes.NewReader(raw))
 		if err != nil {
 			t.Fatalf("the workbook does not open: %v", err)
@@ -254,4 +248,17 @@ func TestMappingInTheBrowser(t *testing.T) {
 			t.Errorf("Norra's resources %q", res)
 		}
 	})
+}
+
+// fetchBytes downloads href in the page's session.
+func fetchBytes(t *testing.T, ctx context.Context, href string) []byte {
+	t.Helper()
+	b64 := eval[string](t, ctx, `fetch(`+strconv.Quote(href)+`, {credentials: 'same-origin'})
+		.then(r => { if (!r.ok) throw new Error('status ' + r.status); return r.arrayBuffer(); })
+		.then(b => { let s = ''; const u = new Uint8Array(b); for (let i = 0; i < u.length; i++) s += String.fromCharCode(u[i]); return btoa(s); })`)
+	raw, err := base64.StdEncoding.DecodeString(b64)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return raw
 }

@@ -98,5 +98,14 @@ func records(text string) ([][]string, []int, error) {
 	return out, lines, nil
 }
 
+// readRecords decodes a file and reads its records with their line numbers.
+func readRecords(b []byte) ([][]string, []int, error) {
+	text, err := decode(b)
+	if err != nil {
+		return nil, nil, err
+	}
+	return records(text)
+}
+
 // norm is a name compared without case and surrounding space.
 func norm(s string) string { return strings.ToLower(strings.Join(strings.Fields(s), " ")) }

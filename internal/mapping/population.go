@@ -31,11 +31,7 @@ type District struct {
 // names its line and column; a file with any error is refused whole. Totals ("totalt") are
 // refused, not summed: the file must hold each age and sex once.
 func ParsePopulation(b []byte, districts []District) ([]PopRow, error) {
-	text, err := decode(b)
-	if err != nil {
-		return nil, err
-	}
-	recs, lines, err := records(text)
+	recs, lines, err := readRecords(b)
 	if err != nil {
 		return nil, err
 	}

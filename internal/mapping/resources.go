@@ -56,11 +56,7 @@ var resourceColumns = []string{"namn", "typ", "huvudman", "stadsdel", "adress", 
 // municipality. needs and methods are lists separated by commas. Every error names its line
 // and column; a file with any error is refused whole; two resources may not share a name.
 func ParseResources(b []byte, districts []District) ([]Resource, error) {
-	text, err := decode(b)
-	if err != nil {
-		return nil, err
-	}
-	recs, lines, err := records(text)
+	recs, lines, err := readRecords(b)
 	if err != nil {
 		return nil, err
 	}
