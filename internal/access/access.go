@@ -41,17 +41,21 @@ const (
 	// It reads case content, so it is its own permission; the auditor role (the data protection
 	// coordinator, who handles data subjects' requests) has it.
 	RegisterExtract Permission = "register_extract"
+	// ViewCaseload: the capacity view — how many active young people each coordinator carries
+	// against the municipality's cap (docs/mapping.md). Counts per staff member, no young
+	// person: coordinators (who share the load), the steering group and the administrator.
+	ViewCaseload Permission = "view_caseload"
 )
 
 // rolePermissions is the role → permission table. It is the whole rule for role-level
 // permissions; docs/security-model.md describes it in words.
 var rolePermissions = map[casework.Role][]Permission{
-	casework.RoleAdmin:       {ManageUsers, ManageOrganisation, EditCostRegister},
-	casework.RoleCoordinator: {WorkWithCases, ViewAggregates},
+	casework.RoleAdmin:       {ManageUsers, ManageOrganisation, EditCostRegister, ViewCaseload},
+	casework.RoleCoordinator: {WorkWithCases, ViewAggregates, ViewCaseload},
 	casework.RoleCaseOfficer: {WorkWithCases},
 	casework.RoleGroupMember: {WorkWithCases},
 	casework.RolePrepGroup:   {WorkWithCases},
-	casework.RoleSteering:    {ViewAggregates, EditCostRegister},
+	casework.RoleSteering:    {ViewAggregates, EditCostRegister, ViewCaseload},
 	casework.RoleAnalyst:     {ViewAggregates},
 	casework.RoleAuditor:     {ReviewAuditLog, RegisterExtract},
 }

@@ -31,6 +31,7 @@ func (api *API) declare() []Route {
 		api.catalogueRoutes(),
 		api.indicatorRoutes(),
 		api.economicsRoutes(),
+		api.mappingRoutes(),
 	} {
 		rs = append(rs, part...)
 	}

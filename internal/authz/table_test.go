@@ -319,6 +319,21 @@ var table = []route{
 	can(access.EditCostRegister, "API PUT /api/v1/economics/assumptions", apiCall("PUT", "/api/v1/economics/assumptions", `{"price_year": 1900}`, 422)),
 	can(access.ViewAggregates, "API GET /api/v1/economics/report", apiCall("GET", "/api/v1/economics/report", "")),
 	can(access.ViewAggregates, "API POST /api/v1/economics/what-if", apiCall("POST", "/api/v1/economics/what-if", `{"assumptions": {"price_year": 1900}}`, 422)),
+	// The needs and resource mapping (docs/mapping.md): the picture for those who see
+	// aggregates; the population and the registry read by them and kept by the administrator
+	// and the steering group (an upload without a file is refused, 422); the capacity view.
+	can(access.ViewAggregates, "GET /mapping", get("/mapping")),
+	can(access.ViewAggregates, "GET /mapping/export.xlsx", get("/mapping/export.xlsx")),
+	canAny([]access.Permission{access.ViewAggregates, access.ManageOrganisation, access.EditCostRegister}, "GET /mapping/data", get("/mapping/data")),
+	canAny([]access.Permission{access.ViewAggregates, access.ManageOrganisation, access.EditCostRegister}, "GET /mapping/resources.csv", get("/mapping/resources.csv")),
+	canAny([]access.Permission{access.ManageOrganisation, access.EditCostRegister}, "POST /mapping/population", post("/mapping/population", nil, 422)),
+	canAny([]access.Permission{access.ManageOrganisation, access.EditCostRegister}, "POST /mapping/resources", post("/mapping/resources", nil, 422)),
+	canAny([]access.Permission{access.ManageOrganisation, access.EditCostRegister}, "POST /mapping/shapes", post("/mapping/shapes", nil, 422)),
+	can(access.ViewCaseload, "GET /capacity", get("/capacity")),
+	can(access.ManageOrganisation, "POST /capacity/cap", post("/capacity/cap", form("caseload_cap", "0"), 422)),
+	can(access.ViewAggregates, "API GET /api/v1/mapping", apiCall("GET", "/api/v1/mapping", "")),
+	canAny([]access.Permission{access.ViewAggregates, access.ManageOrganisation, access.EditCostRegister}, "API GET /api/v1/mapping/registry", apiCall("GET", "/api/v1/mapping/registry", "")),
+	can(access.ViewCaseload, "API GET /api/v1/capacity", apiCall("GET", "/api/v1/capacity", "")),
 	// Case work, the whole page; what the lists hold is the case rule's (lists_test.go).
 	can(access.WorkWithCases, "GET /cases", get("/cases", 303)),
 	can(access.WorkWithCases, "GET /concerns/new", get("/concerns/new")),

@@ -174,8 +174,10 @@ func build(ctx context.Context, st *store.Store, h *auth.Hasher) (casework.Munic
 		return m, err
 	}
 	pool := newNumberPool(demoDays)
-	_, err = populate(w, cal, clk, demoCast(), demoSeed, pool)
-	return m, err
+	if _, err = populate(w, cal, clk, demoCast(), demoSeed, pool); err != nil {
+		return m, err
+	}
+	return m, mappingData(ctx, st, m) // mapping.go
 }
 
 // demoDays are the birth days of the month the demo takes its numbers from; Seed takes the

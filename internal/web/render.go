@@ -102,6 +102,14 @@ func (s *Server) nav(a casework.Actor, path string, l casework.Locale) []NavItem
 	} else if access.Can(a, access.EditCostRegister).Allowed {
 		add("/economics/register", "nav.economics_register")
 	}
+	if access.Can(a, access.ViewAggregates).Allowed {
+		add("/mapping", "nav.mapping")
+	} else if access.Can(a, access.ManageOrganisation).Allowed || access.Can(a, access.EditCostRegister).Allowed {
+		add("/mapping/data", "nav.mapping_data")
+	}
+	if access.Can(a, access.ViewCaseload).Allowed {
+		add("/capacity", "nav.capacity")
+	}
 	if access.Can(a, access.ReviewAuditLog).Allowed {
 		add("/audit", "nav.audit")
 	}

@@ -1,0 +1,202 @@
+package api
+
+import (
+	"net/http"
+	"reflect"
+
+	"lots/internal/casework"
+	"lots/internal/mapping"
+	"lots/internal/stats"
+)
+
+// The needs and resource mapping and the capacity view (docs/mapping.md). The picture's needs
+// are the dashboard's published figures: a hidden one is null with its label, and so is its
+// rate. The registry and the population are not personal data; the capacity view counts cases
+// per coordinator and names no young person.
+
+func (api *API) mappingRoutes() []Route {
+	period := Param{Name: "period", Type: "string", Doc: "a published half-year, e.g. 2026H1; the newest published when left out"}
+	return []Route{
+		{Method: "GET", Path: "/api/v1/mapping", Summary: "The joint picture of needs, population and resources per district and age band for a published half-year, with the gap analysis", Tag: "mapping",
+			Query: []Param{period}, Response: reflect.TypeFor[MappingPicture](), Handle: api.mappingPicture},
+		{Method: "GET", Path: "/api/v1/mapping/registry", Summary: "The resource registry and the population years imported", Tag: "mapping",
+			Response: reflect.TypeFor[MappingRegistry](), Handle: api.mappingRegistry},
+		{Method: "GET", Path: "/api/v1/capacity", Summary: "Every coordinator's open cases against the municipality's cap, with the warning state", Tag: "mapping",
+			Response: reflect.TypeFor[CapacityView](), Handle: api.capacity},
+	}
+}
+
+// MapFigure is a published figure: its value, or null and why.
+type MapFigure struct {
+	Value  *float64 `json:"value"`
+	Hidden string   `json:"hidden,omitempty" enum:",<5,–" doc:"<5: rests on fewer than five young people; –: hidden to protect another figure"`
+}
+
+func mapFigure(f mapping.Figure) MapFigure {
+	switch {
+	case f.None:
+		return MapFigure{}
+	case f.Shown:
+		v := f.Value
+		return MapFigure{Value: &v}
+	case f.Primary:
+		return MapFigure{Hidden: "<5"}
+	}
+	return MapFigure{Hidden: "–"}
+}
+
+// MapCell is a district's age band.
+type MapCell struct {
+	Band        string    `json:"band" enum:"0-12,13-15,16-17,18-20,21-25,26-"`
+	Population  int       `json:"population"`
+	Open        MapFigure `json:"open" doc:"cases open at the half-year's end"`
+	Opened      MapFigure `json:"opened" doc:"cases opened in the half-year"`
+	OpenPer1000 MapFigure `json:"open_per_1000"`
+	Resources   int       `json:"resources" doc:"resources of the district or the whole municipality serving the band"`
+	Capacity    int       `json:"capacity"`
+	Evenings    bool      `json:"evenings"`
+	Weekends    bool      `json:"weekends"`
+	Missing     []string  `json:"missing" doc:"IRK needs no resource here meets"`
+	Priority    bool      `json:"priority" doc:"open cases per 1 000 shown and at least the municipality's, and something missing"`
+}
+
+// MapRow is a district, or the whole municipality (district_id null).
+type MapRow struct {
+	DistrictID   *int64    `json:"district_id"`
+	Name         string    `json:"name"`
+	Population   int       `json:"population"`
+	Resources    int       `json:"resources"`
+	YearlyCost   int64     `json:"yearly_cost" doc:"kronor a year, the district's own resources (the municipality: all)"`
+	CostPerYoung MapFigure `json:"cost_per_young"`
+	Cells        []MapCell `json:"cells"`
+}
+
+// MappingPicture is the picture of a half-year.
+type MappingPicture struct {
+	Period         string   `json:"period"`
+	PopulationYear int      `json:"population_year" doc:"0: no population imported"`
+	Rows           []MapRow `json:"rows"`
+}
+
+func (api *API) mappingPicture(w http.ResponseWriter, r *http.Request) error {
+	periods, err := api.store.DashboardPeriods(r.Context())
+	if err != nil {
+		return err
+	}
+	if len(periods) == 0 {
+		return casework.Errorf(casework.ENotFound, "dashboard.not_published", "nothing published")
+	}
+	p := periods[0]
+	if given := r.URL.Query().Get("period"); given != "" {
+		if p, err = stats.ParsePeriod(given); err != nil {
+			return casework.Invalid("period", "economics.period_invalid")
+		}
+	}
+	pic, err := api.store.MappingPicture(r.Context(), p, "json")
+	if err != nil {
+		return err
+	}
+	out := MappingPicture{Period: pic.Period.String(), PopulationYear: pic.Year}
+	for _, row := range pic.Rows {
+		mr := MapRow{Name: row.Name, Population: row.Population, Resources: row.Resources, YearlyCost: row.Cost, CostPerYoung: mapFigure(row.CostPerYoung)}
+		if row.ID != stats.All {
+			id := row.ID
+			mr.DistrictID = &id
+		}
+		for _, c := range row.Cells {
+			mr.Cells = append(mr.Cells, MapCell{Band: c.Band, Population: c.Population, Open: mapFigure(c.Open), Opened: mapFigure(c.Opened),
+				OpenPer1000: mapFigure(c.OpenPer1000), Resources: c.Resources, Capacity: c.Capacity, Evenings: c.Evenings, Weekends: c.Weekends,
+				Missing: append([]string{}, c.Missing...), Priority: c.Priority})
+		}
+		out.Rows = append(out.Rows, mr)
+	}
+	return writeJSON(w, http.StatusOK, out)
+}
+
+// Resource is an organisation or activity in the registry.
+type Resource struct {
+	ID         int64    `json:"id"`
+	Name       string   `json:"name"`
+	Kind       string   `json:"kind" enum:"youth_centre,association,sport,pool,library,field_workers,school,bup,employment,social_services,other"`
+	Owner      string   `json:"owner"`
+	DistrictID *int64   `json:"district_id" doc:"null: the whole municipality"`
+	Address    string   `json:"address"`
+	AgeFrom    int      `json:"age_from"`
+	AgeTo      int      `json:"age_to"`
+	Level      string   `json:"level" enum:"universal,selective,indicated"`
+	Capacity   int      `json:"capacity" doc:"places, 0 unknown"`
+	YearlyCost int64    `json:"yearly_cost" doc:"kronor a year"`
+	Payer      string   `json:"payer"`
+	Evenings   bool     `json:"evenings"`
+	Weekends   bool     `json:"weekends"`
+	Needs      []string `json:"needs" doc:"IRK needs it meets"`
+	Methods    []string `json:"methods" doc:"catalogue methods it offers"`
+}
+
+// PopulationYear is a year of imported population.
+type PopulationYear struct {
+	Year      int `json:"year"`
+	People    int `json:"people"`
+	Districts int `json:"districts"`
+}
+
+// MappingRegistry is the registry and the population years.
+type MappingRegistry struct {
+	Resources  []Resource       `json:"resources"`
+	Population []PopulationYear `json:"population"`
+}
+
+func (api *API) mappingRegistry(w http.ResponseWriter, r *http.Request) error {
+	reg, err := api.store.MappingRegistry(r.Context())
+	if err != nil {
+		return err
+	}
+	out := MappingRegistry{Resources: []Resource{}, Population: []PopulationYear{}}
+	for _, x := range reg.Resources {
+		res := Resource{ID: x.ID, Name: x.Name, Kind: x.Kind, Owner: x.Owner, Address: x.Address, AgeFrom: x.AgeFrom, AgeTo: x.AgeTo,
+			Level: x.Level, Capacity: x.Capacity, YearlyCost: x.Cost, Payer: x.Payer, Evenings: x.Evenings, Weekends: x.Weekends,
+			Needs: append([]string{}, x.Needs...), Methods: append([]string{}, x.Methods...)}
+		if x.District != 0 {
+			id := x.District
+			res.DistrictID = &id
+		}
+		out.Resources = append(out.Resources, res)
+	}
+	for _, y := range reg.Population {
+		out.Population = append(out.Population, PopulationYear(y))
+	}
+	return writeJSON(w, http.StatusOK, out)
+}
+
+// Caseload is a coordinator's open cases.
+type Caseload struct {
+	UserID  int64  `json:"user_id"`
+	Name    string `json:"name"`
+	Active  int    `json:"active"`
+	State   string `json:"state" enum:"ok,full,over" doc:"full: at the cap, the next young person overloads; over: above it"`
+	Ending  int    `json:"ending" doc:"open cases whose planned length runs out within a month"`
+	Overrun int    `json:"overrun" doc:"open cases past their planned length"`
+}
+
+// CapacityView is the capacity view.
+type CapacityView struct {
+	Cap           int        `json:"cap" doc:"active young people per coordinator (default 10)"`
+	PlannedMonths int        `json:"planned_months" doc:"the planned length of an intervention (default 10)"`
+	WaitDays      int        `json:"wait_days" doc:"days from decision to the first group meeting before a wait is late (default 7)"`
+	Caseloads     []Caseload `json:"caseloads"`
+	Waiting       int        `json:"waiting" doc:"open cases with a decision and no first group meeting"`
+	Late          int        `json:"late" doc:"of them, waiting longer than wait_days"`
+	Longest       int        `json:"longest_wait_days"`
+}
+
+func (api *API) capacity(w http.ResponseWriter, r *http.Request) error {
+	c, err := api.store.Capacity(r.Context())
+	if err != nil {
+		return err
+	}
+	out := CapacityView{Cap: c.Cap, PlannedMonths: c.PlannedMonths, WaitDays: c.WaitDays, Caseloads: []Caseload{}, Waiting: c.Waiting, Late: c.Late, Longest: c.Longest}
+	for _, l := range c.Caseloads {
+		out.Caseloads = append(out.Caseloads, Caseload(l))
+	}
+	return writeJSON(w, http.StatusOK, out)
+}

@@ -1,0 +1,16 @@
+-- District boundaries for the mapping's map (docs/mapping.md), from a GeoJSON file: each
+-- district's polygons as GeoJSON MultiPolygon coordinates. Not personal data. Kept in step
+-- with ../../sqlite/migrations/00046_district_shapes.sql.
+
+-- +goose Up
+CREATE TABLE district_shapes (
+    municipality_id BIGINT NOT NULL,
+    district_id     BIGINT NOT NULL,
+    geometry        TEXT NOT NULL,
+    updated_at      TIMESTAMPTZ NOT NULL,
+    PRIMARY KEY (municipality_id, district_id),
+    FOREIGN KEY (municipality_id, district_id) REFERENCES districts (municipality_id, id)
+);
+
+-- +goose Down
+DROP TABLE district_shapes;
