@@ -120,7 +120,7 @@ func (s *Service) BeginOIDC(ctx context.Context, slug, redirect, next string, fr
 	}
 	state, nonce, verifier := randomText(), randomText(), oauth2.GenerateVerifier()
 	if err := s.Store.BeginSSO(ctx, store.SSORequest{StateHash: HashToken(state), ProviderID: p.ID, Nonce: nonce,
-		Verifier: verifier, Next: next, ExpiresAt: s.Now().Add(ssoRequestTTL)}); err != nil {
+		Verifier: verifier, Next: next, Fresh: fresh, ExpiresAt: s.Now().Add(ssoRequestTTL)}); err != nil {
 		return SSOStart{}, err
 	}
 	opts := []oauth2.AuthCodeOption{oidc.Nonce(nonce), oauth2.S256ChallengeOption(verifier)}
@@ -225,6 +225,14 @@ func (s *Service) finishOIDC(ctx context.Context, p store.SSOProvider, cb SSOCal
 	var claims map[string]any
 	if err := idt.Claims(&claims); err != nil {
 		return SSOLogin{}, "claims", ssoErr("sso.token", "claims: %v", err)
+	}
+	// A step-up asked the provider to authenticate the person again: its auth_time must say
+	// it did, within the request's lifetime.
+	if req.Fresh {
+		at, _ := claims["auth_time"].(float64)
+		if at == 0 || s.Now().Sub(time.Unix(int64(at), 0)) > ssoRequestTTL+ClockSkew {
+			return SSOLogin{}, "not_fresh", ssoErr("sso.not_fresh", "auth_time %v is not fresh", at)
+		}
 	}
 	id := store.SSOIdentity{Subject: idt.Subject, Username: str(claims["preferred_username"]), Name: str(claims["name"]),
 		Email: str(claims["email"]), Groups: strs(claims[p.GroupsClaim]), SessionID: str(claims["sid"])}

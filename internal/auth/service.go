@@ -337,3 +337,17 @@ func (s *Service) ChangePassword(ctx context.Context, a casework.Actor, current,
 	}
 	return s.Store.SetPassword(casework.WithActor(ctx, a), a.User.ID, hash)
 }
+
+// StepUp checks the person again before an extract: their password, and their TOTP code
+// when they have one (a single sign-on session steps up at its provider instead).
+func (s *Service) StepUp(ctx context.Context, a casework.Actor, token, password, code string) error {
+	if err := s.CheckPassword(ctx, a, password); err != nil {
+		return err
+	}
+	if a.User.TOTPEnabled {
+		if err := s.CheckSecondFactor(ctx, a, code); err != nil {
+			return err
+		}
+	}
+	return s.Store.Reauthenticated(ctx, a, HashToken(token), a.User.TOTPEnabled)
+}

@@ -180,3 +180,51 @@ func (s *Store) PurgeSessions(ctx context.Context, idle time.Duration) (int64, e
 	}
 	return res.RowsAffected()
 }
+
+// Reauthenticated records that the session's person proved who they are again just now
+// (step-up before an extract); with a second factor given, the session has one.
+func (s *Store) Reauthenticated(ctx context.Context, a casework.Actor, tokenHash []byte, mfa bool) error {
+	return s.update(ctx, func(tx *Tx) error {
+		if _, err := tx.Exec(`UPDATE sessions SET authenticated_at = $1, mfa = (mfa OR $2) WHERE token_hash = $3 AND user_id = $4`,
+			tx.now, mfa, tokenHash, a.User.ID); err != nil {
+			return casework.Internal(err)
+		}
+		return tx.audit(a, What{Action: audit.ActionLogin, Object: "session", ObjectID: a.User.ID,
+			Detail: "step-up" + casework.FromAddr(casework.ClientAddrFrom(ctx))}, access.Allow(access.GroundCredentials))
+	})
+}
+
+// SessionsOf lists the actor's own live-or-not sessions, newest first (their token hashes
+// identify them to their owner only).
+func (s *Store) SessionsOf(ctx context.Context, a casework.Actor) ([]Session, error) {
+	rows, err := s.rd(ctx).QueryContext(ctx, `SELECT token_hash, auth_method, mfa, created_at, last_seen_at, expires_at, idp_provider
+		FROM sessions WHERE municipality_id = $1 AND user_id = $2 AND mfa_pending = $3 ORDER BY created_at DESC`, a.User.MunicipalityID, a.User.ID, false)
+	if err != nil {
+		return nil, casework.Internal(err)
+	}
+	defer rows.Close()
+	var out []Session
+	for rows.Next() {
+		sess := Session{MunicipalityID: a.User.MunicipalityID, UserID: a.User.ID}
+		if err := rows.Scan(&sess.TokenHash, &sess.AuthMethod, &sess.MFA, &sess.CreatedAt, &sess.LastSeenAt, &sess.ExpiresAt, &sess.IdPProvider); err != nil {
+			return nil, casework.Internal(err)
+		}
+		sess.CreatedAt, sess.LastSeenAt, sess.ExpiresAt = sess.CreatedAt.UTC(), sess.LastSeenAt.UTC(), sess.ExpiresAt.UTC()
+		out = append(out, sess)
+	}
+	return out, rows.Err()
+}
+
+// EndOwnSession ends one of the actor's own sessions; another's is not found.
+func (s *Store) EndOwnSession(ctx context.Context, a casework.Actor, tokenHash []byte) error {
+	return s.update(ctx, func(tx *Tx) error {
+		res, err := tx.Exec(`DELETE FROM sessions WHERE token_hash = $1 AND municipality_id = $2 AND user_id = $3`, tokenHash, a.User.MunicipalityID, a.User.ID)
+		if err != nil {
+			return casework.Internal(err)
+		}
+		if n, _ := res.RowsAffected(); n == 0 {
+			return casework.NotFound("session")
+		}
+		return tx.audit(a, What{Action: audit.ActionLogout, Object: "session", ObjectID: a.User.ID, Detail: "ended by its owner from another session"}, access.Allow(access.GroundSelf))
+	})
+}

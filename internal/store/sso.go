@@ -306,6 +306,7 @@ type SSORequest struct {
 	Nonce      string
 	Verifier   string // PKCE code verifier
 	Next       string
+	Fresh      bool // a step-up: the provider must have authenticated the person just now
 	ExpiresAt  time.Time
 }
 
@@ -315,8 +316,8 @@ func (s *Store) BeginSSO(ctx context.Context, r SSORequest) error {
 		if _, err := tx.Exec(`DELETE FROM sso_requests WHERE expires_at <= $1`, tx.now); err != nil {
 			return casework.Internal(err)
 		}
-		if _, err := tx.Exec(`INSERT INTO sso_requests (state_hash, provider_id, nonce, verifier, next, expires_at)
-			VALUES ($1, $2, $3, $4, $5, $6)`, r.StateHash, r.ProviderID, r.Nonce, r.Verifier, r.Next, r.ExpiresAt.UTC()); err != nil {
+		if _, err := tx.Exec(`INSERT INTO sso_requests (state_hash, provider_id, nonce, verifier, next, fresh, expires_at)
+			VALUES ($1, $2, $3, $4, $5, $6, $7)`, r.StateHash, r.ProviderID, r.Nonce, r.Verifier, r.Next, r.Fresh, r.ExpiresAt.UTC()); err != nil {
 			return casework.Internal(err)
 		}
 		return nil
@@ -328,8 +329,8 @@ func (s *Store) BeginSSO(ctx context.Context, r SSORequest) error {
 func (s *Store) TakeSSO(ctx context.Context, stateHash []byte) (SSORequest, error) {
 	var r SSORequest
 	err := s.update(ctx, func(tx *Tx) error {
-		err := tx.QueryRow(`SELECT state_hash, provider_id, nonce, verifier, next, expires_at FROM sso_requests WHERE state_hash = $1`,
-			stateHash).Scan(&r.StateHash, &r.ProviderID, &r.Nonce, &r.Verifier, &r.Next, &r.ExpiresAt)
+		err := tx.QueryRow(`SELECT state_hash, provider_id, nonce, verifier, next, fresh, expires_at FROM sso_requests WHERE state_hash = $1`,
+			stateHash).Scan(&r.StateHash, &r.ProviderID, &r.Nonce, &r.Verifier, &r.Next, &r.Fresh, &r.ExpiresAt)
 		if errors.Is(err, sql.ErrNoRows) {
 			return casework.Errorf(casework.EUnauthorized, "sso.state", "unknown or used state")
 		}

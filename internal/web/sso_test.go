@@ -4,6 +4,7 @@ import (
 	"context"
 	"net/http"
 	"net/url"
+	"regexp"
 	"slices"
 	"strings"
 	"testing"
@@ -454,4 +455,71 @@ func credentialsSecret(t *testing.T, w ssoWorld, username string) string {
 		t.Fatal("no secret prepared")
 	}
 	return c.TOTPSecret
+}
+
+func TestStepUpAndOwnSessions(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, e storetest.Engine) {
+		w := newAuthWorld(t, e)
+		srv := w.srv
+
+		t.Run("an access-log extract asks an old login to sign in again, and lets a fresh one through", func(t *testing.T) {
+			c := srv.Login(t, "granskare")
+			if code, _, _ := w.visit(t, c, "/audit/user?user=1"); code == http.StatusSeeOther {
+				t.Fatal("a login just made was asked to step up")
+			}
+			w.clock.Advance(16 * time.Minute)
+			code, loc, _ := w.visit(t, c, "/audit/user?user=1")
+			if code != http.StatusSeeOther || loc != "/login/reauth?next=%2Faudit%2Fuser%3Fuser%3D1" {
+				t.Fatalf("%d %q", code, loc)
+			}
+			if code, _, _ := w.visit(t, c, "/audit/youth"); code == http.StatusSeeOther {
+				t.Fatalf("the empty form asked for step-up: %d", code)
+			}
+			if code, _, body := w.visit(t, c, "/login/reauth?next=%2Faudit%2Fuser%3Fuser%3D1"); code != http.StatusOK || !strings.Contains(body, "Bekräfta att det är du") {
+				t.Fatalf("reauth page %d", code)
+			}
+			res, body := srv.PostForm(t, c, "/login/reauth", url.Values{"current": {"fel-lösenord"}, "next": {"/audit/user?user=1"}})
+			if res.StatusCode != http.StatusUnprocessableEntity {
+				t.Fatalf("wrong password: %d %s", res.StatusCode, body)
+			}
+			if code, _, _ := w.visit(t, c, "/audit/user?user=1"); code != http.StatusSeeOther {
+				t.Fatal("a wrong password counted as a step-up")
+			}
+			res, _ = srv.PostForm(t, c, "/login/reauth", url.Values{"current": {"demo-lots-2026"}, "next": {"/audit/user?user=1"}})
+			if res.StatusCode != http.StatusSeeOther || res.Header.Get("Location") != "/audit/user?user=1" {
+				t.Fatalf("step-up: %d %q", res.StatusCode, res.Header.Get("Location"))
+			}
+			if code, _, _ := w.visit(t, c, "/audit/user?user=1"); code == http.StatusSeeOther {
+				t.Fatal("still asked after stepping up")
+			}
+		})
+
+		t.Run("a user sees their sessions and ends another one", func(t *testing.T) {
+			phone := srv.Login(t, "handlaggare")
+			desk := srv.Login(t, "handlaggare")
+			code, _, body := w.visit(t, desk, "/settings/sessions")
+			if code != http.StatusOK || strings.Count(body, `/end"`) != 1 || !strings.Contains(body, "Den här inloggningen") {
+				t.Fatalf("%d %s", code, body)
+			}
+			m := regexp.MustCompile(`/settings/sessions/([0-9a-f]{64})/end`).FindStringSubmatch(body)
+			if m == nil {
+				t.Fatal("no session to end")
+			}
+			if res, _ := srv.PostForm(t, srv.Login(t, "samordnare"), "/settings/sessions/"+m[1]+"/end", nil); res.StatusCode != http.StatusNotFound {
+				t.Fatalf("another user ended it: %d", res.StatusCode)
+			}
+			if code, _, _ := w.visit(t, phone, "/"); code != http.StatusOK {
+				t.Fatalf("phone before: %d", code)
+			}
+			if res, _ := srv.PostForm(t, desk, "/settings/sessions/"+m[1]+"/end", nil); res.StatusCode != http.StatusSeeOther {
+				t.Fatalf("end: %d", res.StatusCode)
+			}
+			if code, _, _ := w.visit(t, phone, "/"); code != http.StatusSeeOther {
+				t.Fatalf("the ended session lives on: %d", code)
+			}
+			if code, _, _ := w.visit(t, desk, "/"); code != http.StatusOK {
+				t.Fatalf("the current session ended too: %d", code)
+			}
+		})
+	})
 }

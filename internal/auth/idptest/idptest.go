@@ -67,6 +67,7 @@ type grant struct {
 	person                        Person
 	clientID, redirect, challenge string
 	nonce, sid                    string
+	authTime                      time.Time
 }
 
 // Start runs a provider for clientID/secret until the test ends. now is its clock (time.Now
@@ -191,7 +192,7 @@ func (p *Provider) authorize(w http.ResponseWriter, r *http.Request) {
 	code, sid := random(), random()
 	if ok {
 		p.codes[code] = grant{person: person, clientID: f.Get("client_id"), redirect: f.Get("redirect_uri"),
-			challenge: f.Get("code_challenge"), nonce: f.Get("nonce"), sid: sid}
+			challenge: f.Get("code_challenge"), nonce: f.Get("nonce"), sid: sid, authTime: p.now()}
 		p.Sessions[person.Subject] = sid
 	}
 	p.mu.Unlock()
@@ -237,7 +238,7 @@ func (p *Provider) token(w http.ResponseWriter, r *http.Request) {
 	now := p.now()
 	claims := map[string]any{
 		"iss": p.URL, "sub": g.person.Subject, "aud": p.ClientID, "iat": now.Unix(), "exp": now.Add(5 * time.Minute).Unix(),
-		"nonce": g.nonce, "sid": g.sid, "preferred_username": g.person.Username, "name": g.person.Name,
+		"nonce": g.nonce, "sid": g.sid, "auth_time": g.authTime.Unix(), "preferred_username": g.person.Username, "name": g.person.Name,
 		"email": g.person.Email, "groups": g.person.Groups,
 	}
 	if g.person.AMR != nil {

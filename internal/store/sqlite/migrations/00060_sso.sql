@@ -40,6 +40,7 @@ CREATE TABLE sso_requests (
     nonce           TEXT NOT NULL,
     verifier        TEXT NOT NULL,
     next            TEXT NOT NULL,
+    fresh           INTEGER NOT NULL DEFAULT 0,
     expires_at      DATETIME NOT NULL
 );
 CREATE INDEX sso_requests_expires ON sso_requests (expires_at);
