@@ -304,10 +304,18 @@ func TestOIDCLogin(t *testing.T) {
 		t.Run("logging out of Lots ends the provider's session too", func(t *testing.T) {
 			c := w.srv.Client()
 			w.signIn(t, c, "anna", "/")
-			res, _ := w.srv.PostForm(t, c, "/logout", nil)
-			loc := res.Header.Get("Location")
-			if !strings.HasPrefix(loc, w.idp.URL+"/logout?client_id=lots-demo&post_logout_redirect_uri=") {
-				t.Fatalf("logout went to %q", loc)
+			res, body := w.srv.PostForm(t, c, "/logout", nil)
+			link := w.idp.URL + "/logout?client_id=lots-demo&amp;post_logout_redirect_uri=" + url.QueryEscape(w.srv.URL+"/login")
+			if res.StatusCode != http.StatusOK || !strings.Contains(body, `href="`+link+`"`) {
+				t.Fatalf("logout: %d %s", res.StatusCode, body)
+			}
+			res, err := c.Get(strings.ReplaceAll(link, "&amp;", "&"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			res.Body.Close()
+			if res.Header.Get("Location") != w.srv.URL+"/login" {
+				t.Fatalf("the provider sent the browser to %q", res.Header.Get("Location"))
 			}
 			if code, _ := w.srv.Get(t, c, "/settings"); code != http.StatusSeeOther {
 				t.Fatalf("session lives on: %d", code)
