@@ -5,11 +5,13 @@ import (
 	"crypto/rand"
 	"crypto/subtle"
 	"encoding/base64"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"net/http"
 	"net/url"
 	"slices"
+	"strings"
 	"sync"
 	"time"
 
@@ -290,6 +292,11 @@ func (s *Service) BackChannelLogout(ctx context.Context, slug, raw string) (int,
 		return 0, err
 	}
 	lt, err := s.verifier(c, p).VerifyLogout(oidc.ClientContext(ctx, s.ssoHTTP()), raw)
+	if err == nil && !logoutTyped(raw) {
+		// An explicitly typed logout token cannot be another JWT of the provider's passed off
+		// as one (ASVS 10.5.5, Back-Channel Logout 1.0 §2.4).
+		err = errors.New(`logout token is not typed "logout+jwt"`)
+	}
 	if err != nil {
 		s.auditSSOFailure(ctx, p, casework.Actor{}, "logout_token_invalid", err)
 		return 0, ssoErr("sso.token", "logout token: %v", err)
@@ -317,4 +324,24 @@ func (s *Service) EndSessionURL(ctx context.Context, providerID int64, after str
 		return ""
 	}
 	return c.endSession + "?client_id=" + url.QueryEscape(p.ClientID) + "&post_logout_redirect_uri=" + url.QueryEscape(after)
+}
+
+// logoutTyped reports whether a JWT's header says typ "logout+jwt" (or its media type).
+func logoutTyped(raw string) bool {
+	head, _, ok := strings.Cut(raw, ".")
+	if !ok {
+		return false
+	}
+	b, err := base64.RawURLEncoding.DecodeString(head)
+	if err != nil {
+		return false
+	}
+	var h struct {
+		Typ string `json:"typ"`
+	}
+	if json.Unmarshal(b, &h) != nil {
+		return false
+	}
+	t := strings.ToLower(h.Typ)
+	return t == "logout+jwt" || t == "application/logout+jwt"
 }

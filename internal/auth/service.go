@@ -339,15 +339,20 @@ func (s *Service) ChangePassword(ctx context.Context, a casework.Actor, current,
 }
 
 // StepUp checks the person again before an extract: their password, and their TOTP code
-// when they have one (a single sign-on session steps up at its provider instead).
-func (s *Service) StepUp(ctx context.Context, a casework.Actor, token, password, code string) error {
+// when they have one (a single sign-on session steps up at its provider instead). The session
+// is renewed: the new token is returned, the old one ends.
+func (s *Service) StepUp(ctx context.Context, a casework.Actor, token, password, code string) (string, error) {
 	if err := s.CheckPassword(ctx, a, password); err != nil {
-		return err
+		return "", err
 	}
 	if a.User.TOTPEnabled {
 		if err := s.CheckSecondFactor(ctx, a, code); err != nil {
-			return err
+			return "", err
 		}
 	}
-	return s.Store.Reauthenticated(ctx, a, HashToken(token), a.User.TOTPEnabled)
+	next, hash := NewSessionToken()
+	if err := s.Store.Reauthenticated(ctx, a, HashToken(token), hash, a.User.TOTPEnabled); err != nil {
+		return "", err
+	}
+	return next, nil
 }

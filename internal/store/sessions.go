@@ -181,12 +181,23 @@ func (s *Store) PurgeSessions(ctx context.Context, idle time.Duration) (int64, e
 	return res.RowsAffected()
 }
 
-// Reauthenticated records that the session's person proved who they are again just now
-// (step-up before an extract); with a second factor given, the session has one.
-func (s *Store) Reauthenticated(ctx context.Context, a casework.Actor, tokenHash []byte, mfa bool) error {
+// Reauthenticated replaces a session whose person proved who they are again just now (step-up
+// before an extract) by a new one under newHash, authenticated now; with a second factor
+// given, the new session has one. The old token stops working (ASVS 7.2.4).
+func (s *Store) Reauthenticated(ctx context.Context, a casework.Actor, oldHash, newHash []byte, mfa bool) error {
 	return s.update(ctx, func(tx *Tx) error {
-		if _, err := tx.Exec(`UPDATE sessions SET authenticated_at = $1, mfa = (mfa OR $2) WHERE token_hash = $3 AND user_id = $4`,
-			tx.now, mfa, tokenHash, a.User.ID); err != nil {
+		res, err := tx.Exec(`INSERT INTO sessions (token_hash, municipality_id, user_id, auth_method, mfa_pending, created_at,
+			last_seen_at, expires_at, mfa, authenticated_at, idp_provider, idp_subject, idp_session)
+			SELECT $1, municipality_id, user_id, auth_method, mfa_pending, created_at, $2, expires_at, (mfa OR $3), $2,
+			idp_provider, idp_subject, idp_session FROM sessions WHERE token_hash = $4 AND user_id = $5 AND municipality_id = $6`,
+			newHash, tx.now, mfa, oldHash, a.User.ID, a.User.MunicipalityID)
+		if err != nil {
+			return casework.Internal(err)
+		}
+		if n, _ := res.RowsAffected(); n != 1 {
+			return casework.Errorf(casework.EUnauthorized, "error.unauthorized", "no session to renew")
+		}
+		if _, err := tx.Exec(`DELETE FROM sessions WHERE token_hash = $1`, oldHash); err != nil {
 			return casework.Internal(err)
 		}
 		return tx.audit(a, What{Action: audit.ActionLogin, Object: "session", ObjectID: a.User.ID,

@@ -64,12 +64,14 @@ func (s *Server) loginReauthSubmit(w http.ResponseWriter, r *http.Request) {
 	p := s.page(w, r, "sso.reauth_title")
 	p.Form["next"] = safeNext(r.PostFormValue("next"))
 	token, _ := r.Context().Value(sessionKey{}).(string)
-	if err := s.auth.StepUp(r.Context(), a, token, r.PostFormValue("current"), r.PostFormValue("code")); err != nil {
+	renewed, err := s.auth.StepUp(r.Context(), a, token, r.PostFormValue("current"), r.PostFormValue("code"))
+	if err != nil {
 		if s.reauthPage(w, r, p) {
 			s.formError(w, r, "login_reauth", p, err)
 		}
 		return
 	}
+	s.setCookie(w, r, sessionCookie, renewed, 0)
 	http.Redirect(w, r, p.Form["next"], http.StatusSeeOther)
 }
 
@@ -98,9 +100,14 @@ func (s *Server) settingsSessions(w http.ResponseWriter, r *http.Request) {
 	s.render(w, r, http.StatusOK, "settings_sessions", p)
 }
 
-// settingsSessionEnd ends one of the user's own sessions (a phone left logged in).
+// settingsSessionEnd ends one of the user's own sessions (a phone left logged in), after a
+// recent login (ASVS 7.5.2: a stolen session cannot throw its owner out).
 func (s *Server) settingsSessionEnd(w http.ResponseWriter, r *http.Request) {
 	a, _ := casework.ActorFrom(r.Context())
+	if sess, ok := sessionFrom(r); ok && !sess.Fresh {
+		http.Redirect(w, r, "/login/reauth?next=%2Fsettings%2Fsessions", http.StatusSeeOther)
+		return
+	}
 	hash, err := hex.DecodeString(r.PathValue("id"))
 	if err != nil || len(hash) != 32 {
 		s.notFound(w, r)

@@ -299,6 +299,15 @@ func TestOIDCLogin(t *testing.T) {
 			if code := w.idp.BackChannelLogout(t, uri, forged); code != http.StatusBadRequest {
 				t.Fatalf("logout token for another client answered %d", code)
 			}
+			untyped, _ := w.idp.Sign(map[string]any{"iss": w.idp.URL, "aud": "lots-demo", "sub": "sub-anna", "jti": "y",
+				"iat": time.Now().Unix(), "exp": time.Now().Add(time.Minute).Unix(),
+				"events": map[string]any{"http://schemas.openid.net/event/backchannel-logout": map[string]any{}}})
+			if code := w.idp.BackChannelLogout(t, uri, untyped); code != http.StatusBadRequest {
+				t.Fatalf("a JWT not typed logout+jwt answered %d", code)
+			}
+			if e := w.lastEntry(t, audit.ActionLoginFailed); e.Ground != "denied:logout_token_invalid" {
+				t.Fatalf("entry %+v", e)
+			}
 		})
 
 		t.Run("logging out of Lots ends the provider's session too", func(t *testing.T) {
@@ -493,9 +502,16 @@ func TestStepUpAndOwnSessions(t *testing.T) {
 			if code, _, _ := w.visit(t, c, "/audit/user?user=1"); code != http.StatusSeeOther {
 				t.Fatal("a wrong password counted as a step-up")
 			}
+			u, _ := url.Parse(srv.URL)
+			old := c.Jar.Cookies(u)
 			res, _ = srv.PostForm(t, c, "/login/reauth", url.Values{"current": {"demo-lots-2026"}, "next": {"/audit/user?user=1"}})
 			if res.StatusCode != http.StatusSeeOther || res.Header.Get("Location") != "/audit/user?user=1" {
 				t.Fatalf("step-up: %d %q", res.StatusCode, res.Header.Get("Location"))
+			}
+			stale := srv.Client()
+			stale.Jar.SetCookies(u, old)
+			if code, _, _ := w.visit(t, stale, "/"); code != http.StatusSeeOther {
+				t.Fatalf("the token from before the step-up still works: %d", code)
 			}
 			if code, _, _ := w.visit(t, c, "/audit/user?user=1"); code == http.StatusSeeOther {
 				t.Fatal("still asked after stepping up")
@@ -519,8 +535,13 @@ func TestStepUpAndOwnSessions(t *testing.T) {
 			if code, _, _ := w.visit(t, phone, "/"); code != http.StatusOK {
 				t.Fatalf("phone before: %d", code)
 			}
-			if res, _ := srv.PostForm(t, desk, "/settings/sessions/"+m[1]+"/end", nil); res.StatusCode != http.StatusSeeOther {
-				t.Fatalf("end: %d", res.StatusCode)
+			w.clock.Advance(16 * time.Minute)
+			if res, _ := srv.PostForm(t, desk, "/settings/sessions/"+m[1]+"/end", nil); res.Header.Get("Location") != "/login/reauth?next=%2Fsettings%2Fsessions" {
+				t.Fatalf("ended without a recent login: %d %q", res.StatusCode, res.Header.Get("Location"))
+			}
+			srv.PostForm(t, desk, "/login/reauth", url.Values{"current": {"demo-lots-2026"}, "next": {"/settings/sessions"}})
+			if res, _ := srv.PostForm(t, desk, "/settings/sessions/"+m[1]+"/end", nil); res.StatusCode != http.StatusSeeOther || res.Header.Get("Location") != "/settings/sessions" {
+				t.Fatalf("end: %d %q", res.StatusCode, res.Header.Get("Location"))
 			}
 			if code, _, _ := w.visit(t, phone, "/"); code != http.StatusSeeOther {
 				t.Fatalf("the ended session lives on: %d", code)

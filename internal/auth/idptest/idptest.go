@@ -259,7 +259,10 @@ func (p *Provider) token(w http.ResponseWriter, r *http.Request) {
 }
 
 // Sign signs claims as a JWT with the current key (or a foreign one, SignWithForeignKey).
-func (p *Provider) Sign(claims map[string]any) (string, error) {
+func (p *Provider) Sign(claims map[string]any) (string, error) { return p.SignTyped("JWT", claims) }
+
+// SignTyped is Sign with the header's typ.
+func (p *Provider) SignTyped(typ string, claims map[string]any) (string, error) {
 	p.mu.Lock()
 	k := p.keys[0]
 	foreign := p.SignWithForeignKey
@@ -272,7 +275,7 @@ func (p *Provider) Sign(claims map[string]any) (string, error) {
 		k = key{id: k.id, priv: priv} // the same key id: only the signature gives it away
 	}
 	signer, err := jose.NewSigner(jose.SigningKey{Algorithm: jose.RS256, Key: jose.JSONWebKey{Key: k.priv, KeyID: k.id}},
-		(&jose.SignerOptions{}).WithType("JWT"))
+		(&jose.SignerOptions{}).WithType(jose.ContentType(typ)))
 	if err != nil {
 		return "", err
 	}
@@ -298,7 +301,7 @@ func (p *Provider) LogoutToken(subject, sid string) (string, error) {
 	if sid != "" {
 		claims["sid"] = sid
 	}
-	return p.Sign(claims)
+	return p.SignTyped("logout+jwt", claims)
 }
 
 // BackChannelLogout posts a logout token to Lots' back-channel logout URI, as the provider's
