@@ -257,6 +257,8 @@ var table = []route{
 	can(access.ManageUsers, "POST /admin/users/{id}", post("/admin/users/{extra}", form("name", "", "email", "inte-en-adress", "active", "on"), 422)),
 	// A new generated password for the extra case officer, who never logs in.
 	can(access.ManageUsers, "POST /admin/users/{id}/password", post("/admin/users/{extra}/password", nil, 200)),
+	// Ending the sessions of the extra case officer, who never logs in.
+	can(access.ManageUsers, "POST /admin/users/{id}/sessions/end", post("/admin/users/{extra}/sessions/end", nil, 303)),
 	// Administrators: organisation and settings.
 	can(access.ManageOrganisation, "GET /admin/organisation", get("/admin/organisation")),
 	can(access.ManageOrganisation, "POST /admin/districts", post("/admin/districts", form("district_name", ""), 422)),

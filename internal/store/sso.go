@@ -520,3 +520,31 @@ func (s *Store) EndIdPSessions(ctx context.Context, p SSOProvider, subject, sid 
 	})
 	return n, err
 }
+
+// EndUserSessions ends every session of a user of the administrator's municipality, without
+// deactivating them (ASVS 7.4.5: a lost phone, a suspected theft). It returns how many ended.
+func (s *Store) EndUserSessions(ctx context.Context, userID int64) (int64, error) {
+	w := What{Action: audit.ActionLogout, Object: "user", ObjectID: userID, Detail: "all sessions ended by an administrator"}
+	a, d, err := s.permit(ctx, access.ManageUsers, w)
+	if err != nil {
+		return 0, err
+	}
+	var n int64
+	err = s.update(ctx, func(tx *Tx) error {
+		var one int
+		if err := tx.QueryRow(`SELECT 1 FROM users WHERE municipality_id = $1 AND id = $2`, a.User.MunicipalityID, userID).Scan(&one); err != nil {
+			if errors.Is(err, sql.ErrNoRows) {
+				return casework.NotFound("user")
+			}
+			return casework.Internal(err)
+		}
+		res, err := tx.Exec(`DELETE FROM sessions WHERE municipality_id = $1 AND user_id = $2`, a.User.MunicipalityID, userID)
+		if err != nil {
+			return casework.Internal(err)
+		}
+		n, _ = res.RowsAffected()
+		w.Detail += fmt.Sprintf(" (%d)", n)
+		return tx.audit(a, w, d)
+	})
+	return n, err
+}

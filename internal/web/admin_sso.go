@@ -191,3 +191,19 @@ func (s *Server) adminSSOPolicy(w http.ResponseWriter, r *http.Request) {
 	s.setFlash(w, r, "sso.policy_saved")
 	http.Redirect(w, r, "/admin/sso", http.StatusSeeOther)
 }
+
+// adminUserSessionsEnd ends every session of a user (not the account): a lost phone, a
+// suspected theft.
+func (s *Server) adminUserSessionsEnd(w http.ResponseWriter, r *http.Request) {
+	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
+	if err != nil {
+		s.notFound(w, r)
+		return
+	}
+	if _, err := s.store.EndUserSessions(r.Context(), id); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	s.setFlash(w, r, "sso.user_sessions_ended")
+	http.Redirect(w, r, "/admin/users/"+strconv.FormatInt(id, 10), http.StatusSeeOther)
+}

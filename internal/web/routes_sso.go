@@ -14,6 +14,7 @@ func (s *Server) ssoRoutes() {
 	m.HandleFunc("POST /login/reauth", s.authed(s.loginReauthSubmit))
 	m.HandleFunc("GET /settings/sessions", s.authed(s.settingsSessions))
 	m.HandleFunc("POST /settings/sessions/{id}/end", s.authed(s.settingsSessionEnd))
+	m.HandleFunc("POST /admin/users/{id}/sessions/end", s.authed(s.can(access.ManageUsers, s.adminUserSessionsEnd)))
 	m.HandleFunc("GET /admin/sso", s.authed(s.can(access.ManageOrganisation, s.adminSSO)))
 	m.HandleFunc("POST /admin/sso", s.authed(s.can(access.ManageOrganisation, s.adminSSOSave)))
 	m.HandleFunc("POST /admin/sso/policy", s.authed(s.can(access.ManageOrganisation, s.adminSSOPolicy)))

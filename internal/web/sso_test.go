@@ -6,6 +6,7 @@ import (
 	"net/url"
 	"regexp"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -548,6 +549,26 @@ func TestStepUpAndOwnSessions(t *testing.T) {
 			}
 			if code, _, _ := w.visit(t, desk, "/"); code != http.StatusOK {
 				t.Fatalf("the current session ended too: %d", code)
+			}
+		})
+
+		t.Run("an administrator ends all of a user's sessions and the account stays active", func(t *testing.T) {
+			c := srv.Login(t, "polis")
+			admin := srv.Login(t, "admin")
+			u := w.credentials(t, "polis").User
+			res, _ := srv.PostForm(t, admin, "/admin/users/"+strconv.FormatInt(u.ID, 10)+"/sessions/end", nil)
+			if res.StatusCode != http.StatusSeeOther {
+				t.Fatalf("end: %d", res.StatusCode)
+			}
+			if code, _, _ := w.visit(t, c, "/"); code != http.StatusSeeOther {
+				t.Fatalf("the user's session lives on: %d", code)
+			}
+			if !w.credentials(t, "polis").User.Active {
+				t.Fatal("the account was deactivated")
+			}
+			srv.Login(t, "polis")
+			if res, _ := srv.PostForm(t, srv.Login(t, "polis"), "/admin/users/"+strconv.FormatInt(u.ID, 10)+"/sessions/end", nil); res.StatusCode != http.StatusForbidden {
+				t.Fatalf("a non-administrator ended sessions: %d", res.StatusCode)
 			}
 		})
 	})
