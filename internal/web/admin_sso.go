@@ -125,6 +125,10 @@ func (s *Server) adminSSOSave(w http.ResponseWriter, r *http.Request) {
 	if err == nil {
 		pr.Groups = groups
 		err = s.store.SaveSSOProvider(r.Context(), &pr)
+	} else if verr := pr.Validate(); verr != nil {
+		// Every field's error at once: the mapping's and the others'.
+		fe := append(casework.FieldErrorsOf(err), casework.FieldErrorsOf(verr)...)
+		err = fe.Err()
 	}
 	if err != nil {
 		d, ok := s.ssoAdminPage(w, r, p)

@@ -573,3 +573,84 @@ func TestStepUpAndOwnSessions(t *testing.T) {
 		})
 	})
 }
+
+func TestAdministratorManagesProviders(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, e storetest.Engine) {
+		srv := apptest.Start(t, e, apptest.Options{})
+		admin := srv.Login(t, "admin")
+		adminCtx := authWorld{srv: srv}.as(t, "admin")
+		a, _ := casework.ActorFrom(adminCtx)
+		ags, err := srv.App.Store.Agencies(adminCtx, a.User.MunicipalityID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		agency := strconv.FormatInt(ags[0].ID, 10)
+
+		t.Run("bad input is shown at each field in Swedish and nothing is saved", func(t *testing.T) {
+			res, body := srv.PostForm(t, admin, "/admin/sso", url.Values{"slug": {"Inte OK"}, "name": {""}, "issuer": {"http://evil.example"},
+				"client_id": {""}, "agency": {agency}, "groups": {"g1 = chef"}})
+			if res.StatusCode != http.StatusUnprocessableEntity {
+				t.Fatalf("%d", res.StatusCode)
+			}
+			for _, msg := range []string{"Varje rad ska vara grupp-id = roll", "Ange en https-adress."} {
+				if !strings.Contains(body, msg) {
+					t.Errorf("missing %q", msg)
+				}
+			}
+			res, body = srv.PostForm(t, admin, "/admin/sso", url.Values{"slug": {"Inte OK"}, "name": {""}, "issuer": {"http://evil.example"},
+				"client_id": {""}, "agency": {agency}, "groups": {"g1 = coordinator"}})
+			for _, msg := range []string{"Ange 2–40 tecken", "Ange ett namn", "Ange en https-adress.", "Ange klient-id."} {
+				if !strings.Contains(body, msg) {
+					t.Errorf("%d: missing %q", res.StatusCode, msg)
+				}
+			}
+			if ps, _ := srv.App.Store.SSOProviders(t.Context()); len(ps) != 0 {
+				t.Fatalf("saved: %+v", ps)
+			}
+		})
+
+		t.Run("a provider is saved, and a change with an empty secret keeps the secret", func(t *testing.T) {
+			res, body := srv.PostForm(t, admin, "/admin/sso", url.Values{"slug": {"entra"}, "name": {"Entra ID"},
+				"issuer": {"https://login.microsoftonline.com/tenant/v2.0"}, "client_id": {"app"}, "client_secret": {"s3cret"},
+				"agency": {agency}, "groups_claim": {"groups"}, "groups": {"g1 = coordinator\n\ng2 = auditor"}, "active": {"on"}})
+			if res.StatusCode != http.StatusSeeOther {
+				t.Fatalf("%d %s", res.StatusCode, body)
+			}
+			p, err := srv.App.Store.SSOProviderBySlug(t.Context(), "entra")
+			if err != nil || p.ClientSecret != "s3cret" || len(p.Groups) != 2 {
+				t.Fatalf("%+v %v", p, err)
+			}
+			res, body = srv.PostForm(t, admin, "/admin/sso", url.Values{"id": {strconv.FormatInt(p.ID, 10)}, "slug": {"entra"}, "name": {"Entra ID (kommunen)"},
+				"issuer": {"https://login.microsoftonline.com/tenant/v2.0"}, "client_id": {"app"}, "client_secret": {""},
+				"agency": {agency}, "groups_claim": {"groups"}, "groups": {"g1 = case_officer"}, "active": {"on"}})
+			if res.StatusCode != http.StatusSeeOther {
+				t.Fatalf("change: %d %s", res.StatusCode, body)
+			}
+			p, err = srv.App.Store.SSOProviderBySlug(t.Context(), "entra")
+			if err != nil || p.ClientSecret != "s3cret" || p.Name != "Entra ID (kommunen)" || len(p.Groups) != 1 || p.Groups[0].Role != casework.RoleCaseOfficer {
+				t.Fatalf("%+v %v", p, err)
+			}
+			if code, body := srv.Get(t, admin, "/admin/sso?edit=entra"); code != http.StatusOK || !strings.Contains(body, "g1 = case_officer") || strings.Contains(body, "s3cret") {
+				t.Fatalf("edit page %d", code)
+			}
+		})
+
+		t.Run("the policy's step-up time is checked", func(t *testing.T) {
+			res, body := srv.PostForm(t, admin, "/admin/sso/policy", url.Values{"step_up_minutes": {"0"}, "mfa_roles": {"admin"}})
+			if res.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(body, "Ange ett antal minuter mellan 1 och 240.") {
+				t.Fatalf("%d", res.StatusCode)
+			}
+			m, _ := srv.App.Store.Municipality(t.Context(), a.User.MunicipalityID)
+			if len(m.Settings.MFARoles) != 0 {
+				t.Fatal("saved despite the error")
+			}
+			if res, _ := srv.PostForm(t, admin, "/admin/sso/policy", url.Values{"step_up_minutes": {"20"}, "mfa_roles": {"auditor"}, "sso_roles": {"group_member"}}); res.StatusCode != http.StatusSeeOther {
+				t.Fatalf("%d", res.StatusCode)
+			}
+			m, _ = srv.App.Store.Municipality(t.Context(), a.User.MunicipalityID)
+			if m.Settings.StepUpMinutes != 20 || !slices.Equal(m.Settings.MFARoles, []casework.Role{casework.RoleAuditor}) || !slices.Equal(m.Settings.SSORoles, []casework.Role{casework.RoleGroupMember}) {
+				t.Fatalf("%+v", m.Settings)
+			}
+		})
+	})
+}
