@@ -408,8 +408,12 @@ func (s *Store) SSOUser(ctx context.Context, p SSOProvider, id SSOIdentity) (cas
 				access.Allow(access.GroundSystem))
 		}
 		var old string
-		if err := tx.QueryRow(`SELECT roles FROM users WHERE municipality_id = $1 AND id = $2`, p.MunicipalityID, uid).Scan(&old); err != nil {
+		var active bool
+		if err := tx.QueryRow(`SELECT roles, active FROM users WHERE municipality_id = $1 AND id = $2`, p.MunicipalityID, uid).Scan(&old, &active); err != nil {
 			return casework.Internal(err)
+		}
+		if !active {
+			return casework.Errorf(casework.EForbidden, "sso.inactive", "user inactive")
 		}
 		if casework.ParseRoles(old).String() == roles.String() {
 			return nil
@@ -424,14 +428,7 @@ func (s *Store) SSOUser(ctx context.Context, p SSOProvider, id SSOIdentity) (cas
 	if err != nil {
 		return casework.Actor{}, err
 	}
-	a, err := s.Actor(ctx, p.MunicipalityID, uid, casework.ViaSession)
-	if err != nil {
-		return a, err
-	}
-	if !a.User.Active {
-		return a, casework.Errorf(casework.EForbidden, "sso.inactive", "user inactive")
-	}
-	return a, nil
+	return s.Actor(ctx, p.MunicipalityID, uid, casework.ViaSession)
 }
 
 // ssoUsername makes a Lots username of the provider's: the part before "@", in lower case.

@@ -332,6 +332,23 @@ func TestOIDCLogin(t *testing.T) {
 			}
 		})
 
+		t.Run("a deactivated user's session ends, and signing in through the provider is refused", func(t *testing.T) {
+			c := w.srv.Client()
+			w.signIn(t, c, "anna", "/")
+			u := w.user(t, "anna.berg")
+			u.Active = false
+			if err := w.srv.App.Store.UpdateUser(w.admin, &u); err != nil {
+				t.Fatal(err)
+			}
+			if code, _ := w.srv.Get(t, c, "/settings"); code != http.StatusSeeOther {
+				t.Fatalf("session lives on: %d", code)
+			}
+			try := w.signIn(t, w.srv.Client(), "anna", "/")
+			if try.res.StatusCode != http.StatusForbidden || hasSessionCookie(try.res) || !strings.Contains(try.body, "avstängt") {
+				t.Fatalf("%d %s", try.res.StatusCode, try.body)
+			}
+		})
+
 		t.Run("an unknown provider is not found", func(t *testing.T) {
 			if code, _ := w.srv.Get(t, w.srv.Client(), "/login/sso/finns-inte"); code != http.StatusNotFound {
 				t.Fatalf("%d", code)
