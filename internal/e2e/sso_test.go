@@ -44,6 +44,23 @@ func TestSingleSignOnInTheBrowser(t *testing.T) {
 	if uris := text(t, ctx, "main table.providers"); !strings.Contains(uris, srv.URL+"/login/sso/entra/callback") {
 		t.Fatalf("redirect URI not shown: %q", uris)
 	}
+	// The coordinators must use a second factor.
+	do(t, ctx, chromedp.Click(css("input[name=mfa_roles][value=coordinator]")))
+	clickAndWait(t, ctx, "form[action='/admin/sso/policy'] button[type=submit]", "admin_sso")
+	if f := text(t, ctx, ".flash"); f != "Kraven för inloggning är sparade." {
+		t.Fatalf("after saving the policy: %q", f)
+	}
+	clickAndWait(t, ctx, ".user-menu button", "login")
+
+	// A coordinator with a password only is sent to set up the second factor.
+	submitLogin(t, ctx, srv.URL, "samordnare", demo.Password)
+	waitPage(t, ctx, "settings_totp")
+	if f := text(t, ctx, ".flash"); f != "Din roll kräver en andra faktor. Aktivera tvåstegsverifiering innan du fortsätter." {
+		t.Fatalf("flash %q", f)
+	}
+	checkA11y(t, ctx, "second factor required")
+	do(t, ctx, chromedp.Navigate(srv.URL+"/worklist"))
+	waitPage(t, ctx, "settings_totp")
 	clickAndWait(t, ctx, ".user-menu button", "login")
 
 	// The coordinator signs in through the provider.
