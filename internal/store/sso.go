@@ -33,6 +33,10 @@ type SSOProvider struct {
 	ClientSecret   string // sealed at rest; empty in lists
 	AgencyID       int64  // the agency of users the provider creates
 	CreateUsers    bool   // a person first seen becomes a user when their groups give a role
+	// LinkUsers: a person first seen whose username is an existing account's of the same
+	// municipality becomes that account (moving password users to single sign-on). Only for a
+	// provider whose usernames the municipality controls (Entra ID's UPN).
+	LinkUsers bool
 	GroupsClaim    string // the ID token's claim with the group ids ("groups" in Entra ID)
 	MFAACR         string // an acr value that also counts as a second factor ("" : only amr)
 	Active         bool
@@ -110,12 +114,12 @@ func ValidIssuer(s string) bool {
 }
 
 const ssoCols = `id, municipality_id, slug, kind, name, issuer, client_id, client_secret, agency_id, create_users,
-	groups_claim, mfa_acr, active`
+	groups_claim, mfa_acr, active, link_users`
 
 func (s *Store) scanSSO(sc scanner) (SSOProvider, error) {
 	var p SSOProvider
 	err := sc.Scan(&p.ID, &p.MunicipalityID, &p.Slug, &p.Kind, &p.Name, &p.Issuer, &p.ClientID, &p.ClientSecret,
-		&p.AgencyID, &p.CreateUsers, &p.GroupsClaim, &p.MFAACR, &p.Active)
+		&p.AgencyID, &p.CreateUsers, &p.GroupsClaim, &p.MFAACR, &p.Active, &p.LinkUsers)
 	if err != nil {
 		return p, err
 	}
@@ -250,18 +254,18 @@ func (s *Store) SaveSSOProvider(ctx context.Context, p *SSOProvider) error {
 		if p.ID == 0 {
 			p.ID = newID()
 			_, err = tx.Exec(`INSERT INTO sso_providers (id, municipality_id, slug, kind, name, issuer, client_id, client_secret,
-				agency_id, create_users, groups_claim, mfa_acr, active, created_at)
-				VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)`,
+				agency_id, create_users, groups_claim, mfa_acr, active, created_at, link_users)
+				VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)`,
 				p.ID, p.MunicipalityID, p.Slug, p.Kind, p.Name, p.Issuer, p.ClientID, secret, p.AgencyID, p.CreateUsers,
-				p.GroupsClaim, p.MFAACR, p.Active, tx.now)
+				p.GroupsClaim, p.MFAACR, p.Active, tx.now, p.LinkUsers)
 		} else {
 			var res sql.Result
 			res, err = tx.Exec(`UPDATE sso_providers SET name = $1, issuer = $2, client_id = $3,
 				client_secret = CASE WHEN $4 = '' THEN client_secret ELSE $4 END,
-				agency_id = $5, create_users = $6, groups_claim = $7, mfa_acr = $8, active = $9
+				agency_id = $5, create_users = $6, groups_claim = $7, mfa_acr = $8, active = $9, link_users = $12
 				WHERE municipality_id = $10 AND id = $11`,
 				p.Name, p.Issuer, p.ClientID, secret, p.AgencyID, p.CreateUsers, p.GroupsClaim, p.MFAACR, p.Active,
-				p.MunicipalityID, p.ID)
+				p.MunicipalityID, p.ID, p.LinkUsers)
 			if err == nil {
 				if n, _ := res.RowsAffected(); n == 0 {
 					return casework.NotFound("sso_provider")
@@ -375,6 +379,23 @@ func (s *Store) SSOUser(ctx context.Context, p SSOProvider, id SSOIdentity) (cas
 			return casework.Errorf(casework.EForbidden, "sso.no_role", "groups map to no role")
 		}
 		sys := casework.Actor{User: casework.User{MunicipalityID: p.MunicipalityID, Username: p.ProviderKey()}, Via: casework.ViaSession}
+		linked := false
+		if uid == 0 && p.LinkUsers {
+			// An account of the same username with no identity at this provider yet.
+			err := tx.QueryRow(`SELECT u.id FROM users u WHERE u.municipality_id = $1 AND u.username = $2
+				AND NOT EXISTS (SELECT 1 FROM user_identities i WHERE i.user_id = u.id AND i.provider = $3)`,
+				p.MunicipalityID, ssoUsername(id), p.ProviderKey()).Scan(&uid)
+			if err != nil && !errors.Is(err, sql.ErrNoRows) {
+				return casework.Internal(err)
+			}
+			if uid != 0 {
+				if _, err := tx.Exec(`INSERT INTO user_identities (municipality_id, user_id, provider, subject, created_at)
+					VALUES ($1, $2, $3, $4, $5)`, p.MunicipalityID, uid, p.ProviderKey(), id.Subject, tx.now); err != nil {
+					return casework.Internal(err)
+				}
+				linked = true
+			}
+		}
 		if uid == 0 {
 			if !p.CreateUsers {
 				return casework.Errorf(casework.EForbidden, "sso.no_account", "no user for subject")
@@ -415,15 +436,21 @@ func (s *Store) SSOUser(ctx context.Context, p SSOProvider, id SSOIdentity) (cas
 		if !active {
 			return casework.Errorf(casework.EForbidden, "sso.inactive", "user inactive")
 		}
-		if casework.ParseRoles(old).String() == roles.String() {
+		detail := ""
+		if linked {
+			detail = "linked to " + p.ProviderKey()
+		}
+		if casework.ParseRoles(old).String() != roles.String() {
+			if _, err := tx.Exec(`UPDATE users SET roles = $1, updated_at = $2 WHERE municipality_id = $3 AND id = $4`,
+				roles.String(), tx.now, p.MunicipalityID, uid); err != nil {
+				return casework.Internal(err)
+			}
+			detail = strings.TrimPrefix(detail+"; roles from "+p.ProviderKey()+": "+old+" -> "+roles.String(), "; ")
+		}
+		if detail == "" {
 			return nil
 		}
-		if _, err := tx.Exec(`UPDATE users SET roles = $1, updated_at = $2 WHERE municipality_id = $3 AND id = $4`,
-			roles.String(), tx.now, p.MunicipalityID, uid); err != nil {
-			return casework.Internal(err)
-		}
-		return tx.audit(sys, What{Action: audit.ActionUpdate, Object: "user", ObjectID: uid, Detail: "roles from " + p.ProviderKey() + ": " + old + " -> " + roles.String()},
-			access.Allow(access.GroundSystem))
+		return tx.audit(sys, What{Action: audit.ActionUpdate, Object: "user", ObjectID: uid, Detail: detail}, access.Allow(access.GroundSystem))
 	})
 	if err != nil {
 		return casework.Actor{}, err

@@ -106,6 +106,9 @@ func (s *Server) adminSSO(w http.ResponseWriter, r *http.Request) {
 			if pr.CreateUsers {
 				p.Form["create_users"] = "on"
 			}
+			if pr.LinkUsers {
+				p.Form["link_users"] = "on"
+			}
 		}
 	}
 	p.Data = d
@@ -115,12 +118,13 @@ func (s *Server) adminSSO(w http.ResponseWriter, r *http.Request) {
 // adminSSOSave creates or changes a provider with its group mapping.
 func (s *Server) adminSSOSave(w http.ResponseWriter, r *http.Request) {
 	p := s.page(w, r, "sso.admin_title")
-	formValues(r, p, "id", "slug", "name", "issuer", "client_id", "agency", "groups_claim", "mfa_acr", "groups", "active", "create_users")
+	formValues(r, p, "id", "slug", "name", "issuer", "client_id", "agency", "groups_claim", "mfa_acr", "groups", "active", "create_users", "link_users")
 	id, _ := strconv.ParseInt(p.Form["id"], 10, 64)
 	agency, _ := strconv.ParseInt(p.Form["agency"], 10, 64)
 	pr := store.SSOProvider{ID: id, Kind: "oidc", Slug: p.Form["slug"], Name: p.Form["name"], Issuer: p.Form["issuer"],
 		ClientID: p.Form["client_id"], ClientSecret: r.PostFormValue("client_secret"), AgencyID: agency,
-		GroupsClaim: p.Form["groups_claim"], MFAACR: p.Form["mfa_acr"], Active: p.Form["active"] == "on", CreateUsers: p.Form["create_users"] == "on"}
+		GroupsClaim: p.Form["groups_claim"], MFAACR: p.Form["mfa_acr"], Active: p.Form["active"] == "on", CreateUsers: p.Form["create_users"] == "on",
+		LinkUsers: p.Form["link_users"] == "on"}
 	groups, err := parseGroupLines(p.Form["groups"])
 	if err == nil {
 		pr.Groups = groups

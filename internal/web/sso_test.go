@@ -332,6 +332,28 @@ func TestOIDCLogin(t *testing.T) {
 			}
 		})
 
+		t.Run("an existing account is linked only when the provider may link accounts", func(t *testing.T) {
+			w.idp.Add("sara", idptest.Person{Subject: "sub-sara", Username: "samordnare@demo.example", Name: "Sara Lindqvist", Groups: []string{"g-sig"}, AMR: []string{"mfa"}})
+			try := w.signIn(t, w.srv.Client(), "sara", "/")
+			if try.res.StatusCode != http.StatusForbidden || hasSessionCookie(try.res) || !strings.Contains(try.body, "finns redan i Lots") {
+				t.Fatalf("without linking: %d %s", try.res.StatusCode, try.body)
+			}
+			w.p.LinkUsers = true
+			if err := w.srv.App.Store.SaveSSOProvider(w.admin, &w.p); err != nil {
+				t.Fatal(err)
+			}
+			c := w.srv.Client()
+			if try := w.signIn(t, c, "sara", "/settings"); try.res.StatusCode != http.StatusSeeOther || !hasSessionCookie(try.res) {
+				t.Fatalf("with linking: %d %s", try.res.StatusCode, try.body)
+			}
+			if code, body := w.srv.Get(t, c, "/settings"); code != http.StatusOK || !strings.Contains(body, "Sara Lindqvist") {
+				t.Fatalf("settings %d", code)
+			}
+			if e := w.lastEntry(t, audit.ActionUpdate); e.ObjectID != w.user(t, "samordnare").ID || !strings.HasPrefix(e.Detail, "linked to oidc:entra") {
+				t.Fatalf("entry %+v", e)
+			}
+		})
+
 		t.Run("a deactivated user's session ends, and signing in through the provider is refused", func(t *testing.T) {
 			c := w.srv.Client()
 			w.signIn(t, c, "anna", "/")

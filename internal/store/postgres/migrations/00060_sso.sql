@@ -17,6 +17,7 @@ CREATE TABLE sso_providers (
     client_secret   TEXT NOT NULL DEFAULT '',
     agency_id       BIGINT NOT NULL,
     create_users    BOOLEAN NOT NULL DEFAULT FALSE,
+    link_users      BOOLEAN NOT NULL DEFAULT FALSE,
     groups_claim    TEXT NOT NULL DEFAULT 'groups',
     mfa_acr         TEXT NOT NULL DEFAULT '',
     active          BOOLEAN NOT NULL DEFAULT TRUE,

@@ -17,6 +17,7 @@ CREATE TABLE sso_providers (
     client_secret   TEXT NOT NULL DEFAULT '',
     agency_id       INTEGER NOT NULL,
     create_users    INTEGER NOT NULL DEFAULT 0,
+    link_users      INTEGER NOT NULL DEFAULT 0,
     groups_claim    TEXT NOT NULL DEFAULT 'groups',
     mfa_acr         TEXT NOT NULL DEFAULT '',
     active          INTEGER NOT NULL DEFAULT 1,
