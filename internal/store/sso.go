@@ -36,11 +36,11 @@ type SSOProvider struct {
 	// LinkUsers: a person first seen whose username is an existing account's of the same
 	// municipality becomes that account (moving password users to single sign-on). Only for a
 	// provider whose usernames the municipality controls (Entra ID's UPN).
-	LinkUsers bool
-	GroupsClaim    string // the ID token's claim with the group ids ("groups" in Entra ID)
-	MFAACR         string // an acr value that also counts as a second factor ("" : only amr)
-	Active         bool
-	Groups         []SSOGroupRole
+	LinkUsers   bool
+	GroupsClaim string // the ID token's claim with the group ids ("groups" in Entra ID)
+	MFAACR      string // an acr value that also counts as a second factor ("" : only amr)
+	Active      bool
+	Groups      []SSOGroupRole
 }
 
 // SSOGroupRole maps one of the provider's groups to a Lots role.
