@@ -63,7 +63,13 @@ type ssoTry struct {
 // signIn goes from Lots' SSO link through the provider's login form, as login, and back.
 func (w ssoWorld) signIn(t *testing.T, c *http.Client, login, next string) ssoTry {
 	t.Helper()
-	res, err := c.Get(w.srv.URL + "/login/sso/entra?next=" + url.QueryEscape(next))
+	return w.signInFrom(t, c, login, "/login/sso/entra?next="+url.QueryEscape(next))
+}
+
+// signInFrom is signIn starting at Lots' path start.
+func (w ssoWorld) signInFrom(t *testing.T, c *http.Client, login, start string) ssoTry {
+	t.Helper()
+	res, err := c.Get(w.srv.URL + start)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -258,6 +264,21 @@ func TestOIDCLogin(t *testing.T) {
 			w.idp.Rotate(t)
 			if try := w.signIn(t, w.srv.Client(), "anna", "/"); try.res.StatusCode != http.StatusSeeOther || !hasSessionCookie(try.res) {
 				t.Fatalf("after rotation (%s): %d %s", w.idp.KeyID(), try.res.StatusCode, try.body)
+			}
+		})
+
+		t.Run("a step-up through the provider needs its word that it authenticated the person just now", func(t *testing.T) {
+			w.idp.Tamper = func(c map[string]any) { c["auth_time"] = time.Now().Add(-2 * time.Hour).Unix() }
+			try := w.signInFrom(t, w.srv.Client(), "anna", "/login/sso/entra?fresh=1&next=%2Faudit")
+			w.idp.Tamper = nil
+			if try.res.StatusCode != http.StatusUnauthorized || hasSessionCookie(try.res) || !strings.Contains(try.body, "bekräftade inte") {
+				t.Fatalf("old auth_time: %d %s", try.res.StatusCode, try.body)
+			}
+			if e := w.lastEntry(t, audit.ActionLoginFailed); e.Ground != "denied:not_fresh" {
+				t.Fatalf("entry %+v", e)
+			}
+			if try := w.signInFrom(t, w.srv.Client(), "anna", "/login/sso/entra?fresh=1&next=%2Faudit"); try.res.StatusCode != http.StatusSeeOther || try.res.Header.Get("Location") != "/audit" {
+				t.Fatalf("fresh: %d %q", try.res.StatusCode, try.res.Header.Get("Location"))
 			}
 		})
 
