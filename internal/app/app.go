@@ -105,6 +105,7 @@ func Open(ctx context.Context, cfg Config) (*App, error) {
 	}
 	h := auth.NewHasher(cfg.HashParams)
 	as := auth.NewService(st, h, cfg.Now)
+	as.Log = cfg.Log
 	apiHandler, err := api.New(st, as, cat, cfg.Log)
 	if err != nil {
 		st.Close()

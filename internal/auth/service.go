@@ -3,7 +3,11 @@ package auth
 import (
 	"context"
 	"errors"
+	"log/slog"
+	"net/http"
+	"slices"
 	"strings"
+	"sync"
 	"time"
 
 	"lots/internal/audit"
@@ -20,6 +24,13 @@ type Service struct {
 	// Users limits failed attempts per username, Addrs per client address.
 	Users, Addrs *Limiter
 	Now          func() time.Time
+	// HTTP talks to identity providers (a 10-second timeout when nil); Log receives the
+	// reasons single sign-ons were refused.
+	HTTP *http.Client
+	Log  *slog.Logger
+
+	oidcOnce sync.Once
+	oidc     *oidcClients
 }
 
 // NewService returns the login flow with the default brakes: 5 failures per username and 30
@@ -96,6 +107,16 @@ func (s *Service) Login(ctx context.Context, username, password, addr string) (c
 	a, err := s.Store.Actor(ctx, c.User.MunicipalityID, c.User.ID, casework.ViaSession)
 	if err != nil {
 		return fail(&c, "no_actor")
+	}
+	// A role that must sign in through the municipality's identity provider never logs in
+	// with a password (docs/sso.md).
+	m, err := s.Store.Municipality(ctx, c.User.MunicipalityID)
+	if err != nil {
+		return casework.Actor{}, false, err
+	}
+	if slices.ContainsFunc(m.Settings.SSORoles, a.User.Roles.Has) {
+		_, _, _ = fail(&c, "sso_required")
+		return casework.Actor{}, false, casework.Errorf(casework.EUnauthorized, "sso.required", "role needs single sign-on")
 	}
 	if err := s.Users.Reset(ctx, "u:"+username); err != nil {
 		return casework.Actor{}, false, err
@@ -188,19 +209,49 @@ func (s *Service) EnableSecondFactor(ctx context.Context, a casework.Actor, code
 
 // StartSession creates a session for an authenticated actor and returns its token.
 func (s *Service) StartSession(ctx context.Context, a casework.Actor, method string, mfaPending bool) (string, error) {
+	return s.StartSessionWith(ctx, a, store.Session{AuthMethod: method, MFAPending: mfaPending})
+}
+
+// StartSessionWith creates a session described by sess (its method, second factor and
+// identity provider's session) and returns its token.
+func (s *Service) StartSessionWith(ctx context.Context, a casework.Actor, sess store.Session) (string, error) {
 	m, err := s.Store.Municipality(ctx, a.User.MunicipalityID)
 	if err != nil {
 		return "", err
 	}
 	token, hash := NewSessionToken()
-	sess := &store.Session{
-		TokenHash: hash, MunicipalityID: a.User.MunicipalityID, UserID: a.User.ID, AuthMethod: method,
-		MFAPending: mfaPending, ExpiresAt: s.Now().Add(time.Duration(m.Settings.SessionMaxHours) * time.Hour),
-	}
-	if err := s.Store.CreateSession(ctx, a, sess); err != nil {
+	sess.TokenHash, sess.MunicipalityID, sess.UserID = hash, a.User.MunicipalityID, a.User.ID
+	sess.ExpiresAt = s.Now().Add(time.Duration(m.Settings.SessionMaxHours) * time.Hour)
+	if err := s.Store.CreateSession(ctx, a, &sess); err != nil {
 		return "", err
 	}
 	return token, nil
+}
+
+// What a session still needs before anything else, by the municipality's policy (Needs).
+const (
+	NeedsSSO      = "sso"       // a role that must sign in through single sign-on, on a password session
+	NeedsMFA      = "mfa"       // a role that needs a second factor; the user has one: give the code
+	NeedsMFASetup = "mfa_setup" // a role that needs a second factor; the user has none: set it up
+)
+
+// Needs is the municipality's policy for roles (Settings.MFARoles, SSORoles) applied to a
+// session of u. A single sign-on whose provider says it used a second factor meets MFARoles.
+// Read at every request, so a role given to a user takes effect on their next request.
+func Needs(st casework.Settings, sess store.Session, u casework.User) string {
+	holds := func(rs []casework.Role) bool {
+		return slices.ContainsFunc(rs, u.Roles.Has)
+	}
+	if sess.AuthMethod == "password" && holds(st.SSORoles) {
+		return NeedsSSO
+	}
+	if !sess.MFA && !sess.MFAPending && holds(st.MFARoles) {
+		if u.TOTPEnabled {
+			return NeedsMFA
+		}
+		return NeedsMFASetup
+	}
+	return ""
 }
 
 // SessionActor resolves a session token to its session and actor. Dead sessions (idle past
@@ -223,6 +274,8 @@ func (s *Service) SessionActor(ctx context.Context, token string) (store.Session
 		_ = s.Store.ExpireSession(ctx, hash)
 		return sess, a, err
 	}
+	sess.Needs = Needs(settings, sess, a.User)
+	sess.Fresh = now.Sub(sess.AuthenticatedAt) <= time.Duration(settings.WithDefaults().StepUpMinutes)*time.Minute
 	if now.Sub(sess.LastSeenAt) > time.Minute {
 		if err := s.Store.TouchSession(ctx, hash); err != nil {
 			return sess, a, err
@@ -295,4 +348,23 @@ func (s *Service) ChangePassword(ctx context.Context, a casework.Actor, current,
 		return err
 	}
 	return s.Store.SetPassword(casework.WithActor(ctx, a), a.User.ID, hash)
+}
+
+// StepUp checks the person again before an extract: their password, and their TOTP code
+// when they have one (a single sign-on session steps up at its provider instead). The session
+// is renewed: the new token is returned, the old one ends.
+func (s *Service) StepUp(ctx context.Context, a casework.Actor, token, password, code string) (string, error) {
+	if err := s.CheckPassword(ctx, a, password); err != nil {
+		return "", err
+	}
+	if a.User.TOTPEnabled {
+		if err := s.CheckSecondFactor(ctx, a, code); err != nil {
+			return "", err
+		}
+	}
+	next, hash := NewSessionToken()
+	if err := s.Store.Reauthenticated(ctx, a, HashToken(token), hash, a.User.TOTPEnabled); err != nil {
+		return "", err
+	}
+	return next, nil
 }

@@ -37,6 +37,14 @@ type Settings struct {
 	// ends it regardless. Defaults 30 minutes and 10 hours (a working day).
 	SessionIdleMinutes int `json:"session_idle_minutes"`
 	SessionMaxHours    int `json:"session_max_hours"`
+	// MFARoles must log in with a second factor (TOTP, or a single sign-on whose provider says
+	// it used one); SSORoles must log in through single sign-on, never with a password. A
+	// user holding such a role who does not meet it is sent to set it up and can do nothing
+	// else (docs/sso.md). StepUpMinutes: an export of personal data, the register extract
+	// and the access-log extract ask for the login again when it is older (default 15).
+	MFARoles      []Role `json:"mfa_roles,omitempty"`
+	SSORoles      []Role `json:"sso_roles,omitempty"`
+	StepUpMinutes int    `json:"step_up_minutes"`
 
 	// MeetingSlots are the municipality's fixed meeting times, so a group can convene within a
 	// week of a report (Skellefteå books every Tuesday at 15:00). Several are allowed. Default:
@@ -67,7 +75,7 @@ func DefaultSettings() Settings {
 		GroupWithinDays: 7, ActionPlanWithinDays: 10, AssessmentWithinDays: 42,
 		ConsentValidityMonths: 6, ConsentGuardiansUntilAge: 18,
 		ProtectedRoles:     []Role{RoleCoordinator, RoleCaseOfficer},
-		SessionIdleMinutes: 30, SessionMaxHours: 10,
+		SessionIdleMinutes: 30, SessionMaxHours: 10, StepUpMinutes: 15,
 		MeetingSlots:       []MeetingSlot{{Weekday: 2, Start: "15:00", Minutes: 90}},
 		MeetingRhythmWeeks: 4, PreMeetingMinutes: 30, ReminderDaysBefore: 2,
 	}
@@ -99,6 +107,7 @@ func (s Settings) WithDefaults() Settings {
 	}
 	fill(&s.SessionIdleMinutes, d.SessionIdleMinutes)
 	fill(&s.SessionMaxHours, d.SessionMaxHours)
+	fill(&s.StepUpMinutes, d.StepUpMinutes)
 	if s.MeetingSlots == nil {
 		s.MeetingSlots = d.MeetingSlots
 	}
@@ -139,6 +148,16 @@ func (s Settings) Validate() error {
 	}
 	if s.SessionMaxHours < 1 || s.SessionMaxHours > 24 {
 		fe.Add("session_max_hours", "settings.session_max_range")
+	}
+	if s.StepUpMinutes < 1 || s.StepUpMinutes > 240 {
+		fe.Add("step_up_minutes", "settings.step_up_range")
+	}
+	for _, rs := range [][]Role{s.MFARoles, s.SSORoles} {
+		for _, r := range rs {
+			if !r.Valid() {
+				fe.Add("mfa_roles", "user.roles_required")
+			}
+		}
 	}
 	if len(s.MeetingSlots) > MaxMeetingSlots {
 		fe.Add("meeting_slots", "meeting.slots_too_many")

@@ -4,6 +4,7 @@ import (
 	"net/http"
 	"net/url"
 
+	"lots/internal/auth"
 	"lots/internal/casework"
 	"lots/internal/store"
 )
@@ -17,7 +18,7 @@ func (s *Server) pendingSession(r *http.Request) (string, store.Session, casewor
 		return "", store.Session{}, casework.Actor{}, false
 	}
 	sess, a, err := s.auth.SessionActor(r.Context(), c.Value)
-	if err != nil || !sess.MFAPending {
+	if err != nil || !(sess.MFAPending || sess.Needs == auth.NeedsMFA) {
 		return "", sess, a, false
 	}
 	return c.Value, sess, a, true

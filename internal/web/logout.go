@@ -1,6 +1,7 @@
 package web
 
 import (
+	"html/template"
 	"net/http"
 
 	"lots/internal/casework"
@@ -16,6 +17,18 @@ func (s *Server) logout(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	s.setCookie(w, r, sessionCookie, "", -1)
+	// A session from single sign-on offers to end the provider's session too (RP-initiated
+	// logout), which sends the browser back to the login page. A link, not a redirect: the
+	// content security policy lets forms post and redirect to Lots only (form-action 'self').
+	if sess, ok := sessionFrom(r); ok && sess.IdPProvider != 0 {
+		if u := s.auth.EndSessionURL(r.Context(), sess.IdPProvider, s.origin(r)+"/login"); u != "" {
+			p := s.page(w, r, "login.logged_out")
+			p.Actor, p.Nav = nil, nil
+			p.Data = template.URL(u)
+			s.render(w, r, http.StatusOK, "sso_logged_out", p)
+			return
+		}
+	}
 	s.setFlash(w, r, "login.logged_out")
 	http.Redirect(w, r, "/login", http.StatusSeeOther)
 }

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"lots/internal/access"
+	"lots/internal/auth"
 	"lots/internal/casework"
 	"lots/internal/store"
 )
@@ -110,6 +111,15 @@ func (s *Server) setCookie(w http.ResponseWriter, r *http.Request, name, value s
 // sessionKey carries the raw session token on the request context (for logout).
 type sessionKey struct{}
 
+// sessionInfoKey carries the session (store.Session) on the request context: how it was
+// authenticated, for logout and step-up.
+type sessionInfoKey struct{}
+
+func sessionFrom(r *http.Request) (store.Session, bool) {
+	sess, ok := r.Context().Value(sessionInfoKey{}).(store.Session)
+	return sess, ok
+}
+
 // authed wraps a handler that needs a logged-in user: it loads the actor from the session
 // cookie and puts it on the context, or sends the browser to the login page.
 func (s *Server) authed(h http.HandlerFunc) http.HandlerFunc {
@@ -136,13 +146,26 @@ func (s *Server) authed(h http.HandlerFunc) http.HandlerFunc {
 			return
 		}
 		// A session still waiting for its second factor may only give the code (its own
-		// page) or log out.
-		if sess.MFAPending && !(r.Method == http.MethodPost && r.URL.Path == "/logout") {
+		// page) or log out; so may one whose roles need a second factor it did not give
+		// (docs/sso.md). One whose roles need single sign-on ends.
+		loggingOut := r.Method == http.MethodPost && r.URL.Path == "/logout"
+		switch {
+		case (sess.MFAPending || sess.Needs == auth.NeedsMFA) && !loggingOut:
 			http.Redirect(w, r, "/login/totp", http.StatusSeeOther)
+			return
+		case sess.Needs == auth.NeedsSSO:
+			_ = s.auth.Logout(r.Context(), a, c.Value)
+			s.setCookie(w, r, sessionCookie, "", -1)
+			s.toLogin(w, r, "sso.required")
+			return
+		case sess.Needs == auth.NeedsMFASetup && !loggingOut && r.URL.Path != "/settings/totp":
+			s.setFlash(w, r, "sso.mfa_required")
+			http.Redirect(w, r, "/settings/totp", http.StatusSeeOther)
 			return
 		}
 		ctx := casework.WithActor(r.Context(), a)
 		ctx = context.WithValue(ctx, sessionKey{}, c.Value)
+		ctx = context.WithValue(ctx, sessionInfoKey{}, sess)
 		h(w, r.WithContext(ctx))
 	}
 }
@@ -225,7 +248,7 @@ func (s *Server) withOptionalActor(r *http.Request) *http.Request {
 		return r
 	}
 	sess, a, err := s.auth.SessionActor(r.Context(), c.Value)
-	if err != nil || sess.MFAPending {
+	if err != nil || sess.MFAPending || sess.Needs != "" {
 		return r
 	}
 	return r.WithContext(casework.WithActor(r.Context(), a))

@@ -118,6 +118,7 @@ func (s *Server) nav(a casework.Actor, path string, l casework.Locale) []NavItem
 	}
 	if access.Can(a, access.ManageOrganisation).Allowed {
 		add("/admin/organisation", "nav.admin_org")
+		add("/admin/sso", "nav.admin_sso")
 		add("/admin/retention", "nav.admin_retention")
 	}
 	return items

@@ -30,6 +30,7 @@ func (s *Server) routes() {
 	s.economicsRoutes()      // routes_economics.go: the avoided-cost report and the cost register
 	s.dataProtectionRoutes() // routes_dataprotection.go: register extract, legal hold, identification, retention
 	s.mappingRoutes()        // routes_mapping.go: needs and resource mapping, capacity
+	s.ssoRoutes()            // routes_sso.go: single sign-on, its administration and policy
 
 	m.HandleFunc("GET /settings", s.authed(s.settingsShow))
 	m.HandleFunc("POST /settings/password", s.authed(s.settingsPassword))

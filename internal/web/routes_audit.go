@@ -13,8 +13,8 @@ func (s *Server) auditRoutes() {
 	m := s.mux
 	auditor := func(h http.HandlerFunc) http.HandlerFunc { return s.authed(s.can(access.ReviewAuditLog, h)) }
 	m.HandleFunc("GET /audit", auditor(s.auditIndex))
-	m.HandleFunc("GET /audit/youth", auditor(s.auditYouth))
-	m.HandleFunc("GET /audit/user", auditor(s.auditUser))
+	m.HandleFunc("GET /audit/youth", auditor(s.fresh(s.auditYouth))) // step-up: login_reauth.go
+	m.HandleFunc("GET /audit/user", auditor(s.fresh(s.auditUser)))
 	m.HandleFunc("GET /audit/review", auditor(s.auditReview))
 	m.HandleFunc("GET /audit/head", auditor(s.auditHead))
 }

@@ -13,7 +13,7 @@ import (
 func (s *Server) dataProtectionRoutes() {
 	m := s.mux
 	with := func(p access.Permission, h http.HandlerFunc) http.HandlerFunc { return s.authed(s.can(p, h)) }
-	m.HandleFunc("GET /audit/register", with(access.RegisterExtract, s.auditRegister))
+	m.HandleFunc("GET /audit/register", with(access.RegisterExtract, s.fresh(s.auditRegister))) // step-up: login_reauth.go
 	m.HandleFunc("POST /audit/register/{id}/delivered", with(access.RegisterExtract, s.auditRegisterDelivered))
 	m.HandleFunc("GET /audit/identity", with(access.ReviewAuditLog, s.auditIdentity))
 	m.HandleFunc("POST /audit/identity/{id}/reviewed", with(access.ReviewAuditLog, s.auditIdentityReviewed))

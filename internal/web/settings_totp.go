@@ -60,6 +60,13 @@ func (s *Server) settingsTOTPEnable(w http.ResponseWriter, r *http.Request) {
 	err := s.auth.EnableSecondFactor(r.Context(), a, r.PostFormValue("code"))
 	switch {
 	case err == nil:
+		// Setting the factor up proves it: the session counts as one with a second factor.
+		if token, ok := r.Context().Value(sessionKey{}).(string); ok {
+			if err := s.auth.CompleteSecondFactor(r.Context(), a, token); err != nil {
+				s.fail(w, r, err)
+				return
+			}
+		}
 		s.setFlash(w, r, "totp.enabled")
 		http.Redirect(w, r, "/settings", http.StatusSeeOther)
 	case casework.ErrorCode(err) == casework.EConflict: // on already, or nothing prepared
