@@ -172,7 +172,7 @@ func (api *API) caseDetail(w http.ResponseWriter, r *http.Request) error {
 	now := api.store.Now()
 	c, m := cd.Case, cd.Case.Milestones
 	out := CaseDetail{
-		ID: c.ID, Program: string(c.Program), Step: string(c.Step), StepNumber: c.Step.Number(), StepSince: utc(c.StepSince),
+		ID: c.ID, Program: string(c.Program), Step: string(c.Step), StepNumber: c.Step.NumberIn(c.Program), StepSince: utc(c.StepSince),
 		OpenedAt: utc(c.OpenedAt), RiskLevel: string(c.RiskLevel), ClosureReason: string(c.ClosureReason),
 		Milestones: Milestones{TakenOn: utc(m.TakenOn), AssessmentDone: utc(m.AssessmentDone), DecidedStart: utc(m.DecidedStart),
 			GroupConvened: utc(m.GroupConvened), PlanSet: utc(m.PlanSet), Closed: utc(m.Closed), FollowUp6: utc(m.FollowUp6), FollowUp12: utc(m.FollowUp12)},

@@ -1,0 +1,150 @@
+package store_test
+
+import (
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"lots/internal/access"
+	"lots/internal/casework"
+	"lots/internal/store"
+	"lots/internal/store/storetest"
+)
+
+// TestSSPFCaseRunsItsOwnFlow: an SSPF case goes concern → the coordinator's assessment →
+// consent → mapping conversation → network meeting and commitment plan → follow-up, with
+// SSPF's deadlines; SIG's moves are refused in it; moving it to SIG keeps the one case, its id
+// and its whole history, and from then on it is offered SIG's moves.
+func TestSSPFCaseRunsItsOwnFlow(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, e storetest.Engine) {
+		clock := storetest.NewClock(t0)
+		s := storetest.Open(t, e, clock.Now)
+		f := storetest.Seed(t, s, "9901", "")
+		coord := f.Ctx(t, s, casework.RoleCoordinator)
+		rc := f.ConcernIn(t, s, casework.ProgramSSPF, casework.RoleGroupMember, "Saga", "Berg", pnr[2])
+		move := func(a casework.Action, reason string) error {
+			_, err := s.Move(coord, rc.CaseID, store.MoveInput{Move: casework.Move{Action: a, Reason: reason}})
+			return err
+		}
+		detail := func() store.CaseDetail {
+			t.Helper()
+			cd, err := s.CaseDetail(coord, rc.CaseID)
+			if err != nil {
+				t.Fatal(err)
+			}
+			return cd
+		}
+
+		f.Advance(t, s, rc.CaseID, casework.StepAssessment, storetest.ConsentSpec{})
+		if err := move(casework.ActSSPFApplies, ""); casework.AsError(err).Key != "flow.needs_risk_judgement" {
+			t.Fatalf("SSPF applied without the coordinator's risk judgement: %v", err)
+		}
+		if err := move(casework.ActAssessmentDone, ""); casework.AsError(err).Key != "flow.not_in_track" {
+			t.Fatalf("SIG's assessment move in an SSPF case: %v", err)
+		}
+		clock.Advance(24 * time.Hour)
+		f.Advance(t, s, rc.CaseID, casework.StepMapping, storetest.ConsentSpec{})
+		cd := detail()
+		if cd.Case.Program != casework.ProgramSSPF || cd.Case.Step != casework.StepMapping {
+			t.Fatalf("after consent: %s %s", cd.Case.Program, cd.Case.Step)
+		}
+		if cd.Case.Milestones.DecidedStart.IsZero() || cd.Case.Milestones.AssessmentDone.IsZero() {
+			t.Fatalf("finding that SSPF applies is the assessment done and the start: %+v", cd.Case.Milestones)
+		}
+		due := map[casework.DeadlineKind]time.Time{}
+		for _, d := range cd.Deadlines {
+			due[d.Kind] = d.Due
+		}
+		st := casework.DefaultSSPF()
+		if want := cd.Case.Milestones.TakenOn.AddDate(0, 0, st.AssessmentWithinDays); !due[casework.DeadlineAssessment].Equal(want) {
+			t.Errorf("assessment due %v, want SSPF's %d days: %v", due[casework.DeadlineAssessment], st.AssessmentWithinDays, want)
+		}
+		if want := cd.Case.Milestones.DecidedStart.AddDate(0, 0, st.ActionPlanWithinDays); !due[casework.DeadlinePlan].Equal(want) {
+			t.Errorf("commitment plan due %v, want SSPF's %d days: %v", due[casework.DeadlinePlan], st.ActionPlanWithinDays, want)
+		}
+		if got := actionsOf(cd.May.Moves); !slices.Equal(got, []casework.Action{casework.ActMappingDone, casework.ActToSIG, casework.ActClose}) {
+			t.Errorf("moves offered at the mapping conversation: %v", got)
+		}
+		f.Advance(t, s, rc.CaseID, casework.StepActive, storetest.ConsentSpec{})
+		if cd = detail(); cd.Case.Milestones.PlanSet.IsZero() {
+			t.Fatal("setting the commitment plan did not record the plan as set")
+		}
+
+		t.Run("moving to SIG without a reason is refused and changes nothing", func(t *testing.T) {
+			err := move(casework.ActToSIG, "  ")
+			if e := casework.AsError(err); e.Key != "flow.needs_reason" || e.Field != "reason" {
+				t.Fatalf("got %v", err)
+			}
+			if cd := detail(); cd.Case.Program != casework.ProgramSSPF || cd.Case.Step != casework.StepActive {
+				t.Fatalf("a refused move changed the case to %s %s", cd.Case.Program, cd.Case.Step)
+			}
+		})
+
+		clock.Advance(30 * 24 * time.Hour)
+		before, err := s.Timeline(coord, rc.CaseID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := move(casework.ActToSIG, "Behoven är större än SSPF kan möta"); err != nil {
+			t.Fatal(err)
+		}
+		cd = detail()
+		if cd.Case.ID != rc.CaseID || cd.Case.Program != casework.ProgramSIG || cd.Case.Step != casework.StepAssessment {
+			t.Fatalf("after the move to SIG: case %d %s %s", cd.Case.ID, cd.Case.Program, cd.Case.Step)
+		}
+		if cd.Case.Milestones.DecidedStart.IsZero() || !cd.Case.Milestones.AssessmentDone.IsZero() {
+			t.Errorf("SIG assesses afresh; the work's start stays: %+v", cd.Case.Milestones)
+		}
+		if got := actionsOf(cd.May.Moves); !slices.Contains(got, casework.ActAssessmentDone) || slices.Contains(got, casework.ActToSIG) {
+			t.Errorf("the SIG case is offered %v", got)
+		}
+		after, err := s.Timeline(coord, rc.CaseID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(after) != len(before)+1 {
+			t.Fatalf("timeline had %d events, now %d", len(before), len(after))
+		}
+		var kinds []string
+		for i, ev := range after {
+			kinds = append(kinds, ev.Kind)
+			if i < len(before) && (ev.ID != before[i].ID || ev.Kind != before[i].Kind) {
+				t.Errorf("event %d changed: %+v, was %+v", i, ev, before[i])
+			}
+		}
+		want := []string{"concern", "prep_take_on", "assessment", "sspf_applies", "consent_drawn_up", "consent_signed", "consent_given",
+			"mapping_done", "plan_saved", "plan_set", "to_sig"}
+		if strings.Join(kinds, " ") != strings.Join(want, " ") {
+			t.Fatalf("timeline:\n got %v\nwant %v", kinds, want)
+		}
+		last := after[len(after)-1]
+		if last.FromStep != casework.StepActive || last.ToStep != casework.StepAssessment || last.Reason != "Behoven är större än SSPF kan möta" {
+			t.Errorf("the move to SIG is recorded as %+v", last)
+		}
+		page, err := s.Cases(coord, store.CaseQuery{Mine: true})
+		if err != nil {
+			t.Fatal(err)
+		}
+		n := 0
+		for _, r := range page.Rows {
+			if r.YouthID == cd.Case.YouthID {
+				n++
+				if r.Program != casework.ProgramSIG {
+					t.Errorf("the list shows the case as %s", r.Program)
+				}
+			}
+		}
+		if n != 1 {
+			t.Errorf("the young person has %d cases in the list, want the one", n)
+		}
+	})
+}
+
+func actionsOf(ms []access.MoveOption) []casework.Action {
+	var out []casework.Action
+	for _, m := range ms {
+		out = append(out, m.Action)
+	}
+	return out
+}
