@@ -91,7 +91,9 @@ func (s Settings) Track(p Program) TrackSettings {
 
 // OutsideAge reports whether a young person of age (−1: unknown) is outside the track's age
 // range.
-func (t TrackSettings) OutsideAge(age int) bool { return age >= 0 && (age < t.MinAge || age > t.MaxAge) }
+func (t TrackSettings) OutsideAge(age int) bool {
+	return age >= 0 && (age < t.MinAge || age > t.MaxAge)
+}
 
 // validate adds the track's field errors, the fields named with prefix ("sspf_").
 func (t TrackSettings) validate(fe *FieldErrors, prefix string) {
