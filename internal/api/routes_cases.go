@@ -31,7 +31,7 @@ func (api *API) caseRoutes() []Route {
 type CaseDetail struct {
 	ID            int64        `json:"id"`
 	Program       string       `json:"program" enum:"sig,sspf"`
-	Step          string       `json:"step" enum:"identified,assessment,decision,parties,motivation,consent,planning,active,closed,followed_up"`
+	Step          string       `json:"step" enum:"identified,assessment,decision,parties,motivation,consent,mapping,network,planning,active,closed,followed_up"`
 	StepNumber    string       `json:"step_number,omitempty" doc:"the step's number in the eleven steps of SIG, e.g. 1–2"`
 	StepSince     time.Time    `json:"step_since"`
 	OpenedAt      time.Time    `json:"opened_at"`
