@@ -214,6 +214,9 @@ var identities = [][2][3]string{
 	{{"breakdown_gender", "total", "open"}, {"active_by_step", "total", "count"}},
 	{{"breakdown_gender", "total", "opened"}, {"flow", "opened", "total"}},
 	{{"breakdown_gender", "total", "closed"}, {"flow", "closed", "total"}},
+	{{"breakdown_program", "total", "open"}, {"active_by_step", "total", "count"}},
+	{{"breakdown_program", "total", "opened"}, {"flow", "opened", "total"}},
+	{{"breakdown_program", "total", "closed"}, {"flow", "closed", "total"}},
 }
 
 // publishedRelations are the sums a reader can form from the published figures alone, as
@@ -912,6 +915,9 @@ func build(raw *Raw) (*Dashboard, *builder) {
 		genders = append(genders, string(g))
 	}
 	breakdown("breakdown_gender", genders, func(v string) string { return "gender." + v }, raw.genders)
+	// SIG and SSPF apart: the same cases by track, so every figure above is also the sum of
+	// the two.
+	breakdown("breakdown_program", Programs, func(v string) string { return "program." + v }, raw.programs)
 
 	// The release before: its open cases at the end, with this period's opened and closed,
 	// give this period's open cases — protect them together. A relation that no longer holds

@@ -8,6 +8,7 @@ import (
 
 	"lots/internal/access"
 	"lots/internal/casework"
+	"lots/internal/stats"
 	"lots/internal/store"
 	"lots/internal/store/storetest"
 )
@@ -147,4 +148,70 @@ func actionsOf(ms []access.MoveOption) []casework.Action {
 		out = append(out, m.Action)
 	}
 	return out
+}
+
+// TestSIGAndSSPFCountedApart: the dashboard and the national export count SIG and SSPF apart
+// and together (breakdown_program), each case in the track it had at the moment counted — an
+// SSPF case moved to SIG after the half-year ended is SSPF in that half-year's release.
+func TestSIGAndSSPFCountedApart(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, e storetest.Engine) {
+		clock := storetest.NewClock(day("2026-04-01"))
+		s := storetest.Open(t, e, clock.Now)
+		f := storetest.Seed(t, s, "9901", "")
+		var seed []store.SeedCase
+		for i := 0; i < 14; i++ {
+			c := store.SeedCase{District: f.Districts[0].ID, Gender: casework.GenderMale, Birth: day("2012-05-05"), Step: casework.StepActive,
+				Opened: day("2026-01-20"), TakenOn: day("2026-01-22"), AssessmentDone: day("2026-01-30"), DecidedStart: day("2026-02-03"),
+				GroupConvened: day("2026-02-06"), PlanSet: day("2026-02-20"), ConsentSigned: day("2026-02-04")}
+			if i >= 8 {
+				c.Program = casework.ProgramSSPF // six SSPF cases beside eight SIG cases
+			}
+			seed = append(seed, c)
+		}
+		if err := s.SeedCasesForTest(t.Context(), f.Municipality.ID, seed); err != nil {
+			t.Fatal(err)
+		}
+		// A seventh SSPF case, through the flow; it moves to SIG in September, after the
+		// half-year.
+		rc := f.ConcernIn(t, s, casework.ProgramSSPF, casework.RoleGroupMember, "Nils", "Holm", pnr[3])
+		f.Advance(t, s, rc.CaseID, casework.StepActive, storetest.ConsentSpec{})
+		clock.Set(day("2026-09-01"))
+		if _, err := s.Move(f.Ctx(t, s, casework.RoleCoordinator), rc.CaseID, store.MoveInput{Move: casework.Move{Action: casework.ActToSIG, Reason: "Behöver mer"}}); err != nil {
+			t.Fatal(err)
+		}
+		clock.Set(dashAt)
+
+		d, err := s.Dashboard(f.Ctx(t, s, casework.RoleAnalyst), store.DashboardQuery{Period: h1, District: stats.All})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := d.CheckPublished(); err != nil {
+			t.Fatal(err)
+		}
+		all, _ := d.View(stats.All)
+		checkCells(t, all, []want{
+			{"breakdown_program", "sig", "open", 8, false},
+			{"breakdown_program", "sspf", "open", 7, false},
+			{"breakdown_program", "total", "open", 15, false},
+			{"breakdown_program", "sig", "opened", 8, false},
+			{"breakdown_program", "sspf", "opened", 7, false},
+			{"breakdown_program", "total", "opened", 15, false},
+			{"active_by_step", "total", "count", 15, false},
+		})
+
+		file, err := s.ExportStatsAsOperator(t.Context(), f.Municipality.ID, h1)
+		if err != nil {
+			t.Fatal(err)
+		}
+		exp, err := stats.ParseExport(file)
+		if err != nil {
+			t.Fatal(err)
+		}
+		figs := stats.FigureMap(exp)
+		for key, n := range map[string]float64{"breakdown_program/sig/open": 8, "breakdown_program/sspf/open": 7, "breakdown_program/total/open": 15} {
+			if v := figs[key]; v.Suppressed || v.Value == nil || *v.Value != n {
+				t.Errorf("the national export's %s: %+v, want %v", key, v, n)
+			}
+		}
+	})
 }
