@@ -137,6 +137,17 @@ func TestSSPFCaseInTheBrowser(t *testing.T) {
 	sspfMove(t, ctx, "plan_set", casework.StepActive)
 	checkA11y(t, ctx, "SSPF case in follow-up")
 
+	// The work list carries the track.
+	do(t, ctx, chromedp.Navigate(srv.URL+"/worklist?tab=mine"))
+	waitPage(t, ctx, "cases_list")
+	row := eval[string](t, ctx, `[...document.querySelectorAll("#worklist tbody tr")].map(r => r.textContent).find(t => t.includes("Elsa Strand")) || ""`)
+	if !strings.Contains(row, "SSPF") {
+		t.Fatalf("the work list's row does not say SSPF: %q", row)
+	}
+	checkA11y(t, ctx, "work list with an SSPF case")
+	do(t, ctx, chromedp.Navigate(path))
+	waitPage(t, ctx, "case_show")
+
 	// More is needed: the case continues as SIG from the systematic assessment, with a reason.
 	do(t, ctx,
 		chromedp.SendKeys(css("#move-to_sig textarea[name=reason], #move-to_sig input[name=reason]"), "Behoven är större än SSPF kan möta"),
