@@ -115,6 +115,10 @@ const (
 	ActSSPFNotApplicable Action = "sspf_not_applicable" // assessment → closed (SSPF not started)
 	ActMappingDone       Action = "mapping_done"        // mapping → network
 	ActToSIG             Action = "to_sig"              // any open SSPF step after intake → SIG's assessment; the case and its history stay
+
+	// ActReopen: a young person who comes back after months or years: the closed case opens
+	// again at the assessment, with a reason, instead of a new case.
+	ActReopen Action = "reopen" // closed or followed_up → assessment
 )
 
 // RiskLevel is the professional's overall judgement of risk. Lots never sets it; it records it
@@ -287,6 +291,7 @@ var Transitions = []Transition{
 		Switch: ProgramSIG, Reason: ReasonRequired, Secondary: true},
 	{Action: ActClose, To: StepClosed, Reason: ReasonOptional, Secondary: true},
 	{Action: ActFollowUpDone, From: []Step{StepClosed}, To: StepFollowedUp, Requires: []Requirement{needsFollowUp}},
+	{Action: ActReopen, From: []Step{StepClosed, StepFollowedUp}, To: StepAssessment, Reason: ReasonRequired, Secondary: true},
 }
 
 // TransitionOf returns the first transition of an action in any track (what does not differ
@@ -316,6 +321,12 @@ func (t Transition) inTrack(p Program) bool {
 		p = ProgramSIG
 	}
 	return len(t.Programs) == 0 || slices.Contains(t.Programs, p)
+}
+
+// fromClosed reports whether the transition starts from a closed step (the follow-up after
+// closure, reopening); every other move of a closed case is refused as "the case is closed".
+func (t Transition) fromClosed() bool {
+	return slices.ContainsFunc(t.From, func(s Step) bool { return !s.Open() })
 }
 
 // startsFrom reports whether the transition may be taken from step s.
@@ -358,10 +369,9 @@ func Next(from Step, m Move, f Facts) (Step, ClosureReason, error) {
 	if !from.Valid() {
 		return refuse("flow.not_from_step")
 	}
-	if !from.Open() && m.Action != ActFollowUpDone {
+	if first, ok := TransitionOf(m.Action); !from.Open() && (!ok || !first.fromClosed()) {
 		return refuse("flow.case_closed")
-	}
-	if _, ok := TransitionOf(m.Action); !ok {
+	} else if !ok {
 		return from, "", Invalid("action", "flow.unknown_action")
 	}
 	t, ok := TransitionIn(f.Program, m.Action)

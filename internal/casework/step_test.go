@@ -85,8 +85,9 @@ var allowedMoves = map[casework.Step]map[casework.Action]target{
 	},
 	casework.StepClosed: {
 		casework.ActFollowUpDone: {casework.StepFollowedUp, ""},
+		casework.ActReopen:       {casework.StepAssessment, ""},
 	},
-	casework.StepFollowedUp: {},
+	casework.StepFollowedUp: {casework.ActReopen: {casework.StepAssessment, ""}},
 }
 
 // allowedSSPF is SSPF's flow written out by hand from the issue and the domain notes (concern
@@ -126,7 +127,7 @@ var allowedSSPF = map[casework.Step]map[casework.Action]target{
 		casework.ActClose:          {casework.StepClosed, casework.CloseGoalsReached},
 	},
 	casework.StepClosed:     allowedMoves[casework.StepClosed],
-	casework.StepFollowedUp: {},
+	casework.StepFollowedUp: allowedMoves[casework.StepFollowedUp],
 }
 
 func words(s string) string { return strings.ReplaceAll(s, "_", " ") }
@@ -221,6 +222,8 @@ func TestNextRefusesWithTheRightKey(t *testing.T) {
 		{"going back to planning from a followed-up case says the case is closed", casework.StepFollowedUp, casework.ActBackToPlanning, "flow.case_closed", casework.EConflict},
 		{"a second follow-up of a followed-up case is not possible from this step", casework.StepFollowedUp, casework.ActFollowUpDone, "flow.not_from_step", casework.EConflict},
 		{"an unknown action is invalid", casework.StepActive, casework.Action("jump"), "flow.unknown_action", casework.EInvalid},
+		{"reopening an open case is not possible from this step", casework.StepActive, casework.ActReopen, "flow.not_from_step", casework.EConflict},
+		{"an unknown action on a closed case says the case is closed", casework.StepClosed, casework.Action("jump"), "flow.case_closed", casework.EConflict},
 		{"an empty action is invalid", casework.StepIdentified, casework.Action(""), "flow.unknown_action", casework.EInvalid},
 	}
 	for _, tt := range tests {

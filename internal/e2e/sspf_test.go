@@ -172,6 +172,31 @@ func TestSSPFCaseInTheBrowser(t *testing.T) {
 		}
 	}
 
+	// The case closes; when the young person comes back it is reopened — the same case — with
+	// a reason, which a reopening without one is refused for at the field.
+	clickAndWait(t, ctx, ".case-nav a[href$='/cases/"+id+"']", "case_show")
+	do(t, ctx,
+		chromedp.SetValue(css("#f-closure-close"), "moved"),
+		chromedp.Click(css("#move-close button[type=submit]")),
+		chromedp.WaitVisible(css(".case-steps li[aria-current='step'][data-step='closed']")),
+	)
+	do(t, ctx, chromedp.Click(css("#move-reopen button[type=submit]")), chromedp.WaitVisible(css("#e-move-reopen")))
+	checkA11y(t, ctx, "closed case with a refused reopening")
+	do(t, ctx,
+		chromedp.SendKeys(css("#f-reason-reopen"), "Familjen flyttade tillbaka; ny oro från skolan"),
+		chromedp.Click(css("#move-reopen button[type=submit]")),
+		chromedp.WaitVisible(css(".case-steps li[aria-current='step'][data-step='assessment']")),
+	)
+	if !strings.HasSuffix(get(t, ctx, chromedp.Location()), "/cases/"+id) {
+		t.Fatal("reopening left the case")
+	}
+	checkA11y(t, ctx, "reopened case")
+	clickAndWait(t, ctx, ".case-nav a[href$='/timeline']", "case_timeline")
+	if tl := text(t, ctx, "table.case-timeline"); !strings.Contains(tl, "Öppna ärendet igen") || !strings.Contains(tl, "Familjen flyttade tillbaka") ||
+		!strings.Contains(tl, "SSPF är aktuellt") {
+		t.Errorf("the reopened case's timeline:\n%s", tl)
+	}
+
 	// The administrator sets SSPF's own age range; a ten-year-old is then inside it.
 	admin := newBrowser(t)
 	login(t, admin, srv.URL, "admin", demo.Password)

@@ -215,3 +215,90 @@ func TestSIGAndSSPFCountedApart(t *testing.T) {
 		}
 	})
 }
+
+// TestReopenKeepsOneCase: a young person who comes back after the case closed gets the same
+// case opened again, with a reason — one case, its whole history, a fresh assessment deadline
+// — and a concern about them then joins that case instead of starting a new one. A reopening
+// without a reason is refused and changes nothing.
+func TestReopenKeepsOneCase(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, e storetest.Engine) {
+		clock := storetest.NewClock(t0)
+		s := storetest.Open(t, e, clock.Now)
+		f := storetest.Seed(t, s, "9901", "")
+		coord := f.Ctx(t, s, casework.RoleCoordinator)
+		rc := f.Concern(t, s, casework.RoleGroupMember, "Ali", "Sand", pnr[4])
+		f.Advance(t, s, rc.CaseID, casework.StepClosed, storetest.ConsentSpec{})
+		clock.Advance(200 * 24 * time.Hour)
+		if err := s.RecordFollowUp(coord, rc.CaseID, "6", true, "Går i skolan"); err != nil {
+			t.Fatal(err)
+		}
+		clock.Advance(300 * 24 * time.Hour)
+		before, err := s.Timeline(coord, rc.CaseID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		reopen := func(reason string) error {
+			_, err := s.Move(coord, rc.CaseID, store.MoveInput{Move: casework.Move{Action: casework.ActReopen, Reason: reason}})
+			return err
+		}
+		if err := reopen(""); casework.AsError(err).Key != "flow.needs_reason" {
+			t.Fatalf("reopening without a reason: %v", err)
+		}
+		if cd, _ := s.CaseDetail(coord, rc.CaseID); cd.Case.Step != casework.StepClosed || cd.Case.Milestones.Closed.IsZero() {
+			t.Fatalf("a refused reopening changed the case: %s", cd.Case.Step)
+		}
+		if err := reopen("Ny oro från skolan efter sommaren"); err != nil {
+			t.Fatal(err)
+		}
+		cd, err := s.CaseDetail(coord, rc.CaseID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		m := cd.Case.Milestones
+		if cd.Case.Step != casework.StepAssessment || cd.Case.ClosureReason != "" || !m.Closed.IsZero() || !m.FollowUp6.IsZero() || !m.TakenOn.Equal(clock.Now()) {
+			t.Fatalf("after reopening: %s %q %+v", cd.Case.Step, cd.Case.ClosureReason, m)
+		}
+		for _, d := range cd.Deadlines {
+			if d.Kind == casework.DeadlineAssessment && !d.Due.Equal(clock.Now().AddDate(0, 0, cd.Settings.AssessmentWithinDays)) {
+				t.Errorf("the assessment is due %v, not from the reopening", d.Due)
+			}
+		}
+		after, err := s.Timeline(coord, rc.CaseID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(after) != len(before)+1 || after[len(after)-1].Kind != "reopen" || after[len(after)-1].Reason != "Ny oro från skolan efter sommaren" ||
+			after[len(after)-1].FromStep != casework.StepClosed {
+			t.Fatalf("timeline after reopening: %d events, was %d; last %+v", len(after), len(before), after[len(after)-1])
+		}
+		for i := range before {
+			if after[i].ID != before[i].ID {
+				t.Fatalf("event %d changed", i)
+			}
+		}
+		// A new concern joins the reopened case.
+		again := f.Concern(t, s, casework.RoleGroupMember, "Ali", "Sand", pnr[4])
+		if again.CaseID != rc.CaseID {
+			t.Fatalf("a concern after reopening started case %d beside %d", again.CaseID, rc.CaseID)
+		}
+		// The case goes through again and closes a second time; the returns are counted by
+		// the reopen events.
+		f.Advance(t, s, rc.CaseID, casework.StepActive, storetest.ConsentSpec{})
+		if _, err := s.Move(coord, rc.CaseID, store.MoveInput{Move: casework.Move{Action: casework.ActClose, ClosureReason: casework.CloseGoalsReached}}); err != nil {
+			t.Fatal(err)
+		}
+		tl, _ := s.Timeline(coord, rc.CaseID)
+		closes, reopens := 0, 0
+		for _, ev := range tl {
+			switch ev.Kind {
+			case "close":
+				closes++
+			case "reopen":
+				reopens++
+			}
+		}
+		if closes != 2 || reopens != 1 {
+			t.Fatalf("closed %d times and reopened %d times in one timeline", closes, reopens)
+		}
+	})
+}
