@@ -638,7 +638,9 @@ func build(raw *Raw) (*Dashboard, *builder) {
 		flow.Cols = append(flow.Cols, Header{Code: m.Format("2006-01"), Key: "dashboard.month." + strconv.Itoa(int(m.Month())), Text: strconv.Itoa(m.Year())})
 	}
 	flow.Cols = append(flow.Cols, hdr("total", "dashboard.col.period_total"))
-	for _, row := range []string{"opened", "started", "closed"} {
+	// reopened: closed cases opened again — young people who came back — counted apart from
+	// the new cases opened.
+	for _, row := range []string{"opened", "started", "closed", "reopened"} {
 		row := row
 		flow.Rows = append(flow.Rows, Row{Header: hdr(row, "dashboard.row."+row)})
 		var parts [][2]string

@@ -89,7 +89,7 @@ func (s *Store) dashboard(ctx context.Context, municipalityID int64, p stats.Per
 		raw.Deadlines = stats.Deadlines{Assessment: settings.AssessmentWithinDays, Group: settings.GroupWithinDays, Plan: settings.ActionPlanWithinDays}
 		raw.Previous = prev
 		c := &counter{tx: tx, raw: raw, mid: municipalityID, from: p.Start().UTC(), to: end, now: end}
-		steps := []func() error{c.districts, c.openNow, c.waiting, c.opened, c.started, c.closed, c.withdrawn,
+		steps := []func() error{c.districts, c.openNow, c.waiting, c.opened, c.started, c.closed, c.reopened, c.withdrawn,
 			c.times, c.deadlines, c.pairs, c.irk, c.goals}
 		if prev != nil {
 			steps = append(steps, c.previousOpen)
@@ -382,6 +382,24 @@ func (c *counter) closed() error {
 		c.raw.AddClosure(slice, reason, started == 1, n)
 		c.raw.AddAge(slice, ageBand, stats.ColClosed, n)
 		c.raw.AddGender(slice, gender, stats.ColClosed, n)
+		return nil
+	})
+}
+
+// reopened counts the reopenings in the period by month: closed cases opened again because
+// the young person came back (the reopen events).
+func (c *counter) reopened() error {
+	month, margs := c.month("e.at", 4)
+	return c.q(`SELECT `+sliceCol+`, `+month+`, COUNT(*) FROM case_events e JOIN cases c ON c.id = e.case_id AND c.municipality_id = e.municipality_id
+		JOIN youths y ON y.id = c.youth_id AND y.municipality_id = c.municipality_id
+		WHERE e.municipality_id = $1 AND e.kind = 'reopen' AND e.at >= $2 AND e.at < $3 AND y.merged_into IS NULL
+		GROUP BY 1, 2`, append([]any{c.from, c.to}, margs...), func(sc scanner) error {
+		var slice int64
+		var m, n int
+		if err := sc.Scan(&slice, &m, &n); err != nil {
+			return err
+		}
+		c.raw.AddFlow(slice, "reopened", m, n)
 		return nil
 	})
 }

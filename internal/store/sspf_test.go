@@ -2,6 +2,7 @@ package store_test
 
 import (
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -299,6 +300,65 @@ func TestReopenKeepsOneCase(t *testing.T) {
 		}
 		if closes != 2 || reopens != 1 {
 			t.Fatalf("closed %d times and reopened %d times in one timeline", closes, reopens)
+		}
+	})
+}
+
+// TestReturnsAreCounted: reopenings show in the dashboard's flow as their own row, month by
+// month, apart from the new cases opened, and in the national export.
+func TestReturnsAreCounted(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, e storetest.Engine) {
+		clock := storetest.NewClock(day("2026-01-05"))
+		s := storetest.Open(t, e, clock.Now)
+		f := storetest.Seed(t, s, "9901", "")
+		coord := f.Ctx(t, s, casework.RoleCoordinator)
+		var seed []store.SeedCase
+		for i := 0; i < 30; i++ {
+			seed = append(seed, store.SeedCase{District: f.Districts[0].ID, Gender: casework.GenderFemale, Birth: day("2011-05-05"),
+				Step: casework.StepClosed, Closure: casework.CloseGoalsReached, Coordinator: f.Users[casework.RoleCoordinator].ID,
+				Opened: day("2025-01-20"), TakenOn: day("2025-01-22"), AssessmentDone: day("2025-01-30"), DecidedStart: day("2025-02-03"),
+				PlanSet: day("2025-02-20"), Closed: day("2025-10-01")})
+		}
+		if err := s.SeedCasesForTest(t.Context(), f.Municipality.ID, seed); err != nil {
+			t.Fatal(err)
+		}
+		page, err := s.Cases(coord, store.CaseQuery{Mine: true, Limit: 100})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(page.Rows) != 30 {
+			t.Fatalf("%d seeded cases in the coordinator's list", len(page.Rows))
+		}
+		for i, r := range page.Rows { // five young people come back each month
+			clock.Set(day("2026-0" + strconv.Itoa(1+i/5) + "-10"))
+			if _, err := s.Move(coord, r.CaseID, store.MoveInput{Move: casework.Move{Action: casework.ActReopen, Reason: "Tillbaka"}}); err != nil {
+				t.Fatal(err)
+			}
+		}
+		clock.Set(dashAt)
+		d, err := s.Dashboard(f.Ctx(t, s, casework.RoleAnalyst), store.DashboardQuery{Period: h1, District: stats.All})
+		if err != nil {
+			t.Fatal(err)
+		}
+		all, _ := d.View(stats.All)
+		checkCells(t, all, []want{
+			{"flow", "reopened", "total", 30, false},
+			{"flow", "reopened", "2026-01", 5, false},
+			{"flow", "reopened", "2026-06", 5, false},
+		})
+		if c := all.Table("flow").Cell("opened", "total"); c.Value != 0 && !c.Suppressed {
+			t.Errorf("reopened cases counted as opened: %v", c.Value)
+		}
+		file, err := s.ExportStatsAsOperator(t.Context(), f.Municipality.ID, h1)
+		if err != nil {
+			t.Fatal(err)
+		}
+		exp, err := stats.ParseExport(file)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if v := stats.FigureMap(exp)["flow/reopened/total"]; v.Suppressed || v.Value == nil || *v.Value != 30 {
+			t.Errorf("the national export's returns: %+v", v)
 		}
 	})
 }
