@@ -10,6 +10,7 @@ import (
 // CaseFacts is what the decision needs to know about a case.
 type CaseFacts struct {
 	MunicipalityID    int64
+	Program           casework.Program // the case's track: which flow's moves it is offered
 	Step              casework.Step
 	TakenOn           bool // the preparatory group took the case on at some point
 	ProtectedIdentity bool

@@ -52,7 +52,7 @@ func Decide(a casework.Actor, f CaseFacts, flow casework.Facts, now time.Time) M
 		}
 		m.write[w][casework.CatProtected] = caseWrite(a, f, w, casework.CatProtected, m.read[casework.CatProtected])
 	}
-	for _, t := range casework.Offered(f.Step, f.Settings) {
+	for _, t := range casework.Offered(f.Program, f.Step, f.Settings) {
 		w := WorkFlow
 		if t.Prep {
 			w = WorkPrepDecision

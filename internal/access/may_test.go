@@ -15,9 +15,12 @@ func TestMayAgreesWithTheRule(t *testing.T) {
 	for _, ac := range actorCases() {
 		for _, cs := range consentStates() {
 			for _, protected := range []bool{false, true} {
-				for _, step := range steps {
+				for i, step := range steps {
 					f := facts(ac, cs, protected, step)
-					name := fmt.Sprintf("%s with %s, youth %s, at step %s", ac.name, cs.name, identity(protected), step)
+					if i%2 == 1 {
+						f.Program = casework.ProgramSSPF // every other step in SSPF's flow
+					}
+					name := fmt.Sprintf("%s with %s, youth %s, at step %s of %s", ac.name, cs.name, identity(protected), step, f.Program)
 					t.Run(name, func(t *testing.T) {
 						m := access.Decide(ac.actor, f, casework.Facts{Settings: f.Settings}, now)
 						for _, cat := range categories {
@@ -33,7 +36,7 @@ func TestMayAgreesWithTheRule(t *testing.T) {
 								}
 							}
 						}
-						offered := casework.ActionsFrom(step, f.Settings)
+						offered := casework.ActionsFrom(f.Program, step, f.Settings)
 						if len(m.Moves) != len(offered) {
 							t.Fatalf("moves %d, the flow offers %d", len(m.Moves), len(offered))
 						}

@@ -56,7 +56,7 @@ type CaseSummary struct {
 	Gender      string     `json:"gender" enum:"female,male,other,unknown"`
 	District    string     `json:"district,omitempty"`
 	Program     string     `json:"program" enum:"sig,sspf"`
-	Step        string     `json:"step" enum:"identified,assessment,decision,parties,motivation,consent,planning,active,closed,followed_up"`
+	Step        string     `json:"step" enum:"identified,assessment,decision,parties,motivation,consent,mapping,network,planning,active,closed,followed_up"`
 	StepSince   time.Time  `json:"step_since"`
 	OpenedAt    time.Time  `json:"opened_at"`
 	RiskLevel   string     `json:"risk_level,omitempty" enum:"low,moderate,high,very_high"`
@@ -127,7 +127,7 @@ func (api *API) listCases(w http.ResponseWriter, r *http.Request) error {
 
 // StepCount is how many visible cases stand at a step.
 type StepCount struct {
-	Step  string `json:"step" enum:"identified,assessment,decision,parties,motivation,consent,planning,active,closed,followed_up"`
+	Step  string `json:"step" enum:"identified,assessment,decision,parties,motivation,consent,mapping,network,planning,active,closed,followed_up"`
 	Count int    `json:"count"`
 }
 

@@ -31,7 +31,7 @@ func (api *API) caseRoutes() []Route {
 type CaseDetail struct {
 	ID            int64        `json:"id"`
 	Program       string       `json:"program" enum:"sig,sspf"`
-	Step          string       `json:"step" enum:"identified,assessment,decision,parties,motivation,consent,planning,active,closed,followed_up"`
+	Step          string       `json:"step" enum:"identified,assessment,decision,parties,motivation,consent,mapping,network,planning,active,closed,followed_up"`
 	StepNumber    string       `json:"step_number,omitempty" doc:"the step's number in the eleven steps of SIG, e.g. 1–2"`
 	StepSince     time.Time    `json:"step_since"`
 	OpenedAt      time.Time    `json:"opened_at"`
@@ -172,7 +172,7 @@ func (api *API) caseDetail(w http.ResponseWriter, r *http.Request) error {
 	now := api.store.Now()
 	c, m := cd.Case, cd.Case.Milestones
 	out := CaseDetail{
-		ID: c.ID, Program: string(c.Program), Step: string(c.Step), StepNumber: c.Step.Number(), StepSince: utc(c.StepSince),
+		ID: c.ID, Program: string(c.Program), Step: string(c.Step), StepNumber: c.Step.NumberIn(c.Program), StepSince: utc(c.StepSince),
 		OpenedAt: utc(c.OpenedAt), RiskLevel: string(c.RiskLevel), ClosureReason: string(c.ClosureReason),
 		Milestones: Milestones{TakenOn: utc(m.TakenOn), AssessmentDone: utc(m.AssessmentDone), DecidedStart: utc(m.DecidedStart),
 			GroupConvened: utc(m.GroupConvened), PlanSet: utc(m.PlanSet), Closed: utc(m.Closed), FollowUp6: utc(m.FollowUp6), FollowUp12: utc(m.FollowUp12)},

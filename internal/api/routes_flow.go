@@ -22,15 +22,15 @@ func (api *API) flowRoutes() []Route {
 
 // MoveRequest is a move of the flow.
 type MoveRequest struct {
-	Action        string `json:"action" enum:"prep_take_on,prep_not_now,prep_refer,assessment_done,decide_start,decide_not_start,back_to_assessment,parties_set,motivation_done,consent_given,back_to_parties,start_motivation,plan_set,back_to_planning,close,followup_done"`
-	Reason        string `json:"reason,omitempty" doc:"why; required for the moves that turn a case away or back, and for closing with other or excluded"`
+	Action        string `json:"action" enum:"prep_take_on,prep_not_now,prep_refer,assessment_done,sspf_applies,sspf_not_applicable,decide_start,decide_not_start,back_to_assessment,parties_set,motivation_done,consent_given,back_to_parties,start_motivation,mapping_done,plan_set,back_to_planning,to_sig,close,followup_done,reopen" doc:"a move of the case's track (SIG or SSPF); another track's move is refused with flow.not_in_track"`
+	Reason        string `json:"reason,omitempty" doc:"why; required for the moves that turn a case away or back, for to_sig (an SSPF case continues as SIG), for reopen (a closed case opens again at the assessment), and for closing with other or excluded"`
 	ClosureReason string `json:"closure_reason,omitempty" enum:"goals_reached,moved,placed,declined,consent_withdrawn,aged_out,excluded,other" doc:"with action close"`
 	CoordinatorID int64  `json:"coordinator_id,omitempty" doc:"with prep_take_on: who coordinates the case; you when left out"`
 }
 
 // MoveResult is the step the case stands at after the move.
 type MoveResult struct {
-	Step string `json:"step" enum:"identified,assessment,decision,parties,motivation,consent,planning,active,closed,followed_up"`
+	Step string `json:"step" enum:"identified,assessment,decision,parties,motivation,consent,mapping,network,planning,active,closed,followed_up"`
 }
 
 func (api *API) move(w http.ResponseWriter, r *http.Request) error {

@@ -188,7 +188,7 @@ func (api *API) setRhythm(w http.ResponseWriter, r *http.Request) error {
 type GroupSummary struct {
 	CaseID      int64     `json:"case_id"`
 	YouthName   string    `json:"youth_name"`
-	Step        string    `json:"step" enum:"identified,assessment,decision,parties,motivation,consent,planning,active,closed,followed_up"`
+	Step        string    `json:"step" enum:"identified,assessment,decision,parties,motivation,consent,mapping,network,planning,active,closed,followed_up"`
 	Staff       bool      `json:"staff" doc:"you are social services staff on the case"`
 	Role        string    `json:"role,omitempty" doc:"your role in the group"`
 	Lead        bool      `json:"lead" doc:"you are the lead contact"`

@@ -64,9 +64,12 @@ func AddMonths(t time.Time, n int) time.Time {
 	return time.Date(first.Year(), first.Month(), min(d, last), t.Hour(), t.Minute(), t.Second(), t.Nanosecond(), t.Location())
 }
 
-// Deadlines computes a case's deadlines from its milestones and the municipality's settings.
-// A case closed before the decision to start SIG has no group, plan or follow-up deadlines.
-func Deadlines(step Step, m Milestones, s Settings) []Deadline {
+// Deadlines computes a case's deadlines from its milestones and the municipality's settings
+// for its track (SSPF has its own days; its decision to start is finding that SSPF applies,
+// its group meeting the network meeting). A case closed before the decision to start has no
+// group, plan or follow-up deadlines.
+func Deadlines(p Program, step Step, m Milestones, settings Settings) []Deadline {
+	s := settings.Track(p)
 	var out []Deadline
 	if !m.TakenOn.IsZero() {
 		out = append(out, Deadline{Kind: DeadlineAssessment, Due: addDays(m.TakenOn, s.AssessmentWithinDays), Met: m.AssessmentDone})

@@ -101,7 +101,7 @@ func TestDeadlines(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			got := casework.Deadlines(tt.step, tt.m, tt.settings)
+			got := casework.Deadlines(casework.ProgramSIG, tt.step, tt.m, tt.settings)
 			var gotS, wantS []string
 			for _, d := range got {
 				gotS = append(gotS, dl{d.Kind, d.Due, d.Met}.String())
@@ -123,7 +123,7 @@ func TestDeadlines(t *testing.T) {
 		})
 	}
 	t.Run("follow-ups of a case closed on 31 August fall at the end of February and August", func(t *testing.T) {
-		got := casework.Deadlines(casework.StepClosed, casework.Milestones{DecidedStart: day(2025, 3, 3), Closed: day(2025, 8, 31)}, casework.DefaultSettings())
+		got := casework.Deadlines(casework.ProgramSIG, casework.StepClosed, casework.Milestones{DecidedStart: day(2025, 3, 3), Closed: day(2025, 8, 31)}, casework.DefaultSettings())
 		if len(got) != 2 || !got[0].Due.Equal(day(2026, 2, 28)) || !got[1].Due.Equal(day(2026, 8, 31)) {
 			t.Fatalf("follow-ups %+v, want 2026-02-28 and 2026-08-31", got)
 		}
@@ -134,7 +134,7 @@ func TestDeadlines(t *testing.T) {
 			t.Skip("no time zone database:", err)
 		}
 		taken := time.Date(2025, 3, 20, 0, 0, 0, 0, stockholm) // summer time starts 30 March
-		got := casework.Deadlines(casework.StepAssessment, casework.Milestones{TakenOn: taken}, casework.DefaultSettings())
+		got := casework.Deadlines(casework.ProgramSIG, casework.StepAssessment, casework.Milestones{TakenOn: taken}, casework.DefaultSettings())
 		want := time.Date(2025, 5, 1, 0, 0, 0, 0, stockholm)
 		if len(got) != 1 || !got[0].Due.Equal(want) {
 			t.Fatalf("due %v, want %v (42 calendar days, not 42×24 hours)", got, want)
@@ -142,7 +142,7 @@ func TestDeadlines(t *testing.T) {
 	})
 	t.Run("every step open or closed gives the assessment deadline of a case taken on only while it is unmet and open", func(t *testing.T) {
 		for _, s := range casework.Steps {
-			got := casework.Deadlines(s, casework.Milestones{TakenOn: takenOn}, casework.DefaultSettings())
+			got := casework.Deadlines(casework.ProgramSIG, s, casework.Milestones{TakenOn: takenOn}, casework.DefaultSettings())
 			if s.Open() != (len(got) == 1) {
 				t.Errorf("%s: %d deadlines", s, len(got))
 			}

@@ -63,9 +63,62 @@ type Settings struct {
 	TaskReminders      bool `json:"task_reminders"`
 	ReminderDaysBefore int  `json:"reminder_days_before"`
 
+	// SSPF is the SSPF track's own age range and deadlines (SIG's are the fields above).
+	SSPF TrackSettings `json:"sspf"`
+
 	// Retention are the municipality's own retention periods, per kind of record, within the
 	// bounds of each rule (retention.go); a kind not set has the rule's default.
 	Retention map[RecordKind]int `json:"retention,omitempty"`
+}
+
+// TrackSettings are one track's target age range and deadlines in days.
+type TrackSettings struct {
+	MinAge               int `json:"min_age"`
+	MaxAge               int `json:"max_age"`
+	AssessmentWithinDays int `json:"assessment_within_days"`  // the assessment, from taking the case on
+	GroupWithinDays      int `json:"group_within_days"`       // the first group (SSPF: network) meeting, from the decision to start
+	ActionPlanWithinDays int `json:"action_plan_within_days"` // the plan (SSPF: commitment plan), from the decision to start
+}
+
+// DefaultSSPF are SSPF's defaults: ages 12–18 (Falköping; Falkenberg works with 10–18,
+// Munkfors 6–21); the coordinator's assessment within two weeks, the network meeting within
+// three and the commitment plan within four weeks of finding that SSPF applies. The deadlines
+// are Lots' choice — the municipalities' pages name none — and each municipality sets its own.
+func DefaultSSPF() TrackSettings {
+	return TrackSettings{MinAge: 12, MaxAge: 18, AssessmentWithinDays: 14, GroupWithinDays: 21, ActionPlanWithinDays: 28}
+}
+
+// Track returns track p's age range and deadlines.
+func (s Settings) Track(p Program) TrackSettings {
+	if p == ProgramSSPF {
+		return s.SSPF
+	}
+	return TrackSettings{MinAge: s.MinAge, MaxAge: s.MaxAge, AssessmentWithinDays: s.AssessmentWithinDays,
+		GroupWithinDays: s.GroupWithinDays, ActionPlanWithinDays: s.ActionPlanWithinDays}
+}
+
+// OutsideAge reports whether a young person of age (−1: unknown) is outside the track's age
+// range.
+func (t TrackSettings) OutsideAge(age int) bool {
+	return age >= 0 && (age < t.MinAge || age > t.MaxAge)
+}
+
+// validate adds the track's field errors, the fields named with prefix ("sspf_").
+func (t TrackSettings) validate(fe *FieldErrors, prefix string) {
+	if t.MinAge < 0 || t.MinAge > 30 {
+		fe.Add(prefix+"min_age", "settings.age_range")
+	}
+	if t.MaxAge < t.MinAge || t.MaxAge > 30 {
+		fe.Add(prefix+"max_age", "settings.age_range")
+	}
+	for _, d := range []struct {
+		field string
+		v     int
+	}{{"group_within_days", t.GroupWithinDays}, {"action_plan_within_days", t.ActionPlanWithinDays}, {"assessment_within_days", t.AssessmentWithinDays}} {
+		if d.v < 1 || d.v > 365 {
+			fe.Add(prefix+d.field, "settings.days_range")
+		}
+	}
 }
 
 // DefaultSettings returns the defaults described on Settings.
@@ -78,14 +131,14 @@ func DefaultSettings() Settings {
 		SessionIdleMinutes: 30, SessionMaxHours: 10, StepUpMinutes: 15,
 		MeetingSlots:       []MeetingSlot{{Weekday: 2, Start: "15:00", Minutes: 90}},
 		MeetingRhythmWeeks: 4, PreMeetingMinutes: 30, ReminderDaysBefore: 2,
+		SSPF: DefaultSSPF(),
 	}
 }
 
-// OutsideTargetAge reports whether a young person of age (−1: unknown) is outside the target
-// group's age range. Lots only says so — the preparatory group decides whether to take them on.
-func (s Settings) OutsideTargetAge(age int) bool {
-	return age >= 0 && (age < s.MinAge || age > s.MaxAge)
-}
+// OutsideTargetAge reports whether a young person of age (−1: unknown) is outside SIG's target
+// group's age range (OutsideAge of Track for another track). Lots only says so — the
+// preparatory group decides whether to take them on.
+func (s Settings) OutsideTargetAge(age int) bool { return s.Track(ProgramSIG).OutsideAge(age) }
 
 // WithDefaults fills zero fields with defaults (settings stored by an older version).
 func (s Settings) WithDefaults() Settings {
@@ -114,26 +167,21 @@ func (s Settings) WithDefaults() Settings {
 	fill(&s.MeetingRhythmWeeks, d.MeetingRhythmWeeks)
 	fill(&s.PreMeetingMinutes, d.PreMeetingMinutes)
 	fill(&s.ReminderDaysBefore, d.ReminderDaysBefore)
+	if s.SSPF == (TrackSettings{}) {
+		s.SSPF = d.SSPF
+	}
+	fill(&s.SSPF.MaxAge, d.SSPF.MaxAge)
+	fill(&s.SSPF.AssessmentWithinDays, d.SSPF.AssessmentWithinDays)
+	fill(&s.SSPF.GroupWithinDays, d.SSPF.GroupWithinDays)
+	fill(&s.SSPF.ActionPlanWithinDays, d.SSPF.ActionPlanWithinDays)
 	return s
 }
 
 // Validate checks settings an administrator enters.
 func (s Settings) Validate() error {
 	var fe FieldErrors
-	if s.MinAge < 0 || s.MinAge > 30 {
-		fe.Add("min_age", "settings.age_range")
-	}
-	if s.MaxAge < s.MinAge || s.MaxAge > 30 {
-		fe.Add("max_age", "settings.age_range")
-	}
-	for _, d := range []struct {
-		field string
-		v     int
-	}{{"group_within_days", s.GroupWithinDays}, {"action_plan_within_days", s.ActionPlanWithinDays}, {"assessment_within_days", s.AssessmentWithinDays}} {
-		if d.v < 1 || d.v > 365 {
-			fe.Add(d.field, "settings.days_range")
-		}
-	}
+	s.Track(ProgramSIG).validate(&fe, "")
+	s.SSPF.validate(&fe, "sspf_")
 	if s.ConsentValidityMonths < 1 || s.ConsentValidityMonths > 24 {
 		fe.Add("consent_validity_months", "settings.consent_months_range")
 	}

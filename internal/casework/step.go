@@ -6,8 +6,10 @@ import (
 	"unicode/utf8"
 )
 
-// Step is where a case stands in the SIG flow (Örebro's SIG:RBM, eleven steps, with the
-// variants of other municipalities as settings).
+// Step is where a case stands in its track's flow: SIG (Örebro's SIG:RBM, eleven steps, with
+// the variants of other municipalities as settings) or SSPF (concern, the coordinator's
+// assessment, consent, mapping conversation, network meeting, commitment plan, follow-up).
+// The two tracks share the steps that mean the same; mapping and network are SSPF's own.
 type Step string
 
 const (
@@ -17,15 +19,32 @@ const (
 	StepParties    Step = "parties"     // 5: the parties needed are identified
 	StepMotivation Step = "motivation"  // optional motivation phase before enrolment (Hässelby-Vällingby)
 	StepConsent    Step = "consent"     // 6: consent is signed
+	StepMapping    Step = "mapping"     // SSPF: the mapping conversation with the young person and the guardians
+	StepNetwork    Step = "network"     // SSPF: the network meeting (school, social services, police, leisure) and the commitment plan
 	StepPlanning   Step = "planning"    // 7: planning after consent
 	StepActive     Step = "active"      // 8–9: action plan set; interventions and follow-up meetings
 	StepClosed     Step = "closed"      // 10: closed; long-term follow-up pending
 	StepFollowedUp Step = "followed_up" // 11: long-term follow-up done
 )
 
-// Steps lists the steps in flow order.
+// Steps lists the steps of every track in flow order.
 var Steps = []Step{StepIdentified, StepAssessment, StepDecision, StepParties, StepMotivation, StepConsent,
-	StepPlanning, StepActive, StepClosed, StepFollowedUp}
+	StepMapping, StepNetwork, StepPlanning, StepActive, StepClosed, StepFollowedUp}
+
+// sspfSteps are the steps of the SSPF track, in flow order.
+var sspfSteps = []Step{StepIdentified, StepAssessment, StepConsent, StepMapping, StepNetwork, StepActive, StepClosed, StepFollowedUp}
+
+// StepsOf lists the steps of a track in flow order (SIG's include the motivation phase, which
+// only some municipalities use).
+func StepsOf(p Program) []Step {
+	if p == ProgramSSPF {
+		return sspfSteps
+	}
+	return slices.DeleteFunc(slices.Clone(Steps), func(s Step) bool { return s == StepMapping || s == StepNetwork })
+}
+
+// InTrack reports whether step s belongs to track p.
+func (s Step) InTrack(p Program) bool { return slices.Contains(StepsOf(p), s) }
 
 // Valid reports whether s is a known step.
 func (s Step) Valid() bool {
@@ -38,8 +57,17 @@ func (s Step) Valid() bool {
 }
 
 // Number is the step's number in Örebro's eleven steps, as shown to users ("" for the
-// motivation phase, which is not one of them).
-func (s Step) Number() string {
+// motivation phase and SSPF's own steps, which are not among them).
+func (s Step) Number() string { return s.NumberIn(ProgramSIG) }
+
+// NumberIn is the step's number in its track as shown to users: Örebro's eleven steps for
+// SIG, SSPF's seven (concern 1, assessment 2, consent 3, mapping 4, network meeting and
+// commitment plan 5, follow-up 6, closure 7).
+func (s Step) NumberIn(p Program) string {
+	if p == ProgramSSPF {
+		return map[Step]string{StepIdentified: "1", StepAssessment: "2", StepConsent: "3", StepMapping: "4",
+			StepNetwork: "5", StepActive: "6", StepClosed: "7"}[s]
+	}
 	return map[Step]string{StepIdentified: "1–2", StepAssessment: "3", StepDecision: "4", StepParties: "5",
 		StepConsent: "6", StepPlanning: "7", StepActive: "8–9", StepClosed: "10", StepFollowedUp: "11"}[s]
 }
@@ -80,7 +108,17 @@ const (
 	ActFollowUpDone     Action = "followup_done"      // closed → followed_up
 	ActBackToAssessment Action = "back_to_assessment" // decision → assessment
 	ActBackToParties    Action = "back_to_parties"    // consent or motivation → parties
-	ActBackToPlanning   Action = "back_to_planning"   // active → planning (rework the plan)
+	ActBackToPlanning   Action = "back_to_planning"   // active → planning (SSPF: network; rework the plan)
+
+	// SSPF's own moves.
+	ActSSPFApplies       Action = "sspf_applies"        // assessment → consent: the coordinator finds that SSPF applies
+	ActSSPFNotApplicable Action = "sspf_not_applicable" // assessment → closed (SSPF not started)
+	ActMappingDone       Action = "mapping_done"        // mapping → network
+	ActToSIG             Action = "to_sig"              // any open SSPF step after intake → SIG's assessment; the case and its history stay
+
+	// ActReopen: a young person who comes back after months or years: the closed case opens
+	// again at the assessment, with a reason, instead of a new case.
+	ActReopen Action = "reopen" // closed or followed_up → assessment
 )
 
 // RiskLevel is the professional's overall judgement of risk. Lots never sets it; it records it
@@ -141,6 +179,7 @@ var ClosureReasons = []ClosureReason{CloseGoalsReached, CloseMoved, ClosePlaced,
 
 // Facts are what the flow needs to know about a case to allow a move.
 type Facts struct {
+	Program       Program   // the case's track ("" reads as SIG)
 	HasAssessment bool      // an intake assessment is recorded
 	RiskLevel     RiskLevel // the professional's judgement
 	RiskReason    string
@@ -181,8 +220,15 @@ type Requirement struct {
 // API answer about moves are read from it.
 type Transition struct {
 	Action Action
-	From   []Step // empty: every open step
-	To     Step
+	// Programs are the tracks the move belongs to (empty: every track). An action may have a
+	// row per track when it leads elsewhere in each (consent_given: SIG's planning, SSPF's
+	// mapping conversation).
+	Programs []Program
+	From     []Step // empty: every open step
+	To       Step
+	// Switch is the track the case continues in after the move ("" : the same). The case,
+	// its id and its history stay.
+	Switch Program
 	// Closure is the closure reason a preparatory or decision outcome records.
 	Closure ClosureReason
 	Reason  ReasonRule
@@ -209,27 +255,47 @@ var (
 	motivationOn  = func(s Settings) bool { return s.MotivationPhase }
 )
 
-// Transitions is Örebro's flow with the motivation phase, in the order a step offers its moves.
+var (
+	sig  = []Program{ProgramSIG}
+	sspf = []Program{ProgramSSPF}
+)
+
+// Transitions are both tracks' flows — Örebro's SIG with the motivation phase, and SSPF — in
+// the order a step offers its moves. A row without Programs is every track's.
 var Transitions = []Transition{
 	{Action: ActPrepTakeOn, From: []Step{StepIdentified}, To: StepAssessment, Prep: true},
 	{Action: ActPrepNotNow, From: []Step{StepIdentified}, To: StepClosed, Closure: CloseNotNow, Reason: ReasonRequired, Secondary: true, Prep: true},
 	{Action: ActPrepRefer, From: []Step{StepIdentified}, To: StepClosed, Closure: CloseReferred, Reason: ReasonRequired, Secondary: true, Prep: true},
-	{Action: ActAssessmentDone, From: []Step{StepAssessment}, To: StepDecision, Requires: []Requirement{needsAssessment, needsRisk}},
-	{Action: ActDecideStart, From: []Step{StepDecision}, To: StepParties},
-	{Action: ActDecideNotStart, From: []Step{StepDecision}, To: StepClosed, Closure: CloseNotStarted, Reason: ReasonRequired, Secondary: true},
-	{Action: ActBackToAssessment, From: []Step{StepDecision}, To: StepAssessment, Reason: ReasonRequired, Secondary: true},
-	{Action: ActPartiesSet, From: []Step{StepParties}, To: StepConsent, Requires: []Requirement{needsParties}},
-	{Action: ActMotivationDone, From: []Step{StepMotivation}, To: StepConsent},
-	{Action: ActConsentGiven, From: []Step{StepConsent}, To: StepPlanning, Requires: []Requirement{needsConsent}},
-	{Action: ActBackToParties, From: []Step{StepConsent, StepMotivation}, To: StepParties, Reason: ReasonRequired, Secondary: true},
-	{Action: ActStartMotivation, From: []Step{StepParties, StepConsent}, To: StepMotivation, Setting: motivationOn, SettingKey: "flow.motivation_off"},
-	{Action: ActPlanSet, From: []Step{StepPlanning}, To: StepActive, Requires: []Requirement{needsConsent, needsPlan}},
-	{Action: ActBackToPlanning, From: []Step{StepActive}, To: StepPlanning, Reason: ReasonRequired, Secondary: true},
+	{Action: ActAssessmentDone, Programs: sig, From: []Step{StepAssessment}, To: StepDecision, Requires: []Requirement{needsAssessment, needsRisk}},
+	// SSPF: the coordinator's risk assessment before the young person is raised in the SSPF
+	// forum (Kungälv) decides whether SSPF applies; no instrument is required, a judgement is.
+	{Action: ActSSPFApplies, Programs: sspf, From: []Step{StepAssessment}, To: StepConsent, Requires: []Requirement{needsRisk}},
+	{Action: ActSSPFNotApplicable, Programs: sspf, From: []Step{StepAssessment}, To: StepClosed, Closure: CloseNotStarted, Reason: ReasonRequired, Secondary: true},
+	{Action: ActDecideStart, Programs: sig, From: []Step{StepDecision}, To: StepParties},
+	{Action: ActDecideNotStart, Programs: sig, From: []Step{StepDecision}, To: StepClosed, Closure: CloseNotStarted, Reason: ReasonRequired, Secondary: true},
+	{Action: ActBackToAssessment, Programs: sig, From: []Step{StepDecision}, To: StepAssessment, Reason: ReasonRequired, Secondary: true},
+	{Action: ActPartiesSet, Programs: sig, From: []Step{StepParties}, To: StepConsent, Requires: []Requirement{needsParties}},
+	{Action: ActMotivationDone, Programs: sig, From: []Step{StepMotivation}, To: StepConsent},
+	{Action: ActConsentGiven, Programs: sig, From: []Step{StepConsent}, To: StepPlanning, Requires: []Requirement{needsConsent}},
+	{Action: ActConsentGiven, Programs: sspf, From: []Step{StepConsent}, To: StepMapping, Requires: []Requirement{needsConsent}},
+	{Action: ActBackToParties, Programs: sig, From: []Step{StepConsent, StepMotivation}, To: StepParties, Reason: ReasonRequired, Secondary: true},
+	{Action: ActStartMotivation, Programs: sig, From: []Step{StepParties, StepConsent}, To: StepMotivation, Setting: motivationOn, SettingKey: "flow.motivation_off"},
+	{Action: ActMappingDone, Programs: sspf, From: []Step{StepMapping}, To: StepNetwork, Requires: []Requirement{needsConsent}},
+	{Action: ActPlanSet, Programs: sig, From: []Step{StepPlanning}, To: StepActive, Requires: []Requirement{needsConsent, needsPlan}},
+	{Action: ActPlanSet, Programs: sspf, From: []Step{StepNetwork}, To: StepActive, Requires: []Requirement{needsConsent, needsPlan}},
+	{Action: ActBackToPlanning, Programs: sig, From: []Step{StepActive}, To: StepPlanning, Reason: ReasonRequired, Secondary: true},
+	{Action: ActBackToPlanning, Programs: sspf, From: []Step{StepActive}, To: StepNetwork, Reason: ReasonRequired, Secondary: true},
+	// An SSPF case that needs more continues as SIG from the systematic assessment (step 3):
+	// it was taken on already, so the preparatory group's intake is not repeated.
+	{Action: ActToSIG, Programs: sspf, From: []Step{StepAssessment, StepConsent, StepMapping, StepNetwork, StepActive}, To: StepAssessment,
+		Switch: ProgramSIG, Reason: ReasonRequired, Secondary: true},
 	{Action: ActClose, To: StepClosed, Reason: ReasonOptional, Secondary: true},
 	{Action: ActFollowUpDone, From: []Step{StepClosed}, To: StepFollowedUp, Requires: []Requirement{needsFollowUp}},
+	{Action: ActReopen, From: []Step{StepClosed, StepFollowedUp}, To: StepAssessment, Reason: ReasonRequired, Secondary: true},
 }
 
-// TransitionOf returns the transition of an action.
+// TransitionOf returns the first transition of an action in any track (what does not differ
+// between an action's rows: whether it is the preparatory group's, whether it needs a reason).
 func TransitionOf(a Action) (Transition, bool) {
 	for _, t := range Transitions {
 		if t.Action == a {
@@ -237,6 +303,30 @@ func TransitionOf(a Action) (Transition, bool) {
 		}
 	}
 	return Transition{}, false
+}
+
+// TransitionIn returns the transition of an action in track p.
+func TransitionIn(p Program, a Action) (Transition, bool) {
+	for _, t := range Transitions {
+		if t.Action == a && t.inTrack(p) {
+			return t, true
+		}
+	}
+	return Transition{}, false
+}
+
+// inTrack reports whether the transition belongs to track p ("" reads as SIG).
+func (t Transition) inTrack(p Program) bool {
+	if p == "" {
+		p = ProgramSIG
+	}
+	return len(t.Programs) == 0 || slices.Contains(t.Programs, p)
+}
+
+// fromClosed reports whether the transition starts from a closed step (the follow-up after
+// closure, reopening); every other move of a closed case is refused as "the case is closed".
+func (t Transition) fromClosed() bool {
+	return slices.ContainsFunc(t.From, func(s Step) bool { return !s.Open() })
 }
 
 // startsFrom reports whether the transition may be taken from step s.
@@ -279,12 +369,14 @@ func Next(from Step, m Move, f Facts) (Step, ClosureReason, error) {
 	if !from.Valid() {
 		return refuse("flow.not_from_step")
 	}
-	if !from.Open() && m.Action != ActFollowUpDone {
+	if first, ok := TransitionOf(m.Action); !from.Open() && (!ok || !first.fromClosed()) {
 		return refuse("flow.case_closed")
-	}
-	t, ok := TransitionOf(m.Action)
-	if !ok {
+	} else if !ok {
 		return from, "", Invalid("action", "flow.unknown_action")
+	}
+	t, ok := TransitionIn(f.Program, m.Action)
+	if !ok {
+		return refuse("flow.not_in_track")
 	}
 	if t.Action == ActClose {
 		return closeMove(from, m, reason, f)
@@ -319,22 +411,24 @@ func closeMove(from Step, m Move, reason string, f Facts) (Step, ClosureReason, 
 	return StepClosed, m.ClosureReason, nil
 }
 
-// Actions lists every action, for forms and tests.
+// Actions lists every action once, for forms and tests.
 var Actions = func() []Action {
-	out := make([]Action, len(Transitions))
-	for i, t := range Transitions {
-		out[i] = t.Action
+	var out []Action
+	for _, t := range Transitions {
+		if !slices.Contains(out, t.Action) {
+			out = append(out, t.Action)
+		}
 	}
 	return out
 }()
 
-// Offered lists the moves the flow offers from a step, in the table's order: those that start
-// from it and whose municipal setting is on. Whether their conditions hold is a separate
+// Offered lists the moves track p's flow offers from a step, in the table's order: those that
+// start from it and whose municipal setting is on. Whether their conditions hold is a separate
 // question (Blocked), so a form can say why a move is not yet possible.
-func Offered(s Step, settings Settings) []Transition {
+func Offered(p Program, s Step, settings Settings) []Transition {
 	var out []Transition
 	for _, t := range Transitions {
-		if t.startsFrom(s) && (t.Setting == nil || t.Setting(settings)) {
+		if t.inTrack(p) && t.startsFrom(s) && (t.Setting == nil || t.Setting(settings)) {
 			out = append(out, t)
 		}
 	}
@@ -342,9 +436,9 @@ func Offered(s Step, settings Settings) []Transition {
 }
 
 // ActionsFrom lists the actions of Offered.
-func ActionsFrom(s Step, settings Settings) []Action {
+func ActionsFrom(p Program, s Step, settings Settings) []Action {
 	var out []Action
-	for _, t := range Offered(s, settings) {
+	for _, t := range Offered(p, s, settings) {
 		out = append(out, t.Action)
 	}
 	return out

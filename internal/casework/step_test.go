@@ -37,8 +37,9 @@ type target struct {
 	closure casework.ClosureReason
 }
 
-// allowedMoves is the whole flow, written out by hand from the comments in step.go and DOMAIN.md:
-// every (step, action) pair not listed here must be refused.
+// allowedMoves is the whole SIG flow, written out by hand from the comments in step.go and
+// DOMAIN.md: every (step, action) pair not listed here must be refused. SSPF's own steps can
+// only be closed in SIG (a case that came from SSPF there before the move to SIG).
 var allowedMoves = map[casework.Step]map[casework.Action]target{
 	casework.StepIdentified: {
 		casework.ActPrepTakeOn: {casework.StepAssessment, ""},
@@ -72,6 +73,8 @@ var allowedMoves = map[casework.Step]map[casework.Action]target{
 		casework.ActStartMotivation: {casework.StepMotivation, ""},
 		casework.ActClose:           {casework.StepClosed, casework.CloseGoalsReached},
 	},
+	casework.StepMapping: {casework.ActClose: {casework.StepClosed, casework.CloseGoalsReached}},
+	casework.StepNetwork: {casework.ActClose: {casework.StepClosed, casework.CloseGoalsReached}},
 	casework.StepPlanning: {
 		casework.ActPlanSet: {casework.StepActive, ""},
 		casework.ActClose:   {casework.StepClosed, casework.CloseGoalsReached},
@@ -82,8 +85,49 @@ var allowedMoves = map[casework.Step]map[casework.Action]target{
 	},
 	casework.StepClosed: {
 		casework.ActFollowUpDone: {casework.StepFollowedUp, ""},
+		casework.ActReopen:       {casework.StepAssessment, ""},
 	},
-	casework.StepFollowedUp: {},
+	casework.StepFollowedUp: {casework.ActReopen: {casework.StepAssessment, ""}},
+}
+
+// allowedSSPF is SSPF's flow written out by hand from the issue and the domain notes (concern
+// → the coordinator's assessment whether SSPF applies → written consent → mapping conversation
+// → network meeting and commitment plan → follow-up), with the move to SIG from every step
+// after intake.
+var allowedSSPF = map[casework.Step]map[casework.Action]target{
+	casework.StepIdentified: allowedMoves[casework.StepIdentified],
+	casework.StepAssessment: {
+		casework.ActSSPFApplies:       {casework.StepConsent, ""},
+		casework.ActSSPFNotApplicable: {casework.StepClosed, casework.CloseNotStarted},
+		casework.ActToSIG:             {casework.StepAssessment, ""},
+		casework.ActClose:             {casework.StepClosed, casework.CloseGoalsReached},
+	},
+	casework.StepDecision:   {casework.ActClose: {casework.StepClosed, casework.CloseGoalsReached}},
+	casework.StepParties:    {casework.ActClose: {casework.StepClosed, casework.CloseGoalsReached}},
+	casework.StepMotivation: {casework.ActClose: {casework.StepClosed, casework.CloseGoalsReached}},
+	casework.StepConsent: {
+		casework.ActConsentGiven: {casework.StepMapping, ""},
+		casework.ActToSIG:        {casework.StepAssessment, ""},
+		casework.ActClose:        {casework.StepClosed, casework.CloseGoalsReached},
+	},
+	casework.StepMapping: {
+		casework.ActMappingDone: {casework.StepNetwork, ""},
+		casework.ActToSIG:       {casework.StepAssessment, ""},
+		casework.ActClose:       {casework.StepClosed, casework.CloseGoalsReached},
+	},
+	casework.StepNetwork: {
+		casework.ActPlanSet: {casework.StepActive, ""},
+		casework.ActToSIG:   {casework.StepAssessment, ""},
+		casework.ActClose:   {casework.StepClosed, casework.CloseGoalsReached},
+	},
+	casework.StepPlanning: {casework.ActClose: {casework.StepClosed, casework.CloseGoalsReached}},
+	casework.StepActive: {
+		casework.ActBackToPlanning: {casework.StepNetwork, ""},
+		casework.ActToSIG:          {casework.StepAssessment, ""},
+		casework.ActClose:          {casework.StepClosed, casework.CloseGoalsReached},
+	},
+	casework.StepClosed:     allowedMoves[casework.StepClosed],
+	casework.StepFollowedUp: allowedMoves[casework.StepFollowedUp],
 }
 
 func words(s string) string { return strings.ReplaceAll(s, "_", " ") }
@@ -124,9 +168,20 @@ func wantRefused(t *testing.T, from, got casework.Step, closure casework.Closure
 }
 
 func TestNextEveryActionFromEveryStep(t *testing.T) {
-	if len(allowedMoves) != len(casework.Steps) {
-		t.Fatalf("the expected table covers %d steps, the flow has %d", len(allowedMoves), len(casework.Steps))
+	for _, track := range []struct {
+		program casework.Program
+		allowed map[casework.Step]map[casework.Action]target
+	}{{casework.ProgramSIG, allowedMoves}, {casework.ProgramSSPF, allowedSSPF}} {
+		testTrack(t, track.program, track.allowed)
 	}
+}
+
+func testTrack(t *testing.T, program casework.Program, allowedMoves map[casework.Step]map[casework.Action]target) {
+	if len(allowedMoves) != len(casework.Steps) {
+		t.Fatalf("the expected table of %s covers %d steps, the flow has %d", program, len(allowedMoves), len(casework.Steps))
+	}
+	f := goodFacts()
+	f.Program = program
 	for _, from := range casework.Steps {
 		for _, act := range casework.Actions {
 			want, allowed := allowedMoves[from][act]
@@ -134,8 +189,8 @@ func TestNextEveryActionFromEveryStep(t *testing.T) {
 			if allowed {
 				verdict = "leads to " + string(want.step)
 			}
-			t.Run(fmt.Sprintf("%s from %s %s", words(string(act)), words(string(from)), verdict), func(t *testing.T) {
-				got, closure, err := casework.Next(from, goodMove(act), goodFacts())
+			t.Run(fmt.Sprintf("%s: %s from %s %s", program, words(string(act)), words(string(from)), verdict), func(t *testing.T) {
+				got, closure, err := casework.Next(from, goodMove(act), f)
 				if !allowed {
 					wantRefused(t, from, got, closure, err, "")
 					return
@@ -167,6 +222,8 @@ func TestNextRefusesWithTheRightKey(t *testing.T) {
 		{"going back to planning from a followed-up case says the case is closed", casework.StepFollowedUp, casework.ActBackToPlanning, "flow.case_closed", casework.EConflict},
 		{"a second follow-up of a followed-up case is not possible from this step", casework.StepFollowedUp, casework.ActFollowUpDone, "flow.not_from_step", casework.EConflict},
 		{"an unknown action is invalid", casework.StepActive, casework.Action("jump"), "flow.unknown_action", casework.EInvalid},
+		{"reopening an open case is not possible from this step", casework.StepActive, casework.ActReopen, "flow.not_from_step", casework.EConflict},
+		{"an unknown action on a closed case says the case is closed", casework.StepClosed, casework.Action("jump"), "flow.case_closed", casework.EConflict},
 		{"an empty action is invalid", casework.StepIdentified, casework.Action(""), "flow.unknown_action", casework.EInvalid},
 	}
 	for _, tt := range tests {
@@ -363,16 +420,20 @@ func TestNextReasonLength(t *testing.T) {
 }
 
 func TestActionsFromMatchesNext(t *testing.T) {
-	for _, motivation := range []bool{true, false} {
+	for _, tc := range []struct {
+		program    casework.Program
+		motivation bool
+	}{{casework.ProgramSIG, true}, {casework.ProgramSIG, false}, {casework.ProgramSSPF, false}} {
 		f := goodFacts()
-		f.Settings.MotivationPhase = motivation
-		phase := "with the motivation phase"
-		if !motivation {
-			phase = "without the motivation phase"
+		f.Program = tc.program
+		f.Settings.MotivationPhase = tc.motivation
+		phase := "in " + string(tc.program) + " with the motivation phase"
+		if !tc.motivation {
+			phase = "in " + string(tc.program) + " without the motivation phase"
 		}
 		for _, from := range casework.Steps {
 			t.Run(fmt.Sprintf("the actions offered from %s %s are exactly those the flow accepts", words(string(from)), phase), func(t *testing.T) {
-				offered := casework.ActionsFrom(from, f.Settings)
+				offered := casework.ActionsFrom(f.Program, from, f.Settings)
 				seen := map[casework.Action]bool{}
 				for _, a := range offered {
 					if seen[a] {
@@ -395,7 +456,7 @@ func TestActionsFromMatchesNext(t *testing.T) {
 		}
 	}
 	t.Run("an unknown step offers nothing", func(t *testing.T) {
-		if got := casework.ActionsFrom("bogus", goodFacts().Settings); len(got) != 0 {
+		if got := casework.ActionsFrom(casework.ProgramSIG, "bogus", goodFacts().Settings); len(got) != 0 {
 			t.Fatalf("offered %v", got)
 		}
 	})
@@ -420,8 +481,15 @@ func TestStepProperties(t *testing.T) {
 			if s.BeforeConsent() != before[s] {
 				t.Errorf("BeforeConsent() = %v, want %v", s.BeforeConsent(), before[s])
 			}
-			if (s.Number() == "") != (s == casework.StepMotivation) {
-				t.Errorf("Number() = %q: only the motivation phase has no number", s.Number())
+			sspfOwn := s == casework.StepMapping || s == casework.StepNetwork
+			if (s.Number() == "") != (s == casework.StepMotivation || sspfOwn) {
+				t.Errorf("Number() = %q: only the motivation phase and SSPF's own steps have no SIG number", s.Number())
+			}
+			if s.InTrack(casework.ProgramSSPF) && s != casework.StepFollowedUp && s.NumberIn(casework.ProgramSSPF) == "" {
+				t.Errorf("SSPF step %s has no SSPF number", s)
+			}
+			if s.InTrack(casework.ProgramSIG) == sspfOwn {
+				t.Errorf("%s in SIG's steps: %v", s, s.InTrack(casework.ProgramSIG))
 			}
 		})
 	}
@@ -443,7 +511,8 @@ func TestStepProperties(t *testing.T) {
 }
 
 func TestMayDraftPlan(t *testing.T) {
-	want := map[casework.Step]bool{casework.StepConsent: true, casework.StepPlanning: true, casework.StepActive: true}
+	want := map[casework.Step]bool{casework.StepConsent: true, casework.StepMapping: true, casework.StepNetwork: true,
+		casework.StepPlanning: true, casework.StepActive: true}
 	for _, st := range casework.Steps {
 		if got := st.MayDraftPlan(); got != want[st] {
 			t.Errorf("%s: may draft a plan %v, want %v", st, got, want[st])

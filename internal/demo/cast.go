@@ -41,7 +41,9 @@ func demoCast() []spec {
 	add(2, spec{step: casework.StepConsent, age: [2]int{3, 12}, unsigned: true})
 	add(3, spec{step: casework.StepConsent, age: [2]int{1, 10}})
 	add(1, spec{step: casework.StepConsent, age: [2]int{1, 10}, motivation: true})
-	add(6, spec{step: casework.StepPlanning, age: [2]int{1, 25}})
+	add(3, spec{step: casework.StepPlanning, age: [2]int{1, 25}})
+	add(2, spec{step: casework.StepPlanning, age: [2]int{1, 25}, sspf: true, mapping: true}) // SSPF: the mapping conversation
+	add(1, spec{step: casework.StepPlanning, age: [2]int{1, 25}, sspf: true})                // SSPF: the network meeting
 	add(1, spec{step: casework.StepPlanning, age: [2]int{1, 25}, protected: true})
 	add(1, spec{step: casework.StepPlanning, age: [2]int{1, 25}, reserve: true})
 	add(22, spec{step: casework.StepActive, age: [2]int{10, 330}})
@@ -251,7 +253,7 @@ func (s *story) person(pool *numberPool) {
 	s.school = schoolName(s.district.Name, a)
 	s.address = address(r)
 	s.program = casework.ProgramSIG
-	if a <= 13 && chance(r, 0.35) {
+	if (a <= 13 && chance(r, 0.35)) || s.sp.sspf {
 		s.program = casework.ProgramSSPF
 	}
 	adult := s.ageAt(s.segs[min(1, len(s.segs)-1)].day) >= 18

@@ -26,6 +26,9 @@ type spec struct {
 	savry            bool // a SAVRY-structure assessment at intake besides IRK
 	duplicateOf      int  // 1-based index of the story this is a second registration of
 	simple           bool // Seed's stories: fewer notes, no renewals, no second concerns
+	// sspf: an SSPF case whatever the age; at the planning step it stands at SSPF's mapping
+	// conversation when mapping is set, else at the network meeting.
+	sspf, mapping bool
 }
 
 // story is one young person's way through Lots, planned first (who, which day each step was

@@ -145,6 +145,31 @@ func (s *story) events(h *history) {
 	if !ok {
 		return
 	}
+	if s.program == casework.ProgramSSPF {
+		// SSPF's own flow: the coordinator's assessment finds that SSPF applies (on the day SIG
+		// would have decided to start) and the case goes straight to consent.
+		startDay, ok := s.entered(casework.StepParties)
+		if !ok {
+			if s.sp.closure == casework.CloseNotStarted {
+				s.move(h, s.closeDay, coord, store.MoveInput{Move: casework.Move{Action: casework.ActSSPFNotApplicable, Reason: pick(s.r, notStartedReasons)}})
+				s.followUps(h)
+			}
+			return
+		}
+		s.move(h, startDay, coord, store.MoveInput{Move: casework.Move{Action: casework.ActSSPFApplies,
+			Reason: fmt.Sprintf("Samordnarens bedömning: SSPF är aktuellt, %s risk.", riskWord[levels[s.level]])}})
+		s.partiesPhase(h, startDay)
+		s.consentPhase(h)
+		s.planningPhase(h)
+		s.groupWork(h)
+		s.activePhase(h)
+		if !s.closeDay.IsZero() {
+			s.closeCase(h)
+			s.followUps(h)
+		}
+		s.indicators(h)
+		return
+	}
 	s.move(h, decisionDay, coord, store.MoveInput{Move: casework.Move{Action: casework.ActAssessmentDone,
 		Reason: fmt.Sprintf("Kartläggningen klar: %s risk.", riskWord[levels[s.level]])}})
 	partiesDay, ok := s.entered(casework.StepParties)

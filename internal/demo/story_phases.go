@@ -114,7 +114,7 @@ func (s *story) partiesPhase(h *history, day time.Time) {
 	}
 	w := s.w
 	s.ev(h, setDay, "parties", func() error { return w.st.SetParties(w.as(s.coord), s.caseID, ps) })
-	if left {
+	if left && s.program != casework.ProgramSSPF { // SSPF names its parties in the consent
 		s.move(h, next, s.coord, store.MoveInput{Move: casework.Move{Action: casework.ActPartiesSet}})
 	}
 }
@@ -244,7 +244,7 @@ func (s *story) consentPhase(h *history) {
 	if !ok {
 		return
 	}
-	if mot, ok := s.entered(casework.StepMotivation); ok {
+	if mot, ok := s.entered(casework.StepMotivation); ok && s.program != casework.ProgramSSPF {
 		s.move(h, mot, s.coord, store.MoveInput{Move: casework.Move{Action: casework.ActStartMotivation,
 			Reason: "Den unge är tveksam till att delta; motiverande samtal innan samtycket tas upp igen."}})
 		if !mot.Before(start) {
@@ -390,6 +390,11 @@ func (s *story) planningPhase(h *history) {
 	}
 	plan := s.newPlan(start)
 	active, set := s.entered(casework.StepActive)
+	if s.program == casework.ProgramSSPF && (set || !s.sp.mapping) {
+		// SSPF: the mapping conversation with the young person and the guardians is held as
+		// planning begins; the network meeting sets the commitment plan.
+		s.move(h, start, s.coord, store.MoveInput{Move: casework.Move{Action: casework.ActMappingDone}})
+	}
 	until := s.end()
 	if set {
 		until = active

@@ -144,6 +144,18 @@ func TestEveryEnumHasAText(t *testing.T) {
 		"consent_validity_months", "session_idle_minutes", "session_max_hours"} {
 		keys = append(keys, "settings."+f, "settings."+f+"_hint")
 	}
+	for _, st := range casework.Steps {
+		keys = append(keys, "step."+string(st))
+	}
+	for _, st := range casework.StepsOf(casework.ProgramSSPF) {
+		keys = append(keys, "step.sspf."+string(st))
+	}
+	for _, a := range casework.Actions {
+		keys = append(keys, "flow.act_"+string(a))
+	}
+	for _, f := range []string{"min_age", "max_age", "group_within_days", "action_plan_within_days", "assessment_within_days"} {
+		keys = append(keys, "settings.sspf_"+f, "settings.sspf_"+f+"_hint")
+	}
 	for _, code := range []casework.Code{casework.EInvalid, casework.ENotFound, casework.EConflict, casework.EUnauthorized, casework.EForbidden, casework.ETooMany, casework.EInternal, casework.EUnavailable} {
 		keys = append(keys, "error."+string(code))
 	}

@@ -214,6 +214,9 @@ var identities = [][2][3]string{
 	{{"breakdown_gender", "total", "open"}, {"active_by_step", "total", "count"}},
 	{{"breakdown_gender", "total", "opened"}, {"flow", "opened", "total"}},
 	{{"breakdown_gender", "total", "closed"}, {"flow", "closed", "total"}},
+	{{"breakdown_program", "total", "open"}, {"active_by_step", "total", "count"}},
+	{{"breakdown_program", "total", "opened"}, {"flow", "opened", "total"}},
+	{{"breakdown_program", "total", "closed"}, {"flow", "closed", "total"}},
 }
 
 // publishedRelations are the sums a reader can form from the published figures alone, as
@@ -635,7 +638,9 @@ func build(raw *Raw) (*Dashboard, *builder) {
 		flow.Cols = append(flow.Cols, Header{Code: m.Format("2006-01"), Key: "dashboard.month." + strconv.Itoa(int(m.Month())), Text: strconv.Itoa(m.Year())})
 	}
 	flow.Cols = append(flow.Cols, hdr("total", "dashboard.col.period_total"))
-	for _, row := range []string{"opened", "started", "closed"} {
+	// reopened: closed cases opened again — young people who came back — counted apart from
+	// the new cases opened.
+	for _, row := range []string{"opened", "started", "closed", "reopened"} {
 		row := row
 		flow.Rows = append(flow.Rows, Row{Header: hdr(row, "dashboard.row."+row)})
 		var parts [][2]string
@@ -912,6 +917,9 @@ func build(raw *Raw) (*Dashboard, *builder) {
 		genders = append(genders, string(g))
 	}
 	breakdown("breakdown_gender", genders, func(v string) string { return "gender." + v }, raw.genders)
+	// SIG and SSPF apart: the same cases by track, so every figure above is also the sum of
+	// the two.
+	breakdown("breakdown_program", Programs, func(v string) string { return "program." + v }, raw.programs)
 
 	// The release before: its open cases at the end, with this period's opened and closed,
 	// give this period's open cases — protect them together. A relation that no longer holds

@@ -187,6 +187,9 @@ func syntheticRaw(r *rand.Rand, p Period, size, districts int, success float64) 
 			for i, k := range spread(n, []float64{.2, .8}) {
 				raw.AddGender(d, []string{"female", "male"}[i], col, k)
 			}
+			for i, k := range spread(n, []float64{.7, .3}) {
+				raw.AddProgram(d, Programs[i], col, k)
+			}
 		}
 	}
 	return raw

@@ -67,6 +67,7 @@ type Raw struct {
 	goals     map[int64]*GoalSums
 	ages      map[int64]map[string]*[3]int // age band → [open now, opened, closed]
 	genders   map[int64]map[string]*[3]int // gender → [open now, opened, closed]
+	programs  map[int64]map[string]*[3]int // track (sig, sspf) → [open now, opened, closed]
 }
 
 // NewRaw starts the counts of a period.
@@ -76,7 +77,7 @@ func NewRaw(p Period, now time.Time) *Raw {
 		flow: map[int64]map[string]*[6]int{}, closures: map[int64]map[string]*[2]int{}, times: map[int64]map[string]map[int]int{},
 		deadlines: map[int64]map[string]*[2]int{}, consent: map[int64]map[string]int{}, numbers: map[int64]map[string]*PairSum{},
 		choices: map[int64]map[string]map[[2]string]int{}, goals: map[int64]*GoalSums{},
-		ages: map[int64]map[string]*[3]int{}, genders: map[int64]map[string]*[3]int{}, prevOpen: map[int64]map[string]int{},
+		ages: map[int64]map[string]*[3]int{}, genders: map[int64]map[string]*[3]int{}, programs: map[int64]map[string]*[3]int{}, prevOpen: map[int64]map[string]int{},
 	}
 }
 
@@ -194,6 +195,18 @@ const (
 
 // AddAge counts n cases of an age band in a breakdown column.
 func (r *Raw) AddAge(slice int64, band string, col, n int) { ptr(sub(r.ages, slice), band)[col] += n }
+
+// Programs are the tracks the dashboard counts apart: SIG and SSPF.
+var Programs = []string{string(casework.ProgramSIG), string(casework.ProgramSSPF)}
+
+// AddProgram counts n cases of a track (sig, sspf; anything else counts as SIG) in a
+// breakdown column.
+func (r *Raw) AddProgram(slice int64, program string, col, n int) {
+	if program != string(casework.ProgramSSPF) {
+		program = string(casework.ProgramSIG)
+	}
+	ptr(sub(r.programs, slice), program)[col] += n
+}
 
 // AddGender counts n cases of a gender in a breakdown column.
 func (r *Raw) AddGender(slice int64, gender string, col, n int) {

@@ -121,13 +121,16 @@ func randomRaw(r *rand.Rand) *stats.Raw {
 	raw.Coordinators = []stats.Named{{ID: 7, Name: "A"}, {ID: 8, Name: "B"}}
 	n := func() int { return r.IntN(12) }
 	for d := int64(1); d <= int64(nd); d++ {
-		for _, st := range casework.Steps {
+		// SIG's steps: the invented counts stay those the seeded trials were chosen on (SSPF's
+		// own steps are rows of the dashboard too, counted nothing here).
+		for _, st := range casework.StepsOf(casework.ProgramSIG) {
 			if st.Open() {
 				k := n()
 				raw.AddStep(d, string(st), k)
 				raw.AddCaseload(d, []int64{0, 7, 8}[r.IntN(3)], k)
 				raw.AddAge(d, stats.AgeBands[r.IntN(len(stats.AgeBands))], stats.ColOpen, k)
 				raw.AddGender(d, "male", stats.ColOpen, k)
+				raw.AddProgram(d, "sig", stats.ColOpen, k)
 			}
 		}
 		for m := 0; m < 6; m++ {
@@ -135,10 +138,12 @@ func randomRaw(r *rand.Rand) *stats.Raw {
 			raw.AddFlow(d, "opened", m, o)
 			raw.AddAge(d, "13-15", stats.ColOpened, o)
 			raw.AddGender(d, []string{"female", "male"}[r.IntN(2)], stats.ColOpened, o)
+			raw.AddProgram(d, "sig", stats.ColOpened, o)
 			raw.AddFlow(d, "closed", m, c)
 			raw.AddClosure(d, []string{"goals_reached", "moved", "not_now"}[r.IntN(3)], r.IntN(2) == 0, c)
 			raw.AddAge(d, "16-17", stats.ColClosed, c)
 			raw.AddGender(d, "female", stats.ColClosed, c)
+			raw.AddProgram(d, "sig", stats.ColClosed, c)
 		}
 		raw.AddDeadline(d, "group", true, n())
 		raw.AddDeadline(d, "group", false, n())

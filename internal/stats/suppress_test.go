@@ -261,15 +261,18 @@ func TestConsecutiveReleasesProtectTheOpenCases(t *testing.T) {
 		r.AddCaseload(d, 0, n)
 		r.AddAge(d, "13-15", ColOpen, n)
 		r.AddGender(d, "male", ColOpen, n)
+		r.AddProgram(d, "sig", ColOpen, n)
 	}
 	flow := func(r *Raw, d int64, opened, closed int) {
 		r.AddFlow(d, "opened", 0, opened)
 		r.AddAge(d, "13-15", ColOpened, opened)
 		r.AddGender(d, "male", ColOpened, opened)
+		r.AddProgram(d, "sig", ColOpened, opened)
 		r.AddFlow(d, "closed", 1, closed)
 		r.AddClosure(d, "moved", true, closed)
 		r.AddAge(d, "13-15", ColClosed, closed)
 		r.AddGender(d, "male", ColClosed, closed)
+		r.AddProgram(d, "sig", ColClosed, closed)
 	}
 	open(raw1, 1, 12)
 	open(raw1, 2, 20)

@@ -389,7 +389,7 @@ func (s *Store) Cases(ctx context.Context, q CaseQuery) (CasePage, error) {
 			if end, ok := ends[r.CaseID]; ok {
 				r.Case.Milestones.ConsentExpires = end
 			}
-			r.Deadlines = casework.Deadlines(r.Step, r.Case.Milestones, settings)
+			r.Deadlines = casework.Deadlines(r.Case.Program, r.Step, r.Case.Milestones, settings)
 			if q.Deadlines && !anyDue(r.Deadlines, tx.now, near) {
 				continue
 			}

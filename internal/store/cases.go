@@ -221,7 +221,7 @@ func (s *Store) CaseDetail(ctx context.Context, caseID int64) (CaseDetail, error
 			return err
 		}
 		cd.IRK = casework.SummariseIRK(ratings)
-		cd.Deadlines = casework.Deadlines(lc.Case.Step, lc.Case.Milestones, lc.Settings)
+		cd.Deadlines = casework.Deadlines(lc.Case.Program, lc.Case.Step, lc.Case.Milestones, lc.Settings)
 		cd.ConsentCount = len(lc.Facts.Consents)
 		if c, ok := casework.CurrentConsent(lc.Facts.Consents, tx.now); ok {
 			cd.Consent, cd.HasConsent = c, true
@@ -312,6 +312,27 @@ func (s *Store) Move(ctx context.Context, caseID int64, in MoveInput) (casework.
 			}
 		case casework.ActBackToAssessment:
 			set("assessment_done_at", nil)
+		case casework.ActSSPFApplies:
+			// Finding that SSPF applies is both the assessment done and the decision to start.
+			set("assessment_done_at", tx.now)
+			set("decided_start_at", tx.now)
+		case casework.ActReopen:
+			// The young person is back: the same case opens again at the assessment. The closure
+			// and its follow-ups stay in the timeline (and the releases); a later closure gets
+			// follow-ups of its own.
+			set("closed_at", nil)
+			set("closure_reason", "")
+			set("taken_on_at", tx.now) // taken on again: the assessment's deadline runs from now
+			set("assessment_done_at", nil)
+			set("followup6_at", nil)
+			set("followup12_at", nil)
+		case casework.ActToSIG:
+			// SIG assesses afresh (as back_to_assessment) and decides at its own step 4; the case
+			// keeps its id, its history and the moment its work started.
+			set("assessment_done_at", nil)
+		}
+		if t, ok := casework.TransitionIn(lc.Case.Program, in.Action); ok && t.Switch != "" {
+			set("program", string(t.Switch))
 		}
 		if to == casework.StepClosed {
 			set("closed_at", tx.now)

@@ -89,7 +89,7 @@ func (s *Store) dashboard(ctx context.Context, municipalityID int64, p stats.Per
 		raw.Deadlines = stats.Deadlines{Assessment: settings.AssessmentWithinDays, Group: settings.GroupWithinDays, Plan: settings.ActionPlanWithinDays}
 		raw.Previous = prev
 		c := &counter{tx: tx, raw: raw, mid: municipalityID, from: p.Start().UTC(), to: end, now: end}
-		steps := []func() error{c.districts, c.openNow, c.waiting, c.opened, c.started, c.closed, c.withdrawn,
+		steps := []func() error{c.districts, c.openNow, c.waiting, c.opened, c.started, c.closed, c.reopened, c.withdrawn,
 			c.times, c.deadlines, c.pairs, c.irk, c.goals}
 		if prev != nil {
 			steps = append(steps, c.previousOpen)
@@ -235,6 +235,14 @@ const openAt = ` AND c.opened_at < $2 AND (c.closed_at IS NULL OR c.closed_at >=
 const stepAt = `CASE WHEN c.step_since < $2 THEN c.step ELSE COALESCE((SELECT e.from_step FROM case_events e
 	WHERE e.case_id = c.id AND e.to_step <> '' AND e.from_step <> '' AND e.at >= $2 ORDER BY e.at, e.seq LIMIT 1), 'identified') END`
 
+// programAt is the SQL for a case's track at the moment in parameter param: SSPF when it moved
+// on to SIG at or after that moment (the to_sig event), else its track now. A closed case
+// never changes track, so its track now is its track at closure.
+func programAt(param string) string {
+	return `CASE WHEN c.program = 'sig' AND EXISTS (SELECT 1 FROM case_events e WHERE e.case_id = c.id AND e.kind = 'to_sig' AND e.at >= ` +
+		param + `) THEN 'sspf' ELSE c.program END`
+}
+
 // openStep maps a step to an open step: a step at the period's end that the history gives as
 // closed (a record without its events) counts as the first.
 func openStep(step string) string {
@@ -248,18 +256,19 @@ func openStep(step string) string {
 func (c *counter) openNow() error {
 	band, args := ageBand(c.now, 3)
 	coords := map[int64]string{}
-	err := c.q(`SELECT `+sliceCol+`, `+stepAt+`, COALESCE(s.user_id, 0), COALESCE(u.name, ''), `+band+`, y.gender, COUNT(*)
+	err := c.q(`SELECT `+sliceCol+`, `+stepAt+`, COALESCE(s.user_id, 0), COALESCE(u.name, ''), `+band+`, y.gender, `+programAt("$2")+`, COUNT(*)
 		FROM cases c JOIN youths y ON y.id = c.youth_id AND y.municipality_id = c.municipality_id
 		LEFT JOIN case_staff s ON s.case_id = c.id AND s.role = 'coordinator' AND s.since < $2
 		LEFT JOIN users u ON u.id = s.user_id
 		WHERE c.municipality_id = $1 AND y.merged_into IS NULL`+openAt+`
-		GROUP BY 1, 2, 3, 4, 5, 6`, append([]any{c.now}, args...), func(sc scanner) error {
+		GROUP BY 1, 2, 3, 4, 5, 6, 7`, append([]any{c.now}, args...), func(sc scanner) error {
 		var slice, coord int64
-		var step, name, ageBand, gender string
+		var step, name, ageBand, gender, program string
 		var n int
-		if err := sc.Scan(&slice, &step, &coord, &name, &ageBand, &gender, &n); err != nil {
+		if err := sc.Scan(&slice, &step, &coord, &name, &ageBand, &gender, &program, &n); err != nil {
 			return err
 		}
+		c.raw.AddProgram(slice, program, stats.ColOpen, n)
 		step = openStep(step)
 		c.raw.AddStep(slice, step, n)
 		c.raw.AddCaseload(slice, coord, n)
@@ -317,14 +326,15 @@ func (c *counter) previousOpen() error {
 func (c *counter) opened() error {
 	month, margs := c.month("c.opened_at", 4)
 	band, bargs := ageBand(c.to.Add(-time.Second), 4+len(margs))
-	return c.q(`SELECT `+sliceCol+`, `+month+`, `+band+`, y.gender, COUNT(*)`+caseFrom+`
-		AND c.opened_at >= $2 AND c.opened_at < $3 GROUP BY 1, 2, 3, 4`, append(append([]any{c.from, c.to}, margs...), bargs...), func(sc scanner) error {
+	return c.q(`SELECT `+sliceCol+`, `+month+`, `+band+`, y.gender, `+programAt("$3")+`, COUNT(*)`+caseFrom+`
+		AND c.opened_at >= $2 AND c.opened_at < $3 GROUP BY 1, 2, 3, 4, 5`, append(append([]any{c.from, c.to}, margs...), bargs...), func(sc scanner) error {
 		var slice int64
 		var m, n int
-		var ageBand, gender string
-		if err := sc.Scan(&slice, &m, &ageBand, &gender, &n); err != nil {
+		var ageBand, gender, program string
+		if err := sc.Scan(&slice, &m, &ageBand, &gender, &program, &n); err != nil {
 			return err
 		}
+		c.raw.AddProgram(slice, program, stats.ColOpened, n)
 		c.raw.AddFlow(slice, "opened", m, n)
 		c.raw.AddAge(slice, ageBand, stats.ColOpened, n)
 		c.raw.AddGender(slice, gender, stats.ColOpened, n)
@@ -359,18 +369,37 @@ func (c *counter) started() error {
 func (c *counter) closed() error {
 	month, margs := c.month("c.closed_at", 4)
 	band, bargs := ageBand(c.to.Add(-time.Second), 4+len(margs))
-	return c.q(`SELECT `+sliceCol+`, `+month+`, c.closure_reason, CASE WHEN c.decided_start_at IS NULL THEN 0 ELSE 1 END, `+band+`, y.gender, COUNT(*)`+caseFrom+`
-		AND c.closed_at >= $2 AND c.closed_at < $3 GROUP BY 1, 2, 3, 4, 5, 6`, append(append([]any{c.from, c.to}, margs...), bargs...), func(sc scanner) error {
+	return c.q(`SELECT `+sliceCol+`, `+month+`, c.closure_reason, CASE WHEN c.decided_start_at IS NULL THEN 0 ELSE 1 END, `+band+`, y.gender, c.program, COUNT(*)`+caseFrom+`
+		AND c.closed_at >= $2 AND c.closed_at < $3 GROUP BY 1, 2, 3, 4, 5, 6, 7`, append(append([]any{c.from, c.to}, margs...), bargs...), func(sc scanner) error {
 		var slice int64
 		var m, started, n int
-		var reason, ageBand, gender string
-		if err := sc.Scan(&slice, &m, &reason, &started, &ageBand, &gender, &n); err != nil {
+		var reason, ageBand, gender, program string
+		if err := sc.Scan(&slice, &m, &reason, &started, &ageBand, &gender, &program, &n); err != nil {
 			return err
 		}
+		c.raw.AddProgram(slice, program, stats.ColClosed, n)
 		c.raw.AddFlow(slice, "closed", m, n)
 		c.raw.AddClosure(slice, reason, started == 1, n)
 		c.raw.AddAge(slice, ageBand, stats.ColClosed, n)
 		c.raw.AddGender(slice, gender, stats.ColClosed, n)
+		return nil
+	})
+}
+
+// reopened counts the reopenings in the period by month: closed cases opened again because
+// the young person came back (the reopen events).
+func (c *counter) reopened() error {
+	month, margs := c.month("e.at", 4)
+	return c.q(`SELECT `+sliceCol+`, `+month+`, COUNT(*) FROM case_events e JOIN cases c ON c.id = e.case_id AND c.municipality_id = e.municipality_id
+		JOIN youths y ON y.id = c.youth_id AND y.municipality_id = c.municipality_id
+		WHERE e.municipality_id = $1 AND e.kind = 'reopen' AND e.at >= $2 AND e.at < $3 AND y.merged_into IS NULL
+		GROUP BY 1, 2`, append([]any{c.from, c.to}, margs...), func(sc scanner) error {
+		var slice int64
+		var m, n int
+		if err := sc.Scan(&slice, &m, &n); err != nil {
+			return err
+		}
+		c.raw.AddFlow(slice, "reopened", m, n)
 		return nil
 	})
 }

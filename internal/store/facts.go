@@ -127,7 +127,7 @@ func (tx *Tx) loadCaseLocked(municipalityID, caseID int64, lock bool) (loadedCas
 	if lc.Settings, err = parseSettings(settings); err != nil {
 		return lc, casework.Internal(err)
 	}
-	f := access.CaseFacts{MunicipalityID: municipalityID, Step: c.Step, TakenOn: !c.Milestones.TakenOn.IsZero(),
+	f := access.CaseFacts{MunicipalityID: municipalityID, Program: c.Program, Step: c.Step, TakenOn: !c.Milestones.TakenOn.IsZero(),
 		ProtectedIdentity: protected, Settings: lc.Settings}
 	if f.Staff, err = decodeStaff(staff); err != nil {
 		return lc, casework.Internal(err)
@@ -152,7 +152,7 @@ func (tx *Tx) loadCaseLocked(municipalityID, caseID int64, lock bool) (loadedCas
 	if valid {
 		lc.Case.Milestones.ConsentExpires = cur.ValidUntil
 	}
-	lc.Flow = casework.Facts{HasAssessment: hasIntake, RiskLevel: c.RiskLevel, RiskReason: c.RiskReason,
+	lc.Flow = casework.Facts{Program: c.Program, HasAssessment: hasIntake, RiskLevel: c.RiskLevel, RiskReason: c.RiskReason,
 		PartyCount: len(lc.Parties), ConsentValid: valid, HasPlan: lc.Plan.Complete(),
 		FollowUp12: !c.Milestones.FollowUp12.IsZero(), Settings: lc.Settings}
 	return lc, nil

@@ -35,6 +35,17 @@ func settingPointers(st *casework.Settings) map[string]*int {
 	}
 }
 
+// settingSSPFFields are the SSPF track's age range and deadlines. Like the meeting times, each
+// keeps its stored value when the post lacks it altogether (a form or script from before the
+// tracks); present but not a number, it is an error.
+var settingSSPFFields = []string{"sspf_min_age", "sspf_max_age", "sspf_assessment_within_days", "sspf_group_within_days", "sspf_action_plan_within_days"}
+
+func settingSSPFPointers(st *casework.Settings) map[string]*int {
+	return map[string]*int{"sspf_min_age": &st.SSPF.MinAge, "sspf_max_age": &st.SSPF.MaxAge,
+		"sspf_assessment_within_days": &st.SSPF.AssessmentWithinDays, "sspf_group_within_days": &st.SSPF.GroupWithinDays,
+		"sspf_action_plan_within_days": &st.SSPF.ActionPlanWithinDays}
+}
+
 // settingMeetingFields are the meeting times' fields: the fixed slots (a textarea, one slot a
 // line) and two numbers. Unlike the other fields, each keeps its stored value when the post
 // lacks it altogether (a form of an older page, a script posting the other fields); present
@@ -58,6 +69,7 @@ func slotLines(p *Page, slots []casework.MeetingSlot) string {
 // settingsFormData lists the fields for the template.
 type settingsFormData struct {
 	Fields         []string
+	SSPFFields     []string
 	ConsentFields  []string
 	ReminderFields []string
 	Roles          []settingsRole
@@ -84,7 +96,7 @@ func protectedRoleChoices() []casework.Role {
 }
 
 func adminSettingsData(p *Page, checked []casework.Role) settingsFormData {
-	d := settingsFormData{Fields: settingFields, ConsentFields: settingConsentFields, ReminderFields: settingReminderFields}
+	d := settingsFormData{Fields: settingFields, SSPFFields: settingSSPFFields, ConsentFields: settingConsentFields, ReminderFields: settingReminderFields}
 	for _, e := range p.Errors {
 		if e.Field == "meeting_slots" {
 			d.SlotErrors = append(d.SlotErrors, p.s.catalog.Error(p.Locale, e))
@@ -107,6 +119,9 @@ func (s *Server) adminSettingsShow(w http.ResponseWriter, r *http.Request) {
 	p := s.page(w, r, "admin.settings_title")
 	st := m.Settings
 	for k, v := range settingPointers(&st) {
+		p.Form[k] = strconv.Itoa(*v)
+	}
+	for k, v := range settingSSPFPointers(&st) {
 		p.Form[k] = strconv.Itoa(*v)
 	}
 	showMeetingSettings(p, st, nil)
@@ -164,6 +179,19 @@ func (s *Server) adminSettingsSave(w http.ResponseWriter, r *http.Request) {
 		} else {
 			st.MeetingSlots = slots // none written is a choice: stored as [], not the default
 		}
+	}
+	for k, ptr := range settingSSPFPointers(&st) {
+		if _, ok := r.PostForm[k]; !ok {
+			p.Form[k] = strconv.Itoa(*ptr)
+			continue
+		}
+		p.Form[k] = r.PostFormValue(k)
+		n, err := strconv.Atoi(strings.TrimSpace(r.PostFormValue(k)))
+		if err != nil {
+			fe.Add(k, "settings.number")
+			continue
+		}
+		*ptr = n
 	}
 	for k, ptr := range settingMeetingPointers(&st) {
 		if !posted[k] {

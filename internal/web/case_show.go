@@ -122,12 +122,12 @@ func (s *Server) renderCaseShow(w http.ResponseWriter, r *http.Request, p *Page,
 	s.render(w, r, status, "case_show", p)
 }
 
-// caseSteps is the step indicator: the flow's steps in order (the motivation phase only where
-// the municipality uses it), the current one marked.
+// caseSteps is the step indicator: the steps of the case's track in order (the motivation phase
+// only where the municipality uses it), the current one marked.
 func caseSteps(p *Page, cd store.CaseDetail) []caseStepItem {
 	var out []caseStepItem
 	past := true
-	for _, st := range casework.Steps {
+	for _, st := range casework.StepsOf(cd.Case.Program) {
 		cur := st == cd.Case.Step
 		if cur {
 			past = false
@@ -135,7 +135,7 @@ func caseSteps(p *Page, cd store.CaseDetail) []caseStepItem {
 		if st == casework.StepMotivation && !cd.Settings.MotivationPhase && !cur {
 			continue
 		}
-		out = append(out, caseStepItem{Step: st, Number: st.Number(), Label: p.T("step." + string(st)), Current: cur, Past: past && !cur})
+		out = append(out, caseStepItem{Step: st, Number: st.NumberIn(cd.Case.Program), Label: stepLabel(p, cd.Case.Program, st), Current: cur, Past: past && !cur})
 	}
 	return out
 }
@@ -149,7 +149,7 @@ func (s *Server) caseActions(r *http.Request, p *Page, cd store.CaseDetail, fail
 			continue // a move this actor may never make is not offered
 		}
 		act := o.Action
-		ca := caseAction{Action: act, FormID: "move-" + string(act), Label: caseEnum(p, "flow.", "act_", string(act)),
+		ca := caseAction{Action: act, FormID: "move-" + string(act), Label: moveLabel(p, cd.Case.Program, act),
 			Reason: string(o.Reason), Secondary: o.Secondary}
 		if o.Blocked != "" {
 			ca.Blocked = p.T(o.Blocked)

@@ -86,7 +86,7 @@ func (s *Server) loadCaseView(w http.ResponseWriter, r *http.Request, p *Page, s
 // caseViewOf builds the header of a case page from its detail.
 func (s *Server) caseViewOf(r *http.Request, p *Page, id int64, cd store.CaseDetail, section string) caseView {
 	v := caseView{ID: id, Detail: cd, May: cd.May, Section: section}
-	v.Step = caseStepView{Number: cd.Case.Step.Number(), Label: p.T("step." + string(cd.Case.Step))}
+	v.Step = caseStepView{Number: cd.Case.Step.NumberIn(cd.Case.Program), Label: stepLabel(p, cd.Case.Program, cd.Case.Step)}
 	for _, sec := range caseSections {
 		if sec.Name == section {
 			p.Path = caseURL(id, sec.Path) // where a language switch returns to, also after a POST
@@ -94,9 +94,32 @@ func (s *Server) caseViewOf(r *http.Request, p *Page, id int64, cd store.CaseDet
 		if !sec.Everyone && !v.May.Works() {
 			continue
 		}
-		v.Nav = append(v.Nav, caseNavItem{Href: caseURL(id, sec.Path), Label: p.T(sec.Key), Current: sec.Name == section})
+		key := sec.Key
+		if sec.Name == "plan" && cd.Case.Program == casework.ProgramSSPF {
+			key = "sspf.nav_plan" // SSPF's plan is the commitment plan
+		}
+		v.Nav = append(v.Nav, caseNavItem{Href: caseURL(id, sec.Path), Label: p.T(key), Current: sec.Name == section})
 	}
 	return v
+}
+
+// stepLabel names a step as its track does: SSPF names the steps it shares with SIG in its own
+// words ("step.sspf.<step>"), SIG and the steps of the dashboard and lists use "step.<step>".
+func stepLabel(p *Page, program casework.Program, st casework.Step) string {
+	if program == casework.ProgramSSPF {
+		return p.T("step.sspf." + string(st))
+	}
+	return p.T("step." + string(st))
+}
+
+// moveLabel names a move as its track does: SSPF's words where they differ from SIG's
+// ("flow.sspf.act_<action>": consent_given leads to the mapping conversation, plan_set sets the
+// commitment plan), else "flow.act_<action>".
+func moveLabel(p *Page, program casework.Program, act casework.Action) string {
+	if key := "flow.sspf." + "act_" + string(act); program == casework.ProgramSSPF && p.s.catalog.Has(casework.LocaleSv, key) {
+		return p.T(key)
+	}
+	return caseEnum(p, "flow.", "act_", string(act))
 }
 
 // caseTitle sets the page title to a section's name and the young person's name.

@@ -262,7 +262,7 @@ func summaryOf(p *Page, t *stats.Table, d *stats.Dashboard) string {
 		return p.T("dashboard.summary.outcome_irk")
 	case "goals":
 		return p.T("dashboard.summary.goals", sh("goals_reached_share", "value"), sh("sub_goals_reached_share", "value"), sh("plans", "value"))
-	case "breakdown_age", "breakdown_gender", "breakdown_district":
+	case "breakdown_age", "breakdown_gender", "breakdown_district", "breakdown_program":
 		return p.T("dashboard.summary.breakdown", sh("total", "open"), sh("total", "opened"), sh("total", "closed"))
 	}
 	if strings.HasPrefix(t.ID, "outcome_") {

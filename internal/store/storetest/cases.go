@@ -38,9 +38,15 @@ func IRKRatings(clear int) []casework.Rating {
 // Concern registers a concern about a new young person as the actor with role r.
 func (f *Fixture) Concern(t testing.TB, s *store.Store, r casework.Role, first, last, pnr string) store.ConcernReceipt {
 	t.Helper()
+	return f.ConcernIn(t, s, casework.ProgramSIG, r, first, last, pnr)
+}
+
+// ConcernIn is Concern in track p (SIG or SSPF).
+func (f *Fixture) ConcernIn(t testing.TB, s *store.Store, p casework.Program, r casework.Role, first, last, pnr string) store.ConcernReceipt {
+	t.Helper()
 	rc, err := s.RegisterConcern(f.Ctx(t, s, r), store.ConcernInput{
 		Youth:   casework.YouthInput{FirstName: first, LastName: last, PersonalNumber: pnr, DistrictID: f.Districts[0].ID},
-		Ratings: IRKRatings(3),
+		Ratings: IRKRatings(3), Program: p,
 	})
 	if err != nil {
 		t.Fatalf("concern: %v", err)
@@ -48,9 +54,11 @@ func (f *Fixture) Concern(t testing.TB, s *store.Store, r casework.Role, first, 
 	return rc
 }
 
-// Advance takes a case from its step to target along the main flow, as the fixture's
+// Advance takes a case from its step to target along its track's main flow, as the fixture's
 // coordinator, adding what each step needs: an intake assessment, the police and the school as
-// parties, a consent signed by everyone and covering parties and categories, an action plan.
+// parties, a consent signed by everyone and covering parties and categories, an action plan
+// (SSPF: the assessment with the coordinator's risk judgement, the consent, the mapping
+// conversation, the commitment plan).
 func (f *Fixture) Advance(t testing.TB, s *store.Store, caseID int64, target casework.Step, consent ConsentSpec) {
 	t.Helper()
 	ctx := f.Ctx(t, s, casework.RoleCoordinator)
@@ -62,7 +70,7 @@ func (f *Fixture) Advance(t testing.TB, s *store.Store, caseID int64, target cas
 	}
 	cd, err := s.CaseDetail(ctx, caseID)
 	must(err)
-	step := cd.Case.Step
+	step, sspf := cd.Case.Step, cd.Case.Program == casework.ProgramSSPF
 	move := func(a casework.Action, reason string) {
 		t.Helper()
 		var err error
@@ -77,6 +85,10 @@ func (f *Fixture) Advance(t testing.TB, s *store.Store, caseID int64, target cas
 			as := &casework.Assessment{Instrument: casework.IRKCode, TimePoint: casework.TPIntake, Ratings: IRKRatings(4),
 				RiskLevel: casework.RiskHigh, RiskReason: "Flera tydliga riskfaktorer"}
 			must(s.RecordAssessment(ctx, caseID, as))
+			if sspf {
+				move(casework.ActSSPFApplies, "")
+				continue
+			}
 			move(casework.ActAssessmentDone, "")
 		case casework.StepDecision:
 			move(casework.ActDecideStart, "")
@@ -86,7 +98,9 @@ func (f *Fixture) Advance(t testing.TB, s *store.Store, caseID int64, target cas
 		case casework.StepConsent:
 			f.Consent(t, s, caseID, consent)
 			move(casework.ActConsentGiven, "")
-		case casework.StepPlanning:
+		case casework.StepMapping:
+			move(casework.ActMappingDone, "")
+		case casework.StepPlanning, casework.StepNetwork:
 			_, err := s.SavePlan(ctx, caseID, casework.Plan{OwnGoal: "Jobba som elektriker",
 				SubGoals: []casework.SubGoal{{Text: "Gå i skolan", Criterion: "Närvaro över 80 %", Responsible: "Mentor", Due: "2026-06-01"}}})
 			must(err)
