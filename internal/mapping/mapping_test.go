@@ -150,6 +150,7 @@ func open(raw *stats.Raw, district int64, band string, n int) {
 	raw.AddStep(district, string(casework.StepActive), n)
 	raw.AddCaseload(district, 0, n)
 	raw.AddAge(district, band, stats.ColOpen, n)
+	raw.AddProgram(district, string(casework.ProgramSIG), stats.ColOpen, n)
 	raw.AddGender(district, "male", stats.ColOpen, n-n/2)
 	raw.AddGender(district, "female", stats.ColOpen, n/2)
 }
