@@ -283,6 +283,9 @@ func (a *App) housekeeping(ctx context.Context) {
 			} else if n > 0 {
 				a.Config.Log.Info("purged sessions", "count", n)
 			}
+			if _, err := a.Store.PurgeDrafts(ctx); err != nil {
+				a.Config.Log.Warn("purge drafts", "err", err)
+			}
 			a.DailyRetention(ctx)
 		}
 	}

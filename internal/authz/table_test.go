@@ -235,6 +235,14 @@ var table = []route{
 	auth("POST /settings/totp", post("/settings/totp", form("code", "000000"), 422)),
 	auth("POST /settings/totp/disable", post("/settings/totp/disable", form("password", "fel"), 422, 303)),
 	auth("POST /settings/tokens", post("/settings/tokens", form("token_name", "matris", "token_days", "0"), 422)),
+	// The session's time left and "stay signed in" answer whoever holds a session cookie (401
+	// without); a draft is the user's own (issue 17:1): none here, and content that is not JSON
+	// is refused.
+	pub("GET /session/left", get("/session/left", 200, 401)),
+	pub("POST /session/keep", post("/session/keep", nil, 200, 401)),
+	auth("GET /drafts", get("/drafts?form=%2Fconcerns", 204)),
+	auth("POST /drafts", post("/drafts", form("form", "/concerns", "content", "x"), 422)),
+	auth("POST /drafts/discard", post("/drafts/discard", form("form", "/concerns"), 204)),
 	{key: "POST /settings/tokens/{id}/revoke", gov: own, reqs: []reqSpec{post("/settings/tokens/{token}/revoke", nil, 303).about("token")}},
 	auth("API GET /api/v1/me", apiCall("GET", "/api/v1/me", "")),
 	auth("API GET /api/v1/agencies", apiCall("GET", "/api/v1/agencies", "")),

@@ -29,6 +29,7 @@ func (s *Server) routes() {
 	s.followupRoutes()       // routes_followup.go: indicators, the dashboard, national comparison
 	s.economicsRoutes()      // routes_economics.go: the avoided-cost report and the cost register
 	s.dataProtectionRoutes() // routes_dataprotection.go: register extract, legal hold, identification, retention
+	s.dailyRoutes()          // routes_daily.go: the session's time left, drafts of long forms
 
 	m.HandleFunc("GET /settings", s.authed(s.settingsShow))
 	m.HandleFunc("POST /settings/password", s.authed(s.settingsPassword))
