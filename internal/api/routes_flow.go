@@ -22,7 +22,7 @@ func (api *API) flowRoutes() []Route {
 
 // MoveRequest is a move of the flow.
 type MoveRequest struct {
-	Action        string `json:"action" enum:"prep_take_on,prep_not_now,prep_refer,assessment_done,decide_start,decide_not_start,back_to_assessment,parties_set,motivation_done,consent_given,back_to_parties,start_motivation,plan_set,back_to_planning,close,followup_done"`
+	Action        string `json:"action" enum:"prep_take_on,prep_not_now,prep_refer,assessment_done,decide_start,decide_not_start,back_to_assessment,parties_set,motivation_done,consent_given,back_to_parties,start_motivation,plan_set,back_to_planning,close,followup_done,reopen"`
 	Reason        string `json:"reason,omitempty" doc:"why; required for the moves that turn a case away or back, and for closing with other or excluded"`
 	ClosureReason string `json:"closure_reason,omitempty" enum:"goals_reached,moved,placed,declined,consent_withdrawn,aged_out,excluded,other" doc:"with action close"`
 	CoordinatorID int64  `json:"coordinator_id,omitempty" doc:"with prep_take_on: who coordinates the case; you when left out"`

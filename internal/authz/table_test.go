@@ -192,6 +192,14 @@ func restoreMember(w *world, c *mcase, r response) error {
 	return w.addTrustedAdult(c)
 }
 
+// cancelAgain cancels the case's meeting again after the allowed undo of its cancellation.
+func cancelAgain(w *world, c *mcase, r response) error {
+	if r.status != 303 {
+		return nil
+	}
+	return w.st.CancelMeeting(w.coord, c.id, c.objects["mid"], "Matrisen")
+}
+
 // restoreHold puts a legal hold back after the allowed release.
 func restoreHold(w *world, c *mcase, r response) error {
 	if r.status != 303 {
@@ -417,6 +425,9 @@ var table = []route{
 	write("POST /cases/{id}/group/members", access.WorkEdit, basic, post("/cases/{id}/group/members", form("kind", "youth"), 409)),
 	write("POST /cases/{id}/group/members/{mid}/remove", access.WorkEdit, basic,
 		post("/cases/{id}/group/members/{gm}/remove", nil, 303).then(restoreMember)),
+	// The undo of a removal (issue 17:3): a member who was not removed cannot be brought back.
+	write("POST /cases/{id}/group/members/{mid}/restore", access.WorkEdit, basic,
+		post("/cases/{id}/group/members/{gm}/restore", nil, 409)),
 	write("POST /cases/{id}/group/lead", access.WorkEdit, basic, post("/cases/{id}/group/lead", form("lead", "0"), 422)),
 	write("POST /cases/{id}/group/rhythm", access.WorkEdit, basic, post("/cases/{id}/group/rhythm", form("rhythm", "4"), 303)),
 	read("GET /cases/{id}/meetings", basic, get("/cases/{id}/meetings")),
@@ -427,6 +438,10 @@ var table = []route{
 	write("POST /cases/{id}/meetings/{mid}/held", access.WorkEdit, basic, post("/cases/{id}/meetings/{mid}/held", nil, 409)),
 	write("POST /cases/{id}/meetings/{mid}/minutes", access.WorkEdit, basic, post("/cases/{id}/meetings/{mid}/minutes", nil, 409)),
 	write("POST /cases/{id}/meetings/{mid}/cancel", access.WorkEdit, basic, post("/cases/{id}/meetings/{mid}/cancel", nil, 409)),
+	// The undo of the meeting's cancellation (issue 17:3), within its window at the matrix's
+	// moment: cancelled again afterwards.
+	write("POST /cases/{id}/meetings/{mid}/restore", access.WorkEdit, basic,
+		post("/cases/{id}/meetings/{mid}/restore", nil, 303).then(cancelAgain)),
 	write("POST /cases/{id}/meetings/{mid}/decisions", access.WorkEdit, basic,
 		post("/cases/{id}/meetings/{mid}/decisions", form("decision_text", ""), 422)),
 

@@ -81,6 +81,7 @@ const (
 	ActBackToAssessment Action = "back_to_assessment" // decision → assessment
 	ActBackToParties    Action = "back_to_parties"    // consent or motivation → parties
 	ActBackToPlanning   Action = "back_to_planning"   // active → planning (rework the plan)
+	ActReopen           Action = "reopen"             // closed → assessment (issue 17:3): reopened with a reason, assessed anew
 )
 
 // RiskLevel is the professional's overall judgement of risk. Lots never sets it; it records it
@@ -227,6 +228,11 @@ var Transitions = []Transition{
 	{Action: ActBackToPlanning, From: []Step{StepActive}, To: StepPlanning, Reason: ReasonRequired, Secondary: true},
 	{Action: ActClose, To: StepClosed, Reason: ReasonOptional, Secondary: true},
 	{Action: ActFollowUpDone, From: []Step{StepClosed}, To: StepFollowedUp, Requires: []Requirement{needsFollowUp}},
+	// A case closed by mistake, or whose young person needs SIG again soon after, is reopened
+	// rather than reported anew: with a reason, back to the assessment — the situation is
+	// assessed anew before the flow goes on. A case closed at intake (never taken on) is not
+	// reopened: its young person comes back as a new concern to the preparatory group.
+	{Action: ActReopen, From: []Step{StepClosed}, To: StepAssessment, Reason: ReasonRequired, Secondary: true},
 }
 
 // TransitionOf returns the transition of an action.
@@ -279,7 +285,7 @@ func Next(from Step, m Move, f Facts) (Step, ClosureReason, error) {
 	if !from.Valid() {
 		return refuse("flow.not_from_step")
 	}
-	if !from.Open() && m.Action != ActFollowUpDone {
+	if !from.Open() && m.Action != ActFollowUpDone && m.Action != ActReopen {
 		return refuse("flow.case_closed")
 	}
 	t, ok := TransitionOf(m.Action)

@@ -1,6 +1,7 @@
 package e2e
 
 import (
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -9,6 +10,7 @@ import (
 	"github.com/chromedp/chromedp/kb"
 
 	"lots/internal/app/apptest"
+	"lots/internal/casework"
 	"lots/internal/demo"
 	"lots/internal/store/storetest"
 )
@@ -100,4 +102,155 @@ func TestNothingTypedIsLost(t *testing.T) {
 // jsString quotes s for a JavaScript expression.
 func jsString(s string) string {
 	return "'" + strings.NewReplacer(`\`, `\\`, `'`, `\'`, "\n", `\n`).Replace(s) + "'"
+}
+
+// Destructive steps ask first and can be undone (issue 17:3): removing a group member and
+// cancelling a meeting open a confirmation reached and answered by keyboard (Escape keeps
+// everything), and the page after offers "Ångra"; closing a case asks too, and a closed case is
+// reopened with a reason — offered exactly when the server's May says the move is possible.
+func TestDestructiveStepsAskAndCanBeUndone(t *testing.T) {
+	clock := storetest.NewClock(groupsE2ET0)
+	srv := apptest.Start(t, storetest.SQLite, apptest.Options{Now: clock.Now})
+	f, caseID := groupsE2ECase(t, srv)
+	st := srv.App.Store
+	coord := f.Ctx(t, st, casework.RoleCoordinator)
+	police := f.Users[casework.RoleGroupMember]
+	if _, err := st.AddGroupMember(coord, caseID, casework.MemberInput{Kind: casework.MemberProfessional, UserID: police.ID, Role: "kontaktpolis"}); err != nil {
+		t.Fatal(err)
+	}
+	members := func() int {
+		g, err := st.Group(coord, caseID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return len(g.Members)
+	}
+	casePath := srv.URL + "/cases/" + strconv.FormatInt(caseID, 10)
+	ctx := newBrowser(t)
+	waitJS := func(t *testing.T, expr string) {
+		t.Helper()
+		get(t, ctx, chromedp.Poll[bool](expr, chromedp.WithPollingTimeout(15*time.Second)))
+	}
+	focused := func(t *testing.T, sel string) {
+		t.Helper()
+		if !eval[bool](t, ctx, `document.activeElement === document.querySelector(`+jsString(sel)+`)`) {
+			t.Fatalf("focus is not on %s but on %s", sel, eval[string](t, ctx, `document.activeElement.outerHTML`))
+		}
+	}
+	// press sends keys to the focused element and, with name, waits for a new page of that name.
+	press := func(t *testing.T, name string, keys ...string) {
+		t.Helper()
+		eval[bool](t, ctx, `document.body.dataset.dailyStale = "1", true`)
+		for _, k := range keys {
+			do(t, ctx, chromedp.KeyEvent(k))
+		}
+		if name != "" {
+			do(t, ctx, chromedp.WaitVisible(css("body[data-page='"+name+"']:not([data-daily-stale]) main")))
+		}
+	}
+	login(t, ctx, srv.URL, "samordnare", demo.Password)
+
+	t.Run("removing a member asks, by keyboard, and can be undone", func(t *testing.T) {
+		do(t, ctx, chromedp.Navigate(casePath+"/group"))
+		waitPage(t, ctx, "group_show")
+		remove := "form[action$='/remove'] button"
+		eval[bool](t, ctx, `document.querySelector(`+jsString(remove)+`).focus(), true`)
+		press(t, "", kb.Enter)
+		waitJS(t, `document.getElementById("confirm-dialog").open`)
+		focused(t, "[data-confirm-cancel]")
+		if got := text(t, ctx, "#confirm-dialog-text"); !strings.Contains(got, "tas bort ur gruppen") {
+			t.Errorf("the question %q", got)
+		}
+		checkA11y(t, ctx, "the confirmation of a removal")
+		press(t, "", kb.Escape)
+		waitJS(t, `!document.getElementById("confirm-dialog").open`)
+		focused(t, remove)
+		if n := members(); n != 1 {
+			t.Fatalf("Escape removed the member: %d members", n)
+		}
+		press(t, "", kb.Enter)
+		waitJS(t, `document.getElementById("confirm-dialog").open`)
+		press(t, "group_show", "\t", kb.Enter) // Tab to the yes button, Enter
+		if n := members(); n != 0 {
+			t.Fatalf("after the confirmed removal %d members", n)
+		}
+		if fl := text(t, ctx, ".flash"); fl != "Personen är borttagen ur gruppen." {
+			t.Errorf("flash %q", fl)
+		}
+		checkA11y(t, ctx, "the group page offering the undo")
+		eval[bool](t, ctx, `document.querySelector(".undo-form button").focus(), true`)
+		press(t, "group_show", kb.Enter)
+		if fl := text(t, ctx, ".flash"); fl != "Personen är tillbaka i gruppen." {
+			t.Errorf("flash after the undo %q", fl)
+		}
+		if n := members(); n != 1 {
+			t.Fatalf("after the undo %d members", n)
+		}
+	})
+
+	t.Run("cancelling a meeting asks and can be undone", func(t *testing.T) {
+		do(t, ctx, chromedp.Navigate(casePath+"/meetings"))
+		waitPage(t, ctx, "meeting_list")
+		groupsSubmit(t, ctx, "meeting_show", "form[action$='/meetings'] button[type=submit]",
+			chromedp.SendKeys(css("#f-place"), "Familjehuset, rum 2"))
+		do(t, ctx, chromedp.SendKeys(css("form[action$='/cancel'] input[name=reason]"), "Skolan har studiedag"),
+			chromedp.Click(css("form[action$='/cancel'] button[type=submit]")))
+		waitJS(t, `document.getElementById("confirm-dialog").open`)
+		focused(t, "[data-confirm-cancel]")
+		press(t, "meeting_show", "\t", kb.Enter)
+		if fl := text(t, ctx, ".flash"); !strings.HasPrefix(fl, "Mötet är inställt") {
+			t.Errorf("flash %q", fl)
+		}
+		groupsSubmit(t, ctx, "meeting_show", ".undo-form button")
+		if fl := text(t, ctx, ".flash"); !strings.HasPrefix(fl, "Mötet är planerat igen") {
+			t.Errorf("flash after the undo %q", fl)
+		}
+		if n := eval[float64](t, ctx, `document.querySelectorAll("form[action$='/cancel']").length`); n != 1 {
+			t.Errorf("the meeting planned again offers no cancel form (%v)", n)
+		}
+		checkA11y(t, ctx, "the meeting planned again")
+	})
+
+	t.Run("closing asks; a closed case is reopened with a reason as the server allows", func(t *testing.T) {
+		do(t, ctx, chromedp.Navigate(casePath))
+		waitPage(t, ctx, "case_show")
+		do(t, ctx, chromedp.SetValue(css("#f-closure-close"), "goals_reached"),
+			chromedp.Click(css("#move-close button[type=submit]")))
+		waitJS(t, `document.getElementById("confirm-dialog").open`)
+		press(t, "", kb.Escape)
+		if d, err := st.CaseDetail(coord, caseID); err != nil || d.Case.Step != casework.StepActive {
+			t.Fatalf("Escape closed the case: %v %v", d.Case.Step, err)
+		}
+		do(t, ctx, chromedp.Click(css("#move-close button[type=submit]")))
+		waitJS(t, `document.getElementById("confirm-dialog").open`)
+		groupsSubmit(t, ctx, "case_show", "[data-confirm-yes]")
+		d, err := st.CaseDetail(coord, caseID)
+		if err != nil || d.Case.Step != casework.StepClosed {
+			t.Fatalf("after the confirmed close: %v %v", d.Case.Step, err)
+		}
+		o, _ := d.May.Move(casework.ActReopen)
+		shown := eval[bool](t, ctx, `!!document.querySelector("#move-reopen")`)
+		if !o.Possible() || !shown {
+			t.Fatalf("reopen: the server says possible=%v, the page shows it=%v", o.Possible(), shown)
+		}
+		checkA11y(t, ctx, "a closed case")
+		// Without a reason the server refuses at the field.
+		groupsSubmit(t, ctx, "case_show", "#move-reopen button[type=submit]")
+		if got := text(t, ctx, "#move-reopen"); !strings.Contains(got, "Skriv varför") ||
+			!eval[bool](t, ctx, `document.getElementById("f-reason-reopen").getAttribute("aria-invalid") === "true"`) {
+			t.Errorf("reopen without a reason is not refused at the field: %q", got)
+		}
+		groupsSubmit(t, ctx, "case_show", "#move-reopen button[type=submit]",
+			chromedp.SendKeys(css("#f-reason-reopen"), "Ny oro från skolan en vecka efter avslutet."))
+		if d, err := st.CaseDetail(coord, caseID); err != nil || d.Case.Step != casework.StepAssessment || d.Case.ClosureReason != "" {
+			t.Fatalf("after reopening: step %v, closure %q, %v", d.Case.Step, d.Case.ClosureReason, err)
+		}
+		// The police member under the consent sees no reopen, as May says.
+		pol := f.Ctx(t, st, casework.RoleGroupMember)
+		if d, err := st.CaseDetail(pol, caseID); err == nil {
+			if o, ok := d.May.Move(casework.ActReopen); ok && o.Decision.Allowed {
+				t.Errorf("the police member may reopen: %+v", o)
+			}
+		}
+	})
 }

@@ -312,6 +312,10 @@ func (s *Store) Move(ctx context.Context, caseID int64, in MoveInput) (casework.
 			}
 		case casework.ActBackToAssessment:
 			set("assessment_done_at", nil)
+		case casework.ActReopen: // open again: no closure, and the assessment is made anew
+			set("closed_at", nil)
+			set("closure_reason", "")
+			set("assessment_done_at", nil)
 		}
 		if to == casework.StepClosed {
 			set("closed_at", tx.now)

@@ -10,6 +10,41 @@
 //    the form is sent, and keeps the form itself as the draft when it arrives after the session
 //    ended. On the next visit the page puts the draft back and says so, with a button to
 //    discard it.
+
+// Confirmation of destructive steps (issue 17:3): a form with data-confirm asks in a modal
+// dialog before it is sent. Focus starts on "Cancel"; the other button, named like the form's
+// own, sends it; Escape or "Cancel" returns focus to the form's button.
+(() => {
+  const dialog = document.getElementById("confirm-dialog");
+  if (!dialog) return;
+  const yes = dialog.querySelector("[data-confirm-yes]");
+  const no = dialog.querySelector("[data-confirm-cancel]");
+  let pending = null;
+  document.querySelectorAll("form[data-confirm]").forEach((form) => {
+    form.addEventListener("submit", (e) => {
+      if (form.dataset.confirmed === "yes") return;
+      e.preventDefault();
+      pending = { form, submitter: e.submitter };
+      dialog.querySelector("#confirm-dialog-text").textContent = form.dataset.confirm;
+      const label = e.submitter ? e.submitter.textContent.trim() : "OK";
+      yes.textContent = label;
+      dialog.showModal();
+      no.focus();
+    });
+  });
+  no.addEventListener("click", () => dialog.close());
+  dialog.addEventListener("close", () => {
+    if (pending && pending.submitter && !pending.sent) pending.submitter.focus();
+  });
+  yes.addEventListener("click", () => {
+    if (!pending) return;
+    pending.sent = true;
+    pending.form.dataset.confirmed = "yes";
+    dialog.close();
+    pending.form.requestSubmit(pending.submitter || undefined);
+  });
+})();
+
 (() => {
   const dialog = document.getElementById("session-warning");
   if (!dialog) return; // not signed in
@@ -147,12 +182,19 @@
     form.prepend(p);
   };
 
+  // A form whose address several forms of the page share (the case's moves) is ambiguous as
+  // a draft: it keeps none.
+  const actions = new Map();
+  document.querySelectorAll("form").forEach((form) => {
+    const key = new URL(form.action, location.href).pathname;
+    actions.set(key, (actions.get(key) || 0) + 1);
+  });
   const seen = new Set();
   document.querySelectorAll("form").forEach((form) => {
     if ((form.method || "").toLowerCase() !== "post" || form.enctype === "multipart/form-data") return;
     if (form.hasAttribute("data-no-draft") || !form.querySelector("textarea")) return;
     const key = new URL(form.action, location.href).pathname;
-    if (seen.has(key)) return;
+    if (seen.has(key) || actions.get(key) > 1) return;
     seen.add(key);
     form.dataset.draft = key;
     const mark = document.createElement("input");
