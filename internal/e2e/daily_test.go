@@ -1,6 +1,7 @@
 package e2e
 
 import (
+	"encoding/json"
 	"strconv"
 	"strings"
 	"testing"
@@ -253,4 +254,66 @@ func TestDestructiveStepsAskAndCanBeUndone(t *testing.T) {
 			}
 		}
 	})
+}
+
+// The focus ring has at least 3:1 against what surrounds it (issue 17:7; WCAG 1.4.11): the
+// first elements reached by Tab on the start page, the case list and a form — the skip link over
+// the header, the header's links, links and fields on white — are measured: the outline's
+// colour against the background just outside the element.
+func TestFocusRingContrast(t *testing.T) {
+	srv := apptest.Start(t, storetest.SQLite, apptest.Options{})
+	ctx := newBrowser(t)
+	login(t, ctx, srv.URL, "samordnare", demo.Password)
+	const measure = `(() => {
+		const lum = (c) => {
+			const m = c.match(/[\d.]+/g).map(Number);
+			const f = (v) => { v /= 255; return v <= 0.03928 ? v / 12.92 : Math.pow((v + 0.055) / 1.055, 2.4); };
+			return 0.2126 * f(m[0]) + 0.7152 * f(m[1]) + 0.0722 * f(m[2]);
+		};
+		const opaque = (c) => c && c !== "transparent" && !/rgba\(.*,\s*0\)$/.test(c);
+		const e = document.activeElement;
+		const st = getComputedStyle(e);
+		const r = e.getBoundingClientRect();
+		const off = parseFloat(st.outlineOffset) + parseFloat(st.outlineWidth) + 2;
+		let x = r.left - off, y = r.top + r.height / 2;
+		if (x < 0) { x = r.right + off; }
+		let bg = "rgb(255, 255, 255)";
+		for (const under of document.elementsFromPoint(x, y)) {
+			if (under === e || e.contains(under)) continue;
+			let p = under, c = null;
+			for (; p; p = p.parentElement) { c = getComputedStyle(p).backgroundColor; if (opaque(c)) break; }
+			if (p) bg = c;
+			break;
+		}
+		const a = lum(st.outlineColor), b = lum(bg);
+		return JSON.stringify({el: e.outerHTML.slice(0, 80), style: st.outlineStyle, outline: st.outlineColor, bg,
+			ratio: (Math.max(a, b) + 0.05) / (Math.min(a, b) + 0.05)});
+	})()`
+	type ring struct {
+		El, Style, Outline, Bg string
+		Ratio                  float64
+	}
+	measured := 0
+	for _, path := range []string{"/", "/worklist?tab=all", "/concerns/new"} {
+		do(t, ctx, chromedp.Navigate(srv.URL+path))
+		do(t, ctx, chromedp.WaitVisible(css("body main")))
+		for i := 0; i < 14; i++ {
+			do(t, ctx, chromedp.KeyEvent("\t"))
+			var r ring
+			if err := json.Unmarshal([]byte(eval[string](t, ctx, measure)), &r); err != nil {
+				t.Fatal(err)
+			}
+			if r.Style == "none" {
+				t.Errorf("%s, Tab %d: no focus ring on %s", path, i+1, r.El)
+				continue
+			}
+			measured++
+			if r.Ratio < 3 {
+				t.Errorf("%s, Tab %d: focus ring %s on %s is %.2f:1 (want ≥ 3:1) on %s", path, i+1, r.Outline, r.Bg, r.Ratio, r.El)
+			}
+		}
+	}
+	if measured < 30 {
+		t.Errorf("only %d focus rings measured", measured)
+	}
 }
