@@ -317,3 +317,42 @@ func TestFocusRingContrast(t *testing.T) {
 		t.Errorf("only %d focus rings measured", measured)
 	}
 }
+
+// The access-log extract reads at a glance (issue 17:6): a summary first — who read what, how
+// often, first and last time — and a CSV that Swedish Excel opens in columns: a byte-order
+// mark and semicolons.
+func TestAccessLogExtractReadsAtAGlance(t *testing.T) {
+	clock := storetest.NewClock(groupsE2ET0)
+	srv := apptest.Start(t, storetest.SQLite, apptest.Options{Now: clock.Now})
+	_, caseID := groupsE2ECase(t, srv)
+	ctx := newBrowser(t)
+	login(t, ctx, srv.URL, "granskare", demo.Password)
+	do(t, ctx, chromedp.Navigate(srv.URL+"/audit/youth?case="+strconv.FormatInt(caseID, 10)))
+	waitPage(t, ctx, "audit_youth")
+	rows := eval[float64](t, ctx, `document.querySelectorAll(".audit-summary tbody tr").length`)
+	entries := eval[float64](t, ctx, `document.querySelectorAll(".audit-table tbody tr").length`)
+	if rows < 1 || rows >= entries {
+		t.Errorf("the summary has %v rows for %v entries", rows, entries)
+	}
+	if first := text(t, ctx, ".audit-summary tbody tr td"); !strings.Contains(first, "Sara Lindqvist") {
+		t.Errorf("the summary's first row (most entries) is %q, want the coordinator", first)
+	}
+	checkA11y(t, ctx, "the access-log extract with its summary")
+
+	raw := eval[string](t, ctx, `fetch(document.querySelector("a[href*='format=csv']").href).then(r => r.arrayBuffer()).then(b => {
+		const u = new Uint8Array(b);
+		const text = new TextDecoder("utf-8", {ignoreBOM: true}).decode(u);
+		return JSON.stringify({bom: u[0] === 0xef && u[1] === 0xbb && u[2] === 0xbf, header: text.slice(1).split("\r\n")[0]});
+	})`)
+	var got struct {
+		BOM    bool
+		Header string
+	}
+	if err := json.Unmarshal([]byte(raw), &got); err != nil {
+		t.Fatal(err)
+	}
+	cols := strings.Split(got.Header, ";")
+	if !got.BOM || len(cols) != 12 || cols[0] != "Tid" || strings.Contains(got.Header, ",") {
+		t.Errorf("the CSV: byte-order mark %v, header %q (%d columns by semicolon)", got.BOM, got.Header, len(cols))
+	}
+}

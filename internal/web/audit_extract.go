@@ -21,6 +21,7 @@ type auditExtractData struct {
 	Period  string
 	Made    string
 	Lines   []auditLine
+	Summary []auditSummaryRow // who read what, when, how often (audit_summary.go)
 	CSVURL  string
 	Entries int
 }
@@ -73,7 +74,8 @@ func (s *Server) auditYouth(w http.ResponseWriter, r *http.Request) {
 		s.auditCSV(w, p, x, lines)
 		return
 	}
-	d := &auditExtractData{Youth: x.Youth, Made: p.T("audit.made", auditTime(x.MadeAt), x.MadeBy), Lines: lines, Entries: len(lines)}
+	d := &auditExtractData{Youth: x.Youth, Made: p.T("audit.made", auditTime(x.MadeAt), x.MadeBy), Lines: lines, Entries: len(lines),
+		Summary: auditSummary(lines)}
 	d.Period = p.T("audit.period_all")
 	if !x.From.IsZero() || !x.To.IsZero() {
 		d.Period = formatDate(x.From) + " – " + formatDate(x.To.AddDate(0, 0, -1))
@@ -90,10 +92,11 @@ func (s *Server) auditYouth(w http.ResponseWriter, r *http.Request) {
 	s.render(w, r, http.StatusOK, "audit_youth", p)
 }
 
-// auditCSV writes an extract as CSV (internal/csvout: a header row, RFC 4180 quoting with CRLF
-// line ends, UTF-8 with a byte-order mark so Excel shows å, ä and ö, no cell read as a formula).
+// auditCSV writes an extract as CSV (internal/csvout: a header row, semicolons as Swedish Excel
+// expects, RFC 4180 quoting with CRLF line ends, UTF-8 with a byte-order mark so Excel shows å,
+// ä and ö, no cell read as a formula).
 func (s *Server) auditCSV(w http.ResponseWriter, p *Page, x store.Extract, lines []auditLine) {
-	cw := csvout.New(',')
+	cw := csvout.New(';') // Swedish Excel splits on semicolons (issue 17:6)
 	cw.Row(p.T("audit.col_time"), p.T("audit.col_user"), p.T("audit.col_username"), p.T("audit.col_role"), p.T("audit.col_agency"),
 		p.T("audit.col_action"), p.T("audit.col_object"), p.T("audit.col_category"), p.T("audit.col_ground"),
 		p.T("audit.col_ground_code"), p.T("audit.col_allowed"), p.T("audit.col_seq"))
