@@ -9,6 +9,7 @@ import (
 
 	"github.com/chromedp/chromedp"
 	"github.com/chromedp/chromedp/kb"
+	"github.com/xuri/excelize/v2"
 
 	"lots/internal/app/apptest"
 	"lots/internal/casework"
@@ -354,5 +355,25 @@ func TestAccessLogExtractReadsAtAGlance(t *testing.T) {
 	cols := strings.Split(got.Header, ";")
 	if !got.BOM || len(cols) != 12 || cols[0] != "Tid" || strings.Contains(got.Header, ",") {
 		t.Errorf("the CSV: byte-order mark %v, header %q (%d columns by semicolon)", got.BOM, got.Header, len(cols))
+	}
+
+	// The workbook: the summary, then every entry.
+	code, body := srv.Get(t, srv.Login(t, "granskare"), "/audit/youth?format=xlsx&case="+strconv.FormatInt(caseID, 10))
+	if code != 200 {
+		t.Fatalf("xlsx: %d", code)
+	}
+	book, err := excelize.OpenReader(strings.NewReader(body))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer book.Close()
+	if sheets := book.GetSheetList(); len(sheets) != 2 || sheets[0] != "Sammanfattning" || sheets[1] != "Händelser" {
+		t.Fatalf("sheets %v", sheets)
+	}
+	sum, _ := book.GetRows("Sammanfattning")
+	all, _ := book.GetRows("Händelser")
+	// (Making the extract is itself logged: the workbook, made later, has a little more.)
+	if len(sum) < int(rows)+1 || len(all) < int(entries)+1 || sum[0][5] != "Antal gånger" || !strings.Contains(sum[1][0], "Sara Lindqvist") {
+		t.Errorf("workbook: %d summary rows (page %v), %d entry rows (page %v), header %v", len(sum)-1, rows, len(all)-1, entries, sum[0])
 	}
 }

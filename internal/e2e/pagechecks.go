@@ -5,6 +5,8 @@ import (
 	"encoding/json"
 	"testing"
 
+	"github.com/chromedp/cdproto/cdp"
+	"github.com/chromedp/cdproto/emulation"
 	"github.com/chromedp/chromedp"
 )
 
@@ -44,7 +46,14 @@ func duplicateIDs(t *testing.T, ctx context.Context) []string {
 func phoneOverflow(t *testing.T, ctx context.Context) []string {
 	t.Helper()
 	do(t, ctx, chromedp.EmulateViewport(phoneWidth, 844, chromedp.EmulateMobile))
-	defer do(t, ctx, chromedp.ResetViewport())
+	// Back to the window's own size and a desktop (not ResetViewport: it leaves an override).
+	defer do(t, ctx, chromedp.Func(func(ctx context.Context, tg *chromedp.Target) error {
+		if _, err := cdp.Call(ctx, tg, emulation.ClearDeviceMetricsOverride, cdp.Empty{}); err != nil {
+			return err
+		}
+		_, err := cdp.Call(ctx, tg, emulation.SetTouchEmulationEnabled, emulation.SetTouchEmulationEnabledParams{})
+		return err
+	}))
 	raw := eval[string](t, ctx, `new Promise(r => requestAnimationFrame(() => requestAnimationFrame(() => {
 		const root = document.documentElement;
 		if (root.scrollWidth <= root.clientWidth) return r("[]");

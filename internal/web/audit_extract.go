@@ -23,6 +23,7 @@ type auditExtractData struct {
 	Lines   []auditLine
 	Summary []auditSummaryRow // who read what, when, how often (audit_summary.go)
 	CSVURL  string
+	XLSXURL string
 	Entries int
 }
 
@@ -42,7 +43,8 @@ func (s *Server) auditYouth(w http.ResponseWriter, r *http.Request) {
 	p.Data = auditIndexData{}
 	q := r.URL.Query()
 	p.Form["identity"], p.Form["case"] = q.Get("identity"), q.Get("case")
-	xq := store.ExtractQuery{Identity: q.Get("identity"), Export: q.Get("format") == "csv"}
+	format := q.Get("format")
+	xq := store.ExtractQuery{Identity: q.Get("identity"), Export: format == "csv" || format == "xlsx"}
 	from, to, fe := s.auditPeriod(p, q, 0)
 	xq.From, xq.To = from, to
 	if c := strings.TrimSpace(q.Get("case")); c != "" {
@@ -70,6 +72,10 @@ func (s *Server) auditYouth(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	lines := auditLines(p, x.Lines)
+	if format == "xlsx" { // audit_summary.go: the summary and the entries as sheets
+		s.auditXLSX(w, r, p, x, lines)
+		return
+	}
 	if xq.Export {
 		s.auditCSV(w, p, x, lines)
 		return
@@ -83,6 +89,8 @@ func (s *Server) auditYouth(w http.ResponseWriter, r *http.Request) {
 	csvq := r.URL.Query()
 	csvq.Set("format", "csv")
 	d.CSVURL = "/audit/youth?" + csvq.Encode()
+	csvq.Set("format", "xlsx")
+	d.XLSXURL = "/audit/youth?" + csvq.Encode()
 	name := x.Youth.Name
 	if x.Youth.Erased { // records deleted under retention: the log knows an id only
 		name = p.T("identify.erased_youth")
