@@ -42,7 +42,7 @@ func duplicateIDs(t *testing.T, ctx context.Context) []string {
 }
 
 // phoneOverflow shows the page 390 px wide and, when the document is wider than the screen,
-// names the innermost elements that reach past its edge; then the window's size is back.
+// names the outermost elements that reach past its edge; then the window's size is back.
 func phoneOverflow(t *testing.T, ctx context.Context) []string {
 	t.Helper()
 	do(t, ctx, chromedp.EmulateViewport(phoneWidth, 844, chromedp.EmulateMobile))
@@ -61,15 +61,19 @@ func phoneOverflow(t *testing.T, ctx context.Context) []string {
 		for (const e of document.body.querySelectorAll("*")) {
 			const b = e.getBoundingClientRect();
 			if (b.right <= root.clientWidth + 1 || b.width === 0) continue;
-			if ([...e.children].some(c => c.getBoundingClientRect().right > root.clientWidth + 1)) continue;
-			let inScroller = false;
-			for (let p = e.parentElement; p && p !== document.body; p = p.parentElement) {
-				const s = getComputedStyle(p).overflowX;
-				if (s === "auto" || s === "scroll" || s === "hidden") { inScroller = true; break; }
-			}
-			if (inScroller) continue;
+			// the outermost elements too wide: their parent fits
+			const pb = e.parentElement.getBoundingClientRect();
+			if (e.parentElement !== document.body && pb.right > root.clientWidth + 1) continue;
 			out.push(e.tagName.toLowerCase() + (e.id ? "#" + e.id : "") + (e.className && typeof e.className === "string" ? "." + e.className.trim().split(/\s+/).join(".") : "") + " (" + Math.round(b.right) + " px)");
 			if (out.length >= 6) break;
+		}
+		if (!out.length) { // content spilling out of a box that fits
+			for (const e of document.body.querySelectorAll("*")) {
+				if (e.scrollWidth > e.clientWidth + 1 && getComputedStyle(e).overflowX === "visible" && e.scrollWidth > root.clientWidth) {
+					out.push(e.tagName.toLowerCase() + (e.className && typeof e.className === "string" ? "." + e.className.trim().split(/\s+/).join(".") : "") + " (content " + e.scrollWidth + " px)");
+				}
+				if (out.length >= 6) break;
+			}
 		}
 		r(JSON.stringify(out.length ? out : ["the document is " + root.scrollWidth + " px wide"]));
 	})))`)
