@@ -51,7 +51,7 @@ type CaseDetail struct {
 
 // MoveAction is a move of the flow you may make.
 type MoveAction struct {
-	Action   string `json:"action" enum:"prep_take_on,prep_not_now,prep_refer,assessment_done,decide_start,decide_not_start,back_to_assessment,parties_set,motivation_done,consent_given,back_to_parties,start_motivation,plan_set,back_to_planning,close,followup_done"`
+	Action   string `json:"action" enum:"prep_take_on,prep_not_now,prep_refer,assessment_done,decide_start,decide_not_start,back_to_assessment,parties_set,motivation_done,consent_given,back_to_parties,start_motivation,plan_set,back_to_planning,close,followup_done,reopen"`
 	Possible bool   `json:"possible" doc:"the case's facts allow the move now"`
 	Refusal  string `json:"refusal,omitempty" doc:"when not possible: the key of the flow's refusal, e.g. flow.needs_consent"`
 	Message  string `json:"message,omitempty" doc:"the refusal in your language"`

@@ -297,6 +297,10 @@ func (a *App) housekeeping(ctx context.Context) {
 		} else if n > 0 {
 			a.Config.Log.Info("purged sessions", "count", n)
 		}
+		// Drafts of long forms left unsent (docs/daily-work.md).
+		if _, err := a.Store.PurgeDrafts(ctx); err != nil {
+			return err
+		}
 		// The login brake's failures, once out of its window (auth.Limiter).
 		_, err := a.Store.PurgeLoginFailures(ctx, a.Config.Now().Add(-max(a.Auth.Users.Window(), a.Auth.Addrs.Window())))
 		return err

@@ -192,6 +192,14 @@ func restoreMember(w *world, c *mcase, r response) error {
 	return w.addTrustedAdult(c)
 }
 
+// cancelAgain cancels the case's meeting again after the allowed undo of its cancellation.
+func cancelAgain(w *world, c *mcase, r response) error {
+	if r.status != 303 {
+		return nil
+	}
+	return w.st.CancelMeeting(w.coord, c.id, c.objects["mid"], "Matrisen")
+}
+
 // restoreHold puts a legal hold back after the allowed release.
 func restoreHold(w *world, c *mcase, r response) error {
 	if r.status != 303 {
@@ -242,6 +250,14 @@ var table = []route{
 	auth("POST /settings/totp", post("/settings/totp", form("code", "000000"), 422)),
 	auth("POST /settings/totp/disable", post("/settings/totp/disable", form("password", "fel"), 422, 303)),
 	auth("POST /settings/tokens", post("/settings/tokens", form("token_name", "matris", "token_days", "0"), 422)),
+	// The session's time left and "stay signed in" answer whoever holds a session cookie (401
+	// without); a draft is the user's own (issue 17:1): none here, and content that is not JSON
+	// is refused.
+	pub("GET /session/left", get("/session/left", 200, 401)),
+	pub("POST /session/keep", post("/session/keep", nil, 200, 401)),
+	auth("GET /drafts", get("/drafts?form=%2Fconcerns", 204)),
+	auth("POST /drafts", post("/drafts", form("form", "/concerns", "content", "x"), 422)),
+	auth("POST /drafts/discard", post("/drafts/discard", form("form", "/concerns"), 204)),
 	{key: "POST /settings/tokens/{id}/revoke", gov: own, reqs: []reqSpec{post("/settings/tokens/{token}/revoke", nil, 303).about("token")}},
 	auth("API GET /api/v1/me", apiCall("GET", "/api/v1/me", "")),
 	auth("API GET /api/v1/agencies", apiCall("GET", "/api/v1/agencies", "")),
@@ -436,6 +452,9 @@ var table = []route{
 	write("POST /cases/{id}/group/members", access.WorkEdit, basic, post("/cases/{id}/group/members", form("kind", "youth"), 409)),
 	write("POST /cases/{id}/group/members/{mid}/remove", access.WorkEdit, basic,
 		post("/cases/{id}/group/members/{gm}/remove", nil, 303).then(restoreMember)),
+	// The undo of a removal (issue 17:3): a member who was not removed cannot be brought back.
+	write("POST /cases/{id}/group/members/{mid}/restore", access.WorkEdit, basic,
+		post("/cases/{id}/group/members/{gm}/restore", nil, 409)),
 	write("POST /cases/{id}/group/lead", access.WorkEdit, basic, post("/cases/{id}/group/lead", form("lead", "0"), 422)),
 	write("POST /cases/{id}/group/rhythm", access.WorkEdit, basic, post("/cases/{id}/group/rhythm", form("rhythm", "4"), 303)),
 	read("GET /cases/{id}/meetings", basic, get("/cases/{id}/meetings")),
@@ -446,6 +465,10 @@ var table = []route{
 	write("POST /cases/{id}/meetings/{mid}/held", access.WorkEdit, basic, post("/cases/{id}/meetings/{mid}/held", nil, 409)),
 	write("POST /cases/{id}/meetings/{mid}/minutes", access.WorkEdit, basic, post("/cases/{id}/meetings/{mid}/minutes", nil, 409)),
 	write("POST /cases/{id}/meetings/{mid}/cancel", access.WorkEdit, basic, post("/cases/{id}/meetings/{mid}/cancel", nil, 409)),
+	// The undo of the meeting's cancellation (issue 17:3), within its window at the matrix's
+	// moment: cancelled again afterwards.
+	write("POST /cases/{id}/meetings/{mid}/restore", access.WorkEdit, basic,
+		post("/cases/{id}/meetings/{mid}/restore", nil, 303).then(cancelAgain)),
 	write("POST /cases/{id}/meetings/{mid}/decisions", access.WorkEdit, basic,
 		post("/cases/{id}/meetings/{mid}/decisions", form("decision_text", ""), 422)),
 

@@ -176,9 +176,10 @@ type axeViolation struct {
 }
 
 // checkA11y runs axe-core on the current page for WCAG 2.1 A and AA and fails on any
-// violation.
+// violation; and the page checks of pagechecks.go.
 func checkA11y(t *testing.T, ctx context.Context, what string) {
 	t.Helper()
+	checkPagePatterns(t, ctx, what) // pagechecks.go: unique ids, no sideways scroll on a phone
 	for _, v := range axeViolations(t, ctx) {
 		for _, n := range v.Nodes {
 			t.Errorf("%s: axe %s (%s): %s at %v: %s", what, v.ID, v.Impact, v.Help, n.Target, n.HTML)

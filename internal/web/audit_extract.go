@@ -21,7 +21,9 @@ type auditExtractData struct {
 	Period  string
 	Made    string
 	Lines   []auditLine
+	Summary []auditSummaryRow // who read what, when, how often (audit_summary.go)
 	CSVURL  string
+	XLSXURL string
 	Entries int
 }
 
@@ -41,7 +43,8 @@ func (s *Server) auditYouth(w http.ResponseWriter, r *http.Request) {
 	p.Data = auditIndexData{}
 	q := r.URL.Query()
 	p.Form["identity"], p.Form["case"] = q.Get("identity"), q.Get("case")
-	xq := store.ExtractQuery{Identity: q.Get("identity"), Export: q.Get("format") == "csv"}
+	format := q.Get("format")
+	xq := store.ExtractQuery{Identity: q.Get("identity"), Export: format == "csv" || format == "xlsx"}
 	from, to, fe := s.auditPeriod(p, q, 0)
 	xq.From, xq.To = from, to
 	if c := strings.TrimSpace(q.Get("case")); c != "" {
@@ -69,11 +72,16 @@ func (s *Server) auditYouth(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	lines := auditLines(p, x.Lines)
+	if format == "xlsx" { // audit_summary.go: the summary and the entries as sheets
+		s.auditXLSX(w, r, p, x, lines)
+		return
+	}
 	if xq.Export {
 		s.auditCSV(w, p, x, lines)
 		return
 	}
-	d := &auditExtractData{Youth: x.Youth, Made: p.T("audit.made", auditTime(x.MadeAt), x.MadeBy), Lines: lines, Entries: len(lines)}
+	d := &auditExtractData{Youth: x.Youth, Made: p.T("audit.made", auditTime(x.MadeAt), x.MadeBy), Lines: lines, Entries: len(lines),
+		Summary: auditSummary(lines)}
 	d.Period = p.T("audit.period_all")
 	if !x.From.IsZero() || !x.To.IsZero() {
 		d.Period = formatDate(x.From) + " – " + formatDate(x.To.AddDate(0, 0, -1))
@@ -81,6 +89,8 @@ func (s *Server) auditYouth(w http.ResponseWriter, r *http.Request) {
 	csvq := r.URL.Query()
 	csvq.Set("format", "csv")
 	d.CSVURL = "/audit/youth?" + csvq.Encode()
+	csvq.Set("format", "xlsx")
+	d.XLSXURL = "/audit/youth?" + csvq.Encode()
 	name := x.Youth.Name
 	if x.Youth.Erased { // records deleted under retention: the log knows an id only
 		name = p.T("identify.erased_youth")
@@ -90,10 +100,11 @@ func (s *Server) auditYouth(w http.ResponseWriter, r *http.Request) {
 	s.render(w, r, http.StatusOK, "audit_youth", p)
 }
 
-// auditCSV writes an extract as CSV (internal/csvout: a header row, RFC 4180 quoting with CRLF
-// line ends, UTF-8 with a byte-order mark so Excel shows å, ä and ö, no cell read as a formula).
+// auditCSV writes an extract as CSV (internal/csvout: a header row, semicolons as Swedish Excel
+// expects, RFC 4180 quoting with CRLF line ends, UTF-8 with a byte-order mark so Excel shows å,
+// ä and ö, no cell read as a formula).
 func (s *Server) auditCSV(w http.ResponseWriter, p *Page, x store.Extract, lines []auditLine) {
-	cw := csvout.New(',')
+	cw := csvout.New(';') // Swedish Excel splits on semicolons (issue 17:6)
 	cw.Row(p.T("audit.col_time"), p.T("audit.col_user"), p.T("audit.col_username"), p.T("audit.col_role"), p.T("audit.col_agency"),
 		p.T("audit.col_action"), p.T("audit.col_object"), p.T("audit.col_category"), p.T("audit.col_ground"),
 		p.T("audit.col_ground_code"), p.T("audit.col_allowed"), p.T("audit.col_seq"))

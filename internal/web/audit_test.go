@@ -77,7 +77,9 @@ func auditorPages(t *testing.T, srv *apptest.Server, f *storetest.Fixture) {
 		if !bytes.HasPrefix(b, []byte("\xef\xbb\xbf")) {
 			t.Fatal("no byte-order mark")
 		}
-		rows, err := csv.NewReader(bytes.NewReader(b[3:])).ReadAll()
+		r := csv.NewReader(bytes.NewReader(b[3:]))
+		r.Comma = ';'
+		rows, err := r.ReadAll()
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -113,6 +113,6 @@ func TestCSVExportsNeutraliseFormulas(t *testing.T) {
 		if res.StatusCode != 200 {
 			t.Fatalf("status %d", res.StatusCode)
 		}
-		checkNoFormula(t, "/audit/youth?format=csv", readCells(t, b, ','))
+		checkNoFormula(t, "/audit/youth?format=csv", readCells(t, b, ';'))
 	})
 }

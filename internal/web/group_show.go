@@ -174,7 +174,11 @@ func (s *Server) groupMemberRemove(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	s.groupChange(w, r, func(caseID int64) (string, error) {
-		return "group.member_removed", s.store.RemoveGroupMember(r.Context(), caseID, mid)
+		err := s.store.RemoveGroupMember(r.Context(), caseID, mid)
+		if err == nil { // undo.go: the next page offers the undo
+			s.offerUndo(w, r, caseURL(caseID, "/group/members/"+strconv.FormatInt(mid, 10)+"/restore"))
+		}
+		return "group.member_removed", err
 	})
 }
 

@@ -173,7 +173,11 @@ func (s *Server) meetingRecord(w http.ResponseWriter, r *http.Request, held bool
 func (s *Server) meetingCancel(w http.ResponseWriter, r *http.Request) {
 	s.meetingChange(w, r, func(p *Page, caseID, mid int64) (string, string, error) {
 		formValues(r, p, "reason")
-		return "meeting.cancelled", "", s.store.CancelMeeting(r.Context(), caseID, mid, r.PostFormValue("reason"))
+		err := s.store.CancelMeeting(r.Context(), caseID, mid, r.PostFormValue("reason"))
+		if err == nil { // undo.go: the next page offers the undo
+			s.offerUndo(w, r, caseURL(caseID, "/meetings/"+strconv.FormatInt(mid, 10)+"/restore"))
+		}
+		return "meeting.cancelled", "", err
 	})
 }
 

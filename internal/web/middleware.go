@@ -141,6 +141,7 @@ func (s *Server) authed(h http.HandlerFunc) http.HandlerFunc {
 			key := ""
 			if casework.AsError(err).Key == "session.expired" {
 				key = "session.expired"
+				s.keepLateForm(r, sess) // drafts.go: the text of a form sent too late is kept
 			}
 			s.toLogin(w, r, key)
 			return
@@ -166,7 +167,16 @@ func (s *Server) authed(h http.HandlerFunc) http.HandlerFunc {
 		ctx := casework.WithActor(r.Context(), a)
 		ctx = context.WithValue(ctx, sessionKey{}, c.Value)
 		ctx = context.WithValue(ctx, sessionInfoKey{}, sess)
-		h(w, r.WithContext(ctx))
+		if r.Method != http.MethodPost {
+			h(w, r.WithContext(ctx))
+			return
+		}
+		draft := isDraftForm(r) // drafts.go: a form sent deletes its draft
+		sw := &statusWriter{ResponseWriter: w, status: http.StatusOK}
+		h(sw, r.WithContext(ctx))
+		if draft {
+			s.draftSent(r.WithContext(ctx), sw.status)
+		}
 	}
 }
 
@@ -178,6 +188,8 @@ func (s *Server) toLogin(w http.ResponseWriter, r *http.Request, flashKey string
 	target := "/login"
 	if r.Method == http.MethodGet && r.URL.Path != "/" {
 		target += "?next=" + url.QueryEscape(r.URL.RequestURI())
+	} else if back := sameOriginReferer(r); r.Method == http.MethodPost && back != "/" && back != "" {
+		target += "?next=" + url.QueryEscape(back) // a form sent too late: back to its page, where its draft waits
 	}
 	http.Redirect(w, r, target, http.StatusSeeOther)
 }

@@ -22,6 +22,7 @@ type Page struct {
 	Nav      []NavItem
 	Path     string
 	Flash    string // translated flash message
+	Undo     string // the address of the undo of the step the flash reports (undo.go), or ""
 	Errors   casework.FieldErrors
 	ErrorMsg string // a message for the whole form
 	Form     map[string]string
@@ -80,6 +81,7 @@ func (s *Server) page(w http.ResponseWriter, r *http.Request, titleKey string) *
 	}
 	if k := s.takeFlash(w, r); k != "" {
 		p.Flash = s.catalog.T(p.Locale, k)
+		p.Undo = s.takeUndo(w, r)
 	}
 	return p
 }
