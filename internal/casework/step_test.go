@@ -220,7 +220,6 @@ func TestNextRefusesWithTheRightKey(t *testing.T) {
 		{"closing a closed case says the case is closed", casework.StepClosed, casework.ActClose, "flow.case_closed", casework.EConflict},
 		{"reopening a closed case by taking it on says the case is closed", casework.StepClosed, casework.ActPrepTakeOn, "flow.case_closed", casework.EConflict},
 		{"going back to planning from a followed-up case says the case is closed", casework.StepFollowedUp, casework.ActBackToPlanning, "flow.case_closed", casework.EConflict},
-		{"reopening a followed-up case is not possible from this step", casework.StepFollowedUp, casework.ActReopen, "flow.not_from_step", casework.EConflict},
 		{"reopening an open case is not possible from this step", casework.StepActive, casework.ActReopen, "flow.not_from_step", casework.EConflict},
 		{"a second follow-up of a followed-up case is not possible from this step", casework.StepFollowedUp, casework.ActFollowUpDone, "flow.not_from_step", casework.EConflict},
 		{"an unknown action is invalid", casework.StepActive, casework.Action("jump"), "flow.unknown_action", casework.EInvalid},
