@@ -66,3 +66,18 @@ func Neutralise(cell string) string {
 	}
 	return cell
 }
+
+// Restore reads back a cell Neutralise wrote: the apostrophe before a formula character goes
+// (an import of a file Lots exported gets the value that was exported).
+func Restore(cell string) string {
+	rest, ok := strings.CutPrefix(cell, "'")
+	if !ok {
+		return cell
+	}
+	for _, r := range formulaStart {
+		if strings.HasPrefix(rest, string(r)) {
+			return rest
+		}
+	}
+	return cell
+}

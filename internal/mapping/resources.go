@@ -1,13 +1,12 @@
 package mapping
 
 import (
-	"bytes"
-	"encoding/csv"
 	"slices"
 	"strconv"
 	"strings"
 
 	"lots/internal/casework"
+	"lots/internal/csvout"
 )
 
 // Resource is an organisation or activity young people can go to: a youth centre, an
@@ -81,6 +80,9 @@ func ParseResources(b []byte, districts []District) ([]Resource, error) {
 		if len(rec) != len(resourceColumns) {
 			le.add(line, 1, "mapping.csv.fields", len(rec), len(resourceColumns))
 			continue
+		}
+		for j := range rec {
+			rec[j] = csvout.Restore(rec[j]) // a cell WriteResources neutralised
 		}
 		r := Resource{Name: rec[0], Kind: rec[1], Owner: rec[2], Address: rec[4], Payer: rec[10]}
 		if r.Name == "" {
@@ -167,11 +169,8 @@ func WriteResources(rs []Resource, districts []District) []byte {
 	for _, d := range districts {
 		names[d.ID] = d.Name
 	}
-	var buf bytes.Buffer
-	buf.WriteString("\xef\xbb\xbf")
-	w := csv.NewWriter(&buf)
-	w.Comma = ';'
-	_ = w.Write(resourceColumns)
+	w := csvout.New(';') // with the byte order mark; formulas neutralised (ParseResources restores them)
+	w.Row(resourceColumns...)
 	yn := func(b bool) string {
 		if b {
 			return "ja"
@@ -179,10 +178,9 @@ func WriteResources(rs []Resource, districts []District) []byte {
 		return "nej"
 	}
 	for _, r := range rs {
-		_ = w.Write([]string{r.Name, r.Kind, r.Owner, names[r.District], r.Address, strconv.Itoa(r.AgeFrom), strconv.Itoa(r.AgeTo),
+		w.Row([]string{r.Name, r.Kind, r.Owner, names[r.District], r.Address, strconv.Itoa(r.AgeFrom), strconv.Itoa(r.AgeTo),
 			r.Level, strconv.Itoa(r.Capacity), strconv.FormatInt(r.Cost, 10), r.Payer, yn(r.Evenings), yn(r.Weekends),
-			strings.Join(r.Needs, ","), strings.Join(r.Methods, ",")})
+			strings.Join(r.Needs, ","), strings.Join(r.Methods, ",")}...)
 	}
-	w.Flush()
-	return buf.Bytes()
+	return w.Bytes()
 }
