@@ -21,8 +21,9 @@ var t0 = time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)
 func TestMigrationsRunTwice(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, e storetest.Engine) {
 		dsn := storetest.DSN(t, e)
+		keys := envelope.Ephemeral() // the same key both times: another is refused (ErrWrongKey)
 		for i := 0; i < 2; i++ {
-			s, err := store.Open(context.Background(), store.Config{DSN: dsn, Keys: envelope.Ephemeral()})
+			s, err := store.Open(context.Background(), store.Config{DSN: dsn, Keys: keys})
 			if err != nil {
 				t.Fatalf("open %d: %v", i, err)
 			}
