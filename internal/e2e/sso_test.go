@@ -37,7 +37,7 @@ func TestSingleSignOnInTheBrowser(t *testing.T) {
 		chromedp.Click(css("input[name=create_users]")),
 	)
 	eval[bool](t, ctx, `document.querySelector('#f-agency').selectedIndex = 1; true`)
-	clickAndWait(t, ctx, "form[action='/admin/sso'] button[type=submit]", "admin_sso")
+	reloadAfterClick(t, ctx, "form[action='/admin/sso'] button[type=submit]", "admin_sso")
 	if f := text(t, ctx, ".flash"); f != "Identitetsleverantören är sparad." {
 		t.Fatalf("after saving: %q", f)
 	}
@@ -46,7 +46,7 @@ func TestSingleSignOnInTheBrowser(t *testing.T) {
 	}
 	// The coordinators must use a second factor.
 	do(t, ctx, chromedp.Click(css("input[name=mfa_roles][value=coordinator]")))
-	clickAndWait(t, ctx, "form[action='/admin/sso/policy'] button[type=submit]", "admin_sso")
+	reloadAfterClick(t, ctx, "form[action='/admin/sso/policy'] button[type=submit]", "admin_sso")
 	if f := text(t, ctx, ".flash"); f != "Kraven för inloggning är sparade." {
 		t.Fatalf("after saving the policy: %q", f)
 	}

@@ -178,6 +178,8 @@ func TestSSPFCaseInTheBrowser(t *testing.T) {
 	do(t, ctx,
 		chromedp.SetValue(css("#f-closure-close"), "moved"),
 		chromedp.Click(css("#move-close button[type=submit]")),
+		chromedp.WaitVisible(css("#confirm-dialog[open] [data-confirm-yes]")), // closing asks first
+		chromedp.Click(css("[data-confirm-yes]")),
 		chromedp.WaitVisible(css(".case-steps li[aria-current='step'][data-step='closed']")),
 	)
 	do(t, ctx, chromedp.Click(css("#move-reopen button[type=submit]")), chromedp.WaitVisible(css("#e-move-reopen")))
@@ -192,7 +194,7 @@ func TestSSPFCaseInTheBrowser(t *testing.T) {
 	}
 	checkA11y(t, ctx, "reopened case")
 	clickAndWait(t, ctx, ".case-nav a[href$='/timeline']", "case_timeline")
-	if tl := text(t, ctx, "table.case-timeline"); !strings.Contains(tl, "Öppna ärendet igen") || !strings.Contains(tl, "Familjen flyttade tillbaka") ||
+	if tl := text(t, ctx, "table.case-timeline"); !strings.Contains(tl, "Ärendet öppnat igen") || !strings.Contains(tl, "Familjen flyttade tillbaka") ||
 		!strings.Contains(tl, "SSPF är aktuellt") {
 		t.Errorf("the reopened case's timeline:\n%s", tl)
 	}

@@ -147,7 +147,9 @@ func (s *Server) keepLateForm(r *http.Request, sess store.Session) {
 // them parsed (a larger or multipart form is left to its handler and keeps its draft until
 // the draft's time runs out or it is discarded).
 func isDraftForm(r *http.Request) bool {
-	if r.Method != http.MethodPost || r.ContentLength < 0 || r.ContentLength > 1<<20 ||
+	// Parsed here only when no handler's own limit could be smaller (the concern form's is the
+	// smallest, 256 kB): a larger form is left to its handler's limit, and keeps its draft.
+	if r.Method != http.MethodPost || r.ContentLength < 0 || r.ContentLength > maxConcernBytes ||
 		!strings.HasPrefix(r.Header.Get("Content-Type"), "application/x-www-form-urlencoded") {
 		return false
 	}
