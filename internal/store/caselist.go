@@ -395,6 +395,13 @@ func (s *Store) Cases(ctx context.Context, q CaseQuery) (CasePage, error) {
 			}
 			kept = append(kept, r)
 		}
+		if q.Deadlines {
+			// Most urgent first: the earliest deadline due or passed (the most overdue on top),
+			// the list's own order among equals.
+			slices.SortStableFunc(kept, func(a, b CaseRow) int {
+				return firstDue(a.Deadlines, tx.now, near).Compare(firstDue(b.Deadlines, tx.now, near))
+			})
+		}
 		if sqlPaging {
 			more := q.Limit > 0 && len(kept) > q.Limit
 			if more {
@@ -471,6 +478,17 @@ func (tx *Tx) consentEnds(municipalityID int64, rows []CaseRow) (map[int64]time.
 		}
 	}
 	return out, rs.Err()
+}
+
+// firstDue is the earliest of the deadlines near or passed (zero when none is).
+func firstDue(ds []casework.Deadline, now time.Time, near time.Duration) time.Time {
+	var first time.Time
+	for _, d := range ds {
+		if st := d.State(now, near); (st == "overdue" || st == "near") && (first.IsZero() || d.Due.Before(first)) {
+			first = d.Due
+		}
+	}
+	return first
 }
 
 func anyDue(ds []casework.Deadline, now time.Time, near time.Duration) bool {

@@ -485,3 +485,33 @@ func TestKeysetPagesWalkTheWholeList(t *testing.T) {
 		}
 	})
 }
+
+// The deadline list (the start page's, the work list's tab) is ordered by urgency: the earliest
+// deadline near or passed first, not by name.
+func TestDeadlinesMostUrgentFirst(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, e storetest.Engine) {
+		clock := storetest.NewClock(t0)
+		s := storetest.Open(t, e, clock.Now)
+		f := storetest.Seed(t, s, "9901", "")
+		coord := f.Ctx(t, s, casework.RoleCoordinator)
+		var order []int64
+		for i, last := range []string{"Ceder", "Björk", "Alm"} { // taken on ten days apart
+			rc := f.Concern(t, s, casework.RoleCoordinator, "Ung", last, pnr[30+i])
+			f.Advance(t, s, rc.CaseID, casework.StepAssessment, storetest.ConsentSpec{})
+			order = append(order, rc.CaseID)
+			clock.Advance(10 * 24 * time.Hour)
+		}
+		clock.Advance(40 * 24 * time.Hour) // every assessment is due or overdue
+		page, err := s.Cases(coord, store.CaseQuery{Mine: true, Deadlines: true, NearDays: 7})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var got []int64
+		for _, r := range page.Rows {
+			got = append(got, r.CaseID)
+		}
+		if !slices.Equal(got, order) {
+			t.Fatalf("deadline list %v, want the most urgent first %v", got, order)
+		}
+	})
+}
