@@ -91,8 +91,8 @@ func (s *Store) saveDraft(ctx context.Context, municipalityID, userID int64, d D
 	})
 }
 
-// DraftOf returns the actor's draft of form, not found when there is none (or it is older
-// than DraftDays).
+// DraftOf returns the actor's draft of form, not found when there is none, it is older than
+// DraftDays, or it belongs to a case the actor may no longer open.
 func (s *Store) DraftOf(ctx context.Context, form string) (Draft, error) {
 	a, err := requireActor(ctx)
 	if err != nil {
@@ -109,6 +109,16 @@ func (s *Store) DraftOf(ctx context.Context, form string) (Draft, error) {
 	}
 	if err != nil {
 		return d, casework.Internal(err)
+	}
+	// A case form's draft is case content: it comes back only to someone who may open the
+	// case now, through the door (decided and audited); refused is not found.
+	if caseID.Valid && caseID.Int64 != 0 {
+		if _, err := s.CaseDetail(ctx, caseID.Int64); err != nil {
+			if code := casework.ErrorCode(err); code == casework.EForbidden || code == casework.ENotFound {
+				return Draft{Form: form}, casework.NotFound("draft")
+			}
+			return Draft{Form: form}, err
+		}
 	}
 	if d.Content, err = s.openText(colDraftContent, content); err != nil {
 		return d, err

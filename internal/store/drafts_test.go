@@ -2,6 +2,7 @@ package store_test
 
 import (
 	"context"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -27,15 +28,19 @@ func TestDrafts(t *testing.T) {
 		f := storetest.Seed(t, s, "9901", "")
 		coord := f.Ctx(t, s, casework.RoleCoordinator)
 		analyst := f.Ctx(t, s, casework.RoleAnalyst)
-		form := "/cases/42/plan"
+		// A case the coordinator works on: a case form's draft comes back only to someone who
+		// may open the case.
+		caseID := f.Concern(t, s, casework.RoleCoordinator, "Utkast", "Ung", pnr[39]).CaseID
+		f.Advance(t, s, caseID, casework.StepAssessment, storetest.ConsentSpec{})
+		form := "/cases/" + strconv.FormatInt(caseID, 10) + "/plan"
 		content := `{"fields":[["goal",` + `"` + draftMarker + `"]]}`
 
-		if err := s.SaveDraft(coord, store.Draft{Form: form, CaseID: 42, Content: content}); err != nil {
+		if err := s.SaveDraft(coord, store.Draft{Form: form, CaseID: caseID, Content: content}); err != nil {
 			t.Fatal(err)
 		}
 		t.Run("the writer reads it back", func(t *testing.T) {
 			d, err := s.DraftOf(coord, form)
-			if err != nil || d.Content != content || d.CaseID != 42 || !d.UpdatedAt.Equal(t0) {
+			if err != nil || d.Content != content || d.CaseID != caseID || !d.UpdatedAt.Equal(t0) {
 				t.Fatalf("draft %+v, %v", d, err)
 			}
 		})
@@ -62,7 +67,7 @@ func TestDrafts(t *testing.T) {
 		t.Run("a newer save replaces it", func(t *testing.T) {
 			clock.Advance(time.Minute)
 			newer := `{"fields":[["goal","ny text"]]}`
-			if err := s.SaveDraft(coord, store.Draft{Form: form, CaseID: 42, Content: newer}); err != nil {
+			if err := s.SaveDraft(coord, store.Draft{Form: form, CaseID: caseID, Content: newer}); err != nil {
 				t.Fatal(err)
 			}
 			d, err := s.DraftOf(coord, form)

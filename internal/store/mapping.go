@@ -269,7 +269,7 @@ func (s *Store) MappingPicture(ctx context.Context, p stats.Period, export strin
 	if err != nil {
 		return pic, err
 	}
-	return pic, s.update(ctx, func(tx *Tx) error { return tx.audit(a, w, d) })
+	return pic, s.auditRead(ctx, a, w, d)
 }
 
 // CapacitySettings are the municipality's capacity limits.
@@ -395,7 +395,7 @@ func (s *Store) Capacity(ctx context.Context) (*Capacity, error) {
 	}
 	col := collate.New(language.Swedish, collate.IgnoreCase)
 	sort.SliceStable(out.Caseloads, func(i, j int) bool { return col.CompareString(out.Caseloads[i].Name, out.Caseloads[j].Name) < 0 })
-	return out, s.update(ctx, func(tx *Tx) error { return tx.audit(a, w, d) })
+	return out, s.auditRead(ctx, a, w, d)
 }
 
 // SetCapacity changes the municipality's capacity settings (an administrator's setting).
