@@ -89,6 +89,10 @@ type Verifier struct {
 	computed HashStore
 	n        int64
 	first    *Problem
+	// After StartAt: the checkpoint the verification starts from, and the kept hashes of the
+	// deleted entries (for proving an exported head taken before them).
+	start  Head
+	prefix tlog.HashReader
 }
 
 // NewVerifier returns a verifier comparing against stored.
@@ -152,6 +156,18 @@ func (v *Verifier) Finish(municipalityID int64, recorded Head, exported ...Head)
 		if h.MunicipalityID != municipalityID {
 			return Head{}, fmt.Errorf("exported head is for municipality %d, not %d", h.MunicipalityID, municipalityID)
 		}
+		if h.Size > 0 && h.Size < v.start.Size {
+			// Taken before entries it covers were deleted: prove it is a prefix of the
+			// checkpoint's tree, from the kept hashes.
+			proof, err := tlog.ProveTree(v.start.Size, h.Size, v.prefix)
+			if err != nil {
+				return Head{}, &Problem{Seq: h.Size - 1, Reason: "the hashes kept for the deleted entries are missing: " + err.Error()}
+			}
+			if tlog.CheckTree(proof, v.start.Size, v.start.Root, h.Size, h.Root) != nil {
+				return Head{}, &Problem{Seq: max(h.Size-1, 0), Reason: "an entry at or before this one was rewritten after the exported head was taken"}
+			}
+			continue
+		}
 		if h.Size > v.n {
 			return Head{}, &Problem{Seq: v.n, Reason: fmt.Sprintf("an exported head has %d entries but only %d are stored (entries deleted)", h.Size, v.n)}
 		}
@@ -164,4 +180,45 @@ func (v *Verifier) Finish(municipalityID int64, recorded Head, exported ...Head)
 		}
 	}
 	return Head{MunicipalityID: municipalityID, Size: v.n, Root: root}, nil
+}
+
+// StartAt starts the verifier after the entries deleted under retention: the log's first
+// cp.Size entries are gone, and cp.Root is the tree's root over them, recorded when they were
+// deleted. The tree's stored hashes outlive the entries (they hold no content), so the
+// verifier takes the hashes of the complete subtrees that make up the first cp.Size leaves
+// from prefix, checks that they hash to cp.Root, and verifies every later entry against them:
+// a later entry still binds to the deleted ones. Call it before the first Add.
+func (v *Verifier) StartAt(cp Head, prefix tlog.HashReader) error {
+	if v.n != 0 || cp.Size <= 0 {
+		return nil
+	}
+	seen := recordingReader{r: prefix, got: HashStore{}}
+	root, err := tlog.TreeHash(cp.Size, &seen)
+	if err != nil {
+		return &Problem{Seq: cp.Size - 1, Reason: "the hashes kept for the deleted entries are missing: " + err.Error()}
+	}
+	if root != cp.Root {
+		return &Problem{Seq: cp.Size - 1, Reason: "the hashes kept for the deleted entries do not match the checkpoint made when they were deleted"}
+	}
+	for i, h := range seen.got {
+		v.computed[i] = h
+	}
+	v.n, v.start, v.prefix = cp.Size, cp, prefix
+	return nil
+}
+
+// recordingReader reads through r and remembers what it read.
+type recordingReader struct {
+	r   tlog.HashReader
+	got HashStore
+}
+
+func (rr *recordingReader) ReadHashes(idx []int64) ([]tlog.Hash, error) {
+	hs, err := rr.r.ReadHashes(idx)
+	if err == nil {
+		for i, x := range idx {
+			rr.got[x] = hs[i]
+		}
+	}
+	return hs, err
 }

@@ -38,7 +38,8 @@ const (
 	RetSessions RecordKind = "sessions"
 	// RetAPITokens: API tokens, from when they expired or were revoked.
 	RetAPITokens RecordKind = "api_tokens"
-	// RetAccessLog: the access log. Kept: see Deletes.
+	// RetAccessLog: the access log's entries, from when they were written. They go from the front
+	// of the log, behind a checkpoint of its tree (store/auditprune.go).
 	RetAccessLog RecordKind = "access_log"
 	// RetStatistics: the anonymous statistics (the archived figures of each half-year). Kept.
 	RetStatistics RecordKind = "statistics"
@@ -58,8 +59,7 @@ type RetentionRule struct {
 	// Default, Min and Max bound the period a municipality may set, in Unit.
 	Default, Min, Max int
 	Unit              PeriodUnit
-	// Deletes is false for a kind Lots keeps (statistics) or does not yet delete (the access
-	// log: see docs/data-protection.md); its period is then informative.
+	// Deletes is false for a kind Lots keeps (statistics); its period is then informative.
 	Deletes bool
 }
 
@@ -73,7 +73,7 @@ var retentionRules = []RetentionRule{
 	{Kind: RetPlanVersions, Default: 24, Min: 12, Max: 60, Unit: Months, Deletes: true},
 	{Kind: RetSessions, Default: 1, Min: 0, Max: 30, Unit: Days, Deletes: true},
 	{Kind: RetAPITokens, Default: 90, Min: 30, Max: 730, Unit: Days, Deletes: true},
-	{Kind: RetAccessLog, Default: 120, Min: 60, Max: 360, Unit: Months, Deletes: false},
+	{Kind: RetAccessLog, Default: 120, Min: 60, Max: 360, Unit: Months, Deletes: true},
 	{Kind: RetStatistics, Default: 0, Min: 0, Max: 0, Unit: Months, Deletes: false},
 }
 
@@ -125,8 +125,8 @@ func (s Settings) RetentionPeriod(k RecordKind) int {
 	return r.Default
 }
 
-// ValidateRetention checks the periods a municipality sets: only for kinds it may set, and
-// within each rule's bounds.
+// ValidateRetention checks the periods a municipality sets: only for kinds it may set, within
+// each rule's bounds, and the access log kept at least as long as closed cases.
 func ValidateRetention(periods map[RecordKind]int) error {
 	var fe FieldErrors
 	kinds := make([]string, 0, len(periods))
@@ -139,6 +139,14 @@ func ValidateRetention(periods map[RecordKind]int) error {
 		v := periods[RecordKind(k)]
 		if !ok || !r.Settable() || v < r.Min || v > r.Max {
 			fe.Add("retention_"+k, "retention.period_range")
+		}
+	}
+	// The log of who read a case outlives the case: an extract can then always say who read
+	// what is still held.
+	if fe.Err() == nil {
+		eff := Settings{Retention: periods}
+		if eff.RetentionPeriod(RetAccessLog) < eff.RetentionPeriod(RetCaseClosed) {
+			fe.Add("retention_"+string(RetAccessLog), "retention.log_shorter_than_cases")
 		}
 	}
 	return fe.Err()

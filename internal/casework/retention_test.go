@@ -21,7 +21,8 @@ func TestRetentionRules(t *testing.T) {
 		{"a closed case is due after five years", RetCaseClosed, 60, closed.AddDate(5, 0, 0), true},
 		{"sessions count in days", RetSessions, 1, closed.Add(24 * time.Hour), true},
 		{"sessions one second short of a day", RetSessions, 1, closed.Add(24*time.Hour - time.Second), false},
-		{"the access log is never deleted by a run", RetAccessLog, 120, closed.AddDate(50, 0, 0), false},
+		{"an access-log entry is kept its ten years", RetAccessLog, 120, closed.AddDate(10, 0, -1), false},
+		{"an access-log entry is due ten years after it was written", RetAccessLog, 120, closed.AddDate(10, 0, 0), true},
 		{"statistics are never deleted", RetStatistics, 0, closed.AddDate(50, 0, 0), false},
 	} {
 		t.Run(c.name, func(t *testing.T) {
@@ -60,7 +61,10 @@ func TestRetentionSettings(t *testing.T) {
 		{"below the least the law's main rule allows", map[RecordKind]int{RetCaseClosed: 59}, false},
 		{"above the most", map[RecordKind]int{RetConsentScan: 61}, false},
 		{"statistics cannot be given a period", map[RecordKind]int{RetStatistics: 12}, false},
-		{"the access log cannot be set to be deleted", map[RecordKind]int{RetAccessLog: 60}, false},
+		{"the access log within its bounds", map[RecordKind]int{RetAccessLog: 60}, true},
+		{"the access log below its bound", map[RecordKind]int{RetAccessLog: 59}, false},
+		{"the access log shorter than closed cases are kept", map[RecordKind]int{RetAccessLog: 72, RetCaseClosed: 84}, false},
+		{"the access log as long as closed cases", map[RecordKind]int{RetAccessLog: 84, RetCaseClosed: 84}, true},
 		{"an unknown kind", map[RecordKind]int{"youths": 12}, false},
 	} {
 		t.Run(c.name, func(t *testing.T) {

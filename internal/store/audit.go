@@ -246,6 +246,11 @@ func (s *Store) VerifyAudit(ctx context.Context, municipalityID int64, exported 
 			return casework.Internal(err)
 		}
 		copy(recorded.Root[:], root)
+		// Entries deleted under retention: verification starts from the newest checkpoint.
+		cp, err := tx.auditCheckpoint(municipalityID)
+		if err != nil {
+			return err
+		}
 		// The per-young-person index is derived from the entries; check it as well, so nobody can
 		// hide an entry from an access-log extract by deleting index rows.
 		index := map[int64]map[int64]bool{}
@@ -269,6 +274,14 @@ func (s *Store) VerifyAudit(ctx context.Context, municipalityID int64, exported 
 			return casework.Internal(err)
 		}
 		v := audit.NewVerifier(&storedHashes{tx: tx, municipalityID: municipalityID, limit: tlog.StoredHashCount(recorded.Size)})
+		if cp.Size > 0 {
+			// The kept hashes of the deleted part, read apart from the later ones (each reader
+			// keeps its own chunk).
+			prefix := &storedHashes{tx: tx, municipalityID: municipalityID, limit: tlog.StoredHashCount(cp.Size)}
+			if err := v.StartAt(cp.Head, prefix); err != nil {
+				return err
+			}
+		}
 		check := func(e audit.Entry) error {
 			if p := v.Add(e); p != nil {
 				return p
@@ -288,7 +301,7 @@ func (s *Store) VerifyAudit(ctx context.Context, municipalityID int64, exported 
 			delete(index, e.Seq)
 			return nil
 		}
-		for after := int64(-1); ; {
+		for after := cp.Size - 1; ; {
 			batch, err := tx.verifyEntries(municipalityID, after, recorded.Size)
 			if err != nil {
 				return err

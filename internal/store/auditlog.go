@@ -61,6 +61,9 @@ type Extract struct {
 	Lines    []LogLine
 	MadeAt   time.Time
 	MadeBy   string
+	// LogPrunedBefore: the log's entries written before it were deleted under retention
+	// (auditprune.go); nil when none were.
+	LogPrunedBefore *time.Time
 }
 
 const logLineCols = `l.municipality_id, l.seq, l.at, l.user_id, l.username, l.roles, l.agency_id, l.agency_kind, l.via, l.action,
@@ -117,6 +120,9 @@ func (s *Store) AccessExtract(ctx context.Context, q ExtractQuery) (Extract, err
 			return err
 		}
 		x = Extract{Youth: y, From: q.From, To: q.To, MadeAt: tx.now, MadeBy: a.User.Name}
+		if x.LogPrunedBefore, err = tx.logPrunedBefore(mid); err != nil {
+			return err
+		}
 		// The young person and any records merged into theirs.
 		ids, err := queryAll(ctx, tx, `SELECT id FROM youths WHERE municipality_id = $1 AND (id = $2 OR merged_into = $2)`,
 			[]any{mid, y.ID}, func(sc scanner) (int64, error) {

@@ -188,6 +188,9 @@ type RegisterExtract struct {
 	Reads []LogLine `json:"reads"`
 	// Erased: the young person's records were deleted under retention; only the log remains.
 	Erased bool `json:"erased,omitempty"`
+	// LogPrunedBefore: the access log's entries written before it were deleted under retention
+	// (auditprune.go); nil when none were.
+	LogPrunedBefore *time.Time `json:"log_pruned_before,omitempty"`
 }
 
 // AdultCandidate is a registration the official may match to an adult who asks.
@@ -327,6 +330,11 @@ func (s *Store) MakeRegisterExtract(ctx context.Context, q RegisterQuery) (Regis
 				x.Reads = append(x.Reads, lines...)
 			}
 		}
+		pruned, perr := tx.logPrunedBefore(mid)
+		if perr != nil {
+			return perr
+		}
+		x.LogPrunedBefore = pruned
 		ids := make([]string, len(youths))
 		for i, y := range youths {
 			ids[i] = strconv.FormatInt(y, 10)

@@ -52,6 +52,8 @@ type RetentionRun struct {
 	Counts         []RetentionCount
 	// Youths is how many young people's records went with their last case.
 	Youths int
+	// checkpoint is the access log's new checkpoint, when the run cut the log.
+	checkpoint *Checkpoint
 }
 
 // Total is how many records the run deleted (or found due).
@@ -107,6 +109,8 @@ type retentionPlan struct {
 	plans    []int64 // plan versions
 	// periods are the half-years the due cases count in.
 	periods map[stats.Period]bool
+	// audit is where the access log is cut: the entries before it go (auditprune.go).
+	audit auditCut
 }
 
 func (p *retentionPlan) count(k casework.RecordKind) *RetentionCount {
@@ -260,12 +264,10 @@ func (tx *Tx) retentionPlan(municipalityID int64, settings casework.Settings) (*
 		return nil, casework.Internal(err)
 	}
 	p.count(casework.RetAPITokens).Count = n
-	// The access log is kept (docs/data-protection.md): say how much of it is past its period.
-	logCut := casework.AddMonths(tx.now, -settings.RetentionPeriod(casework.RetAccessLog))
-	if err := tx.QueryRow(`SELECT COUNT(*) FROM audit_log WHERE municipality_id = $1 AND at <= $2`, municipalityID, logCut.UTC()).Scan(&n); err != nil {
-		return nil, casework.Internal(err)
+	// The access log: entries past the period go from the front of the log (auditprune.go).
+	if err := tx.planAuditPrune(municipalityID, p, held); err != nil {
+		return nil, err
 	}
-	p.count(casework.RetAccessLog).Kept = n
 	for _, c := range p.cases {
 		p.count(c.kind).Count++
 	}
@@ -459,11 +461,15 @@ func (s *Store) runRetention(ctx context.Context, a casework.Actor, d access.Dec
 // retentionFailure says why a run failed, without personal data: the error's code and the
 // message of our own errors; an internal error's detail goes to the server log only.
 func retentionFailure(err error) string {
-	if ce := casework.AsError(err); ce != nil && ce.Code != casework.EInternal {
+	ce := casework.AsError(err)
+	if ce != nil && ce.Code != casework.EInternal {
 		return string(ce.Code) + ": " + ce.Key
 	}
 	msg := err.Error()
-	if i := strings.Index(msg, ": "); i > 0 && len(msg) > 200 {
+	if ce != nil && ce.Err != nil {
+		msg = ce.Err.Error() // what failed, not the wrapper's own words
+	}
+	if len(msg) > 200 {
 		msg = msg[:200]
 	}
 	return "internal: " + msg
@@ -557,6 +563,9 @@ func retentionDetail(r RetentionRun) string {
 	}
 	if r.Youths > 0 {
 		parts = append(parts, fmt.Sprintf("youth records %d", r.Youths))
+	}
+	if r.checkpoint != nil {
+		parts = append(parts, checkpointDetail(*r.checkpoint))
 	}
 	s := "retention"
 	if r.DryRun {

@@ -111,10 +111,10 @@ func (tx *Tx) deletePlan(p *retentionPlan, released map[stats.Period]bool, run *
 	}
 	for _, id := range p.scans {
 		if _, err := tx.Exec(`UPDATE consents SET evidence_id = NULL WHERE municipality_id = $1 AND evidence_id = $2`, mid, id); err != nil {
-			return casework.Internal(err)
+			return casework.Internal(fmt.Errorf("consent scans: consents: %w", err))
 		}
 		if _, err := tx.Exec(`DELETE FROM files WHERE municipality_id = $1 AND id = $2`, mid, id); err != nil {
-			return casework.Internal(err)
+			return casework.Internal(fmt.Errorf("consent scans: files: %w", err))
 		}
 	}
 	for _, id := range p.minutes {
@@ -124,28 +124,35 @@ func (tx *Tx) deletePlan(p *retentionPlan, released map[stats.Period]bool, run *
 			`UPDATE tasks SET text = '' WHERE municipality_id = $1 AND meeting_id = $2`,
 		} {
 			if _, err := tx.Exec(q, mid, id); err != nil {
-				return casework.Internal(err)
+				return casework.Internal(fmt.Errorf("minutes: %s: %w", strings.Fields(q)[1], err))
 			}
 		}
 	}
 	for _, id := range p.plans {
 		if _, err := tx.Exec(`DELETE FROM plan_versions WHERE municipality_id = $1 AND id = $2`, mid, id); err != nil {
-			return casework.Internal(err)
+			return casework.Internal(fmt.Errorf("old plan versions: plan_versions: %w", err))
 		}
 	}
 	res, err := tx.Exec(`DELETE FROM sessions WHERE municipality_id = $1 AND expires_at <= $2`, mid, p.horizon(casework.RetSessions).UTC())
 	if err != nil {
-		return casework.Internal(err)
+		return casework.Internal(fmt.Errorf("sessions: %w", err))
 	}
 	n, _ := res.RowsAffected()
 	p.count(casework.RetSessions).Count = int(n)
 	res, err = tx.Exec(`DELETE FROM api_tokens WHERE municipality_id = $1 AND
 		((revoked_at IS NOT NULL AND revoked_at <= $2) OR (expires_at IS NOT NULL AND expires_at <= $2))`, mid, p.horizon(casework.RetAPITokens).UTC())
 	if err != nil {
-		return casework.Internal(err)
+		return casework.Internal(fmt.Errorf("api tokens: %w", err))
 	}
 	n, _ = res.RowsAffected()
 	p.count(casework.RetAPITokens).Count = int(n)
+	if p.audit.Size > 0 {
+		cp, err := tx.pruneAudit(mid, p.audit)
+		if err != nil {
+			return err
+		}
+		run.checkpoint = &cp
+	}
 	return nil
 }
 
@@ -259,7 +266,7 @@ func (tx *Tx) releasedPeriods(municipalityID int64) (map[stats.Period]bool, erro
 
 // retentionTables are the tables a run deletes from, whose space PostgreSQL's VACUUM reclaims.
 func retentionTables() []string {
-	return append(CaseDeleteTables(), "sessions", "api_tokens")
+	return append(CaseDeleteTables(), "sessions", "api_tokens", "audit_log", "audit_youths")
 }
 
 // reclaim makes deleted rows physically gone. SQLite: secure_delete (a pragma on every

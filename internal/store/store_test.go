@@ -378,7 +378,7 @@ func dropGuards(t *testing.T, db *sql.DB, e storetest.Engine) {
 	t.Helper()
 	stmts := []string{`DROP TRIGGER audit_log_no_update`, `DROP TRIGGER audit_log_no_delete`, `DROP TRIGGER audit_hashes_no_update`, `DROP TRIGGER audit_hashes_no_delete`}
 	if e == storetest.Postgres {
-		stmts = []string{`DROP TRIGGER audit_log_append_only ON audit_log`, `DROP TRIGGER audit_hashes_append_only ON audit_hashes`}
+		stmts = []string{`DROP TRIGGER audit_log_no_update ON audit_log`, `DROP TRIGGER audit_log_no_delete ON audit_log`, `DROP TRIGGER audit_hashes_append_only ON audit_hashes`}
 	}
 	for _, q := range stmts {
 		if _, err := db.Exec(q); err != nil {

@@ -4,6 +4,7 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
+	"time"
 
 	"lots/internal/casework"
 	"lots/internal/csvout"
@@ -25,6 +26,7 @@ type auditExtractData struct {
 	CSVURL  string
 	XLSXURL string
 	Entries int
+	Pruned  string // the log's entries from before this day were deleted under retention
 }
 
 // auditIndex shows the auditor's page: search for a young person's extract, the log review,
@@ -81,7 +83,7 @@ func (s *Server) auditYouth(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	d := &auditExtractData{Youth: x.Youth, Made: p.T("audit.made", auditTime(x.MadeAt), x.MadeBy), Lines: lines, Entries: len(lines),
-		Summary: auditSummary(lines)}
+		Summary: auditSummary(lines), Pruned: prunedDay(x.LogPrunedBefore)}
 	d.Period = p.T("audit.period_all")
 	if !x.From.IsZero() || !x.To.IsZero() {
 		d.Period = formatDate(x.From) + " – " + formatDate(x.To.AddDate(0, 0, -1))
@@ -118,4 +120,13 @@ func (s *Server) auditCSV(w http.ResponseWriter, p *Page, x store.Extract, lines
 	w.Header().Set("Content-Disposition", `attachment; filename="`+name+`"`)
 	w.Header().Set("Content-Length", strconv.Itoa(len(b)))
 	_, _ = w.Write(b)
+}
+
+// prunedDay is the day before which the access log was cut under retention, as an extract
+// says it; empty when it never was.
+func prunedDay(t *time.Time) string {
+	if t == nil {
+		return ""
+	}
+	return formatDate(*t)
 }

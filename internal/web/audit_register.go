@@ -21,6 +21,7 @@ type auditRegisterData struct {
 	Reads      []auditLine
 	JSONURL    string
 	Made       string
+	Pruned     string // the access log's entries from before this day were deleted under retention
 }
 
 type registerRequestView struct {
@@ -100,7 +101,7 @@ func (s *Server) auditRegister(w http.ResponseWriter, r *http.Request) {
 		p.Title = p.T("register.extract_heading", x.Youth.Name)
 	}
 	p.Data = auditRegisterData{Extract: &x, Reads: reads, JSONURL: "/audit/register?" + jq.Encode(),
-		Made: p.T("audit.made", auditTime(x.MadeAt), x.MadeBy), Modes: deliveryModes(p, "")}
+		Made: p.T("audit.made", auditTime(x.MadeAt), x.MadeBy), Modes: deliveryModes(p, ""), Pruned: prunedDay(x.LogPrunedBefore)}
 	s.render(w, r, http.StatusOK, "audit_register", p)
 }
 
