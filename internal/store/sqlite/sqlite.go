@@ -53,7 +53,7 @@ func Open(path string, total *dbcount.Counts) (write, read *sql.DB, err error) {
 		if err != nil {
 			return nil, err
 		}
-		return sql.OpenDB(dbcount.Wrap(c, total, pool)), nil
+		return sql.OpenDB(dbcount.Wrap(cacheConnector{c}, total, pool)), nil
 	}
 	write, err = open(dsn("immediate"), dbcount.ReadWrite)
 	if err != nil {
