@@ -204,7 +204,7 @@ func resultsSection(p *Page, out *store.EconomicsReport, noMoney bool) sectionVi
 		}
 		sec.Figures = append(sec.Figures, figureView{ID: "attribution", Title: title,
 			Summary: p.T("economics2.summary.attribution", percentText(p, e.AtLow.Value, 0), money(p, e.AtLow.Net), percentText(p, e.AtHigh.Value, 0), money(p, e.AtHigh.Net)),
-			Note: p.T("economics2.note.attribution"), Table: st})
+			Note:    p.T("economics2.note.attribution"), Table: st})
 	}
 
 	// A recompute or a what-if beside the published report.
