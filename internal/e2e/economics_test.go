@@ -209,6 +209,20 @@ func TestEconomicsReportInTheBrowser(t *testing.T) {
 				t.Errorf("the workbook lacks %q: %s", want, all)
 			}
 		}
+		// The workbook says it is the published report, frozen.
+		about, err := x.GetRows(x.GetSheetList()[1])
+		if err != nil {
+			t.Fatal(err)
+		}
+		var published string
+		for _, r := range about {
+			if len(r) == 2 && r[0] == "Publicering" {
+				published = r[1]
+			}
+		}
+		if !strings.Contains(published, "Publicerad rapport, frusen") {
+			t.Errorf("the workbook does not say it is the published report: %q", published)
+		}
 	})
 
 	t.Run("a what-if that is not a number is refused at its field", func(t *testing.T) {
