@@ -95,13 +95,28 @@ func TestEconomicsThroughTheAPI(t *testing.T) {
 			if !r.TooFew || r.YoungPeople != nil || r.Estimate != nil || r.Simulation != nil || r.PriceYear != 2023 {
 				t.Fatalf("report %+v", r)
 			}
+			if r.Published == nil || r.Published.FrozenAt.IsZero() || r.Live || len(r.Differences) != 0 {
+				t.Fatalf("the published report: %+v live %v differences %v", r.Published, r.Live, r.Differences)
+			}
+			var rc api.EconomicsResult
+			analyst.want(200, "GET", "/api/v1/economics/report?recompute=true", nil, &rc)
+			if !rc.Live || rc.Published == nil || rc.Published.FrozenAt != r.Published.FrozenAt || len(rc.Differences) == 0 || rc.Differences[0].Key != "cohort" {
+				t.Fatalf("recomputed: live %v published %+v differences %+v", rc.Live, rc.Published, rc.Differences)
+			}
+			// The cohort is too few: neither its size nor its difference is given.
+			if d := rc.Differences[0]; d.Published != nil || d.Now != nil || d.Difference != nil {
+				t.Fatalf("a cohort below five in the differences: %+v", d)
+			}
+			if p := analyst.problem(422, "invalid", "economics2.recompute_invalid", "GET", "/api/v1/economics/report?recompute=yes", nil); p.Errors[0].Field != "recompute" {
+				t.Fatalf("%+v", p.Errors)
+			}
 			analyst.problem(422, "invalid", "economics.period_invalid", "GET", "/api/v1/economics/report?period=2026Q1", nil)
 			police.problem(403, "forbidden", "error.forbidden", "GET", "/api/v1/economics/report", nil)
 			admin.problem(403, "forbidden", "error.forbidden", "GET", "/api/v1/economics/report", nil)
 			var w api.EconomicsResult
 			analyst.want(200, "POST", "/api/v1/economics/what-if", `{"assumptions": {"price_year": 2015, "coordinator_fte": 1, "attribution": {"value": 0.5, "low": 0.5, "high": 0.5},
 				"persistence_years": {"value": 1, "low": 1, "high": 1}, "discount_rate": {"value": 0, "low": 0, "high": 0}, "after": "closure", "draws": 100, "seed": 3}}`, &w)
-			if w.PriceYear != 2015 || w.Assumptions.Attribution.Value != 0.5 {
+			if w.PriceYear != 2015 || w.Assumptions.Attribution.Value != 0.5 || !w.Live || w.Published == nil {
 				t.Fatalf("what-if %+v", w.Assumptions)
 			}
 			analyst.want(200, "GET", "/api/v1/economics/register", nil, &reg)

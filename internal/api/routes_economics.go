@@ -35,7 +35,8 @@ func (api *API) economicsRoutes() []Route {
 		{Method: "PUT", Path: "/api/v1/economics/assumptions", Summary: "Set the municipality's assumptions (steering group, administrator)", Tag: "economics",
 			Request: reflect.TypeFor[Assumptions](), Status: http.StatusNoContent, Handle: api.saveAssumptions},
 		{Method: "GET", Path: "/api/v1/economics/report", Summary: "The avoided-cost report of a half-year with the municipality's assumptions: cost, effects, the point estimate, the Monte Carlo and perspectives", Tag: "economics",
-			Query: []Param{period}, Response: reflect.TypeFor[EconomicsResult](), Handle: api.economicsReport},
+			Query:    []Param{period, {Name: "recompute", Type: "boolean", Doc: "true: compute from today's data instead of the published (frozen) report, with the differences listed"}},
+			Response: reflect.TypeFor[EconomicsResult](), Handle: api.economicsReport},
 		{Method: "POST", Path: "/api/v1/economics/what-if", Summary: "The report with other assumptions, computed without saving them", Tag: "economics",
 			Request: reflect.TypeFor[WhatIfRequest](), Response: reflect.TypeFor[EconomicsResult](), Handle: api.economicsWhatIf},
 	}
@@ -301,7 +302,15 @@ func (api *API) economicsReport(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	out, err := api.store.Economics(r.Context(), store.EconomicsQuery{Period: p, Export: "json"})
+	q := store.EconomicsQuery{Period: p, Export: "json"}
+	switch v := r.URL.Query().Get("recompute"); v {
+	case "", "false":
+	case "true":
+		q.Recompute = true
+	default:
+		return casework.Invalid("recompute", "economics2.recompute_invalid")
+	}
+	out, err := api.store.Economics(r.Context(), q)
 	if err != nil {
 		return err
 	}
@@ -341,6 +350,25 @@ type EconomicsResult struct {
 	Simulation  *Simulation       `json:"simulation" doc:"the Monte Carlo; null when too few"`
 	BreakEven   []BreakEven       `json:"break_even"`
 	Used        []UsedUnitCost    `json:"used" doc:"the register items the calculation used, in the price year"`
+	// The published report is frozen with the half-year's release.
+	Published   *PublishedReport `json:"published" doc:"the published (frozen) report this is or is compared with"`
+	Live        bool             `json:"live" doc:"true: computed now (recompute or what-if), not the published report"`
+	Differences []Difference     `json:"differences" doc:"when live: the headline figures published and now"`
+}
+
+// PublishedReport says which frozen report is published: the release part it was frozen with.
+type PublishedReport struct {
+	Part     string    `json:"part" enum:"main,followup_6,followup_12"`
+	FrozenAt time.Time `json:"frozen_at"`
+}
+
+// Difference is a headline figure of the published report beside the same figure now.
+type Difference struct {
+	Key        string   `json:"key" enum:"cohort,paired_offences,paired_placement,paired_occupation,cost_total,benefit,cost,net,ratio,chance"`
+	Kind       string   `json:"kind" enum:"count,money,ratio,share"`
+	Published  *float64 `json:"published" doc:"null when not shown"`
+	Now        *float64 `json:"now" doc:"null when not shown"`
+	Difference *float64 `json:"difference" doc:"now minus published; null when either is not shown or when it is one to four young people"`
 }
 
 // EconomicsCost is the programme's cost in the period.
@@ -388,6 +416,7 @@ type EconomicsEffects struct {
 type OffenceEffect struct {
 	At          string              `json:"at"`
 	YoungPeople *int                `json:"young_people"`
+	Twelve      *int                `json:"counted_twelve_months" doc:"young people whose year after was counted over 12 months (6 + 12 months after closure) rather than six months twice"`
 	Before      map[string]*float64 `json:"before"`
 	After       map[string]*float64 `json:"after"`
 }
@@ -419,6 +448,17 @@ type Estimate struct {
 	CostPer      float64            `json:"cost_per_young_person"`
 	NetPer       float64            `json:"net_per_young_person"`
 	Perspectives []PerspectiveValue `json:"perspectives"`
+	AtLow        Sensitivity        `json:"attribution_low" doc:"the point estimate with the attribution at the low end of its range"`
+	AtHigh       Sensitivity        `json:"attribution_high" doc:"… at the high end"`
+}
+
+// Sensitivity is the point estimate with the attribution at another value.
+type Sensitivity struct {
+	Attribution float64  `json:"attribution"`
+	Benefit     float64  `json:"benefit"`
+	Cost        float64  `json:"cost"`
+	Net         float64  `json:"net"`
+	Ratio       *float64 `json:"ratio" doc:"null without cost"`
 }
 
 // PerspectiveValue is who pays and who gains.
@@ -529,7 +569,8 @@ func economicsResult(out *store.EconomicsReport) EconomicsResult {
 		res.Usage = append(res.Usage, iu)
 	}
 	e := r.Effects
-	res.Effects.Offences = OffenceEffect{At: e.Offences.At, YoungPeople: cellCount(e.Offences.N), Before: map[string]*float64{}, After: map[string]*float64{}}
+	res.Effects.Offences = OffenceEffect{At: e.Offences.At, YoungPeople: cellCount(e.Offences.N), Twelve: cellCount(e.Offences.Whole),
+		Before: map[string]*float64{}, After: map[string]*float64{}}
 	for _, c := range economics.CrimeCategories {
 		res.Effects.Offences.Before[c], res.Effects.Offences.After[c] = cellNumber(e.Offences.Before[c]), cellNumber(e.Offences.After[c])
 	}
@@ -553,6 +594,10 @@ func economicsResult(out *store.EconomicsReport) EconomicsResult {
 			est.Perspectives = append(est.Perspectives, PerspectiveValue{Perspective: string(x.Perspective), Benefit: math.Round(x.Benefit), Cost: math.Round(x.Cost),
 				Net: math.Round(x.Net), MeanNet: math.Round(x.MeanNet)})
 		}
+		sens := func(x economics.Sensitivity) Sensitivity {
+			return Sensitivity{Attribution: x.Value, Benefit: math.Round(x.Benefit), Cost: math.Round(x.Cost), Net: math.Round(x.Net), Ratio: finite(x.Ratio)}
+		}
+		est.AtLow, est.AtHigh = sens(p.AtLow), sens(p.AtHigh)
 		res.Estimate = est
 	}
 	if d := r.Simulation; d != nil {
@@ -570,6 +615,29 @@ func economicsResult(out *store.EconomicsReport) EconomicsResult {
 	for _, u := range r.Used {
 		res.Used = append(res.Used, UsedUnitCost{Code: u.Item.Code, Unit: string(u.Item.Unit), Value: math.Round(u.Value*100) / 100, Low: math.Round(u.Low*100) / 100,
 			High: math.Round(u.High*100) / 100, SourceAmount: u.Item.Amount.Kronor(), SourceYear: u.Item.PriceYear, Source: u.Item.Source, Tag: string(u.Item.Tag)})
+	}
+	if fr := out.Frozen; fr != nil {
+		res.Published = &PublishedReport{Part: fr.Part, FrozenAt: fr.ComputedAt}
+	}
+	res.Live, res.Differences = out.Live, []Difference{}
+	for _, d := range out.Differences {
+		x := Difference{Key: d.Key, Kind: d.Kind}
+		num := func(v float64) *float64 {
+			if d.Kind == "money" {
+				v = math.Round(v)
+			}
+			return finite(v)
+		}
+		if d.PublishedShown {
+			x.Published = num(d.Published)
+		}
+		if d.NowShown {
+			x.Now = num(d.Now)
+		}
+		if v, ok := d.Delta(); ok && !d.DeltaHidden() {
+			x.Difference = num(v)
+		}
+		res.Differences = append(res.Differences, x)
 	}
 	return res
 }

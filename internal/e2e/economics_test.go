@@ -137,6 +137,29 @@ func TestEconomicsReportInTheBrowser(t *testing.T) {
 		t.Fatalf("usage:\n%s", usage)
 	}
 
+	t.Run("the published report is frozen, a recompute shows the difference", func(t *testing.T) {
+		if note := text(t, ctx, "#econ-frozen"); !strings.Contains(note, "Publicerad rapport, frusen") {
+			t.Fatalf("the frozen note: %q", note)
+		}
+		// The attribution at its low end, its value and its high end.
+		if rows := eval[int](t, ctx, `document.querySelectorAll('#fig-attribution table tbody tr').length`); rows != 3 {
+			t.Fatalf("the attribution's table has %d rows", rows)
+		}
+		reloadAfterClick(t, ctx, "#econ-recompute", "economics_report")
+		if note := text(t, ctx, "#econ-frozen"); !strings.Contains(note, "Omräknad nu") {
+			t.Fatalf("the recompute is not marked: %q", note)
+		}
+		// Nothing was recorded since: every difference is zero.
+		if diff := text(t, ctx, "#fig-differences table tbody tr:first-child td:nth-child(4)"); diff != "0" {
+			t.Fatalf("the cohort's difference: %q", diff)
+		}
+		checkA11y(t, ctx, "the recomputed report")
+		reloadAfterClick(t, ctx, "#econ-frozen a", "economics_report")
+		if eval[int](t, ctx, `document.querySelectorAll('#fig-differences').length`) != 0 {
+			t.Fatal("the published report shows differences")
+		}
+	})
+
 	t.Run("it prints on A4", func(t *testing.T) {
 		do(t, ctx, emulateMedia("print"), chromedp.EmulateViewport(planPrintWidth, 1000))
 		if eval[string](t, ctx, `getComputedStyle(document.querySelector('.econ-form')).display`) != "none" {
@@ -185,6 +208,20 @@ func TestEconomicsReportInTheBrowser(t *testing.T) {
 			if !strings.Contains(all, want) {
 				t.Errorf("the workbook lacks %q: %s", want, all)
 			}
+		}
+		// The workbook says it is the published report, frozen.
+		about, err := x.GetRows(x.GetSheetList()[1])
+		if err != nil {
+			t.Fatal(err)
+		}
+		var published string
+		for _, r := range about {
+			if len(r) == 2 && r[0] == "Publicering" {
+				published = r[1]
+			}
+		}
+		if !strings.Contains(published, "Publicerad rapport, frusen") {
+			t.Errorf("the workbook does not say it is the published report: %q", published)
 		}
 	})
 

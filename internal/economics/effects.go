@@ -1,6 +1,8 @@
 package economics
 
 import (
+	"time"
+
 	"lots/internal/stats"
 )
 
@@ -21,6 +23,41 @@ type Recorded struct {
 	Occupation string
 	// Attendance is school attendance in percent; nil when not recorded.
 	Attendance *float64
+	// MeasuredOn is the date the values describe (the six months are counted back from it);
+	// zero when not known.
+	MeasuredOn time.Time
+}
+
+// windowDays is the length of the window the offences are counted in: 183 days before the date
+// (docs/uppfoljning.md, police_suspect).
+const windowDays = 183
+
+// OffencesYear are a young person's offences a year at a later time point, and whether they
+// were counted over twelve months. At 12 months after closure, when the offences at 6 months
+// were recorded too and the two windows of 183 days do not overlap (the dates at least 183 days
+// apart), the year is the two counts added: the twelve months after the work as recorded.
+// Otherwise — and always before the work, where Lots records only the six months before intake
+// — it is the six months' count twice. nil when not recorded.
+func OffencesYear(y Youth, at string) (map[string]float64, bool) {
+	b := y.Points[at].Offences
+	if b == nil {
+		return nil, false
+	}
+	out := make(map[string]float64, len(CrimeCategories))
+	if at == AtFollow12 {
+		f6, f12 := y.Points[AtFollow6], y.Points[AtFollow12]
+		if f6.Offences != nil && !f6.MeasuredOn.IsZero() && !f12.MeasuredOn.IsZero() &&
+			f12.MeasuredOn.Sub(f6.MeasuredOn) >= windowDays*24*time.Hour {
+			for _, c := range CrimeCategories {
+				out[c] = f6.Offences[c] + f12.Offences[c]
+			}
+			return out, true
+		}
+	}
+	for _, c := range CrimeCategories {
+		out[c] = 2 * b[c]
+	}
+	return out, false
 }
 
 // Youth is one young person of the cohort, without anything that identifies them: the form of
@@ -104,11 +141,11 @@ func pair(y Youth, after Afters) row {
 	var r row
 	r.v[compMonths] = y.Months
 	a := y.Points[AtIntake]
-	if b := y.Points[after[groupCrime]]; a.Offences != nil && b.Offences != nil {
+	if b, _ := OffencesYear(y, after[groupCrime]); a.Offences != nil && b != nil {
 		r.known[groupCrime] = true
 		for i, c := range CrimeCategories {
-			// Six months' offences twice: a year's.
-			r.v[compCrime+i] = 2 * (a.Offences[c] - b.Offences[c])
+			// A year's offences before (the six months before intake twice) and after.
+			r.v[compCrime+i] = 2*a.Offences[c] - b[c]
 		}
 	}
 	if b := y.Points[after[groupPlacement]]; a.Placement != "" && b.Placement != "" {
@@ -173,10 +210,12 @@ func ChooseAfters(ys []Youth, asked string) Afters {
 // Effects are the cohort's changes as the report shows them, every figure suppressed.
 type Effects struct {
 	// Offences: young people paired (N), offences a year before and after by crime category
-	// and in all (six months' count twice).
+	// and in all (before: six months' count twice; after: see OffencesYear). Whole are the
+	// young people whose year after was counted over twelve months rather than six twice.
 	Offences struct {
 		At            string
 		N             *stats.Cell
+		Whole         *stats.Cell
 		Before, After map[string]*stats.Cell
 		TotalBefore   *stats.Cell
 		TotalAfter    *stats.Cell
@@ -202,13 +241,15 @@ type ChoiceEffect struct {
 	N             *stats.Cell
 	Before, After map[string]*stats.Cell
 
-	placedBefore, placedAfter *stats.Cell
+	// PlacedBefore and PlacedAfter are the young people placed in any form (nil for other
+	// choices); read them with Placed.
+	PlacedBefore, PlacedAfter *stats.Cell
 }
 
 // Placed are the young people placed in any form before and after (nil for other choices).
 // Placements avoided, net, are placed before minus placed after; days placed a year are
 // estimated as the young people placed on the date, each counted a whole year.
-func (c ChoiceEffect) Placed() (before, after *stats.Cell) { return c.placedBefore, c.placedAfter }
+func (c ChoiceEffect) Placed() (before, after *stats.Cell) { return c.PlacedBefore, c.PlacedAfter }
 
 // measureEffects counts the cohort's pairs and suppresses them.
 func measureEffects(ys []Youth, after Afters) Effects {
@@ -219,20 +260,25 @@ func measureEffects(ys []Youth, after Afters) Effects {
 	add := func(c *stats.Cell) *stats.Cell { cells = append(cells, c); return c }
 
 	// Offences: sums over the paired young people.
-	n := 0
+	n, whole := 0, 0
 	before, afterSum := map[string]float64{}, map[string]float64{}
 	for _, y := range ys {
-		a, b := y.Points[AtIntake].Offences, y.Points[after[groupCrime]].Offences
+		a := y.Points[AtIntake].Offences
+		b, twelve := OffencesYear(y, after[groupCrime])
 		if a == nil || b == nil {
 			continue
 		}
 		n++
+		if twelve {
+			whole++
+		}
 		for _, c := range CrimeCategories {
 			before[c] += 2 * a[c]
-			afterSum[c] += 2 * b[c]
+			afterSum[c] += b[c]
 		}
 	}
 	e.Offences.N = add(stats.Count(n))
+	e.Offences.Whole = add(stats.Count(whole))
 	e.Offences.Before, e.Offences.After = map[string]*stats.Cell{}, map[string]*stats.Cell{}
 	tb, ta := 0.0, 0.0
 	for _, c := range CrimeCategories {
@@ -274,7 +320,7 @@ func measureEffects(ys []Youth, after Afters) Effects {
 	for _, side := range []struct {
 		m   map[string]*stats.Cell
 		out **stats.Cell
-	}{{e.Placement.Before, &e.Placement.placedBefore}, {e.Placement.After, &e.Placement.placedAfter}} {
+	}{{e.Placement.Before, &e.Placement.PlacedBefore}, {e.Placement.After, &e.Placement.PlacedAfter}} {
 		n := int(e.Placement.N.Value) - int(side.m["none"].Value)
 		*side.out = add(stats.Count(n))
 		groups = append(groups, stats.Group{Total: e.Placement.N, Parts: []*stats.Cell{side.m["none"], *side.out}})
@@ -310,6 +356,12 @@ func measureEffects(ys []Youth, after Afters) Effects {
 	e.Attendance.After = add(stats.Derived(stats.KindMean, ma, na, e.Attendance.N))
 
 	stats.Suppress(cells, groups)
+	// Those counted six months twice are the paired minus Whole: never shown, so Whole is
+	// hidden too when they are between one and four (the paired count stays, it is the
+	// measure's).
+	if rest := n - whole; rest > 0 && rest < stats.MinCell && !e.Offences.Whole.Suppressed {
+		e.Offences.Whole.Suppressed = true
+	}
 	forget(cells)
 	return e
 }

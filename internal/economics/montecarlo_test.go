@@ -374,3 +374,32 @@ func TestHistogram(t *testing.T) {
 		t.Fatalf("%d of %d values in the bins", total, len(vs))
 	}
 }
+
+// The attribution has no source: the report shows the point estimate at both ends of its range.
+// The benefit is proportional to the attribution and the cost does not depend on it.
+func TestAttributionAtBothEnds(t *testing.T) {
+	in := largeInput(40)
+	in.Assumptions.Attribution = Range{0.25, 0.10, 0.50}
+	r, err := Build(in)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := r.Point
+	if p.Benefit <= 0 {
+		t.Fatalf("no benefit to scale: %+v", p)
+	}
+	for _, c := range []struct {
+		s   Sensitivity
+		att float64
+	}{{p.AtLow, 0.10}, {p.AtHigh, 0.50}} {
+		near(t, "attribution", c.s.Value, c.att, 0)
+		near(t, "benefit", c.s.Benefit, p.Benefit*c.att/0.25, 1e-6)
+		near(t, "cost", c.s.Cost, p.Cost, 1e-9)
+		near(t, "net", c.s.Net, c.s.Benefit-p.Cost, 1e-6)
+		near(t, "ratio", c.s.Ratio, c.s.Benefit/p.Cost, 1e-9)
+	}
+	// The ends agree with a report computed at that attribution.
+	in.Assumptions.Attribution = Range{0.50, 0.10, 0.50}
+	hi, _ := Build(in)
+	near(t, "net at 50 %", hi.Point.Net, p.AtHigh.Net, 1e-6)
+}

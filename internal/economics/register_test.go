@@ -221,8 +221,11 @@ func TestMergeRegisterListsEverySlot(t *testing.T) {
 	if u := by["placement.hvb"]; u.Amount != 450_000 || !u.Edited || !u.Builtin {
 		t.Errorf("own figure not laid over the default: %+v", u)
 	}
-	if u := by["staff.coordinator"]; u.Priced() {
-		t.Errorf("the coordinator's post has no national figure and must show as unpriced: %+v", u)
+	// The coordinator's post: a social worker's mean salary 2021 × 12 × SKR's on-cost 40.15 %,
+	// inferred (that the post costs what a social worker's does is an assumption).
+	if u := by["staff.coordinator"]; !u.Priced() || u.Tag != TagInferred || u.Unit != PerFTEYear || u.PriceYear != 2021 ||
+		u.Amount.Kronor() != 36_500*12*1.4015 || u.Low.Kronor() != 545_424.56 || u.High.Kronor() != 719_322.68 {
+		t.Errorf("the coordinator's post should have the inferred national figure: %+v", u)
 	}
 	if all[len(all)-1].Code != "other.lokaler" {
 		t.Errorf("own items come last, got %s", all[len(all)-1].Code)

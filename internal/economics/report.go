@@ -67,6 +67,17 @@ type Estimate struct {
 	// Per participant (the cohort's young people).
 	BenefitPer, CostPer, NetPer float64
 	Perspectives                []PerspectiveResult
+	// AtLow and AtHigh are the point estimate with the attribution at the low and the high end
+	// of its range, everything else at its value: the attribution has no source, so the report
+	// shows what the result is at both ends.
+	AtLow, AtHigh Sensitivity
+}
+
+// Sensitivity is the point estimate with one assumption set to another value.
+type Sensitivity struct {
+	Value              float64 // the assumption's value
+	Benefit, Cost, Net float64
+	Ratio              float64 // NaN without cost
 }
 
 // PerspectiveResult is who pays and who gains: the point estimate's benefit, cost and net for
@@ -219,6 +230,13 @@ func Build(in Input) (*Report, error) {
 	p := m.point()
 	e := &Estimate{Benefit: p.benefit, Cost: p.cost, Net: p.benefit - p.cost, Ratio: ratio(p.benefit, p.cost)}
 	e.BenefitPer, e.CostPer, e.NetPer = e.Benefit/float64(n), e.Cost/float64(n), e.Net/float64(n)
+	at := func(att float64) Sensitivity {
+		mm := *m
+		mm.a.Attribution.Value = att
+		q := mm.point()
+		return Sensitivity{Value: att, Benefit: q.benefit, Cost: q.cost, Net: q.benefit - q.cost, Ratio: ratio(q.benefit, q.cost)}
+	}
+	e.AtLow, e.AtHigh = at(a.Attribution.Low), at(a.Attribution.High)
 	d := m.simulate(a.Draws, newSource(a.Seed))
 	d.Seed = a.Seed
 	for i, pp := range Perspectives {

@@ -31,7 +31,10 @@ type EconomicsQuery struct {
 	Period stats.Period
 	// WhatIf replaces the municipality's assumptions for this one report; nothing is saved.
 	WhatIf *economics.Assumptions
-	Export string // "" when viewed; "xlsx" or "json" when exported
+	// Recompute computes the report from today's data instead of showing the published one
+	// (economics_frozen.go); the differences are listed.
+	Recompute bool
+	Export    string // "" when viewed; "xlsx" or "json" when exported
 }
 
 // EconomicsReport is the report with what the page needs to show it.
@@ -43,6 +46,12 @@ type EconomicsReport struct {
 	// own code for a method not in it.
 	MethodNames map[string]string
 	Now         time.Time
+	// Frozen is the published report's release part and when it was frozen. Live is true when
+	// the report shown was computed now (a recompute or a what-if); Differences then list its
+	// headline figures beside the published report's.
+	Frozen      *Frozen
+	Live        bool
+	Differences []economics.Difference
 }
 
 // Economics computes the actor's municipality's avoided-cost report for a period and records
@@ -51,6 +60,8 @@ func (s *Store) Economics(ctx context.Context, q EconomicsQuery) (*EconomicsRepo
 	w := What{Action: audit.ActionList, Object: "economics", Detail: "period " + q.Period.String()}
 	if q.WhatIf != nil {
 		w.Detail += " what-if"
+	} else if q.Recompute {
+		w.Detail += " recompute"
 	}
 	if q.Export != "" {
 		w.Action, w.Detail = audit.ActionExport, w.Detail+" export "+q.Export
@@ -64,9 +75,34 @@ func (s *Store) Economics(ctx context.Context, q EconomicsQuery) (*EconomicsRepo
 	if due := stats.DueAt(q.Period, stats.PartMain); due.After(s.now()) {
 		return nil, casework.Errorf(casework.EConflict, "export.period_not_over", "period %s is published from %s", q.Period, due.Format(time.DateOnly))
 	}
-	out, err := s.economics(ctx, a.User.MunicipalityID, q)
-	if err != nil {
-		return nil, err
+	mid := a.User.MunicipalityID
+	var out *EconomicsReport
+	if q.WhatIf == nil && !q.Recompute {
+		// The published report, as frozen; the register as it stands names the items.
+		var fr *Frozen
+		if out, fr, err = s.frozenEconomicsReport(ctx, mid, q.Period); err != nil {
+			return nil, err
+		}
+		out.Frozen = fr
+	} else {
+		if q.WhatIf != nil {
+			// Refuse bad assumptions before freezing anything.
+			var reg *CostRegister
+			if err := s.view(ctx, func(tx *Tx) (err error) { reg, err = tx.costRegister(mid); return err }); err != nil {
+				return nil, err
+			}
+			if err := q.WhatIf.WithDefaults().Validate(reg.Index); err != nil {
+				return nil, err
+			}
+		}
+		pub, fr, err := s.frozenEconomics(ctx, mid, q.Period)
+		if err != nil {
+			return nil, err
+		}
+		if out, err = s.economics(ctx, mid, q); err != nil {
+			return nil, err
+		}
+		out.Frozen, out.Live, out.Differences = fr, true, economics.Compare(pub.Report, out.Report)
 	}
 	if err := s.auditRead(ctx, a, w, d); err != nil {
 		return nil, err
@@ -366,16 +402,16 @@ func (m *measurer) cohort() ([]economics.Youth, error) {
 		unknown bool
 	}
 	off := map[int64]map[string]*offences{}
-	err = m.each(`SELECT c.id, p.time_point, v.code, v.part, v.known, v.number, v.choice
+	err = m.each(`SELECT c.id, p.time_point, p.measured_on, v.code, v.part, v.known, v.number, v.choice
 		FROM cases c JOIN youths y ON y.id = c.youth_id
 		JOIN indicator_points p ON p.case_id = c.id AND p.occasion = '' AND p.time_point IN ('intake', 'closure', 'followup_6', 'followup_12')
 		JOIN indicator_values v ON v.point_id = p.id AND v.code IN (`+codeList(economicsCodes)+`)
 		WHERE c.municipality_id = $1 AND y.merged_into IS NULL`+cohort, []any{m.from, m.to}, func(sc scanner) error {
 		var id int64
-		var at, code, part, choice string
+		var at, measured, code, part, choice string
 		var known bool
 		var number sql.NullFloat64
-		if err := sc.Scan(&id, &at, &code, &part, &known, &number, &choice); err != nil {
+		if err := sc.Scan(&id, &at, &measured, &code, &part, &known, &number, &choice); err != nil {
 			return err
 		}
 		y := ys[id]
@@ -383,6 +419,9 @@ func (m *measurer) cohort() ([]economics.Youth, error) {
 			return nil
 		}
 		r := y.Points[at]
+		if d, err := time.Parse(time.DateOnly, measured); err == nil {
+			r.MeasuredOn = d
+		}
 		switch code {
 		case "police_suspect":
 			if off[id] == nil {
@@ -457,7 +496,7 @@ func (m *measurer) each(query string, args []any, scan func(sc scanner) error) e
 // exportEconomics is the national export's economics: the municipality's report for the period
 // with its saved assumptions, per young person, withheld on fewer than MinCell.
 func (s *Store) exportEconomics(ctx context.Context, municipalityID int64, p stats.Period) (*stats.ExportEconomics, error) {
-	r, err := s.economics(ctx, municipalityID, EconomicsQuery{Period: p})
+	r, _, err := s.frozenEconomics(ctx, municipalityID, p)
 	if err != nil {
 		return nil, err
 	}

@@ -208,6 +208,11 @@ func (s *Store) makeParts(ctx context.Context, municipalityID int64, p stats.Per
 		return nil, err
 	}
 	s.log.Info("dashboard release made", "municipality", municipalityID, "period", p.String(), "parts", parts)
+	// The avoided-cost report is frozen with the release (economics_frozen.go). A failure
+	// does not undo the release: the report is then frozen when it is first asked for.
+	if err := s.freezeEconomics(ctx, municipalityID, p, parts[len(parts)-1]); err != nil {
+		s.log.Warn("economics report not frozen with the release", "municipality", municipalityID, "period", p.String(), "err", err)
+	}
 	return out, nil
 }
 

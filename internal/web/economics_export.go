@@ -14,7 +14,7 @@ import (
 // numbers, and a sheet saying what the file is. The store audits it as an export of aggregates.
 func (s *Server) economicsXLSX(w http.ResponseWriter, r *http.Request) {
 	p := s.page(w, r, "economics.title")
-	out, _, _, status := s.loadEconomics(w, r, p, "xlsx")
+	out, _, whatIf, status := s.loadEconomics(w, r, p, "xlsx")
 	if out == nil {
 		return
 	}
@@ -88,6 +88,16 @@ func (s *Server) economicsXLSX(w http.ResponseWriter, r *http.Request) {
 		{p.T("economics.about_estimate"), p.T("economics.estimate")},
 		{p.T("export.about_shares"), p.T("export.about_shares_text")},
 		{p.T("export.about_manual"), p.T("economics.manual")},
+	}
+	if fr := out.Frozen; fr != nil {
+		key := "economics2.frozen"
+		switch {
+		case whatIf:
+			key = "economics2.frozen_whatif"
+		case out.Live:
+			key = "economics2.frozen_recomputed"
+		}
+		lines = append(lines, [2]string{p.T("economics2.about_published"), p.T(key, formatDateTime(fr.ComputedAt), p.T("economics2.part."+fr.Part))})
 	}
 	for i, line := range lines {
 		a, _ := excelize.CoordinatesToCellName(1, i+1)

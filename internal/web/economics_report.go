@@ -128,7 +128,7 @@ func (s *Server) loadEconomics(w http.ResponseWriter, r *http.Request, p *Page, 
 		s.fail(w, r, err)
 		return nil, nil, false, 0
 	}
-	q := store.EconomicsQuery{Period: s.economicsPeriod(r, periods), Export: export}
+	q := store.EconomicsQuery{Period: s.economicsPeriod(r, periods), Export: export, Recompute: r.URL.Query().Get("recompute") == "1"}
 	status := http.StatusOK
 	whatIf := r.URL.Query().Has("attribution")
 	if whatIf {
@@ -175,6 +175,12 @@ type economicsData struct {
 	CanEdit     bool
 	SavedAt     string
 	Assumptions string // "the municipality's" or "Lots' defaults"
+	// Frozen says which published report is shown (or compared with); Recompute is true when
+	// the report was computed from today's data; RecomputeURL and Published link the two.
+	Frozen       string
+	Recompute    bool
+	RecomputeURL template.URL
+	Published    template.URL
 }
 
 // economicsShow is the report page.
@@ -202,6 +208,24 @@ func (s *Server) economicsShow(w http.ResponseWriter, r *http.Request) {
 		for _, f := range assumptionFields {
 			vals.Set(f, p.V(f))
 		}
+	}
+	if fr := out.Frozen; fr != nil {
+		key := "economics2.frozen"
+		switch {
+		case whatIf:
+			key = "economics2.frozen_whatif"
+		case out.Live:
+			key = "economics2.frozen_recomputed"
+		}
+		d.Frozen = p.T(key, formatDateTime(fr.ComputedAt), p.T("economics2.part."+fr.Part))
+	}
+	d.Recompute = out.Live && !whatIf
+	published := url.Values{"period": {out.Period.String()}}
+	d.Published = template.URL("/economics?" + published.Encode())
+	published.Set("recompute", "1")
+	d.RecomputeURL = template.URL("/economics?" + published.Encode())
+	if d.Recompute {
+		vals.Set("recompute", "1")
 	}
 	d.XLSX = template.URL("/economics/export.xlsx?" + vals.Encode())
 	p.Data = d

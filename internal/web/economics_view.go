@@ -190,6 +190,58 @@ func resultsSection(p *Page, out *store.EconomicsReport, noMoney bool) sectionVi
 		summary = p.T("economics.summary.perspectives", money(p, tb), money(p, tc))
 		sec.Figures = append(sec.Figures, figureView{ID: "perspectives", Title: title, Summary: summary, Note: p.T("economics.note.perspectives"),
 			Chart: divergingBars(p, "chart-perspectives", labels, nets, title, summary), Table: pt, Wide: true})
+
+		// The attribution has no source: the point estimate at both ends of its range.
+		title = p.T("economics2.fig.attribution")
+		st := tableView{Caption: title, Corner: p.T("economics2.col.attribution"),
+			Cols: []string{p.T("economics.col.benefit"), p.T("economics.col.cost"), p.T("economics.col.net"), p.T("economics2.col.ratio")}}
+		for _, x := range []economics.Sensitivity{e.AtLow, {Value: r.Assumptions.Attribution.Value, Benefit: e.Benefit, Cost: e.Cost, Net: e.Net, Ratio: e.Ratio}, e.AtHigh} {
+			ratio := textCell("–")
+			if !math.IsNaN(x.Ratio) {
+				ratio = numberCell(p, x.Ratio, 2)
+			}
+			st.Rows = append(st.Rows, rowView{Label: percentText(p, x.Value, 0), Cells: []cellView{moneyValue(p, x.Benefit), moneyValue(p, x.Cost), moneyValue(p, x.Net), ratio}})
+		}
+		sec.Figures = append(sec.Figures, figureView{ID: "attribution", Title: title,
+			Summary: p.T("economics2.summary.attribution", percentText(p, e.AtLow.Value, 0), money(p, e.AtLow.Net), percentText(p, e.AtHigh.Value, 0), money(p, e.AtHigh.Net)),
+			Note:    p.T("economics2.note.attribution"), Table: st})
+	}
+
+	// A recompute or a what-if beside the published report.
+	if out.Live && len(out.Differences) > 0 {
+		title := p.T("economics2.fig.differences")
+		dt := tableView{Caption: title, Corner: p.T("economics.key.figure"),
+			Cols: []string{p.T("economics2.col.published"), p.T("economics2.col.now"), p.T("economics2.col.difference")}}
+		for _, d := range out.Differences {
+			val := func(v float64, shown bool) cellView {
+				if !shown {
+					return cellView{Text: "–", Hidden: true}
+				}
+				switch d.Kind {
+				case "count":
+					return numberCell(p, v, 0)
+				case "money":
+					return moneyValue(p, v)
+				case "share":
+					return cellView{Text: percentText(p, v, 0), Value: v, Kind: stats.KindShare}
+				}
+				return numberCell(p, v, 2)
+			}
+			delta := cellView{Text: "–", Hidden: true}
+			if v, ok := d.Delta(); ok {
+				switch {
+				case d.DeltaHidden():
+					delta = textCell("<5")
+				case d.Kind == "share":
+					delta = textCell(formatNumber(p.Locale, v*100, 0) + " " + p.T("economics2.percentage_points"))
+				default:
+					delta = val(v, true)
+				}
+			}
+			dt.Rows = append(dt.Rows, rowView{Label: p.T("economics2.diff." + d.Key), Cells: []cellView{val(d.Published, d.PublishedShown), val(d.Now, d.NowShown), delta}})
+		}
+		sec.Figures = append(sec.Figures, figureView{ID: "differences", Title: title,
+			Summary: p.T("economics2.summary.differences", formatDateTime(out.Frozen.ComputedAt)), Note: p.T("economics2.note.differences"), Table: dt, Wide: true})
 	}
 
 	// Break-even: what the period's cost equals.
@@ -334,7 +386,7 @@ func effectsSection(p *Page, out *store.EconomicsReport) sectionView {
 	t.Rows = append(t.Rows, rowView{Label: p.T("economics.row.all_offences"), Total: true, Cells: []cellView{formatCell(p.Locale, e.Offences.TotalBefore, "crimes"),
 		formatCell(p.Locale, e.Offences.TotalAfter, "crimes"), change(e.Offences.TotalBefore, e.Offences.TotalAfter)}})
 	sec.Figures = append(sec.Figures, figureView{ID: "offences", Title: title,
-		Summary: p.T("economics.summary.paired", countCell(p, e.Offences.N).Text), Note: p.T("economics.note.offences"), Table: t})
+		Summary: p.T("economics.summary.paired", countCell(p, e.Offences.N).Text), Note: p.T("economics2.note.offences", countCell(p, e.Offences.Whole).Text), Table: t})
 
 	// Placements.
 	title = p.T("economics.fig.placement")
