@@ -511,6 +511,11 @@ func (s *Store) retentionWork(ctx context.Context, a casework.Actor, d access.De
 			if _, err := s.release(ctx, mid, q); err != nil {
 				return fmt.Errorf("the statistics of %s: %w", q, err)
 			}
+			// The avoided-cost report too (economics_frozen.go): frozen later, it would be
+			// computed from what this run deletes.
+			if _, _, err := s.frozenEconomics(ctx, mid, q); err != nil {
+				return fmt.Errorf("the avoided-cost report of %s: %w", q, err)
+			}
 		}
 	}
 	return s.update(ctx, func(tx *Tx) error {

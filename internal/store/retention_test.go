@@ -219,7 +219,15 @@ func TestRetentionDeletesEachKindOnItsDay(t *testing.T) {
 			}
 			w.clock.Set(statsDue)
 			before := w.exportFigures(h1)
+			// As if the avoided-cost report had failed to freeze with its release: the run
+			// freezes it before it deletes what the report is computed from.
+			if _, err := w.db.Exec(`DELETE FROM economics_releases`); err != nil {
+				t.Fatal(err)
+			}
 			r, c := w.run(statsDue)
+			if w.rows("economics_releases", "period = $1 AND part = $2", h1.String(), stats.Parts[len(stats.Parts)-1]) != 1 {
+				t.Fatal("the run deleted cases without the avoided-cost report of their half-year frozen")
+			}
 			if c[casework.RetConcernNotTakenOn].Count != 6 || r.Youths != 6 || c[casework.RetCaseNotStarted].Count != 0 || c[casework.RetCaseClosed].Count != 0 {
 				t.Fatalf("run %+v", r)
 			}
