@@ -301,6 +301,10 @@ func (a *App) housekeeping(ctx context.Context) {
 		if _, err := a.Store.PurgeDrafts(ctx); err != nil {
 			return err
 		}
+		// API idempotency keys and their answers, after store.IdempotencyHours.
+		if _, err := a.Store.PurgeIdempotencyKeys(ctx); err != nil {
+			return err
+		}
 		// The login brake's failures, once out of its window (auth.Limiter).
 		_, err := a.Store.PurgeLoginFailures(ctx, a.Config.Now().Add(-max(a.Auth.Users.Window(), a.Auth.Addrs.Window())))
 		return err
