@@ -195,6 +195,9 @@ func (c *common) logger(w io.Writer) *slog.Logger {
 // config is the app's configuration; it fails without a master key (Lots never keeps the
 // sealed data in plain text), and for the old --trust-proxy.
 func (c *common) config(stderr io.Writer) (app.Config, error) {
+	if c.failoverWait < 0 {
+		return app.Config{}, errors.New("--failover-wait (LOTS_FAILOVER_WAIT) must be 0 (the default, 20s) or more")
+	}
 	if c.trustProxy {
 		// It trusted X-Forwarded-For from anyone and took its leftmost entry, which the client
 		// writes: name the proxies instead.

@@ -17,8 +17,10 @@ import (
 // same transaction as the write (store.IdempotentRequest), the answer after it; a retry gets
 // the first answer again with Idempotent-Replayed: true. The same key with another request
 // (method, path or body) is refused with 422 idempotency.key_reused; a retry while the first
-// is still running, or after it was interrupted between its commit and its answer, gets 409
-// idempotency.pending — the write exists, and sending it again will not make a second.
+// is still running gets 409 idempotency.pending (Retry-After: 1), and one after the first was
+// interrupted between its commit and its answer (the instance died) 409 idempotency.answer_lost
+// once store.IdempotencyAnswerWait has passed — the write exists; sending it again will not
+// make a second.
 
 // IdempotencyHeader is the request header that carries the key.
 const IdempotencyHeader = "Idempotency-Key"
@@ -27,7 +29,7 @@ const IdempotencyHeader = "Idempotency-Key"
 const maxIdempotentBody = store.MaxEvidenceBytes + maxBody
 
 // maxRecordedAnswer bounds an answer kept for retries; a larger one is not kept (a retry then
-// gets 409 idempotency.pending).
+// gets 409 idempotency.pending, then idempotency.answer_lost).
 const maxRecordedAnswer = 1 << 20
 
 // isWrite says whether a request may change something.
@@ -85,10 +87,15 @@ func (api *API) idempotent(w http.ResponseWriter, r *http.Request, handle func(w
 		api.problem(w, r, casework.Errorf(casework.EInvalid, "idempotency.key_reused",
 			"this Idempotency-Key was used for another request (%s); use a new key for a new request", firstField(prior.Fingerprint, 2)))
 		return true
+	case err == nil && prior.AnswerLost:
+		api.problem(w, r, casework.Errorf(casework.EConflict, "idempotency.answer_lost",
+			"the request with this Idempotency-Key was saved at %s, but its answer was lost (the connection or the instance broke after it was saved); do not send it again",
+			prior.CreatedAt.Format("2006-01-02T15:04:05Z")))
+		return true
 	case err == nil && prior.Status == 0:
 		w.Header().Set("Retry-After", "1")
 		api.problem(w, r, casework.Errorf(casework.EConflict, "idempotency.pending",
-			"a request with this Idempotency-Key was saved at %s but its answer is not recorded (it is still running, or was interrupted after it committed); do not send it again",
+			"a request with this Idempotency-Key was saved at %s and its answer is not recorded yet (it is still running); send it again in a moment",
 			prior.CreatedAt.Format("2006-01-02T15:04:05Z")))
 		return true
 	case err == nil:

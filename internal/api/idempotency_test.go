@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"strings"
 	"testing"
+	"time"
 
 	"lots/internal/api"
 	"lots/internal/app/apptest"
@@ -52,7 +53,8 @@ func problemOf(t *testing.T, b []byte) api.Problem {
 // a 422 problem; a key whose write committed without a recorded answer is a 409 problem.
 func TestIdempotencyKeys(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, e storetest.Engine) {
-		srvs := apptest.StartInstances(t, e, 2, apptest.Options{})
+		clock := storetest.NewClock(time.Now())
+		srvs := apptest.StartInstances(t, e, 2, apptest.Options{Now: clock.Now})
 		one, two := srvs[0], srvs[1]
 		tok := tokenFor(t, one, "samordnare")
 		coord := clientFor(t, one, "samordnare")
@@ -168,6 +170,15 @@ func TestIdempotencyKeys(t *testing.T) {
 			p := problemOf(t, b)
 			if res.StatusCode != 409 || p.Code != "conflict" || p.Key != "idempotency.pending" || res.Header.Get("Retry-After") == "" {
 				t.Fatalf("%d %+v", res.StatusCode, p)
+			}
+			if concerns() != n {
+				t.Fatal("the retry wrote the concern again")
+			}
+			// A minute on, no answer is coming: the first request broke after its commit.
+			clock.Advance(store.IdempotencyAnswerWait)
+			res, b = callKey(t, one, "POST", "/api/v1/concerns", tok, "concern-lost", string(lost))
+			if p := problemOf(t, b); res.StatusCode != 409 || p.Key != "idempotency.answer_lost" || res.Header.Get("Retry-After") != "" || p.Message == "" {
+				t.Fatalf("after IdempotencyAnswerWait: %d %+v", res.StatusCode, p)
 			}
 			if concerns() != n {
 				t.Fatal("the retry wrote the concern again")

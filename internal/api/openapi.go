@@ -55,7 +55,7 @@ func (api *API) openAPI() ([]byte, error) {
 		}
 		if isWrite(rt.Method) && !rt.Public {
 			params = append(params, map[string]any{"name": IdempotencyHeader, "in": "header", "required": false,
-				"description": "a key of your choice (1–255 visible ASCII characters, a UUID say) that makes the write safe to send again: within 24 hours the same key with the same request is done once and answered as the first time (with Idempotent-Replayed: true); with another request it is refused (422 idempotency.key_reused); while the first is running, or if it was saved but its answer lost, 409 idempotency.pending",
+				"description": "a key of your choice (1–255 visible ASCII characters, a UUID say) that makes the write safe to send again: within 24 hours the same key with the same request is done once and answered as the first time (with Idempotent-Replayed: true); with another request it is refused (422 idempotency.key_reused); while the first is running 409 idempotency.pending (Retry-After), and when it was saved but its answer lost (after a minute) 409 idempotency.answer_lost",
 				"schema":      map[string]any{"type": "string", "minLength": 1, "maxLength": 255}})
 			responses400 = true
 		}

@@ -21,6 +21,11 @@ import (
 // IdempotencyHours is how long a key is remembered: a retry later than that is a new request.
 const IdempotencyHours = 24
 
+// IdempotencyAnswerWait is how long after its commit a request's answer may still be coming: a
+// write waits for a new primary for at most --failover-wait (20 s by default). A key without an
+// answer older than that belongs to a request that broke after it committed: its answer is lost.
+const IdempotencyAnswerWait = time.Minute
+
 // colIdempotencyBody is the recorded answer: it may name a young person, so it is sealed.
 var colIdempotencyBody = SealedColumn{Table: "idempotency_keys", Column: "body", Key: "id", Binary: true}
 
@@ -79,7 +84,7 @@ func (tx *Tx) claimIdempotencyKey() error {
 
 func errIdempotencyPending() error {
 	return casework.Errorf(casework.EConflict, "idempotency.pending",
-		"a request with this Idempotency-Key was saved but its answer is not recorded (it is still running, or was interrupted after it committed); do not send it again")
+		"a request with this Idempotency-Key was saved and its answer is not recorded yet (it is still running); send it again in a moment")
 }
 
 // IdempotentAnswer is what a key remembers: the request it came with and, once sent, the
@@ -90,6 +95,8 @@ type IdempotentAnswer struct {
 	Status      int
 	ContentType string
 	Body        []byte
+	// AnswerLost: no answer was recorded and none will be (older than IdempotencyAnswerWait).
+	AnswerLost bool
 }
 
 // IdempotentAnswerOf returns what the actor's key remembers; not found when the key is unknown
@@ -111,6 +118,7 @@ func (s *Store) IdempotentAnswerOf(ctx context.Context, key string) (IdempotentA
 		return out, casework.Internal(err)
 	}
 	out.CreatedAt = out.CreatedAt.UTC()
+	out.AnswerLost = out.Status == 0 && !out.CreatedAt.After(s.now().UTC().Add(-IdempotencyAnswerWait))
 	if len(body) > 0 {
 		if out.Body, err = s.openBytes(colIdempotencyBody, body); err != nil {
 			return out, err

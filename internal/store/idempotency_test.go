@@ -145,6 +145,20 @@ func TestIdempotencyKeyCommitsWithTheWrite(t *testing.T) {
 			}
 		})
 
+		t.Run("a key without an answer: still coming, then lost", func(t *testing.T) {
+			got, err := s.IdempotentAnswerOf(ctx, "k-race")
+			if err != nil || got.Status != 0 || got.AnswerLost {
+				t.Fatalf("just committed: %+v %v; want no answer, not lost", got, err)
+			}
+			clock.Advance(store.IdempotencyAnswerWait)
+			if got, err := s.IdempotentAnswerOf(ctx, "k-race"); err != nil || !got.AnswerLost {
+				t.Fatalf("after IdempotencyAnswerWait: %+v %v; want the answer lost", got, err)
+			}
+			if got, err := s.IdempotentAnswerOf(ctx, "k1"); err != nil || got.AnswerLost {
+				t.Fatalf("an answered key: %+v %v; never lost", got, err)
+			}
+		})
+
 		t.Run("a key is forgotten after IdempotencyHours", func(t *testing.T) {
 			clock.Advance(store.IdempotencyHours*time.Hour + time.Minute)
 			if _, err := s.IdempotentAnswerOf(ctx, "k1"); casework.ErrorCode(err) != casework.ENotFound {
