@@ -47,13 +47,13 @@ type failoverOptions struct {
 
 // failoverWrite is one concern a writer meant to register.
 type failoverWrite struct {
-	tag            string
-	start, end     time.Time
-	acked          bool // 201, first time or replayed
-	attempts       int
-	replayed       bool
-	answerLost     bool // 409 idempotency.answer_lost: saved, its answer lost
-	errs           []string
+	tag        string
+	start, end time.Time
+	acked      bool // 201, first time or replayed
+	attempts   int
+	replayed   bool
+	answerLost bool // 409 idempotency.answer_lost: saved, its answer lost
+	errs       []string
 }
 
 func benchFailover(ctx context.Context, stdout io.Writer, o benchOptions, fo failoverOptions) error {
