@@ -184,15 +184,26 @@ func benchFailover(ctx context.Context, stdout io.Writer, o benchOptions, fo fai
 	close(stop)
 	wg.Wait()
 
+	end := begin.Add(fo.duration) // when the writers stopped beginning writes
 	return failoverReport(ctx, stdout, d, writes, func(w io.Writer) {
-		for _, e := range events {
-			// Recovery: the longest a write in flight at the event, or begun after it, waited
-			// for its acknowledgement; and the longest time without any acknowledged write.
+		sort.Slice(events, func(i, j int) bool { return events[i].at.Before(events[j].at) })
+		for i, e := range events {
+			// Recovery, until the next event: the longest a write in flight at the event, or
+			// begun within a second after it, waited for its acknowledgement; and the longest
+			// time without any acknowledged write.
+			until := end
+			if i+1 < len(events) {
+				until = events[i+1].at
+			}
 			var worst, gap time.Duration
+			lostAnswers := 0
 			last := e.at
 			sort.Slice(writes, func(i, j int) bool { return writes[i].end.Before(writes[j].end) })
 			for _, fw := range writes {
-				if !fw.acked || fw.end.Before(e.at) {
+				if fw.answerLost && fw.start.Before(e.at) && fw.end.After(e.at) {
+					lostAnswers++
+				}
+				if !fw.acked || fw.end.Before(e.at) || fw.end.After(until) {
 					continue
 				}
 				if fw.start.Before(e.at.Add(time.Second)) {
@@ -200,8 +211,12 @@ func benchFailover(ctx context.Context, stdout io.Writer, o benchOptions, fo fai
 				}
 				gap, last = max(gap, fw.end.Sub(last)), fw.end
 			}
-			fmt.Fprintf(w, "  %s at +%.1f s: writes in flight acknowledged within %.1f s; longest time without an acknowledged write %.1f s",
+			gap = max(gap, until.Sub(last))
+			fmt.Fprintf(w, "  %s at +%.1f s: writes in flight acknowledged within %.1f s; longest time without an acknowledged write until the next event %.1f s",
 				e.name, e.at.Sub(begin).Seconds(), worst.Seconds(), gap.Seconds())
+			if lostAnswers > 0 {
+				fmt.Fprintf(w, "; %d in flight saved with the answer lost (told so after a minute)", lostAnswers)
+			}
 			if e.took > 0 {
 				fmt.Fprintf(w, "; ready after %.1f s", e.took.Seconds())
 			}
