@@ -29,15 +29,17 @@ import (
 // client saw acknowledged must be there exactly once and the audit log must verify on the new
 // primary. Opt-in, as it starts database servers of its own:
 //
-//	LOTS_FAILOVER_TEST=pair go test ./internal/app -run TestFailover -v     # about a minute
-//	LOTS_FAILOVER_TEST=patroni go test ./internal/app -run TestFailover -v  # about three
+//	LOTS_FAILOVER_TEST=pair go test ./internal/app -run TestFailover -v     # about four minutes
+//	LOTS_FAILOVER_TEST=patroni go test ./internal/app -run TestFailover -v  # about six
 //
 // "pair" (scripts/pg-pair.sh): a primary and a synchronous standby; the primary is killed with
 // kill -9 and the standby promoted 3 s later by the script, standing in for Patroni; Lots
 // reaches them with a two-host URL and target_session_attrs=read-write. "patroni"
 // (scripts/ha-cluster.sh): three etcd members, three PostgreSQL nodes under Patroni with
 // synchronous_mode, HAProxy in front; the leader's postmaster is killed, then the etcd leader,
-// then the whole leader node (Patroni and PostgreSQL). The figures it logs are the ones
+// then the whole leader node (Patroni and PostgreSQL). Both modes end with failoverBench:
+// `lots bench --failover` with real `lots serve` processes, one of them killed with kill -9 and
+// then the primary, under API writers with idempotency keys. The figures it logs are the ones
 // docs/operations.md reports.
 func TestFailover(t *testing.T) {
 	mode := os.Getenv("LOTS_FAILOVER_TEST")
