@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+	"flag"
 	"fmt"
 	"io"
 	"net/url"
@@ -33,7 +34,17 @@ one (LOTS_DATA and LOTS_DB are not read: a benchmark never touches a configured 
 accident). A named database gets Demo kommun (kommunkod 9999) and the seeded young people
 written into it: never name a production database; one that already holds Demo kommun is
 reused as it is. --cache DIR keeps each size's seeded SQLite database in DIR and copies it for
-later runs, so a large set is built once.`
+later runs, so a large set is built once.
+
+--failover measures something else: --instances "lots serve" on one PostgreSQL (--db: a server,
+HAProxy's write port or a multi-host URL; else a new schema on LOTS_TEST_POSTGRES), --writers
+registering concerns through the API, each with its own Idempotency-Key and sent again, to the
+next instance, after a refused connection, a 503 or a 409 idempotency.pending. Under that load
+--kill-instance-after kills the first instance with kill -9 (and starts it again after
+--restart-after), and --fault runs a command of yours at --fault-after (kill the primary). It
+reports the writes acknowledged, lost and duplicated, the errors the writers saw, how soon
+writes were acknowledged again, and verifies the audit log; it fails when a write was lost or
+made twice.`
 
 // benchOptions are the flags of lots bench.
 type benchOptions struct {
@@ -62,8 +73,40 @@ func cmdBench(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	fs.StringVar(&o.cpuProfile, "cpuprofile", "", "write a CPU profile of the server during the measured runs to this file")
 	keyFile, _ := os.LookupEnv("LOTS_KEY_FILE")
 	fs.StringVar(&o.keyFile, "key-file", keyFile, "the master key file (LOTS_KEY_FILE); a throwaway key, kept beside a cached data set, when none")
+	var failover bool
+	var fo failoverOptions
+	fs.BoolVar(&failover, "failover", false, "instead of pages: several instances on one PostgreSQL, writers through the API with\n"+
+		"Idempotency-Keys, faults under load; reports acknowledged, lost and duplicated writes and recovery (bench_failover.go)")
+	fs.IntVar(&fo.instances, "instances", 2, "--failover: Lots instances")
+	fs.IntVar(&fo.writers, "writers", 4, "--failover: concurrent writers")
+	fs.DurationVar(&fo.killInstanceAfter, "kill-instance-after", 0, "--failover: kill -9 the first instance this long after the start (0: never)")
+	fs.DurationVar(&fo.restartAfter, "restart-after", 3*time.Second, "--failover: start a killed instance again this long after (0: never)")
+	fs.StringVar(&fo.fault, "fault", "", "--failover: a shell command run under load, e.g. 'scripts/pg-pair.sh kill-primary DIR; sleep 3; scripts/pg-pair.sh promote DIR'")
+	fs.DurationVar(&fo.faultAfter, "fault-after", 10*time.Second, "--failover: when --fault runs")
 	if err := fs.Parse(args); err != nil {
 		return err
+	}
+	if failover {
+		set := map[string]bool{}
+		fs.Visit(func(f *flag.Flag) { set[f.Name] = true })
+		if !set["youths"] {
+			o.youths = 50 // the writers make their own; a small set starts quickly
+		}
+		fo.duration = o.duration
+		if !set["duration"] {
+			fo.duration = 30 * time.Second
+		}
+		switch {
+		case fo.instances < 1 || fo.instances > 8:
+			return errors.New("--instances must be 1–8")
+		case fo.writers < 1 || fo.writers > 64:
+			return errors.New("--writers must be 1–64")
+		case fo.killInstanceAfter >= fo.duration || fo.fault != "" && fo.faultAfter >= fo.duration:
+			return errors.New("the faults must come before the end of --duration")
+		case o.data != "" || o.engineCheck || o.cache != "":
+			return errors.New("--failover runs on PostgreSQL: leave out --data, --engine-check and --cache")
+		}
+		return benchFailover(ctx, stdout, o, fo)
 	}
 	for _, c := range strings.Split(clients, ",") {
 		n, err := strconv.Atoi(strings.TrimSpace(c))

@@ -70,6 +70,9 @@ Common flags (each also read from the environment variable shown):
   --data DIR        data directory for the embedded SQLite database (LOTS_DATA, default ./data)
   --db URL          PostgreSQL, e.g. postgres://user@host/db (LOTS_DB; LOTS_DB_FILE reads it from a file);
                     empty means SQLite in the data directory
+  --db-read URL     PostgreSQL URL (a replica) that only the dashboard and the national view read
+                    from, with its staleness shown on the page (LOTS_DB_READ, LOTS_DB_READ_FILE);
+                    PostgreSQL only, refused with SQLite
   --secure-cookies  always mark cookies Secure (LOTS_SECURE_COOKIES)
   --trusted-proxies CIDR,...
                     the reverse proxies in front of Lots, e.g. 10.0.0.5/32,fd00::/64
@@ -137,11 +140,11 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 
 // common holds the flags every command shares.
 type common struct {
-	addr, data, db, logFormat, keyFile, popReg string
-	secureCookies                              bool
-	trustedProxies                             string
-	trustProxy                                 bool // the old --trust-proxy, refused with a pointer to --trusted-proxies
-	failoverWait                               time.Duration
+	addr, data, db, dbRead, logFormat, keyFile, popReg string
+	secureCookies                                      bool
+	trustedProxies                                     string
+	trustProxy                                         bool // the old --trust-proxy, refused with a pointer to --trusted-proxies
+	failoverWait                                       time.Duration
 	// serve only
 	metricsAddr, metricsToken string
 	pprof                     bool
@@ -168,6 +171,7 @@ func (c *common) register(fs *flag.FlagSet) {
 	fs.StringVar(&c.addr, "addr", env("LOTS_ADDR", ":8080"), "listen address (LOTS_ADDR)")
 	fs.StringVar(&c.data, "data", env("LOTS_DATA", "data"), "data directory for SQLite (LOTS_DATA)")
 	fs.StringVar(&c.db, "db", env("LOTS_DB", ""), "PostgreSQL URL; empty for SQLite (LOTS_DB, LOTS_DB_FILE)")
+	fs.StringVar(&c.dbRead, "db-read", env("LOTS_DB_READ", ""), "PostgreSQL URL of a replica the dashboard and the national view read from (LOTS_DB_READ, LOTS_DB_READ_FILE)")
 	fs.BoolVar(&c.secureCookies, "secure-cookies", envBool("LOTS_SECURE_COOKIES"), "always mark cookies Secure (LOTS_SECURE_COOKIES)")
 	fs.StringVar(&c.trustedProxies, "trusted-proxies", env("LOTS_TRUSTED_PROXIES", ""),
 		"comma-separated CIDRs of the reverse proxies whose X-Forwarded-For/-Proto are believed; the client is the rightmost other address (LOTS_TRUSTED_PROXIES)")
@@ -191,6 +195,9 @@ func (c *common) logger(w io.Writer) *slog.Logger {
 // config is the app's configuration; it fails without a master key (Lots never keeps the
 // sealed data in plain text), and for the old --trust-proxy.
 func (c *common) config(stderr io.Writer) (app.Config, error) {
+	if c.failoverWait < 0 {
+		return app.Config{}, errors.New("--failover-wait (LOTS_FAILOVER_WAIT) must be 0 (the default, 20s) or more")
+	}
 	if c.trustProxy {
 		// It trusted X-Forwarded-For from anyone and took its leftmost entry, which the client
 		// writes: name the proxies instead.
@@ -205,7 +212,7 @@ func (c *common) config(stderr io.Writer) (app.Config, error) {
 		return app.Config{}, err
 	}
 	cfg := app.Config{
-		Addr: c.addr, DataDir: c.data, DB: c.db, SecureCookies: c.secureCookies, TrustedProxies: proxies,
+		Addr: c.addr, DataDir: c.data, DB: c.db, DBRead: c.dbRead, SecureCookies: c.secureCookies, TrustedProxies: proxies,
 		Log: c.logger(stderr), Keys: keys, FailoverWait: c.failoverWait,
 		MetricsAddr: c.metricsAddr, MetricsToken: c.metricsToken, Pprof: c.pprof,
 	}

@@ -107,9 +107,15 @@ func (api *API) wrap(rt Route) http.Handler {
 			}
 			r = r.WithContext(casework.WithActor(r.Context(), a))
 		}
-		if err := rt.Handle(w, r); err != nil {
-			api.problem(w, r, err)
+		handle := func(w http.ResponseWriter, r *http.Request) {
+			if err := rt.Handle(w, r); err != nil {
+				api.problem(w, r, err)
+			}
 		}
+		if !rt.Public && api.idempotent(w, r, handle) {
+			return
+		}
+		handle(w, r)
 	})
 }
 

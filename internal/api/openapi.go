@@ -29,6 +29,7 @@ func (api *API) openAPI() ([]byte, error) {
 			op["security"] = []any{}
 		}
 		var params []any
+		responses400 := false
 		for _, m := range pathParam.FindAllStringSubmatch(rt.Path, -1) {
 			schema := map[string]any{"type": "string"}
 			if m[2] == "" && strings.HasSuffix(m[1], "id") {
@@ -51,6 +52,12 @@ func (api *API) openAPI() ([]byte, error) {
 				s["enum"] = q.Enum
 			}
 			params = append(params, map[string]any{"name": q.Name, "in": "query", "required": false, "description": q.Doc, "schema": s})
+		}
+		if isWrite(rt.Method) && !rt.Public {
+			params = append(params, map[string]any{"name": IdempotencyHeader, "in": "header", "required": false,
+				"description": "a key of your choice (1–255 visible ASCII characters, a UUID say) that makes the write safe to send again: within 24 hours the same key with the same request is done once and answered as the first time (with Idempotent-Replayed: true); with another request it is refused (422 idempotency.key_reused); while the first is running 409 idempotency.pending (Retry-After), and when it was saved but its answer lost (after a minute) 409 idempotency.answer_lost",
+				"schema":      map[string]any{"type": "string", "minLength": 1, "maxLength": 255}})
+			responses400 = true
 		}
 		if params != nil {
 			op["parameters"] = params
@@ -88,6 +95,9 @@ func (api *API) openAPI() ([]byte, error) {
 		}
 		if rt.Method != "GET" && !rt.Public {
 			responses["409"] = problemResp(409)
+		}
+		if responses400 {
+			responses["400"] = problemResp(400)
 		}
 		for _, code := range rt.Problems {
 			responses[strconv.Itoa(code)] = problemResp(code)

@@ -58,6 +58,9 @@ type Config struct {
 	// FailoverWait is how long a write that lost its database connection waits for a new
 	// primary (store.DefaultFailoverWait when 0).
 	FailoverWait time.Duration
+	// DBRead is a PostgreSQL URL (a replica) the dashboard and the national view read from;
+	// empty: they read the primary (store.Config.ReadDSN).
+	DBRead string
 }
 
 // App is a running Lots.
@@ -93,7 +96,7 @@ func Open(ctx context.Context, cfg Config) (*App, error) {
 		return nil, envelope.ErrNoKey
 	}
 	m := metrics.New()
-	st, err := store.Open(ctx, store.Config{DSN: cfg.DB, DataDir: cfg.DataDir, Now: cfg.Now, Log: cfg.Log, Keys: cfg.Keys, Registry: cfg.Registry, AuditBatch: m.AuditBatch, FailoverWait: cfg.FailoverWait})
+	st, err := store.Open(ctx, store.Config{DSN: cfg.DB, DataDir: cfg.DataDir, Now: cfg.Now, Log: cfg.Log, Keys: cfg.Keys, Registry: cfg.Registry, AuditBatch: m.AuditBatch, FailoverWait: cfg.FailoverWait, ReadDSN: cfg.DBRead})
 	if err != nil {
 		return nil, err
 	}
@@ -299,6 +302,10 @@ func (a *App) housekeeping(ctx context.Context) {
 		}
 		// Drafts of long forms left unsent (docs/daily-work.md).
 		if _, err := a.Store.PurgeDrafts(ctx); err != nil {
+			return err
+		}
+		// API idempotency keys and their answers, after store.IdempotencyHours.
+		if _, err := a.Store.PurgeIdempotencyKeys(ctx); err != nil {
 			return err
 		}
 		// The login brake's failures, once out of its window (auth.Limiter).

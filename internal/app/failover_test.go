@@ -19,6 +19,7 @@ import (
 	"lots/internal/audit"
 	"lots/internal/casework"
 	"lots/internal/demo"
+	"lots/internal/envelope"
 	"lots/internal/store"
 	"lots/internal/store/storetest"
 )
@@ -28,15 +29,17 @@ import (
 // client saw acknowledged must be there exactly once and the audit log must verify on the new
 // primary. Opt-in, as it starts database servers of its own:
 //
-//	LOTS_FAILOVER_TEST=pair go test ./internal/app -run TestFailover -v     # about a minute
-//	LOTS_FAILOVER_TEST=patroni go test ./internal/app -run TestFailover -v  # about three
+//	LOTS_FAILOVER_TEST=pair go test ./internal/app -run TestFailover -v     # about four minutes
+//	LOTS_FAILOVER_TEST=patroni go test ./internal/app -run TestFailover -v  # about six
 //
 // "pair" (scripts/pg-pair.sh): a primary and a synchronous standby; the primary is killed with
 // kill -9 and the standby promoted 3 s later by the script, standing in for Patroni; Lots
 // reaches them with a two-host URL and target_session_attrs=read-write. "patroni"
 // (scripts/ha-cluster.sh): three etcd members, three PostgreSQL nodes under Patroni with
 // synchronous_mode, HAProxy in front; the leader's postmaster is killed, then the etcd leader,
-// then the whole leader node (Patroni and PostgreSQL). The figures it logs are the ones
+// then the whole leader node (Patroni and PostgreSQL). Both modes end with failoverBench:
+// `lots bench --failover` with real `lots serve` processes, one of them killed with kill -9 and
+// then the primary, under API writers with idempotency keys. The figures it logs are the ones
 // docs/operations.md reports.
 func TestFailover(t *testing.T) {
 	mode := os.Getenv("LOTS_FAILOVER_TEST")
@@ -285,5 +288,63 @@ func TestFailover(t *testing.T) {
 		}
 		t.Logf("%s: first write begun after the fault acknowledged %.1f s after it; longest time without an acknowledged write %.1f s; /readyz during it: %d",
 			o.name, o.firstWrite.Sub(o.at).Seconds(), gap.Seconds(), o.ready)
+	}
+	failoverBench(t, mode, script, base)
+}
+
+// failoverBench runs `lots bench --failover` (real `lots serve` processes, writers through the
+// API with Idempotency-Keys) against a cluster of its own, killing one Lots instance with
+// kill -9 under load and then the database's primary: the bench fails when an acknowledged
+// write is lost or one is made twice. For the pair it also shows the read pool on a real
+// standby: a store whose read URL is the standby reports it as one, with its lag.
+func failoverBench(t *testing.T, mode, script, base string) {
+	bin := filepath.Join(base, "lots")
+	if out, err := exec.Command("go", "build", "-o", bin, "../../cmd/lots").CombinedOutput(); err != nil {
+		t.Fatalf("go build: %v\n%s", err, out)
+	}
+	dir := filepath.Join(base, "bench-cluster")
+	var server, fault string
+	switch mode {
+	case "pair":
+		ports := "PRIMARY_PORT=55442 STANDBY_PORT=55443"
+		start := exec.Command(script, "start", dir)
+		start.Env = append(os.Environ(), "PRIMARY_PORT=55442", "STANDBY_PORT=55443")
+		if out, err := start.CombinedOutput(); err != nil {
+			t.Fatalf("second pair: %v\n%s", err, out)
+		}
+		t.Cleanup(func() { _ = exec.Command(script, "stop", dir).Run() })
+		server = "postgres://postgres@127.0.0.1:55442,127.0.0.1:55443/lots?sslmode=disable&target_session_attrs=read-write&connect_timeout=2"
+		fault = fmt.Sprintf("%s %s kill-primary %s && sleep 3 && %s %s promote %s", ports, script, dir, ports, script, dir)
+
+		// The standby replays the pair's CREATE DATABASE a moment after the primary committed it.
+		var st *store.Store
+		var err error
+		for deadline := time.Now().Add(15 * time.Second); ; time.Sleep(300 * time.Millisecond) {
+			st, err = store.Open(context.Background(), store.Config{DSN: "postgres://postgres@127.0.0.1:55442/lots?sslmode=disable",
+				ReadDSN: "postgres://postgres@127.0.0.1:55443/lots?sslmode=disable", Keys: envelope.Ephemeral()})
+			if err == nil || time.Now().After(deadline) {
+				break
+			}
+		}
+		if err != nil {
+			t.Fatalf("a store reading from the standby: %v", err)
+		}
+		stale, err := st.AggregateStaleness(context.Background())
+		st.Close()
+		if err != nil || !stale.Replica || !stale.Standby || stale.Lag > 30*time.Second {
+			t.Fatalf("staleness of the standby: %+v %v", stale, err)
+		}
+		t.Logf("read pool on the standby: %+v", stale)
+	case "patroni":
+		server = "postgres://postgres@127.0.0.1:5440/lots?sslmode=disable&connect_timeout=2"
+		fault = fmt.Sprintf("%s kill-leader %s", script, filepath.Join(base, "cluster"))
+	}
+	cmd := exec.Command(bin, "bench", "--failover", "--duration", "40s", "--writers", "4", "--instances", "2",
+		"--kill-instance-after", "6s", "--restart-after", "3s", "--fault", fault, "--fault-after", "18s")
+	cmd.Env = append(os.Environ(), "LOTS_TEST_POSTGRES="+server)
+	out, err := cmd.CombinedOutput()
+	t.Logf("lots bench --failover:\n%s", out)
+	if err != nil {
+		t.Fatalf("lots bench --failover: %v", err)
 	}
 }

@@ -42,7 +42,7 @@ func (s *Store) Dashboard(ctx context.Context, q DashboardQuery) (*stats.Dashboa
 	if err != nil {
 		return nil, err
 	}
-	dash, err := s.release(ctx, a.User.MunicipalityID, q.Period)
+	dash, err := s.release(onReplica(ctx), a.User.MunicipalityID, q.Period)
 	if err != nil {
 		return nil, err
 	}
@@ -71,7 +71,7 @@ func (s *Store) DashboardPeriods(ctx context.Context) ([]stats.Period, error) {
 	if err != nil {
 		return nil, err
 	}
-	return s.publishedPeriods(ctx, a.User.MunicipalityID)
+	return s.publishedPeriods(onReplica(ctx), a.User.MunicipalityID)
 }
 
 // dashboard counts a municipality's figures for a half-year that is over, as they stand at

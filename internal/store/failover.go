@@ -128,6 +128,12 @@ func (s *Store) updateOnce(ctx context.Context, fn func(tx *Tx) error) (err erro
 	if err != nil {
 		return err, false
 	}
+	// The request's idempotency key first: a second request with the key waits here for the
+	// first to end, and fails with a conflict if it committed.
+	if err := tx.claimIdempotencyKey(); err != nil {
+		_ = tx.Rollback()
+		return err, false
+	}
 	if err := fn(tx); err != nil {
 		_ = tx.Rollback()
 		return err, false

@@ -214,7 +214,8 @@ func (s *Store) NationalComparison(ctx context.Context, p stats.Period) (Nationa
 	if v.National, err = s.isNationalSupport(ctx, a); err != nil {
 		return v, err
 	}
-	rows, err := queryAll(ctx, s.rd(ctx), `SELECT DISTINCT period FROM national_exports`, nil, func(sc scanner) (string, error) {
+	rctx := onReplica(ctx) // the files and the releases may come from a replica
+	rows, err := queryAll(rctx, s.rd(rctx), `SELECT DISTINCT period FROM national_exports`, nil, func(sc scanner) (string, error) {
 		var p string
 		return p, sc.Scan(&p)
 	})
@@ -234,7 +235,7 @@ func (s *Store) NationalComparison(ctx context.Context, p stats.Period) (Nationa
 	if p.IsZero() {
 		return v, s.auditRead(ctx, a, w, d)
 	}
-	contents, err := queryAll(ctx, s.rd(ctx), `SELECT content FROM national_exports WHERE period = $1 ORDER BY municipality_code`, []any{p.String()},
+	contents, err := queryAll(rctx, s.rd(rctx), `SELECT content FROM national_exports WHERE period = $1 ORDER BY municipality_code`, []any{p.String()},
 		func(sc scanner) (string, error) {
 			var c string
 			return c, sc.Scan(&c)
@@ -255,7 +256,7 @@ func (s *Store) NationalComparison(ctx context.Context, p stats.Period) (Nationa
 		if err != nil {
 			return v, err
 		}
-		dash, err := s.release(ctx, a.User.MunicipalityID, p)
+		dash, err := s.release(rctx, a.User.MunicipalityID, p)
 		if err != nil {
 			return v, err
 		}

@@ -164,6 +164,7 @@ func (c *releaseCache) put(mid int64, p stats.Period, d *stats.Dashboard) {
 // wins and both return it. The main part is protected together with the release before (its
 // open cases at the end), which is made first when it is missing.
 func (s *Store) makeParts(ctx context.Context, municipalityID int64, p stats.Period, parts []string) (map[string][]byte, error) {
+	ctx = primaryOnly(ctx) // a release is counted from current data, never a replica's
 	var prev *stats.Dashboard
 	if parts[0] == stats.PartMain {
 		first, ok, err := s.firstPeriod(ctx, municipalityID)

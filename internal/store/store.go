@@ -65,6 +65,10 @@ type Store struct {
 	calls *dbcount.Counts
 	// failoverWait is how long a write waits for a new primary (failover.go).
 	failoverWait time.Duration
+	// replica is the read pool of Config.ReadDSN for the aggregate views, nil without one
+	// (replica.go); replicaCalls counts what it was asked.
+	replica      *sql.DB
+	replicaCalls *dbcount.Counts
 }
 
 // Config says which database to open.
@@ -87,6 +91,9 @@ type Config struct {
 	// FailoverWait is how long a write that lost its connection before committing is tried
 	// again while no primary answers (DefaultFailoverWait when 0).
 	FailoverWait time.Duration
+	// ReadDSN, when set, is a PostgreSQL URL the dashboard and the national view read from
+	// (a replica); never case data (replica.go).
+	ReadDSN string
 }
 
 // IsPostgres reports whether dsn names a PostgreSQL database.
@@ -150,6 +157,10 @@ func Open(ctx context.Context, cfg Config) (*Store, error) {
 			return nil, fmt.Errorf("store: PostgreSQL at %s is a read-only standby; Lots writes and must start against the primary "+
 				"(HAProxy's write port, or a URL with several hosts and target_session_attrs=read-write)", redactDSN(cfg.DSN))
 		}
+	}
+	if err := s.openReplica(ctx, cfg); err != nil {
+		s.Close()
+		return nil, err
 	}
 	if err := s.migrate(ctx, gooseDialect, migrations); err != nil {
 		s.Close()
@@ -260,6 +271,9 @@ func (s *Store) Close() error {
 	err := s.write.Close()
 	if s.read != s.write {
 		err = errors.Join(err, s.read.Close())
+	}
+	if s.replica != nil {
+		err = errors.Join(err, s.replica.Close())
 	}
 	return err
 }

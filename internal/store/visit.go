@@ -212,6 +212,9 @@ func (v *Visit) takePending() (entries []audit.Entry, keep func(committed bool))
 // — a request holds at most one connection, so requests can never each hold one and wait for
 // a second — else the read pool.
 func (s *Store) rd(ctx context.Context) querier {
+	if db, ok := s.replicaFor(ctx); ok {
+		return db
+	}
 	if v := visitOf(ctx); v != nil {
 		v.mu.Lock()
 		defer v.mu.Unlock()
@@ -268,10 +271,13 @@ func (s *Store) auditRead(ctx context.Context, a casework.Actor, w What, d acces
 // view runs fn in a read-only transaction — the request's, when it has a visit. Audit
 // entries fn makes are dropped: reads of personal data use readAudited.
 func (s *Store) view(ctx context.Context, fn func(tx *Tx) error) error {
-	if v := visitOf(ctx); v != nil {
+	db := s.read
+	if r, ok := s.replicaFor(ctx); ok {
+		db = r
+	} else if v := visitOf(ctx); v != nil {
 		return v.read(ctx, false, fn)
 	}
-	tx, err := s.begin(ctx, s.read, true)
+	tx, err := s.begin(ctx, db, true)
 	if err != nil {
 		return err
 	}

@@ -29,6 +29,9 @@ type dashboardData struct {
 	Release, Pending, Next string
 	// Unpublished: no half-year of the municipality is published yet.
 	Unpublished bool
+	// Staleness says how current the figures are when they are read from a replica
+	// (--db-read); empty without one.
+	Staleness string
 }
 
 // dashboardQuery reads the filter: period=2026H1 (when absent or not one the municipality
@@ -120,12 +123,12 @@ func (s *Server) dashboardShow(w http.ResponseWriter, r *http.Request) {
 		if next.IsZero() {
 			next = stats.PeriodOf(s.now())
 		}
-		p.Data = dashboardData{Unpublished: true, Next: p.T("dashboard.release_next", periodLabel(p, next), dateLabel(p, stats.DueAt(next, stats.PartMain)))}
+		p.Data = dashboardData{Unpublished: true, Staleness: s.staleness(r, p), Next: p.T("dashboard.release_next", periodLabel(p, next), dateLabel(p, stats.DueAt(next, stats.PartMain)))}
 		s.render(w, r, http.StatusOK, "dashboard_show", p)
 		return
 	}
 	v, _ := d.View(q.District)
-	data := dashboardData{Period: q.Period, DistrictName: districtLabel(p, d, q.District), Sections: figuresOf(p, v, d)}
+	data := dashboardData{Period: q.Period, DistrictName: districtLabel(p, d, q.District), Sections: figuresOf(p, v, d), Staleness: s.staleness(r, p)}
 	for _, x := range periods {
 		data.Periods = append(data.Periods, caseChoice{Value: x.String(), Label: periodLabel(p, x), Selected: x == q.Period})
 	}

@@ -27,6 +27,7 @@ type nationalData struct {
 	All       tableView
 	Results   []string // what an import did, one line per file
 	MaxUpload int
+	Staleness string // how current the files are when read from a replica (--db-read)
 }
 
 // nationalKeys are the figures the comparison leads with: times, deadlines, consent, goals and
@@ -93,7 +94,7 @@ func (s *Server) renderNational(w http.ResponseWriter, r *http.Request, p *Page,
 		s.fail(w, r, err)
 		return
 	}
-	d := nationalData{Period: v.Period, National: v.National, HasFiles: len(v.Files) > 0, Results: results, MaxUpload: maxUploadFiles}
+	d := nationalData{Period: v.Period, National: v.National, HasFiles: len(v.Files) > 0, Results: results, MaxUpload: maxUploadFiles, Staleness: s.staleness(r, p)}
 	for _, x := range v.Periods {
 		d.Periods = append(d.Periods, caseChoice{Value: x.String(), Label: periodLabel(p, x), Selected: x == v.Period})
 	}

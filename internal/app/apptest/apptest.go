@@ -68,6 +68,8 @@ type Options struct {
 	DB func(dsn string) string
 	// FailoverWait is how long a write waits for the database to come back (app.Config).
 	FailoverWait time.Duration
+	// DBRead, when set, gives the instances a read URL (--db-read) made from the database's.
+	DBRead func(dsn string) string
 }
 
 // Start runs Lots with Demo kommun on engine until the test ends: its organisation and users,
@@ -98,6 +100,9 @@ func StartInstances(t testing.TB, engine storetest.Engine, n int, opts Options) 
 		cfg.DataDir, cfg.DB = t.TempDir(), ""
 	} else if opts.DB != nil {
 		cfg.DB = opts.DB(cfg.DB)
+	}
+	if opts.DBRead != nil {
+		cfg.DBRead = opts.DBRead(cfg.DB)
 	}
 	var out []*Server
 	for i := range n {
