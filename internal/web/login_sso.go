@@ -34,6 +34,10 @@ func (s *Server) setSSOState(w http.ResponseWriter, r *http.Request, value strin
 // the person again, for step-up).
 func (s *Server) ssoStart(w http.ResponseWriter, r *http.Request) {
 	slug := r.PathValue("slug")
+	if s.auth.IsSAML(r.Context(), slug) {
+		s.samlStart(w, r)
+		return
+	}
 	start, err := s.auth.BeginOIDC(r.Context(), slug, s.ssoCallbackURL(r, slug), safeNext(r.URL.Query().Get("next")), r.URL.Query().Get("fresh") == "1")
 	if err != nil {
 		s.ssoFail(w, r, err)

@@ -24,7 +24,11 @@ const (
 func (s *Server) Handler() http.Handler {
 	var h http.Handler = s.mux
 	h = s.door(h)                                  // one visit to the store, and one audit entry, per request
-	h = http.NewCrossOriginProtection().Handler(h) // CSRF: refuse cross-origin unsafe requests
+	cop := http.NewCrossOriginProtection() // CSRF: refuse cross-origin unsafe requests
+	for _, p := range samlPaths {
+		cop.AddInsecureBypassPattern(p) // signed SAML messages the IdP posts from its origin (login_saml.go)
+	}
+	h = cop.Handler(h)
 	h = s.securityHeaders(h)
 	h = s.withClientAddr(h)
 	h = s.recoverer(h)
