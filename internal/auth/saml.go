@@ -267,6 +267,8 @@ func samlReason(err error) string {
 		return "recipient"
 	case errors.Is(err, saml.ErrInvalidSignature), errors.Is(err, saml.ErrUntrustedCertificate), errors.Is(err, saml.ErrCertificateNotValidNow):
 		return "signature_invalid"
+	case strings.Contains(err.Error(), "signature element not present"): // crewjam/saml does not export it
+		return "unsigned"
 	case errors.As(err, &bad):
 		return "provider_error"
 	case errors.Is(err, saml.ErrMalformedMessage), errors.Is(err, saml.ErrMissingElement):
@@ -323,12 +325,12 @@ func (s *Service) finishSAML(ctx context.Context, p store.SSOProvider, base SAML
 	}
 	as, err := sp.ParseResponse(r, []string{cookieID})
 	if err != nil {
-		reason := samlReason(err)
 		detail := err
 		var ivr *saml.InvalidResponseError
 		if errors.As(err, &ivr) && ivr.PrivateErr != nil {
 			detail = ivr.PrivateErr
 		}
+		reason := samlReason(detail)
 		return SSOLogin{}, reason, ssoErr(samlKey(reason), "saml response: %v", detail)
 	}
 	req, err := s.Store.TakeSSO(ctx, HashToken(cookieID))

@@ -8,8 +8,10 @@ import (
 	"net/url"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/beevik/etree"
+	"github.com/crewjam/saml"
 
 	"lots/internal/app/apptest"
 	"lots/internal/audit"
@@ -62,6 +64,7 @@ func newSAMLWorld(t *testing.T, e storetest.Engine) samlWorld {
 	idp.Add("karin", idptest.SAMLPerson{NameID: "karin.lind@region.example", Name: "Karin Lind", Email: "karin.lind@region.example",
 		HSAID: "SE2321000016-K001", Groups: []string{"sig", "annat"}, ClassRef: "http://id.elegnamnden.se/loa/1.0/loa3"})
 	idp.Add("olle", idptest.SAMLPerson{NameID: "olle@region.example", Name: "Olle Utan", HSAID: "SE2321000016-O002", Groups: []string{"annat"}})
+	idp.Add("karin2", idptest.SAMLPerson{NameID: "kim@region.example", Name: "Kim Ek", HSAID: "SE2321000016-K003", Groups: []string{"polis"}})
 	idp.Add("nils", idptest.SAMLPerson{NameID: "nils@region.example", Name: "Nils Inget", Groups: []string{"sig"}})
 	return w
 }
@@ -205,6 +208,276 @@ func TestSAMLLogin(t *testing.T) {
 			}
 			if e := w.lastEntry(t, audit.ActionLogin); e.UserID != u.ID || !strings.Contains(e.Detail, "saml") || !strings.Contains(e.Detail, "second factor") {
 				t.Fatalf("login entry %+v", e)
+			}
+		})
+	})
+}
+
+// refused checks a try was refused with a Swedish page naming why, logged with reason, and
+// without a session.
+func (w samlWorld) refused(t *testing.T, try samlTry, status int, text, reason string) {
+	t.Helper()
+	if try.res.StatusCode != status || hasSessionCookie(try.res) || !strings.Contains(try.body, text) {
+		t.Fatalf("want %d with %q, got %d %s", status, text, try.res.StatusCode, try.body)
+	}
+	if e := w.lastEntry(t, audit.ActionLoginFailed); e.Ground != "denied:"+reason || !strings.Contains(e.Username, "saml:siths") && e.UserID == 0 {
+		t.Fatalf("want reason %s, entry %+v", reason, e)
+	}
+}
+
+// assertionEl is the response's (first) assertion.
+func assertionEl(doc *etree.Document) *etree.Element {
+	return doc.Root().FindElement("./Assertion")
+}
+
+func TestSAMLRefusesBadResponses(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, e storetest.Engine) {
+		w := newSAMLWorld(t, e)
+		const invalid = "kunde inte godtas"
+
+		t.Run("a tampered response (a group added after signing) is refused", func(t *testing.T) {
+			c := w.srv.Client()
+			acs, form := w.response(t, c, "olle", "/")
+			form = mutate(t, form, func(doc *etree.Document) {
+				for _, a := range assertionEl(doc).FindElements(".//Attribute") {
+					if a.SelectAttrValue("Name", "") == idptest.SAMLGroupsAttr {
+						a.CreateElement("saml:AttributeValue").SetText("sig")
+					}
+				}
+			})
+			w.refused(t, w.post(t, c, acs, form), http.StatusUnauthorized, invalid, "signature_invalid")
+			if _, err := w.srv.App.Store.CredentialsByUsername(t.Context(), "se2321000016-o002"); casework.ErrorCode(err) != casework.ENotFound {
+				t.Fatalf("a user was made: %v", err)
+			}
+		})
+
+		t.Run("an expired assertion is refused", func(t *testing.T) {
+			w.idp.SetTamper(func(a *saml.Assertion) {
+				past := time.Now().Add(-20 * time.Minute)
+				a.IssueInstant = past
+				a.Conditions.NotBefore, a.Conditions.NotOnOrAfter = past, past.Add(5*time.Minute)
+				for _, sc := range a.Subject.SubjectConfirmations {
+					sc.SubjectConfirmationData.NotOnOrAfter = past.Add(5 * time.Minute)
+				}
+			})
+			defer w.idp.SetTamper(nil)
+			w.refused(t, w.signIn(t, w.srv.Client(), "karin", "/"), http.StatusUnauthorized, "har gått ut", "assertion_expired")
+		})
+
+		t.Run("an assertion for another service provider (wrong audience) is refused", func(t *testing.T) {
+			w.idp.SetTamper(func(a *saml.Assertion) {
+				a.Conditions.AudienceRestrictions = []saml.AudienceRestriction{{Audience: saml.Audience{Value: "https://annan-tjanst.example/saml"}}}
+			})
+			defer w.idp.SetTamper(nil)
+			w.refused(t, w.signIn(t, w.srv.Client(), "karin", "/"), http.StatusUnauthorized, invalid, "audience")
+		})
+
+		t.Run("an assertion from an unknown issuer is refused", func(t *testing.T) {
+			w.idp.SetTamper(func(a *saml.Assertion) { a.Issuer.Value = "https://okand-idp.example/saml" })
+			defer w.idp.SetTamper(nil)
+			w.refused(t, w.signIn(t, w.srv.Client(), "karin", "/"), http.StatusUnauthorized, invalid, "issuer_unknown")
+		})
+
+		t.Run("a replayed assertion is refused", func(t *testing.T) {
+			c := w.srv.Client()
+			acs, form := w.response(t, c, "karin", "/")
+			if first := w.post(t, c, acs, form); first.res.StatusCode != http.StatusSeeOther || !hasSessionCookie(first.res) {
+				t.Fatalf("first: %d %s", first.res.StatusCode, first.body)
+			}
+			// The same response again, with the same request cookie put back as an attacker would.
+			c2 := w.srv.Client()
+			res, err := c2.Get(w.srv.URL + "/login/sso/siths")
+			if err != nil {
+				t.Fatal(err)
+			}
+			res.Body.Close()
+			u, _ := url.Parse(w.srv.URL + "/login/saml/siths/")
+			for _, ck := range c.Jar.Cookies(u) {
+				if ck.Name == "lots_saml_req" {
+					t.Fatal("the request cookie outlived its response")
+				}
+			}
+			id := samlRequestID(t, form)
+			c2.Jar.SetCookies(u, []*http.Cookie{{Name: "lots_saml_req", Value: id, Path: "/login/saml/siths/"}})
+			w.refused(t, w.post(t, c2, acs, form), http.StatusUnauthorized, "redan använts", "assertion_replayed")
+		})
+
+		t.Run("a response to a request of another browser is refused", func(t *testing.T) {
+			acs, form := w.response(t, w.srv.Client(), "karin", "/")
+			other := w.srv.Client()
+			res, _ := other.Get(w.srv.URL + "/login/sso/siths")
+			res.Body.Close()
+			w.refused(t, w.post(t, other, acs, form), http.StatusUnauthorized, "kunde inte kopplas", "in_response_to")
+		})
+
+		t.Run("a response whose assertion is unsigned is refused", func(t *testing.T) {
+			c := w.srv.Client()
+			acs, form := w.response(t, c, "karin", "/")
+			form = mutate(t, form, func(doc *etree.Document) {
+				for _, sig := range doc.FindElements("//Signature") {
+					sig.Parent().RemoveChild(sig)
+				}
+			})
+			w.refused(t, w.post(t, c, acs, form), http.StatusUnauthorized, invalid, "unsigned")
+		})
+
+		t.Run("XML signature wrapping: an unsigned forged assertion beside the signed one is refused", func(t *testing.T) {
+			c := w.srv.Client()
+			acs, form := w.response(t, c, "olle", "/")
+			form = mutate(t, form, func(doc *etree.Document) {
+				signed := assertionEl(doc)
+				evil := signed.Copy()
+				evil.CreateAttr("ID", "_forged")
+				if sig := evil.FindElement("./Signature"); sig != nil {
+					evil.RemoveChild(sig)
+				}
+				for _, a := range evil.FindElements(".//Attribute") {
+					if a.SelectAttrValue("Name", "") == idptest.SAMLGroupsAttr {
+						a.CreateElement("saml:AttributeValue").SetText("sig")
+					}
+				}
+				doc.Root().InsertChildAt(signed.Index(), evil)
+			})
+			w.refused(t, w.post(t, c, acs, form), http.StatusUnauthorized, invalid, "signature_invalid")
+		})
+
+		t.Run("XML signature wrapping: the signed assertion hidden inside a forged one is refused", func(t *testing.T) {
+			c := w.srv.Client()
+			acs, form := w.response(t, c, "olle", "/")
+			form = mutate(t, form, func(doc *etree.Document) {
+				signed := assertionEl(doc)
+				evil := signed.Copy()
+				evil.CreateAttr("ID", "_forged")
+				sig := evil.FindElement("./Signature")
+				if sig == nil {
+					t.Fatal("the IdP's assertion is not signed")
+				}
+				for _, a := range evil.FindElements(".//Attribute") {
+					if a.SelectAttrValue("Name", "") == idptest.SAMLGroupsAttr {
+						a.CreateElement("saml:AttributeValue").SetText("sig")
+					}
+				}
+				// The original, signed assertion goes inside the forged one's signature, where a
+				// naive verifier finds the reference it checks.
+				doc.Root().RemoveChild(signed)
+				sig.AddChild(signed)
+				doc.Root().AddChild(evil)
+			})
+			w.refused(t, w.post(t, c, acs, form), http.StatusUnauthorized, invalid, "signature_invalid")
+		})
+
+		t.Run("a person whose groups map to no role is refused and no user is made", func(t *testing.T) {
+			w.refused(t, w.signIn(t, w.srv.Client(), "olle", "/"), http.StatusForbidden, "ger ingen roll i Lots", "sso.no_role")
+			if _, err := w.srv.App.Store.CredentialsByUsername(t.Context(), "se2321000016-o002"); casework.ErrorCode(err) != casework.ENotFound {
+				t.Fatalf("a user was made: %v", err)
+			}
+		})
+
+		t.Run("an assertion without the HSA-id attribute is refused", func(t *testing.T) {
+			w.refused(t, w.signIn(t, w.srv.Client(), "nils", "/"), http.StatusUnauthorized, "saknar ditt HSA-id", "no_hsa_id")
+		})
+
+		t.Run("an encrypted assertion is decrypted with Lots' key and accepted", func(t *testing.T) {
+			w.idp.SetEncrypt(true)
+			defer w.idp.SetEncrypt(false)
+			c := w.srv.Client()
+			acs, form := w.response(t, c, "karin", "/")
+			raw, _ := base64.StdEncoding.DecodeString(form.Get("SAMLResponse"))
+			if !strings.Contains(string(raw), "EncryptedAssertion") {
+				t.Fatal("the IdP did not encrypt")
+			}
+			if try := w.post(t, c, acs, form); try.res.StatusCode != http.StatusSeeOther || !hasSessionCookie(try.res) {
+				t.Fatalf("%d %s", try.res.StatusCode, try.body)
+			}
+		})
+	})
+}
+
+// samlRequestID is the InResponseTo of a response form.
+func samlRequestID(t *testing.T, form url.Values) string {
+	t.Helper()
+	raw, _ := base64.StdEncoding.DecodeString(form.Get("SAMLResponse"))
+	doc := etree.NewDocument()
+	if err := doc.ReadFromBytes(raw); err != nil {
+		t.Fatal(err)
+	}
+	return doc.Root().SelectAttrValue("InResponseTo", "")
+}
+
+func TestSAMLSingleLogout(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, e storetest.Engine) {
+		w := newSAMLWorld(t, e)
+		c := w.srv.Client()
+		if try := w.signIn(t, c, "karin", "/"); try.res.StatusCode != http.StatusSeeOther {
+			t.Fatalf("sign-in: %d %s", try.res.StatusCode, try.body)
+		}
+		other := w.srv.Client() // a second Lots session of another person stays
+		if try := w.signIn(t, other, "karin2", "/"); try.res.StatusCode != http.StatusSeeOther {
+			t.Fatalf("sign-in: %d %s", try.res.StatusCode, try.body)
+		}
+		if code, _ := w.srv.Get(t, c, "/settings"); code != http.StatusOK {
+			t.Fatalf("before logout: %d", code)
+		}
+		sid := w.idp.LatestSession("karin.lind@region.example")
+
+		// The person logs out at the IdP, which sends the browser to Lots with a signed
+		// LogoutRequest; Lots ends the session and sends it back with a LogoutResponse.
+		res, err := c.Get(w.idp.URL + "/logout?session=" + url.QueryEscape(sid) + "&return=" + url.QueryEscape(w.idp.URL+"/done"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		res.Body.Close()
+		slo := res.Header.Get("Location")
+		if !strings.HasPrefix(slo, w.srv.URL+"/login/saml/siths/slo?SAMLRequest=") || !strings.Contains(slo, "Signature=") {
+			t.Fatalf("IdP sent the browser to %q (%d)", slo, res.StatusCode)
+		}
+		res, err = c.Get(slo)
+		if err != nil {
+			t.Fatal(err)
+		}
+		res.Body.Close()
+		if back := res.Header.Get("Location"); res.StatusCode != http.StatusSeeOther || !strings.HasPrefix(back, w.idp.URL+"/slo?SAMLResponse=") {
+			t.Fatalf("Lots answered %d %q", res.StatusCode, back)
+		}
+		if code, _ := w.srv.Get(t, c, "/settings"); code == http.StatusOK {
+			t.Fatal("the Lots session outlived the single logout")
+		}
+		if code, _ := w.srv.Get(t, other, "/settings"); code != http.StatusOK {
+			t.Fatalf("another person's session ended: %d", code)
+		}
+		if e := w.lastEntry(t, audit.ActionLogout); !strings.Contains(e.Detail, "saml:siths") {
+			t.Fatalf("logout entry %+v", e)
+		}
+
+		t.Run("the same LogoutRequest again is refused", func(t *testing.T) {
+			res, err := c.Get(slo)
+			if err != nil {
+				t.Fatal(err)
+			}
+			b, _ := io.ReadAll(res.Body)
+			res.Body.Close()
+			if res.StatusCode != http.StatusUnauthorized || !strings.Contains(string(b), "Utloggningsbegäran") {
+				t.Fatalf("%d %s", res.StatusCode, b)
+			}
+			if e := w.lastEntry(t, audit.ActionLoginFailed); e.Ground != "denied:logout_request_replayed" {
+				t.Fatalf("entry %+v", e)
+			}
+		})
+
+		t.Run("a LogoutRequest with a broken signature is refused", func(t *testing.T) {
+			u, _ := url.Parse(slo)
+			q := u.Query()
+			sig := []byte(q.Get("Signature"))
+			sig[10] ^= 1
+			q.Set("Signature", string(sig))
+			u.RawQuery = q.Encode()
+			res, err := c.Get(u.String())
+			if err != nil {
+				t.Fatal(err)
+			}
+			res.Body.Close()
+			if res.StatusCode != http.StatusUnauthorized {
+				t.Fatalf("%d", res.StatusCode)
 			}
 		})
 	})
