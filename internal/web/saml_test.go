@@ -1,11 +1,14 @@
 package web_test
 
 import (
+	"bytes"
+	"compress/flate"
 	"context"
 	"encoding/base64"
 	"io"
 	"net/http"
 	"net/url"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -481,4 +484,168 @@ func TestSAMLSingleLogout(t *testing.T) {
 			}
 		})
 	})
+}
+
+func TestAdministratorManagesSAMLProviders(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, e storetest.Engine) {
+		srv := apptest.Start(t, e, apptest.Options{})
+		idp := idptest.StartSAML(t)
+		admin := srv.Login(t, "admin")
+		adminCtx := authWorld{srv: srv}.as(t, "admin")
+		a, _ := casework.ActorFrom(adminCtx)
+		ags, err := srv.App.Store.Agencies(adminCtx, a.User.MunicipalityID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		agency := strconv.FormatInt(ags[0].ID, 10)
+		form := func(kv ...string) url.Values {
+			v := url.Values{"slug": {"siths"}, "name": {"E-tjänstekort"}, "agency": {agency}, "groups_claim": {"memberOf"},
+				"groups": {"sig = coordinator"}, "active": {"on"}}
+			for i := 0; i+1 < len(kv); i += 2 {
+				v.Set(kv[i], kv[i+1])
+			}
+			return v
+		}
+
+		t.Run("bad metadata is shown in Swedish and nothing is saved", func(t *testing.T) {
+			for _, c := range []struct {
+				name string
+				v    url.Values
+				msg  string
+			}{
+				{"no metadata", form(), "Ange en adress till metadatat eller klistra in det."},
+				{"not SAML metadata", form("metadata", "<html>hej</html>"), "inte giltig SAML-metadata"},
+				{"an unreachable address", form("metadata_url", idp.URL+"/finns-inte"), "gick inte att hämta"},
+				{"an http address elsewhere", form("metadata_url", "http://idp.example/metadata"), "Ange en https-adress."},
+				{"a group line without a role", form("metadata_url", idp.URL+"/metadata", "groups", "sig = chef"), "Varje rad ska vara grupp-id = roll"},
+			} {
+				res, body := srv.PostForm(t, admin, "/admin/sso/saml", c.v)
+				if res.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(body, c.msg) {
+					t.Errorf("%s: %d, no %q", c.name, res.StatusCode, c.msg)
+				}
+			}
+			if ps, _ := srv.App.Store.SSOProviders(t.Context()); len(ps) != 0 {
+				t.Fatalf("saved: %+v", ps)
+			}
+		})
+
+		var cert string
+		t.Run("a provider is saved from its metadata URL, and Lots' metadata is served", func(t *testing.T) {
+			res, body := srv.PostForm(t, admin, "/admin/sso/saml", form("metadata_url", idp.URL+"/metadata", "hsa_attr", idptest.SAMLHSAAttr))
+			if res.StatusCode != http.StatusSeeOther {
+				t.Fatalf("%d %s", res.StatusCode, body)
+			}
+			p, err := srv.App.Store.SSOProviderBySlug(t.Context(), "siths")
+			if err != nil || p.Kind != "saml" || p.Issuer != idp.EntityID || p.ClientID != srv.URL+"/login/saml/siths/metadata" ||
+				p.SAML.HSAAttr != idptest.SAMLHSAAttr || !strings.Contains(p.SAML.Metadata, idp.EntityID) {
+				t.Fatalf("%v %+v", err, p)
+			}
+			code, page := srv.Get(t, admin, "/admin/sso/saml")
+			if code != http.StatusOK || !strings.Contains(page, srv.URL+"/login/saml/siths/acs") {
+				t.Fatalf("%d %s", code, page)
+			}
+			code, md := srv.Get(t, srv.Client(), "/login/saml/siths/metadata")
+			if code != http.StatusOK {
+				t.Fatalf("%d", code)
+			}
+			cert = md[strings.Index(md, "X509Certificate>"):]
+		})
+
+		t.Run("a change keeps Lots' key pair and the OIDC form cannot change a SAML provider", func(t *testing.T) {
+			p, _ := srv.App.Store.SSOProviderBySlug(t.Context(), "siths")
+			res, body := srv.PostForm(t, admin, "/admin/sso/saml", form("id", strconv.FormatInt(p.ID, 10), "name", "SITHS",
+				"client_id", p.ClientID, "metadata", p.SAML.Metadata))
+			if res.StatusCode != http.StatusSeeOther {
+				t.Fatalf("%d %s", res.StatusCode, body)
+			}
+			_, md := srv.Get(t, srv.Client(), "/login/saml/siths/metadata")
+			if md[strings.Index(md, "X509Certificate>"):] != cert {
+				t.Fatal("the key pair changed")
+			}
+			res, _ = srv.PostForm(t, admin, "/admin/sso", url.Values{"id": {strconv.FormatInt(p.ID, 10)}, "slug": {"siths"}, "name": {"Kapad"},
+				"issuer": {"https://evil.example"}, "client_id": {"x"}, "agency": {agency}, "groups_claim": {"groups"}, "active": {"on"}})
+			if q, _ := srv.App.Store.SSOProviderBySlug(t.Context(), "siths"); q.Name != "SITHS" || q.Kind != "saml" || res.StatusCode == http.StatusSeeOther {
+				t.Fatalf("%d %+v", res.StatusCode, q)
+			}
+		})
+	})
+}
+
+func TestSAMLStepUp(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, e storetest.Engine) {
+		w := newSAMLWorld(t, e)
+		c := w.srv.Client()
+		if try := w.signIn(t, c, "karin", "/"); try.res.StatusCode != http.StatusSeeOther {
+			t.Fatalf("sign-in: %d %s", try.res.StatusCode, try.body)
+		}
+		// stepUp goes through the IdP from Lots' step-up link.
+		stepUp := func(t *testing.T) samlTry {
+			t.Helper()
+			res, err := c.Get(w.srv.URL + "/login/sso/siths?fresh=1&next=/settings")
+			if err != nil {
+				t.Fatal(err)
+			}
+			res.Body.Close()
+			loc := res.Header.Get("Location")
+			if req := samlRequestXML(t, loc); !strings.Contains(req, `ForceAuthn="true"`) {
+				t.Fatalf("no ForceAuthn: %s", req)
+			}
+			if res, err = c.Get(loc); err != nil {
+				t.Fatal(err)
+			}
+			b, _ := io.ReadAll(res.Body)
+			res.Body.Close()
+			action, vals, err := idptest.PostForm(b)
+			if err != nil {
+				t.Fatal(err)
+			}
+			vals.Set("login", "karin")
+			if res, err = c.PostForm(action, vals); err != nil {
+				t.Fatal(err)
+			}
+			res.Body.Close()
+			if res, err = c.Get(res.Header.Get("Location")); err != nil {
+				t.Fatal(err)
+			}
+			b, _ = io.ReadAll(res.Body)
+			res.Body.Close()
+			action, form, err := idptest.PostForm(b)
+			if err != nil {
+				t.Fatal(err)
+			}
+			return w.post(t, c, action, form)
+		}
+		t.Run("a step-up asks the IdP to authenticate again (ForceAuthn) and accepts a fresh AuthnInstant", func(t *testing.T) {
+			if try := stepUp(t); try.res.StatusCode != http.StatusSeeOther || try.res.Header.Get("Location") != "/settings" || !hasSessionCookie(try.res) {
+				t.Fatalf("%d %s", try.res.StatusCode, try.body)
+			}
+		})
+		t.Run("a step-up answered with an old authentication is refused", func(t *testing.T) {
+			w.idp.SetTamper(func(a *saml.Assertion) {
+				for i := range a.AuthnStatements {
+					a.AuthnStatements[i].AuthnInstant = time.Now().Add(-time.Hour)
+				}
+			})
+			defer w.idp.SetTamper(nil)
+			w.refused(t, stepUp(t), http.StatusUnauthorized, "bekräftade inte", "not_fresh")
+		})
+	})
+}
+
+// samlRequestXML is the AuthnRequest of an HTTP-Redirect URL.
+func samlRequestXML(t *testing.T, loc string) string {
+	t.Helper()
+	u, err := url.Parse(loc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	raw, err := base64.StdEncoding.DecodeString(u.Query().Get("SAMLRequest"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := io.ReadAll(flate.NewReader(bytes.NewReader(raw)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(b)
 }
