@@ -475,3 +475,52 @@ func (s *Service) SAMLLogout(ctx context.Context, slug string, base SAMLBase, r 
 	}
 	return u.String(), n, nil
 }
+
+// SAMLEndSessionURL is where to send the browser after Lots' own logout of a session that
+// came from a SAML provider, so the IdP's session ends too (SP-initiated single logout: a
+// signed LogoutRequest by HTTP-Redirect naming the session's NameID and SessionIndex); ""
+// when the session is not a SAML one or the IdP has no single logout service.
+func (s *Service) SAMLEndSessionURL(ctx context.Context, sess store.Session, base SAMLBase) string {
+	if sess.IdPProvider == 0 || sess.IdPSubject == "" {
+		return ""
+	}
+	p, err := s.Store.SSOProviderByID(ctx, sess.IdPProvider)
+	if err != nil || p.Kind != "saml" {
+		return ""
+	}
+	sp, err := s.samlSP(ctx, p, base)
+	if err != nil || sp.GetSLOBindingLocation(saml.HTTPRedirectBinding) == "" {
+		return ""
+	}
+	var opts []saml.LogoutRequestOption
+	if sess.IdPSession != "" {
+		opts = append(opts, saml.WithSessionIndex(sess.IdPSession))
+	}
+	u, err := sp.MakeRedirectLogoutRequest(sess.IdPSubject, "", opts...)
+	if err != nil {
+		if s.Log != nil {
+			s.Log.Warn("saml logout request", "provider", p.ProviderKey(), "err", err)
+		}
+		return ""
+	}
+	return u.String()
+}
+
+// SAMLLogoutResponse checks the IdP's LogoutResponse to a logout Lots began (signed by the
+// IdP, addressed to Lots' SLO URL). Lots' session had already ended: an invalid answer is
+// only logged.
+func (s *Service) SAMLLogoutResponse(ctx context.Context, slug string, base SAMLBase, r *http.Request) error {
+	p, err := s.samlProvider(ctx, slug)
+	if err != nil {
+		return err
+	}
+	sp, err := s.samlSP(ctx, p, base)
+	if err != nil {
+		return err
+	}
+	if err := sp.ValidateLogoutResponseRequest(r); err != nil {
+		s.auditSSOFailure(ctx, p, casework.Actor{}, "logout_response_invalid", err)
+		return ssoErr("saml.logout_invalid", "logout response: %v", err)
+	}
+	return nil
+}

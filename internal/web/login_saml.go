@@ -97,10 +97,21 @@ func (s *Server) samlACS(w http.ResponseWriter, r *http.Request) {
 }
 
 // samlSLO is the IdP's single logout: the Lots sessions its LogoutRequest names end, and
-// the browser goes back to the IdP with a signed LogoutResponse.
+// the browser goes back to the IdP with a signed LogoutResponse. A LogoutResponse is the
+// IdP's answer to a logout Lots began (logout.go): the browser goes on to the login page.
 func (s *Server) samlSLO(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("Cache-Control", "no-store")
 	r.Body = http.MaxBytesReader(w, r.Body, 256<<10)
+	if r.URL.Query().Get("SAMLResponse") != "" || r.PostFormValue("SAMLResponse") != "" {
+		// The IdP's answer to a logout Lots began: the session has ended already.
+		if err := s.auth.SAMLLogoutResponse(r.Context(), r.PathValue("slug"), s.samlBase(r), r); err != nil {
+			s.samlFail(w, r, err)
+			return
+		}
+		s.setFlash(w, r, "login.logged_out")
+		http.Redirect(w, r, "/login", http.StatusSeeOther)
+		return
+	}
 	back, n, err := s.auth.SAMLLogout(r.Context(), r.PathValue("slug"), s.samlBase(r), r)
 	if err != nil {
 		s.samlFail(w, r, err)

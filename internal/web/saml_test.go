@@ -5,9 +5,11 @@ import (
 	"compress/flate"
 	"context"
 	"encoding/base64"
+	"html"
 	"io"
 	"net/http"
 	"net/url"
+	"regexp"
 	"strconv"
 	"strings"
 	"testing"
@@ -648,4 +650,67 @@ func samlRequestXML(t *testing.T, loc string) string {
 		t.Fatal(err)
 	}
 	return string(b)
+}
+
+func TestSAMLLogoutFromLots(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, e storetest.Engine) {
+		w := newSAMLWorld(t, e)
+		c := w.srv.Client()
+		if try := w.signIn(t, c, "karin", "/"); try.res.StatusCode != http.StatusSeeOther {
+			t.Fatalf("sign-in: %d %s", try.res.StatusCode, try.body)
+		}
+		if w.idp.LatestSession("karin.lind@region.example") == "" {
+			t.Fatal("no IdP session")
+		}
+		// Logging out of Lots ends the Lots session and offers to end the IdP's too, with a
+		// signed LogoutRequest naming the NameID and SessionIndex.
+		res, body := w.srv.PostForm(t, c, "/logout", url.Values{})
+		m := regexp.MustCompile(`id="sso-end" href="([^"]+)"`).FindStringSubmatch(body)
+		if res.StatusCode != http.StatusOK || m == nil {
+			t.Fatalf("logout: %d %s", res.StatusCode, body)
+		}
+		if code, _ := w.srv.Get(t, c, "/settings"); code == http.StatusOK {
+			t.Fatal("the Lots session outlived the logout")
+		}
+		end := html.UnescapeString(m[1])
+		if !strings.HasPrefix(end, w.idp.URL+"/slo?SAMLRequest=") || !strings.Contains(end, "Signature=") {
+			t.Fatalf("end-session link %q", end)
+		}
+		res, err := c.Get(end)
+		if err != nil {
+			t.Fatal(err)
+		}
+		res.Body.Close()
+		back := res.Header.Get("Location")
+		if !strings.HasPrefix(back, w.srv.URL+"/login/saml/siths/slo?SAMLResponse=") {
+			t.Fatalf("IdP answered %d %q", res.StatusCode, back)
+		}
+		if w.idp.LatestSession("karin.lind@region.example") != "" {
+			t.Fatal("the IdP session outlived the logout")
+		}
+		res, err = c.Get(back)
+		if err != nil {
+			t.Fatal(err)
+		}
+		res.Body.Close()
+		if res.StatusCode != http.StatusSeeOther || res.Header.Get("Location") != "/login" {
+			t.Fatalf("Lots answered the LogoutResponse with %d %q", res.StatusCode, res.Header.Get("Location"))
+		}
+		t.Run("a forged LogoutResponse is refused", func(t *testing.T) {
+			u, _ := url.Parse(back)
+			q := u.Query()
+			sig := []byte(q.Get("Signature"))
+			sig[10] ^= 1
+			q.Set("Signature", string(sig))
+			u.RawQuery = q.Encode()
+			res, err := c.Get(u.String())
+			if err != nil {
+				t.Fatal(err)
+			}
+			res.Body.Close()
+			if res.StatusCode != http.StatusUnauthorized {
+				t.Fatalf("%d", res.StatusCode)
+			}
+		})
+	})
 }

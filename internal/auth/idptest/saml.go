@@ -259,6 +259,19 @@ func (p *SAMLProvider) SessionParticipants(r *http.Request, match func(*saml.Ses
 	return out, nil
 }
 
+// InvalidateSession makes it a saml.SessionInvalidator: a service provider's LogoutRequest
+// ends the sessions it names.
+func (p *SAMLProvider) InvalidateSession(w http.ResponseWriter, r *http.Request, req *saml.IdpLogoutRequest) error {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	for id, s := range p.sessions {
+		if req.MatchesSession(s) {
+			delete(p.sessions, id)
+		}
+	}
+	return nil
+}
+
 // LatestSession is the id of the latest session of the person with nameID.
 func (p *SAMLProvider) LatestSession(nameID string) string {
 	p.mu.Lock()
