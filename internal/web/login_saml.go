@@ -86,14 +86,7 @@ func (s *Server) samlACS(w http.ResponseWriter, r *http.Request) {
 		s.samlFail(w, r, err)
 		return
 	}
-	// A session this browser had (a step-up, or another user) ends: one person, one session.
-	if c, err := r.Cookie(sessionCookie); err == nil && c.Value != "" {
-		if sess, a, err := s.auth.SessionActor(r.Context(), c.Value); err == nil && sess.TokenHash != nil {
-			_ = s.auth.Logout(r.Context(), a, c.Value)
-		}
-	}
-	s.setCookie(w, r, sessionCookie, login.Token, 0)
-	http.Redirect(w, r, safeNext(login.Next), http.StatusSeeOther)
+	s.ssoSignedIn(w, r, login)
 }
 
 // samlSLO is the IdP's single logout: the Lots sessions its LogoutRequest names end, and

@@ -63,7 +63,12 @@ func (s *Server) ssoCallback(w http.ResponseWriter, r *http.Request) {
 		s.ssoFail(w, r, err)
 		return
 	}
-	// A session this browser had (a step-up, or another user) ends: one person, one session.
+	s.ssoSignedIn(w, r, login)
+}
+
+// ssoSignedIn gives the browser the new session of a single sign-on (OIDC or SAML) and sends
+// it on. A session this browser had (a step-up, or another user) ends: one person, one session.
+func (s *Server) ssoSignedIn(w http.ResponseWriter, r *http.Request, login auth.SSOLogin) {
 	if c, err := r.Cookie(sessionCookie); err == nil && c.Value != "" {
 		if sess, a, err := s.auth.SessionActor(r.Context(), c.Value); err == nil && sess.TokenHash != nil {
 			_ = s.auth.Logout(r.Context(), a, c.Value)
