@@ -61,6 +61,9 @@ func (s *Service) ssoHTTP() *http.Client {
 }
 
 func (s *Service) oidcClient(ctx context.Context, p store.SSOProvider) (*oidcClient, error) {
+	if p.Kind != "oidc" {
+		return nil, casework.NotFound("sso_provider") // a SAML provider has no OIDC endpoints (saml.go)
+	}
 	s.oidcOnce.Do(func() { s.oidc = &oidcClients{clients: map[string]*oidcClient{}} })
 	key := fmt.Sprintf("%d\x00%s", p.ID, p.Issuer)
 	s.oidc.mu.Lock()
@@ -316,7 +319,7 @@ func (s *Service) BackChannelLogout(ctx context.Context, slug, raw string) (int,
 // from provider id, so the provider's session ends too; "" when it has no such endpoint.
 func (s *Service) EndSessionURL(ctx context.Context, providerID int64, after string) string {
 	p, err := s.Store.SSOProviderByID(ctx, providerID)
-	if err != nil {
+	if err != nil || p.Kind != "oidc" {
 		return ""
 	}
 	c, err := s.oidcClient(ctx, p)

@@ -41,6 +41,7 @@ type SSOProvider struct {
 	MFAACR      string // an acr value that also counts as a second factor ("" : only amr)
 	Active      bool
 	Groups      []SSOGroupRole
+	SAML        *SAMLConfig // kind "saml" only (saml.go)
 }
 
 // SSOGroupRole maps one of the provider's groups to a Lots role.
@@ -84,11 +85,15 @@ func (p *SSOProvider) Validate() error {
 	if p.Name == "" || len(p.Name) > 100 {
 		fe.Add("name", "sso.name_required")
 	}
-	if !ValidIssuer(p.Issuer) {
-		fe.Add("issuer", "sso.issuer_invalid")
-	}
-	if p.ClientID == "" {
-		fe.Add("client_id", "sso.client_id_required")
+	if p.Kind == "saml" {
+		p.validateSAML(&fe)
+	} else {
+		if !ValidIssuer(p.Issuer) {
+			fe.Add("issuer", "sso.issuer_invalid")
+		}
+		if p.ClientID == "" {
+			fe.Add("client_id", "sso.client_id_required")
+		}
 	}
 	if p.AgencyID == 0 {
 		fe.Add("agency", "user.agency_required")
@@ -172,6 +177,9 @@ func (s *Store) ssoProvider(ctx context.Context, col string, v any) (SSOProvider
 		return p, casework.Internal(err)
 	}
 	p.Groups, err = s.ssoGroups(ctx, s.rd(ctx), p.ID)
+	if err == nil && p.Kind == "saml" {
+		p.SAML, err = s.samlConfig(ctx, p.ID, true)
+	}
 	return p, err
 }
 
@@ -223,6 +231,11 @@ func (s *Store) MunicipalSSOProviders(ctx context.Context) ([]SSOProvider, error
 		if out[i].Groups, err = s.ssoGroups(ctx, s.rd(ctx), out[i].ID); err != nil {
 			return nil, err
 		}
+		if out[i].Kind == "saml" {
+			if out[i].SAML, err = s.samlConfig(ctx, out[i].ID, false); err != nil {
+				return nil, err
+			}
+		}
 	}
 	return out, nil
 }
@@ -263,9 +276,9 @@ func (s *Store) SaveSSOProvider(ctx context.Context, p *SSOProvider) error {
 			res, err = tx.Exec(`UPDATE sso_providers SET name = $1, issuer = $2, client_id = $3,
 				client_secret = CASE WHEN $4 = '' THEN client_secret ELSE $4 END,
 				agency_id = $5, create_users = $6, groups_claim = $7, mfa_acr = $8, active = $9, link_users = $12
-				WHERE municipality_id = $10 AND id = $11`,
+				WHERE municipality_id = $10 AND id = $11 AND kind = $13`,
 				p.Name, p.Issuer, p.ClientID, secret, p.AgencyID, p.CreateUsers, p.GroupsClaim, p.MFAACR, p.Active,
-				p.MunicipalityID, p.ID, p.LinkUsers)
+				p.MunicipalityID, p.ID, p.LinkUsers, p.Kind)
 			if err == nil {
 				if n, _ := res.RowsAffected(); n == 0 {
 					return casework.NotFound("sso_provider")
@@ -293,6 +306,11 @@ func (s *Store) SaveSSOProvider(ctx context.Context, p *SSOProvider) error {
 			if _, err := tx.Exec(`INSERT INTO sso_group_roles (municipality_id, provider_id, group_id, role) VALUES ($1, $2, $3, $4)`,
 				p.MunicipalityID, p.ID, g.GroupID, string(g.Role)); err != nil {
 				return casework.Internal(err)
+			}
+		}
+		if p.Kind == "saml" {
+			if err := tx.saveSAML(p); err != nil {
+				return err
 			}
 		}
 		w.ObjectID = p.ID

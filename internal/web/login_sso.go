@@ -34,6 +34,10 @@ func (s *Server) setSSOState(w http.ResponseWriter, r *http.Request, value strin
 // the person again, for step-up).
 func (s *Server) ssoStart(w http.ResponseWriter, r *http.Request) {
 	slug := r.PathValue("slug")
+	if s.auth.IsSAML(r.Context(), slug) {
+		s.samlStart(w, r)
+		return
+	}
 	start, err := s.auth.BeginOIDC(r.Context(), slug, s.ssoCallbackURL(r, slug), safeNext(r.URL.Query().Get("next")), r.URL.Query().Get("fresh") == "1")
 	if err != nil {
 		s.ssoFail(w, r, err)
@@ -59,7 +63,12 @@ func (s *Server) ssoCallback(w http.ResponseWriter, r *http.Request) {
 		s.ssoFail(w, r, err)
 		return
 	}
-	// A session this browser had (a step-up, or another user) ends: one person, one session.
+	s.ssoSignedIn(w, r, login)
+}
+
+// ssoSignedIn gives the browser the new session of a single sign-on (OIDC or SAML) and sends
+// it on. A session this browser had (a step-up, or another user) ends: one person, one session.
+func (s *Server) ssoSignedIn(w http.ResponseWriter, r *http.Request, login auth.SSOLogin) {
 	if c, err := r.Cookie(sessionCookie); err == nil && c.Value != "" {
 		if sess, a, err := s.auth.SessionActor(r.Context(), c.Value); err == nil && sess.TokenHash != nil {
 			_ = s.auth.Logout(r.Context(), a, c.Value)

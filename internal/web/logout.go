@@ -21,7 +21,11 @@ func (s *Server) logout(w http.ResponseWriter, r *http.Request) {
 	// logout), which sends the browser back to the login page. A link, not a redirect: the
 	// content security policy lets forms post and redirect to Lots only (form-action 'self').
 	if sess, ok := sessionFrom(r); ok && sess.IdPProvider != 0 {
-		if u := s.auth.EndSessionURL(r.Context(), sess.IdPProvider, s.origin(r)+"/login"); u != "" {
+		u := s.auth.EndSessionURL(r.Context(), sess.IdPProvider, s.origin(r)+"/login")
+		if u == "" {
+			u = s.auth.SAMLEndSessionURL(r.Context(), sess, s.samlBase(r)) // login_saml.go
+		}
+		if u != "" {
 			p := s.page(w, r, "login.logged_out")
 			p.Actor, p.Nav = nil, nil
 			p.Data = template.URL(u)

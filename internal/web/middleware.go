@@ -23,8 +23,12 @@ const (
 // Handler returns the whole HTTP handler with its middleware.
 func (s *Server) Handler() http.Handler {
 	var h http.Handler = s.mux
-	h = s.door(h)                                  // one visit to the store, and one audit entry, per request
-	h = http.NewCrossOriginProtection().Handler(h) // CSRF: refuse cross-origin unsafe requests
+	h = s.door(h)                          // one visit to the store, and one audit entry, per request
+	cop := http.NewCrossOriginProtection() // CSRF: refuse cross-origin unsafe requests
+	for _, p := range samlPaths {
+		cop.AddInsecureBypassPattern(p) // signed SAML messages the IdP posts from its origin (login_saml.go)
+	}
+	h = cop.Handler(h)
 	h = s.securityHeaders(h)
 	h = s.withClientAddr(h)
 	h = s.recoverer(h)

@@ -30,6 +30,7 @@ func (s *Server) routes() {
 	s.economicsRoutes()      // routes_economics.go: the avoided-cost report and the cost register
 	s.dataProtectionRoutes() // routes_dataprotection.go: register extract, legal hold, identification, retention
 	s.mappingRoutes()        // routes_mapping.go: needs and resource mapping, capacity
+	s.samlRoutes()           // login_saml.go: SAML 2.0 single sign-on and single logout
 	s.ssoRoutes()            // routes_sso.go: single sign-on, its administration and policy
 	s.dailyRoutes()          // routes_daily.go: the session's time left, drafts of long forms
 
