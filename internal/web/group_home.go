@@ -33,6 +33,11 @@ type groupsHomeMeeting struct {
 // T translates key into the actor's language.
 func (d groupsHomeData) T(key string, args ...any) string { return d.catalog.T(d.locale, key, args...) }
 
+// N translates key in the plural form of count n.
+func (d groupsHomeData) N(key string, n int, args ...any) string {
+	return d.catalog.N(d.locale, key, n, args...)
+}
+
 // groupsHome returns the data of the start page's groups section for the actor: the next
 // meetings of their groups, their open tasks and how many groups they are in. Actors who do not
 // work with cases get nil (nothing to show).

@@ -308,6 +308,6 @@ func (s *Server) nationalImport(w http.ResponseWriter, r *http.Request) {
 	for _, x := range res {
 		lines = append(lines, p.T("national.result."+x.Status, x.Name, x.Code, x.Period))
 	}
-	p.Flash = p.T("national.imported", len(res))
+	p.Flash = p.N("national.imported", len(res))
 	s.renderNational(w, r, p, lines, http.StatusOK)
 }

@@ -40,6 +40,12 @@ type NavItem struct {
 // T translates key into the page's language.
 func (p *Page) T(key string, args ...any) string { return p.s.catalog.T(p.Locale, key, args...) }
 
+// N translates key in the plural form of count n ("1 ärende", "2 ärenden"), formatted with n
+// and then args (i18n.Catalog.N).
+func (p *Page) N(key string, n int, args ...any) string {
+	return p.s.catalog.N(p.Locale, key, n, args...)
+}
+
 // FieldError returns the translated error for a form field, or "".
 func (p *Page) FieldError(field string) string {
 	for _, e := range p.Errors {
