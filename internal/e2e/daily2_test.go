@@ -1,0 +1,87 @@
+package e2e
+
+import (
+	"regexp"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/chromedp/chromedp"
+
+	"lots/internal/app/apptest"
+	"lots/internal/demo"
+	"lots/internal/store/storetest"
+)
+
+// The start page is ordered by what to do next (issue 17:2): "to do now" comes first, with
+// counts, most urgent first — deadlines passed before those due within the week — and each
+// count is what the section it links to lists; the deadlines come before the case list, and
+// "report a concern" is no longer the largest box.
+func TestStartPageOrderedByUrgency(t *testing.T) {
+	srv := apptest.Start(t, storetest.SQLite, apptest.Options{Demo: true})
+	ctx := newBrowser(t)
+	login(t, ctx, srv.URL, "samordnare", demo.Password)
+	do(t, ctx, chromedp.Navigate(srv.URL+"/"))
+	waitPage(t, ctx, "home")
+
+	first := eval[string](t, ctx, `document.querySelector("main h1").nextElementSibling.nextElementSibling.id || document.querySelector("main h1").nextElementSibling.nextElementSibling.getAttribute("aria-labelledby")`)
+	if first != "h-now" {
+		t.Fatalf("the first section after the heading is %q, not 'to do now'", first)
+	}
+	items := eval[[]string](t, ctx, `[...document.querySelectorAll(".home-now-list li")].map(li => li.textContent.trim())`)
+	if len(items) < 5 || !strings.Contains(items[0], "tidsfrist") || !strings.Contains(items[0], "passerat") ||
+		!strings.Contains(items[2], "inom en vecka") {
+		t.Fatalf("'to do now' reads %q", items)
+	}
+	count := func(s string) int {
+		n, err := strconv.Atoi(regexp.MustCompile(`\d+`).FindString(s))
+		if err != nil {
+			t.Fatalf("no count in %q", s)
+		}
+		return n
+	}
+	overdue := eval[int](t, ctx, `document.querySelectorAll("section[aria-labelledby=h-deadlines] .state-overdue").length`)
+	near := eval[int](t, ctx, `document.querySelectorAll("section[aria-labelledby=h-deadlines] .state-near").length`)
+	if overdue == 0 || count(items[0]) != overdue || count(items[2]) != near {
+		t.Fatalf("counts %q, the list below: %d passed, %d near", items, overdue, near)
+	}
+	if overdue == 1 && !strings.HasPrefix(items[0], "1 tidsfrist har") || overdue > 1 && !strings.Contains(items[0], "tidsfrister har") {
+		t.Errorf("plural form: %q for %d", items[0], overdue)
+	}
+	if !eval[bool](t, ctx, `document.querySelector(".home-now-list li").classList.contains("home-now-urgent")`) {
+		t.Error("passed deadlines are not marked urgent")
+	}
+	// The sections follow the same order: deadlines before the cases, the report after them.
+	order := eval[[]string](t, ctx, `[...document.querySelectorAll("main .cards > section")].map(s => s.getAttribute("aria-labelledby"))`)
+	pos := map[string]int{}
+	for i, id := range order {
+		pos[id] = i
+	}
+	if !(pos["h-deadlines"] == 0 && pos["h-deadlines"] < pos["h-groups-tasks"] && pos["h-groups-tasks"] < pos["h-cases"] && pos["h-cases"] < pos["h-concern"]) {
+		t.Errorf("section order %v", order)
+	}
+	largest := eval[string](t, ctx, `[...document.querySelectorAll("main section")].map(s => [s.getBoundingClientRect().width * s.getBoundingClientRect().height, s.getAttribute("aria-labelledby")]).sort((a, b) => b[0] - a[0])[0][1]`)
+	if largest == "h-concern" {
+		t.Error("'report a concern' is the largest box")
+	}
+	// The count's link reaches its section.
+	if href := eval[string](t, ctx, `document.querySelector(".home-now-list a").getAttribute("href")`); href != "#h-deadlines" {
+		t.Errorf("the first count links to %q", href)
+	}
+	checkA11y(t, ctx, "start page ordered by urgency")
+
+	// A police officer in groups: their overdue tasks and meetings come before the report,
+	// which is a box like the others.
+	ctx2 := newBrowser(t)
+	login(t, ctx2, srv.URL, "polis", demo.Password)
+	do(t, ctx2, chromedp.Navigate(srv.URL+"/"))
+	waitPage(t, ctx2, "home")
+	police := eval[[]string](t, ctx2, `[...document.querySelectorAll("main .cards > section")].map(s => s.getAttribute("aria-labelledby"))`)
+	if len(police) < 3 || police[0] != "h-groups-tasks" || police[1] != "h-groups-meetings" {
+		t.Errorf("the police officer's sections: %v", police)
+	}
+	if items := eval[[]string](t, ctx2, `[...document.querySelectorAll(".home-now-list li")].map(li => li.textContent.trim())`); len(items) != 3 || !strings.Contains(items[0], "uppgift") {
+		t.Errorf("the police officer's 'to do now': %q", items)
+	}
+	checkA11y(t, ctx2, "start page of a group member")
+}
