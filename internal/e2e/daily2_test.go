@@ -85,3 +85,28 @@ func TestStartPageOrderedByUrgency(t *testing.T) {
 	}
 	checkA11y(t, ctx2, "start page of a group member")
 }
+
+// The admin menu is complete (issue 17:4): the administrator reaches the municipality's
+// settings, intervention catalogue and instruments from the menu, not only by typing the
+// address.
+func TestAdminMenuReachesTheCatalogue(t *testing.T) {
+	srv := apptest.Start(t, storetest.SQLite, apptest.Options{})
+	ctx := newBrowser(t)
+	login(t, ctx, srv.URL, "admin", demo.Password)
+	links := eval[[]string](t, ctx, `[...document.querySelectorAll("header nav a")].map(a => a.getAttribute("href"))`)
+	for _, want := range []string{"/admin/users", "/admin/organisation", "/admin/settings", "/admin/catalogue", "/admin/instruments"} {
+		found := false
+		for _, l := range links {
+			found = found || l == want
+		}
+		if !found {
+			t.Errorf("the admin menu lacks %s: %v", want, links)
+		}
+	}
+	checkA11y(t, ctx, "admin start page with the whole menu")
+	clickAndWait(t, ctx, ".nav-wide a[href='/admin/catalogue']", "catalogue_admin")
+	if cur := eval[string](t, ctx, `document.querySelector(".nav-wide a[aria-current=page]").getAttribute("href")`); cur != "/admin/catalogue" {
+		t.Errorf("the menu marks %q as the current page", cur)
+	}
+	checkA11y(t, ctx, "catalogue admin reached from the menu")
+}

@@ -126,6 +126,9 @@ func (s *Server) nav(a casework.Actor, path string, l casework.Locale) []NavItem
 	}
 	if access.Can(a, access.ManageOrganisation).Allowed {
 		add("/admin/organisation", "nav.admin_org")
+		add("/admin/settings", "nav.admin_settings")
+		add("/admin/catalogue", "nav.admin_catalogue")
+		add("/admin/instruments", "nav.admin_instruments")
 		add("/admin/sso", "nav.admin_sso")
 		add("/admin/retention", "nav.admin_retention")
 	}
