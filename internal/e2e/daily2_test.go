@@ -1,6 +1,9 @@
 package e2e
 
 import (
+	"os"
+	"os/exec"
+	"path/filepath"
 	"regexp"
 	"strconv"
 	"strings"
@@ -9,6 +12,7 @@ import (
 	"github.com/chromedp/chromedp"
 
 	"lots/internal/app/apptest"
+	"lots/internal/casework"
 	"lots/internal/demo"
 	"lots/internal/store/storetest"
 )
@@ -109,4 +113,56 @@ func TestAdminMenuReachesTheCatalogue(t *testing.T) {
 		t.Errorf("the menu marks %q as the current page", cur)
 	}
 	checkA11y(t, ctx, "catalogue admin reached from the menu")
+}
+
+// Printed pages carry their number and, on a document about a case, the case's reference and
+// the consent's number on every page (issue 17:7): a scanned page 2 of a signed consent form
+// finds its consent. Printed on A5 the form runs to several pages; poppler reads each one.
+func TestPrintedPagesCarryNumberAndReference(t *testing.T) {
+	if _, err := exec.LookPath("pdftotext"); err != nil {
+		if os.Getenv("CI") == "true" {
+			t.Fatalf("poppler's pdftotext is missing under CI=true: %v", err)
+		}
+		t.Skip("pdftotext not installed")
+	}
+	srv := apptest.Start(t, storetest.SQLite, apptest.Options{})
+	f := srv.DemoFixture(t, map[casework.Role]string{casework.RoleCoordinator: "samordnare", casework.RoleGroupMember: "polis"})
+	caseID := consentE2ECase(t, srv, f, "Tove", "Sidnummer")
+	c := f.Consent(t, srv.App.Store, caseID, storetest.ConsentSpec{Unsigned: true})
+	ctx := newBrowser(t)
+	login(t, ctx, srv.URL, "samordnare", demo.Password)
+	do(t, ctx, chromedp.Navigate(srv.URL+"/cases/"+strconv.FormatInt(caseID, 10)+"/consents/"+strconv.FormatInt(c.ID, 10)+"/form?lang=sv"))
+	waitPage(t, ctx, "consent_form")
+	checkA11y(t, ctx, "printable consent form with its running header")
+
+	pdf := get(t, ctx, chromedp.PrintToPDF(chromedp.PDFPaper(chromedp.PaperA5)))
+	file := filepath.Join(t.TempDir(), "consent.pdf")
+	if err := os.WriteFile(file, pdf, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	page := func(n int) string {
+		out, err := exec.Command("pdftotext", "-enc", "UTF-8", "-f", strconv.Itoa(n), "-l", strconv.Itoa(n), file, "-").Output()
+		if err != nil {
+			t.Fatalf("pdftotext page %d: %v", n, err)
+		}
+		return strings.Join(strings.Fields(string(out)), " ")
+	}
+	info, err := exec.Command("pdfinfo", file).Output()
+	if err != nil {
+		t.Fatal(err)
+	}
+	pages, _ := strconv.Atoi(regexp.MustCompile(`(?m)^Pages:\s+(\d+)`).FindStringSubmatch(string(info))[1])
+	if pages < 2 {
+		t.Fatalf("the form printed on %d page", pages)
+	}
+	ref := "Ärende " + casework.CaseReference(caseID) + " · samtycke " + strconv.FormatInt(c.ID, 10)
+	for n := 1; n <= pages; n++ {
+		txt := page(n)
+		if want := "Sida " + strconv.Itoa(n) + " av " + strconv.Itoa(pages); !strings.Contains(txt, want) {
+			t.Errorf("page %d lacks %q:\n%s", n, want, txt)
+		}
+		if !strings.Contains(txt, ref) {
+			t.Errorf("page %d lacks the reference %q:\n%s", n, ref, txt)
+		}
+	}
 }
