@@ -53,3 +53,6 @@ func nationalVerdict(sp stats.Spread) string {
 	}
 	return "worse"
 }
+
+// nationalVerdictKeys are the verdicts' words in the catalogue.
+var nationalVerdictKeys = map[string]string{"better": "national.verdict_better", "worse": "national.verdict_worse", "same": "national.verdict_same"}

@@ -158,8 +158,8 @@ func comparisonTable(p *Page, spreads []stats.Spread, labels map[string]figureLa
 			own = cellView{Text: f(sp.Own), Value: sp.Own}
 		}
 		verdict := "–"
-		if v := nationalVerdict(sp); v != "" {
-			verdict = p.T("national.verdict_" + v)
+		if key, ok := nationalVerdictKeys[nationalVerdict(sp)]; ok {
+			verdict = p.T(key)
 		}
 		tv.Rows = append(tv.Rows, rowView{Label: or(lb.Text, k), Cells: []cellView{own, {Text: f(sp.Median)}, {Text: verdict}, {Text: f(sp.Q1) + "–" + f(sp.Q3)},
 			{Text: f(sp.Min) + "–" + f(sp.Max)}, {Text: strconv.Itoa(sp.Count)}}})
