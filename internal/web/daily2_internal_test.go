@@ -4,6 +4,7 @@ import (
 	"testing"
 
 	"lots/internal/casework"
+	"lots/internal/i18n"
 	"lots/internal/stats"
 )
 
@@ -51,5 +52,27 @@ func TestNationalComparisonKnowsWhichWayIsBetter(t *testing.T) {
 		if got != c.want {
 			t.Errorf("%s own %v median %v: %q, want %q", c.key, c.own, c.med, got, c.want)
 		}
+	}
+}
+
+// Every dashboard table's first column says what its rows are (issue 17:5): none is headed
+// "Rad" or "Värde" any more.
+func TestDashboardTablesHaveRealHeadings(t *testing.T) {
+	p := &Page{s: &Server{catalog: i18n.MustLoad()}, Locale: casework.LocaleSv}
+	tables := []*stats.Table{{ID: "active_by_step", Section: "flow"}, {ID: "waiting", Section: "flow"}, {ID: "caseload", Section: "flow"},
+		{ID: "flow", Section: "flow"}, {ID: "closures", Section: "flow"}, {ID: "outcome_irk", Section: "outcomes"}, {ID: "goals", Section: "outcomes"}}
+	for _, in := range stats.Indicators {
+		tables = append(tables, &stats.Table{ID: "outcome_" + in.Code, Section: "outcomes"}, &stats.Table{ID: "outcome_" + in.Code + "_parts", Section: "outcomes"})
+	}
+	for _, tb := range tables {
+		if got := tableCorner(p, tb); got == "Rad" || got == "Värde" || got == "" {
+			t.Errorf("table %s is headed %q", tb.ID, got)
+		}
+	}
+	if got := tableCorner(p, &stats.Table{ID: "outcome_occupation", Section: "outcomes"}); got != "Svar" {
+		t.Errorf("a choice's table is headed %q", got)
+	}
+	if got := tableCorner(p, &stats.Table{ID: "outcome_school_attendance", Section: "outcomes"}); got != "Tidpunkter som jämförs" {
+		t.Errorf("a measure's table is headed %q", got)
 	}
 }

@@ -180,7 +180,7 @@ func formatValue(l casework.Locale, kind, unit string, v float64) string {
 // tableOf makes the accessible table of a stats table.
 func tableOf(p *Page, t *stats.Table, caption string) tableView {
 	l := labeller{p}
-	tv := tableView{Caption: caption, Corner: p.T("dashboard.corner." + t.Section)}
+	tv := tableView{Caption: caption, Corner: tableCorner(p, t)}
 	for _, c := range t.Cols {
 		tv.Cols = append(tv.Cols, l.header(c))
 	}
