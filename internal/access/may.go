@@ -33,6 +33,9 @@ type MoveOption struct {
 	// Blocked is the flow's refusal ("flow.needs_consent") while the case's facts do not yet
 	// allow the move, "" when they do. A move may be refused both ways.
 	Blocked string
+	// Missing is every requirement the facts do not yet meet (Blocked is the first), as
+	// message keys: what the case page lists under "what is missing".
+	Missing []string
 }
 
 // Possible reports whether the actor may make the move now.
@@ -57,7 +60,12 @@ func Decide(a casework.Actor, f CaseFacts, flow casework.Facts, now time.Time) M
 		if t.Prep {
 			w = WorkPrepDecision
 		}
-		m.Moves = append(m.Moves, MoveOption{Transition: t, Decision: m.write[w][casework.CatBasic], Blocked: t.Blocked(flow)})
+		missing := t.Missing(flow)
+		o := MoveOption{Transition: t, Decision: m.write[w][casework.CatBasic], Missing: missing}
+		if len(missing) > 0 {
+			o.Blocked = missing[0]
+		}
+		m.Moves = append(m.Moves, o)
 	}
 	return m
 }

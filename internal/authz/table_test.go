@@ -263,6 +263,9 @@ var table = []route{
 	auth("GET /drafts", get("/drafts?form=%2Fconcerns", 204)),
 	auth("POST /drafts", post("/drafts", form("form", "/concerns", "content", "x"), 422)),
 	auth("POST /drafts/discard", post("/drafts/discard", form("form", "/concerns"), 204)),
+	// A printed page's running header (issue 17:7) echoes the numbers of its address and reads
+	// nothing: any logged-in user; a reference that is not a number is refused.
+	auth("GET /print/reference.css", get("/print/reference.css?case=123456789&consent=42"), get("/print/reference.css?case=x", 400)),
 	{key: "POST /settings/tokens/{id}/revoke", gov: own, reqs: []reqSpec{post("/settings/tokens/{token}/revoke", nil, 303).about("token")}},
 	auth("API GET /api/v1/me", apiCall("GET", "/api/v1/me", "")),
 	auth("API GET /api/v1/agencies", apiCall("GET", "/api/v1/agencies", "")),

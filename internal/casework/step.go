@@ -345,15 +345,26 @@ func (t Transition) startsFrom(s Step) bool {
 // Blocked returns the message key of the first requirement (or setting) of the move that the
 // facts do not meet, or "".
 func (t Transition) Blocked(f Facts) string {
-	if t.Setting != nil && !t.Setting(f.Settings) {
-		return t.SettingKey
-	}
-	for _, r := range t.Requires {
-		if !r.Holds(f) {
-			return r.Key
-		}
+	if m := t.Missing(f); len(m) > 0 {
+		return m[0]
 	}
 	return ""
+}
+
+// Missing returns the message keys of every requirement (or the setting) of the move that the
+// facts do not meet, in the table's order: what is missing before the move can be taken. Empty
+// when the move is possible.
+func (t Transition) Missing(f Facts) []string {
+	if t.Setting != nil && !t.Setting(f.Settings) {
+		return []string{t.SettingKey}
+	}
+	var out []string
+	for _, r := range t.Requires {
+		if !r.Holds(f) {
+			out = append(out, r.Key)
+		}
+	}
+	return out
 }
 
 // Next returns the step after the move, or an error that says in the user's language why the

@@ -9,6 +9,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -162,6 +163,24 @@ func TestActionPlanEditVersionsAndPrint(t *testing.T) {
 	if needs := text(t, ctx, "section.plan-needs"); !strings.Contains(needs, "Negativa familjerelationer") {
 		t.Fatalf("needs:\n%s", needs)
 	}
+	checkA11y(t, ctx, "action plan with its editor folded")
+	// The plan reads as a plan: with a plan saved the editor is folded until asked for
+	// (issue 17:4), and the page is the shorter for it.
+	if eval[bool](t, ctx, `document.getElementById("plan-editor").open`) {
+		t.Fatal("the editor is open on a plan that exists")
+	}
+	folded := eval[float64](t, ctx, `document.documentElement.scrollHeight`)
+	do(t, ctx, chromedp.Click(css("#plan-editor > summary")), chromedp.WaitVisible(css("form[action$='/plan'] button[type=submit]")))
+	if open := eval[float64](t, ctx, `document.documentElement.scrollHeight`); open < folded*2 {
+		t.Errorf("the page is %.0f px folded and %.0f px open", folded, open)
+	}
+	// "Responsible" suggests the case's parties and staff, and still takes any text.
+	if opts := eval[[]string](t, ctx, `[...document.querySelectorAll("#plan-responsible option")].map(o => o.value)`); len(opts) < 3 || opts[0] != "Den unga" || !slices.Contains(opts, "Sara Lindqvist") {
+		t.Errorf("responsible suggestions %q", opts)
+	}
+	if list := eval[string](t, ctx, `document.getElementById("f-sub_goal_1_responsible").getAttribute("list")`); list != "plan-responsible" {
+		t.Errorf("the responsible field's list is %q", list)
+	}
 	checkA11y(t, ctx, "action plan editor with a long plan")
 
 	// A new intervention for a need, with a method from the catalogue that resembles what was
@@ -180,6 +199,7 @@ func TestActionPlanEditVersionsAndPrint(t *testing.T) {
 		t.Fatalf("saved plan:\n%s", cur)
 	}
 	checkA11y(t, ctx, "action plan after saving")
+	do(t, ctx, chromedp.Click(css("#plan-editor > summary")), chromedp.WaitVisible(css("form[action$='/plan'] button[type=submit]")))
 
 	// A refused save shows the error at the field, in Swedish.
 	do(t, ctx,
@@ -187,6 +207,9 @@ func TestActionPlanEditVersionsAndPrint(t *testing.T) {
 		chromedp.Click(css("form[action$='/plan'] button[type=submit]")),
 		chromedp.WaitVisible(css("#e-sub_goal_1_due")),
 	)
+	if !eval[bool](t, ctx, `document.getElementById("plan-editor").open`) {
+		t.Error("a refused save folds the editor away from its errors")
+	}
 	if msg := text(t, ctx, "#e-sub_goal_1_due"); msg != "Ange ett datum (ÅÅÅÅ-MM-DD)." {
 		t.Fatalf("error %q", msg)
 	}

@@ -11,6 +11,9 @@ import (
 	"io/fs"
 	"sort"
 
+	"golang.org/x/text/feature/plural"
+	"golang.org/x/text/language"
+
 	"lots/internal/casework"
 )
 
@@ -77,6 +80,39 @@ func (c *Catalog) T(l casework.Locale, key string, args ...any) string {
 		return s
 	}
 	return fmt.Sprintf(s, args...)
+}
+
+// N returns the text for key in the plural form that count n takes in locale l, formatted
+// with n followed by args. The bare key is the "other" form (the plural: "%d ärenden"); a
+// language adds the forms it needs as key.one, key.two, key.few, key.many or key.zero ("%d
+// ärende"), chosen by the CLDR cardinal rules (golang.org/x/text/feature/plural): Swedish and
+// English have one (exactly 1) and other; Arabic has all six; Somali has one and other. A form
+// a catalogue lacks falls back to the bare key.
+func (c *Catalog) N(l casework.Locale, key string, n int, args ...any) string {
+	k := key
+	if form := PluralForm(l, n); form != "other" {
+		if _, ok := c.texts[l][key+"."+form]; ok {
+			k = key + "." + form
+		}
+	}
+	return c.T(l, k, append([]any{n}, args...)...)
+}
+
+// pluralForms names the CLDR forms as the catalogue's key suffixes.
+var pluralForms = map[plural.Form]string{plural.Other: "other", plural.Zero: "zero", plural.One: "one",
+	plural.Two: "two", plural.Few: "few", plural.Many: "many"}
+
+// PluralForm is the CLDR cardinal plural form of the whole number n in locale l ("one",
+// "other", …).
+func PluralForm(l casework.Locale, n int) string {
+	tag, err := language.Parse(string(l))
+	if err != nil {
+		tag = language.Swedish
+	}
+	if n < 0 {
+		n = -n
+	}
+	return pluralForms[plural.Cardinal.MatchPlural(tag, n, 0, 0, 0, 0)]
 }
 
 // Has reports whether key exists in locale l.

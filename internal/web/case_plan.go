@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"lots/internal/casework"
+	"lots/internal/store"
 )
 
 // casePlanData is the action plan page: the version in force, what was tried before (shown
@@ -28,6 +29,12 @@ type casePlanData struct {
 	Interventions []casePlanInterventionRow
 	Agreements    []casePlanRow
 	TriedRows     []casePlanRow
+	// Responsible are the suggestions for a sub-goal's responsible: the young person, the
+	// guardians, the case's parties and its staff; the field still takes any text.
+	Responsible []string
+	// EditorOpen: the editor starts open — there is no plan yet, or a save was refused —
+	// instead of folded under its button (issue 17:4).
+	EditorOpen bool
 }
 
 // casePlanShow shows the plan in force and, to those who work the case, the editor.
@@ -122,7 +129,29 @@ func (s *Server) renderCasePlan(w http.ResponseWriter, r *http.Request, p *Page,
 			return
 		}
 		casePlanEditor(p, &d, cat, needs)
+		d.Responsible = casePlanResponsible(p, v.Detail)
+		d.EditorOpen = d.Version == 0 || len(p.Errors) > 0 || p.ErrorMsg != "" || r.URL.Query().Get("edit") == "1"
 	}
 	p.Data = d
 	s.render(w, r, status, "case_plan", p)
+}
+
+// casePlanResponsible lists who can be responsible for a sub-goal: the young person, the
+// guardians, the agencies that are parties to the case and the case's staff, each once.
+func casePlanResponsible(p *Page, cd store.CaseDetail) []string {
+	out := []string{p.T("plan.responsible_youth"), p.T("plan.responsible_guardians")}
+	seen := map[string]bool{}
+	add := func(s string) {
+		if s != "" && !seen[s] {
+			seen[s] = true
+			out = append(out, s)
+		}
+	}
+	for _, pt := range cd.Parties {
+		add(pt.AgencyName)
+	}
+	for _, st := range cd.Staff {
+		add(st.Name)
+	}
+	return out
 }

@@ -26,6 +26,7 @@ type casePlanPrintData struct {
 	ConsentUntil time.Time
 	PrintedAt    time.Time
 	PrintedBy    string
+	PrintCSS     string // the running header: case and consent reference, page numbers
 }
 
 // casePlanPrint shows a version of the plan (?version=N; the newest by default) for printing.
@@ -53,9 +54,11 @@ func (s *Server) casePlanPrint(w http.ResponseWriter, r *http.Request) {
 		parties = append(parties, pt.AgencyName)
 	}
 	d.Parties = strings.Join(parties, ", ")
+	var consentID int64
 	if v.Detail.HasConsent {
-		d.ConsentUntil = v.Detail.Consent.ValidUntil
+		d.ConsentUntil, consentID = v.Detail.Consent.ValidUntil, v.Detail.Consent.ID
 	}
+	d.PrintCSS = printReferenceURL(v.ID, consentID)
 	p.Data = d
 	s.render(w, r, http.StatusOK, "case_plan_print", p)
 }

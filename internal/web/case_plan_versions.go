@@ -52,7 +52,7 @@ func (s *Server) casePlanVersions(w http.ResponseWriter, r *http.Request) {
 			case 1:
 				row.Changes = p.T("plan.changes_since_one", prev.Version)
 			default:
-				row.Changes = p.T("plan.changes_since", n, prev.Version)
+				row.Changes = p.N("plan.changes_since", n, prev.Version)
 			}
 		}
 		d.Versions = append(d.Versions, row)
@@ -162,7 +162,7 @@ func (s *Server) casePlanCompare(w http.ResponseWriter, r *http.Request) {
 	if n := diff.Count(); n == 1 {
 		d.Count = p.T("plan.compare_count_one")
 	} else {
-		d.Count = p.T("plan.compare_count", n)
+		d.Count = p.N("plan.compare_count", n)
 	}
 	d.FromOpts, d.ToOpts = casePlanVersionChoices(p, vs, from.Version, to.Version)
 	value := func(field, val string) string {

@@ -18,7 +18,8 @@ type caseShowData struct {
 	Risk       string
 	Deadlines  []caseDeadline
 	Consent    caseConsentView
-	Actions    []caseAction
+	Next       caseNextView   // the current step, what the next needs, who takes it
+	Others     []caseMoveForm // the moves away from the main path this actor may take
 	FollowUp   *caseFollowUpView
 	Failure    *caseFailure // a refused move or follow-up, shown at its form
 }
@@ -108,10 +109,17 @@ func (s *Server) renderCaseShow(w http.ResponseWriter, r *http.Request, p *Page,
 	case cd.ConsentCount > 0:
 		d.Consent.Status = caseEnum(p, "consent.", "status_", string(cd.Consent.StatusAt(s.now())))
 	}
+	var actions []caseAction
 	if v.May.Flow() || v.May.Prep() {
-		if d.Actions, err = s.caseActions(r, p, cd, failure); err != nil {
+		if actions, err = s.caseActions(r, p, cd, failure); err != nil {
 			s.fail(w, r, err)
 			return
+		}
+	}
+	d.Next = caseNext(p, cd, actions, failure)
+	for _, a := range actions {
+		if a.Secondary {
+			d.Others = append(d.Others, caseMoveForm{P: p, A: a})
 		}
 	}
 	d.FollowUp = caseFollowUps(p, cd, v.May.Edit())
@@ -145,8 +153,8 @@ func (s *Server) caseActions(r *http.Request, p *Page, cd store.CaseDetail, fail
 	a, _ := casework.ActorFrom(r.Context())
 	var out []caseAction
 	for _, o := range cd.May.Moves {
-		if !o.Decision.Allowed {
-			continue // a move this actor may never make is not offered
+		if !o.Decision.Allowed || (!o.Secondary && !o.Possible()) {
+			continue // a move this actor may not make now is not offered (caseNext says why)
 		}
 		act := o.Action
 		ca := caseAction{Action: act, FormID: "move-" + string(act), Label: moveLabel(p, cd.Case.Program, act),

@@ -703,9 +703,17 @@ func TestCasePageOffersWhatTheServerAllows(t *testing.T) {
 	}
 	coord := w.srv.Login(t, "samordnare")
 	code, body := w.srv.Get(t, coord, "/cases/"+id)
-	blocked := `<p class="note" id="b-move-assessment_done">Går inte ännu: `
-	if code != http.StatusOK || !strings.Contains(body, `id="move-assessment_done"`) || !strings.Contains(body, blocked) {
-		t.Fatalf("coordinator's overview at assessment: %d, form %v, reason %v", code, strings.Contains(body, `id="move-assessment_done"`), strings.Contains(body, blocked))
+	// The next step says what is missing — both requirements, each with the page where it is
+	// done — and who may take it; it offers no button while the server would refuse.
+	next := between(t, body, `<section class="case-next"`, `</section>`)
+	for _, want := range []string{`id="b-move-assessment_done"`, "Registrera en bedömning vid inskrivning",
+		"Ange den samlade risknivån", `href="/cases/` + id + `/assessments/new"`, "Sara Lindqvist, samordnare"} {
+		if !strings.Contains(next, want) {
+			t.Errorf("the next step lacks %q:\n%s", want, next)
+		}
+	}
+	if code != http.StatusOK || strings.Contains(body, `id="move-assessment_done"`) || strings.Contains(next, "<button") {
+		t.Fatalf("coordinator's overview at assessment: %d, a form for a move the server refuses", code)
 	}
 	res, posted := w.srv.PostForm(t, coord, "/cases/"+id+"/move", url.Values{"action": {"assessment_done"}})
 	if res.StatusCode != http.StatusConflict || !strings.Contains(posted, "bedömning") {
@@ -714,4 +722,18 @@ func TestCasePageOffersWhatTheServerAllows(t *testing.T) {
 	if _, body := w.srv.Get(t, prep, "/cases/"+id); strings.Contains(body, `class="case-action`) {
 		t.Error("the preparatory group is offered moves after the case was taken on")
 	}
+}
+
+// between returns the part of body from the first start up to the next end.
+func between(t *testing.T, body, start, end string) string {
+	t.Helper()
+	i := strings.Index(body, start)
+	if i < 0 {
+		t.Fatalf("no %q on the page", start)
+	}
+	j := strings.Index(body[i:], end)
+	if j < 0 {
+		t.Fatalf("no %q after %q", end, start)
+	}
+	return body[i : i+j]
 }

@@ -17,6 +17,7 @@ type consentFormData struct {
 	BaseURL   string
 	Languages []consentLang
 	OwnTexts  bool
+	PrintCSS  string // the running header: case and consent reference, page numbers
 }
 
 // consentformView is the rendered form.
@@ -52,6 +53,7 @@ func (s *Server) consentFormShow(w http.ResponseWriter, r *http.Request) {
 	data := consentFormData{
 		Form: view, UI: p, ListURL: list + "#consent-" + strconv.FormatInt(consentID, 10),
 		BaseURL: list + "/" + strconv.FormatInt(consentID, 10) + "/form", Languages: consentLanguages(p), OwnTexts: cf.Texts != nil,
+		PrintCSS: printReferenceURL(caseID, consentID),
 	}
 	t, ok := s.pages["consent_form"]
 	if !ok {

@@ -122,7 +122,7 @@ func (s *Server) dashboardXLSX(w http.ResponseWriter, r *http.Request) {
 	for _, t := range v.Tables {
 		set(1, row, p.T("dashboard.table."+t.ID), title)
 		row++
-		set(1, row, p.T("dashboard.corner."+t.Section), bold)
+		set(1, row, tableCorner(p, t), bold)
 		for j, c := range t.Cols {
 			set(j+2, row, l.header(c), bold)
 		}

@@ -134,6 +134,10 @@ func formatCell(l casework.Locale, c *stats.Cell, unit string) cellView {
 	return cv
 }
 
+// percentagePoints is the unit of a change between two percentages, in each interface
+// language (a unit beside a number, like " %", rather than a catalogue sentence).
+var percentagePoints = map[casework.Locale]string{casework.LocaleSv: "procentenheter", casework.LocaleEn: "percentage points"}
+
 // formatValue formats a value of a kind in a table's unit.
 func formatValue(l casework.Locale, kind, unit string, v float64) string {
 	percent := "\u00a0%"
@@ -156,6 +160,11 @@ func formatValue(l casework.Locale, kind, unit string, v float64) string {
 	}
 	switch unit {
 	case "percent":
+		if kind == stats.KindChange {
+			// The difference between two percentages is in percentage points (issue 17:5):
+			// "+22,3 %" read as a relative change.
+			return signed(formatNumber(l, v, 1)) + "\u00a0" + percentagePoints[l]
+		}
 		return signed(formatNumber(l, v, 1)) + percent
 	case "score":
 		return signed(formatNumber(l, v, 2))
@@ -171,7 +180,7 @@ func formatValue(l casework.Locale, kind, unit string, v float64) string {
 // tableOf makes the accessible table of a stats table.
 func tableOf(p *Page, t *stats.Table, caption string) tableView {
 	l := labeller{p}
-	tv := tableView{Caption: caption, Corner: p.T("dashboard.corner." + t.Section)}
+	tv := tableView{Caption: caption, Corner: tableCorner(p, t)}
 	for _, c := range t.Cols {
 		tv.Cols = append(tv.Cols, l.header(c))
 	}

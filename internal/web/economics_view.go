@@ -352,7 +352,7 @@ func costSection(p *Page, out *store.EconomicsReport) sectionView {
 	}
 	summary := p.T("economics.summary.usage_none")
 	if len(r.Usage) > 0 {
-		summary = p.T("economics.summary.usage", len(r.Usage))
+		summary = p.N("economics.summary.usage", len(r.Usage))
 	}
 	sec.Figures = append(sec.Figures, figureView{ID: "usage", Title: title, Summary: summary, Note: p.T("economics.note.usage"), Table: ut, Wide: true})
 	return sec
@@ -475,6 +475,6 @@ func assumptionsSection(p *Page, out *store.EconomicsReport) sectionView {
 			textCell(u.Item.Source),
 		}})
 	}
-	sec.Figures = append(sec.Figures, figureView{ID: "items", Title: title, Summary: p.T("economics.summary.items", len(r.Used)), Note: p.T("economics.note.items"), Table: it, Wide: true})
+	sec.Figures = append(sec.Figures, figureView{ID: "items", Title: title, Summary: p.N("economics.summary.items", len(r.Used)), Note: p.T("economics.note.items"), Table: it, Wide: true})
 	return sec
 }

@@ -8,6 +8,7 @@ type Field struct {
 	Name, Label, Type       string
 	Value, Hint, Error      string
 	Autocomplete, Inputmode string
+	List                    string // the id of a datalist of suggestions ("list:plan-responsible")
 	Required                bool
 }
 
@@ -26,6 +27,8 @@ func fld(p *Page, name, labelKey, typ string, opts ...string) Field {
 			f.Autocomplete = v
 		case "inputmode":
 			f.Inputmode = v
+		case "list":
+			f.List = v
 		}
 	}
 	return f

@@ -3,6 +3,7 @@ package web
 import (
 	"net/http"
 	"strconv"
+	"time"
 
 	"lots/internal/access"
 	"lots/internal/casework"
@@ -20,6 +21,9 @@ type groupsHomeData struct {
 	Tasks     []taskRow
 	OpenTasks int
 	Groups    int
+	// OverdueTasks are the open tasks past their due date; SoonMeetings the meetings listed
+	// that start within a week — the start page's "what now" counts them.
+	OverdueTasks, SoonMeetings int
 
 	catalog *i18n.Catalog
 	locale  casework.Locale
@@ -32,6 +36,11 @@ type groupsHomeMeeting struct {
 
 // T translates key into the actor's language.
 func (d groupsHomeData) T(key string, args ...any) string { return d.catalog.T(d.locale, key, args...) }
+
+// N translates key in the plural form of count n.
+func (d groupsHomeData) N(key string, n int, args ...any) string {
+	return d.catalog.N(d.locale, key, n, args...)
+}
 
 // groupsHome returns the data of the start page's groups section for the actor: the next
 // meetings of their groups, their open tasks and how many groups they are in. Actors who do not
@@ -47,7 +56,11 @@ func (s *Server) groupsHome(r *http.Request) (any, error) {
 	if err != nil {
 		return nil, err
 	}
+	week := s.now().Add(7 * 24 * time.Hour)
 	for _, m := range ms {
+		if m.Meeting.Start.Before(week) {
+			d.SoonMeetings++
+		}
 		d.Meetings = append(d.Meetings, groupsHomeMeeting{When: whenText(p, m.Meeting.Start, m.Meeting.DurationMinutes), Name: m.Name,
 			URL: caseURL(m.CaseID, "/meetings/"+strconv.FormatInt(m.Meeting.ID, 10))})
 	}
@@ -56,6 +69,11 @@ func (s *Server) groupsHome(r *http.Request) (any, error) {
 		return nil, err
 	}
 	d.OpenTasks = len(tasks)
+	for _, t := range tasks {
+		if t.Task.Overdue(s.today()) {
+			d.OverdueTasks++
+		}
+	}
 	d.Tasks = taskRows(p, tasks[:min(len(tasks), groupsHomeSize)], s.today())
 	gs, err := s.store.MyGroups(r.Context())
 	if err != nil {

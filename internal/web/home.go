@@ -29,13 +29,25 @@ type homeData struct {
 	CaseTotal   int
 	CaseLink    string
 	Deadlines   []listRow // staff: own cases with a deadline near or passed
-	Expiring    []store.ExpiringConsent
-	ExpiringIn  int       // days: the list's reach, casework.ConsentSoonDays
-	Waiting     int       // cases on the waiting list
-	WaitingRows []listRow // its head
-	Cards       []cardView
-	CardCount   int
-	Factors     int
+	// DeadlinesCut: more of the actor's cases have a deadline near or passed than are listed.
+	DeadlinesCut bool
+	Expiring     []store.ExpiringConsent
+	ExpiringIn   int       // days: the list's reach, casework.ConsentSoonDays
+	Waiting      int       // cases on the waiting list
+	WaitingRows  []listRow // its head
+	Cards        []cardView
+	CardCount    int
+	Factors      int
+	// Now is "what to do now": the counts of what is overdue, due this week and waiting for
+	// the actor, most urgent first, each linking to its section below (homeNowItems).
+	Now []homeNow
+}
+
+// homeNow is one count of the start page's "what to do now".
+type homeNow struct {
+	Text, URL string
+	Count     int
+	Urgent    bool // overdue: shown as such
 }
 
 // homeWaiting is how many of the waiting list staff see on the start page.
@@ -77,6 +89,7 @@ func (s *Server) home(w http.ResponseWriter, r *http.Request) {
 		}
 		d.Groups = groups
 	}
+	d.Now = homeNowItems(p, d)
 	if d.Admin {
 		if d.Users, err = s.store.Users(r.Context()); err != nil {
 			s.fail(w, r, err)
@@ -127,6 +140,7 @@ func (s *Server) homeCases(r *http.Request, p *Page, d *homeData) error {
 		if err != nil {
 			return err
 		}
+		d.DeadlinesCut = res.Total > len(res.Rows)
 		for _, row := range listRows(res.Rows, now) {
 			var due []dueView
 			for _, dv := range row.Due {
@@ -157,4 +171,48 @@ func (s *Server) homeCases(r *http.Request, p *Page, d *homeData) error {
 		d.Cards = cardViews(p, cards[:min(len(cards), homeListSize)])
 	}
 	return nil
+}
+
+// homeNowItems counts what the start page's sections hold, most urgent first: deadlines
+// passed, tasks overdue, deadlines within the week, meetings within the week, consents about
+// to expire, young people waiting for the preparatory group, anonymous cards to consider. Only
+// what the actor's roles give them is counted. The deadline list is the head of the work list
+// (most urgent first, homeListSize cases); when it is cut, the counts say "at least".
+func homeNowItems(p *Page, d homeData) []homeNow {
+	var out []homeNow
+	add := func(key, url string, n int, urgent bool) {
+		out = append(out, homeNow{Text: p.N(key, n), URL: url, Count: n, Urgent: urgent && n > 0})
+	}
+	if d.Staff {
+		overdue, near := 0, 0
+		for _, row := range d.Deadlines {
+			for _, dv := range row.Due {
+				if dv.State == "overdue" {
+					overdue++
+				} else {
+					near++
+				}
+			}
+		}
+		key := "home.next_overdue"
+		if d.DeadlinesCut {
+			key = "home.next_overdue_more"
+		}
+		add(key, "#h-deadlines", overdue, true)
+		g, _ := d.Groups.(groupsHomeData)
+		add("home.next_tasks_overdue", "#h-groups-tasks", g.OverdueTasks, true)
+		add("home.next_near", "#h-deadlines", near, false)
+		add("home.next_meetings", "#h-groups-meetings", g.SoonMeetings, false)
+		add("home.next_expiring", "#h-expiring", len(d.Expiring), false)
+	} else if g, ok := d.Groups.(groupsHomeData); ok {
+		add("home.next_tasks_overdue", "#h-groups-tasks", g.OverdueTasks, true)
+		add("home.next_meetings", "#h-groups-meetings", g.SoonMeetings, false)
+	}
+	if d.Prep {
+		add("home.next_waiting", "#h-cases", d.CaseTotal, false)
+	}
+	if d.Prep || d.Member {
+		add("home.next_cards", "#h-cards", d.CardCount, false)
+	}
+	return out
 }

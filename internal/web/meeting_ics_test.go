@@ -126,7 +126,7 @@ func TestGroupsHomePartial(t *testing.T) {
 		return b.String()
 	}
 	body := render(t, casework.RoleGroupMember)
-	for _, want := range []string{"Mina nästa möten", "tisdag 3 mars 2026, 15:00–16:30", "Hem Sidesson", "Ring mentorn", "Alla mina uppgifter (1)", "Du är med i 1 grupper."} {
+	for _, want := range []string{"Mina nästa möten", "tisdag 3 mars 2026, 15:00–16:30", "Hem Sidesson", "Ring mentorn", "Alla mina uppgifter (1)", "Du är med i 1 grupp."} {
 		if !strings.Contains(body, want) {
 			t.Errorf("the police's start page lacks %q:\n%s", want, body)
 		}

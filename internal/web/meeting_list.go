@@ -94,7 +94,7 @@ func (s *Server) renderMeetingList(w http.ResponseWriter, r *http.Request, p *Pa
 		dur = strconv.Itoa(ml.Slots[0].Minutes)
 	}
 	for _, m := range []int{30, 45, 60, 90, 120, 150, 180} {
-		d.Durations = append(d.Durations, caseChoice{Value: strconv.Itoa(m), Label: p.T("meeting.duration_minutes", m), Selected: dur == strconv.Itoa(m)})
+		d.Durations = append(d.Durations, caseChoice{Value: strconv.Itoa(m), Label: p.N("meeting.duration_minutes", m), Selected: dur == strconv.Itoa(m)})
 	}
 	d.UpcomingTable = meetingTable{P: p, CaseID: v.ID, Rows: d.Upcoming, SeesPlace: d.SeesPlace}
 	d.PastTable = meetingTable{P: p, CaseID: v.ID, Rows: d.Past, SeesPlace: d.SeesPlace}

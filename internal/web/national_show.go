@@ -149,7 +149,7 @@ func comparisonTable(p *Page, spreads []stats.Spread, labels map[string]figureLa
 		order = pick(keys, func(k string) bool { _, ok := by[k]; return ok })
 	}
 	tv := tableView{Caption: caption, Corner: p.T("national.figure"),
-		Cols: []string{p.T("national.own"), p.T("national.median"), p.T("national.quartiles"), p.T("national.range"), p.T("national.count")}}
+		Cols: []string{p.T("national.own"), p.T("national.median"), p.T("national.verdict"), p.T("national.quartiles"), p.T("national.range"), p.T("national.count")}}
 	for _, k := range order {
 		sp := by[k]
 		lb := labels[k]
@@ -158,7 +158,11 @@ func comparisonTable(p *Page, spreads []stats.Spread, labels map[string]figureLa
 		if sp.HasOwn {
 			own = cellView{Text: f(sp.Own), Value: sp.Own}
 		}
-		tv.Rows = append(tv.Rows, rowView{Label: or(lb.Text, k), Cells: []cellView{own, {Text: f(sp.Median)}, {Text: f(sp.Q1) + "–" + f(sp.Q3)},
+		verdict := "–"
+		if key, ok := nationalVerdictKeys[nationalVerdict(sp)]; ok {
+			verdict = p.T(key)
+		}
+		tv.Rows = append(tv.Rows, rowView{Label: or(lb.Text, k), Cells: []cellView{own, {Text: f(sp.Median)}, {Text: verdict}, {Text: f(sp.Q1) + "–" + f(sp.Q3)},
 			{Text: f(sp.Min) + "–" + f(sp.Max)}, {Text: strconv.Itoa(sp.Count)}}})
 	}
 	return tv
@@ -174,7 +178,7 @@ func comparisonFigure(p *Page, spreads []stats.Spread, labels map[string]figureL
 	for _, sp := range spreads {
 		by[sp.Key] = sp
 	}
-	above, below := 0, 0
+	better, worse := 0, 0 // than the median, in each figure's direction (nationalBetter)
 	ch := &svgChart{ID: "chart-national", Width: chartWidth, Title: title}
 	ch.Legend = []svgLegend{{X: labelW, Y: 4, TX: labelW + 20, TY: 16, Class: "quartiles", Label: p.T("national.legend_range")},
 		{X: labelW + 250, Y: 4, TX: labelW + 270, TY: 16, Class: "own", Label: p.T("national.legend_own")}}
@@ -200,11 +204,11 @@ func comparisonFigure(p *Page, spreads []stats.Spread, labels map[string]figureL
 		if sp.HasOwn {
 			ch.Bars = append(ch.Bars, svgBar{X: x(sp.Own) - 5, Y: y + 3, W: 10, H: 10, Class: "own"})
 			ch.Texts = append(ch.Texts, svgText{X: chartWidth - valueWidth + 8, Y: y + 12, Text: comparableText(p, sp.How, sp.Kind, labels[k].Unit, sp.Own), Class: "value"})
-			switch {
-			case sp.Own > sp.Median:
-				above++
-			case sp.Own < sp.Median:
-				below++
+			switch nationalVerdict(sp) {
+			case "better":
+				better++
+			case "worse":
+				worse++
 			}
 		} else {
 			ch.Texts = append(ch.Texts, svgText{X: chartWidth - valueWidth + 8, Y: y + 12, Text: Hidden, Class: "value hidden"})
@@ -212,7 +216,7 @@ func comparisonFigure(p *Page, spreads []stats.Spread, labels map[string]figureL
 		y += 28
 	}
 	ch.Height = y + 4
-	f.Summary = p.T("national.summary", count, above, below)
+	f.Summary = p.T("national.summary_better", count, better, worse)
 	ch.Desc = f.Summary
 	f.Chart = ch
 	return f
@@ -309,6 +313,6 @@ func (s *Server) nationalImport(w http.ResponseWriter, r *http.Request) {
 	for _, x := range res {
 		lines = append(lines, p.T("national.result."+x.Status, x.Name, x.Code, x.Period))
 	}
-	p.Flash = p.T("national.imported", len(res))
+	p.Flash = p.N("national.imported", len(res))
 	s.renderNational(w, r, p, lines, http.StatusOK)
 }

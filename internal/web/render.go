@@ -40,6 +40,12 @@ type NavItem struct {
 // T translates key into the page's language.
 func (p *Page) T(key string, args ...any) string { return p.s.catalog.T(p.Locale, key, args...) }
 
+// N translates key in the plural form of count n ("1 ärende", "2 ärenden"), formatted with n
+// and then args (i18n.Catalog.N).
+func (p *Page) N(key string, n int, args ...any) string {
+	return p.s.catalog.N(p.Locale, key, n, args...)
+}
+
 // FieldError returns the translated error for a form field, or "".
 func (p *Page) FieldError(field string) string {
 	for _, e := range p.Errors {
@@ -120,6 +126,9 @@ func (s *Server) nav(a casework.Actor, path string, l casework.Locale) []NavItem
 	}
 	if access.Can(a, access.ManageOrganisation).Allowed {
 		add("/admin/organisation", "nav.admin_org")
+		add("/admin/settings", "nav.admin_settings")
+		add("/admin/catalogue", "nav.admin_catalogue")
+		add("/admin/instruments", "nav.admin_instruments")
 		add("/admin/sso", "nav.admin_sso")
 		add("/admin/retention", "nav.admin_retention")
 	}

@@ -16,6 +16,8 @@ func (s *Server) dailyRoutes() {
 	m.HandleFunc("GET /drafts", s.authed(s.draftShow))
 	m.HandleFunc("POST /drafts", s.authed(s.draftSave))
 	m.HandleFunc("POST /drafts/discard", s.authed(s.draftDiscard))
+	// Printed pages' running header and page numbers (print_reference.go).
+	m.HandleFunc("GET /print/reference.css", s.authed(s.printReference))
 
 	// Undo of destructive steps (undo.go).
 	work := func(h http.HandlerFunc) http.HandlerFunc { return s.authed(s.can(access.WorkWithCases, h)) }

@@ -142,6 +142,9 @@
     return out;
   };
   const restore = (form, fields) => {
+    // A folded editor (the action plan's) opens to show the text put back.
+    const fold = form.closest("details");
+    if (fold) fold.open = true;
     const values = new Map();
     for (const [name, value] of fields) {
       if (!values.has(name)) values.set(name, []);
