@@ -82,6 +82,19 @@ func (s *Server) passkeyFail(w http.ResponseWriter, r *http.Request, err error) 
 
 type passkeysData struct {
 	Keys []store.Passkey
+	// Fresh: the login is recent enough to add a passkey (a stolen session cannot add the
+	// thief's; otherwise the page links to the step-up).
+	Fresh bool
+}
+
+// freshSession reports whether the request's session is within the step-up time.
+func freshSession(r *http.Request) bool {
+	sess, ok := sessionFrom(r)
+	return ok && sess.Fresh
+}
+
+func errStepUp() error {
+	return casework.Errorf(casework.EUnauthorized, "stepup.required", "login not recent enough")
 }
 
 // settingsPasskeys lists the user's passkeys and offers to add one.
@@ -93,13 +106,17 @@ func (s *Server) settingsPasskeys(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	p := s.page(w, r, "passkey.title")
-	p.Data = passkeysData{Keys: keys}
+	p.Data = passkeysData{Keys: keys, Fresh: freshSession(r)}
 	s.render(w, r, http.StatusOK, "settings_passkeys", p)
 }
 
 // settingsPasskeyBegin starts registering a passkey.
 func (s *Server) settingsPasskeyBegin(w http.ResponseWriter, r *http.Request) {
 	a, _ := casework.ActorFrom(r.Context())
+	if !freshSession(r) {
+		s.passkeyFail(w, r, errStepUp())
+		return
+	}
 	c, err := s.auth.BeginPasskeyRegistration(r.Context(), a, s.origin(r))
 	s.passkeyBegin(w, r, c, err)
 }
@@ -110,6 +127,10 @@ func (s *Server) settingsPasskeyAdd(w http.ResponseWriter, r *http.Request) {
 	a, _ := casework.ActorFrom(r.Context())
 	token, name, cred, ok := s.passkeyAnswer(w, r)
 	if !ok {
+		return
+	}
+	if !freshSession(r) {
+		s.passkeyFail(w, r, errStepUp())
 		return
 	}
 	if _, err := s.auth.FinishPasskeyRegistration(r.Context(), a, s.origin(r), token, name, cred); err != nil {
