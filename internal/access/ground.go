@@ -37,6 +37,7 @@ const (
 	GroundAuthor      GroundKind = "author"      // the concerns one reported
 	GroundCredentials GroundKind = "credentials" // a login with a password
 	GroundTOTP        GroundKind = "totp"        // the second factor given
+	GroundPasskey     GroundKind = "passkey"     // a passkey's signature (passwordless, or as second factor)
 	GroundOperator    GroundKind = "operator"    // an operator's command (imports, exports)
 )
 

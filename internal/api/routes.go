@@ -32,6 +32,7 @@ func (api *API) declare() []Route {
 		api.indicatorRoutes(),
 		api.economicsRoutes(),
 		api.mappingRoutes(),
+		api.extractRoutes(),
 	} {
 		rs = append(rs, part...)
 	}

@@ -321,6 +321,7 @@ func (a *App) housekeeping(ctx context.Context) {
 			if n%6 == 0 {
 				a.job(ctx, "statistics", optimize)
 				a.job(ctx, "publish releases", publish)
+				a.job(ctx, "sso groups", a.syncGroups) // groupsync.go
 			}
 			a.job(ctx, "purge sessions", purge)
 			a.DailyRetention(ctx)

@@ -92,7 +92,7 @@ func (s *Service) oidcClient(ctx context.Context, p store.SSOProvider) (*oidcCli
 func (c *oidcClient) config(p store.SSOProvider, redirect string) *oauth2.Config {
 	return &oauth2.Config{
 		ClientID: p.ClientID, ClientSecret: p.ClientSecret, RedirectURL: redirect,
-		Endpoint: c.provider.Endpoint(), Scopes: []string{oidc.ScopeOpenID, "profile", "email"},
+		Endpoint: c.provider.Endpoint(), Scopes: []string{oidc.ScopeOpenID, "profile", "email", oidc.ScopeOfflineAccess},
 	}
 }
 
@@ -256,6 +256,13 @@ func (s *Service) finishOIDC(ctx context.Context, p store.SSOProvider, cb SSOCal
 		IdPSubject: id.Subject, IdPSession: id.SessionID})
 	if err != nil {
 		return SSOLogin{}, "internal", err
+	}
+	// The groups are read again on a schedule with the refresh token (groupsync.go).
+	if tok.RefreshToken != "" {
+		if err := s.Store.SaveSSORefresh(ctx, store.SSORefresh{MunicipalityID: p.MunicipalityID, ProviderID: p.ID,
+			UserID: a.User.ID, Subject: id.Subject, Token: tok.RefreshToken}); err != nil {
+			return SSOLogin{}, "internal", err
+		}
 	}
 	return SSOLogin{Actor: a, Token: token, Next: req.Next}, "", nil
 }

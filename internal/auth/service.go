@@ -121,7 +121,12 @@ func (s *Service) Login(ctx context.Context, username, password, addr string) (c
 	if err := s.Users.Reset(ctx, "u:"+username); err != nil {
 		return casework.Actor{}, false, err
 	}
-	return a, c.User.TOTPEnabled, nil
+	// A passkey is a second factor as a TOTP app is (docs/passkeys.md).
+	keys, err := s.Store.PasskeysOf(ctx, c.User.MunicipalityID, c.User.ID)
+	if err != nil {
+		return casework.Actor{}, false, err
+	}
+	return a, c.User.TOTPEnabled || len(keys) > 0, nil
 }
 
 // codeKey is the limiter key of a user's wrong second-factor codes, apart from their wrong
@@ -231,7 +236,7 @@ func (s *Service) StartSessionWith(ctx context.Context, a casework.Actor, sess s
 // What a session still needs before anything else, by the municipality's policy (Needs).
 const (
 	NeedsSSO      = "sso"       // a role that must sign in through single sign-on, on a password session
-	NeedsMFA      = "mfa"       // a role that needs a second factor; the user has one: give the code
+	NeedsMFA      = "mfa"       // a role that needs a second factor; the user has one (code or passkey): give it
 	NeedsMFASetup = "mfa_setup" // a role that needs a second factor; the user has none: set it up
 )
 
@@ -242,11 +247,11 @@ func Needs(st casework.Settings, sess store.Session, u casework.User) string {
 	holds := func(rs []casework.Role) bool {
 		return slices.ContainsFunc(rs, u.Roles.Has)
 	}
-	if sess.AuthMethod == "password" && holds(st.SSORoles) {
+	if (sess.AuthMethod == "password" || sess.AuthMethod == "passkey") && holds(st.SSORoles) {
 		return NeedsSSO
 	}
 	if !sess.MFA && !sess.MFAPending && holds(st.MFARoles) {
-		if u.TOTPEnabled {
+		if u.TOTPEnabled || u.HasPasskey {
 			return NeedsMFA
 		}
 		return NeedsMFASetup

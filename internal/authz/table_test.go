@@ -230,6 +230,11 @@ var table = []route{
 	pub("POST /login", post("/login", form("username", "matris-finns-inte", "password", "fel"), 401)),
 	pub("GET /login/totp", get("/login/totp", 303)),
 	pub("POST /login/totp", post("/login/totp", form("code", "000000"), 303)),
+	pub("POST /login/passkey/begin", post("/login/passkey/begin", nil, 422)),
+	pub("POST /login/passkey", post("/login/passkey", nil, 400)),
+	pub("GET /login/passkey/second", get("/login/passkey/second", 303)),
+	pub("POST /login/passkey/second/begin", post("/login/passkey/second/begin", nil, 401)),
+	pub("POST /login/passkey/second", post("/login/passkey/second", nil, 401)),
 	pub("GET /login/sso/{slug}", get("/login/sso/matris-finns-inte", 404)),
 	pub("GET /login/sso/{slug}/callback", get("/login/sso/matris-finns-inte/callback", 404)),
 	pub("POST /login/sso/{slug}/backchannel-logout", post("/login/sso/matris-finns-inte/backchannel-logout", form("logout_token", "x"), 400)),
@@ -255,6 +260,14 @@ var table = []route{
 	auth("POST /settings/totp", post("/settings/totp", form("code", "000000"), 422)),
 	auth("POST /settings/totp/disable", post("/settings/totp/disable", form("password", "fel"), 422, 303)),
 	auth("POST /settings/tokens", post("/settings/tokens", form("token_name", "matris", "token_days", "0"), 422)),
+	// Passkeys (login_passkey.go): the matrix's server is reached by IP address, which cannot
+	// be a WebAuthn relying party, so beginning a ceremony is refused there (422).
+	auth("GET /settings/passkeys", get("/settings/passkeys")),
+	auth("POST /settings/passkeys/begin", post("/settings/passkeys/begin", nil, 422)),
+	auth("POST /settings/passkeys", post("/settings/passkeys", nil, 400)),
+	auth("POST /settings/passkeys/{id}/remove", post("/settings/passkeys/1/remove", nil, 404)),
+	auth("POST /login/reauth/passkey/begin", post("/login/reauth/passkey/begin", nil, 422)),
+	auth("POST /login/reauth/passkey", post("/login/reauth/passkey", nil, 400)),
 	// The session's time left and "stay signed in" answer whoever holds a session cookie (401
 	// without); a draft is the user's own (issue 17:1): none here, and content that is not JSON
 	// is refused.
@@ -321,6 +334,10 @@ var table = []route{
 	can(access.RegisterExtract, "GET /audit/register", get("/audit/register"),
 		get("/audit/register?subject=youth&identity={pnr}").named("register extract of a young person"),
 		get("/audit/register?subject=guardian&name=Matris+V%C3%A5rdnadshavare").named("register extract: an adult's registrations")),
+	// The extracts in the API need a fresh authentication: the matrix's tokens were not made
+	// in a session, so those with the permission get the step-up problem (401).
+	can(access.RegisterExtract, "API GET /api/v1/audit/register", apiCall("GET", "/api/v1/audit/register?identity={pnr}", "", 401)),
+	can(access.ReviewAuditLog, "API GET /api/v1/audit/youth", apiCall("GET", "/api/v1/audit/youth?identity={pnr}", "", 401)),
 	can(access.RegisterExtract, "POST /audit/register/{id}/delivered", post("/audit/register/1/delivered", form("how", "post"), 404)),
 	// Administrators: retention. Nothing is due at the matrix's moment, so "run now" deletes
 	// nothing; a period below its bound is refused.

@@ -36,6 +36,7 @@ type User struct {
 	Roles          RoleSet
 	Locale         Locale
 	TOTPEnabled    bool
+	HasPasskey     bool // a passkey is registered (read with the session; docs/passkeys.md)
 	Active         bool
 	CreatedAt      time.Time
 }

@@ -92,18 +92,19 @@ func (s *Store) SessionWithActor(ctx context.Context, tokenHash []byte) (Session
 	var unit sql.NullInt64
 	var username, name, email, title, roles, locale, kind, agency sql.NullString
 	var totp, active sql.NullBool
+	var passkey bool
 	var created, authAt sql.NullTime
 	err := s.rd(ctx).QueryRowContext(ctx, `SELECT s.token_hash, s.municipality_id, s.user_id, s.auth_method, s.mfa_pending,
 		s.created_at, s.last_seen_at, s.expires_at, s.mfa, s.authenticated_at, s.idp_provider, s.idp_subject, s.idp_session, m.settings,
 		u.id, u.agency_id, u.unit_id, u.username, u.name, u.email, u.title, u.roles, u.locale, u.totp_enabled, u.active, u.created_at,
-		ag.kind, ag.name
+		ag.kind, ag.name, EXISTS (SELECT 1 FROM passkeys pk WHERE pk.municipality_id = s.municipality_id AND pk.user_id = s.user_id)
 		FROM sessions s JOIN municipalities m ON m.id = s.municipality_id
 		LEFT JOIN users u ON u.id = s.user_id AND u.municipality_id = s.municipality_id
 		LEFT JOIN agencies ag ON ag.id = u.agency_id AND ag.municipality_id = u.municipality_id
 		WHERE s.token_hash = $1`, tokenHash).Scan(
 		&sess.TokenHash, &sess.MunicipalityID, &sess.UserID, &sess.AuthMethod, &sess.MFAPending,
 		&sess.CreatedAt, &sess.LastSeenAt, &sess.ExpiresAt, &sess.MFA, &authAt, &sess.IdPProvider, &sess.IdPSubject, &sess.IdPSession, &settings,
-		&uid, &aid, &unit, &username, &name, &email, &title, &roles, &locale, &totp, &active, &created, &kind, &agency)
+		&uid, &aid, &unit, &username, &name, &email, &title, &roles, &locale, &totp, &active, &created, &kind, &agency, &passkey)
 	if errors.Is(err, sql.ErrNoRows) {
 		return sess, casework.Settings{}, a, casework.Errorf(casework.EUnauthorized, "error.unauthorized", "no session")
 	}
@@ -125,7 +126,7 @@ func (s *Store) SessionWithActor(ctx context.Context, tokenHash []byte) (Session
 	a.User = casework.User{ID: uid.Int64, MunicipalityID: sess.MunicipalityID, AgencyID: aid.Int64, UnitID: unit.Int64,
 		Username: username.String, Name: name.String, Email: email.String, Title: title.String,
 		Roles: casework.ParseRoles(roles.String), Locale: casework.ParseLocale(locale.String),
-		TOTPEnabled: totp.Bool, Active: active.Bool, CreatedAt: created.Time.UTC()}
+		TOTPEnabled: totp.Bool, HasPasskey: passkey, Active: active.Bool, CreatedAt: created.Time.UTC()}
 	a.AgencyKind, a.AgencyName, a.Via = casework.AgencyKind(kind.String), agency.String, casework.ViaSession
 	if !a.User.Active {
 		return sess, st, a, casework.Errorf(casework.EUnauthorized, "error.unauthorized", "user inactive")

@@ -26,12 +26,19 @@ func (s *Server) pendingSession(r *http.Request) (string, store.Session, casewor
 
 // loginTOTPShow asks for the code from the authenticator app.
 func (s *Server) loginTOTPShow(w http.ResponseWriter, r *http.Request) {
-	if _, _, _, ok := s.pendingSession(r); !ok {
+	_, _, a, ok := s.pendingSession(r)
+	if !ok {
 		http.Redirect(w, r, "/login", http.StatusSeeOther)
 		return
 	}
 	p := s.page(w, r, "login.totp_title")
 	p.Form["next"] = safeNext(r.URL.Query().Get("next"))
+	// A user with a passkey and no TOTP app gives the passkey (login_passkey.go).
+	if a.User.HasPasskey && !a.User.TOTPEnabled {
+		http.Redirect(w, r, "/login/passkey/second?next="+urlQueryEscape(p.Form["next"]), http.StatusSeeOther)
+		return
+	}
+	p.Data = a.User.HasPasskey
 	s.render(w, r, http.StatusOK, "login_totp", p)
 }
 

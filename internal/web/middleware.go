@@ -163,7 +163,7 @@ func (s *Server) authed(h http.HandlerFunc) http.HandlerFunc {
 			s.setCookie(w, r, sessionCookie, "", -1)
 			s.toLogin(w, r, "sso.required")
 			return
-		case sess.Needs == auth.NeedsMFASetup && !loggingOut && r.URL.Path != "/settings/totp":
+		case sess.Needs == auth.NeedsMFASetup && !loggingOut && r.URL.Path != "/settings/totp" && !strings.HasPrefix(r.URL.Path, "/settings/passkeys"):
 			s.setFlash(w, r, "sso.mfa_required")
 			http.Redirect(w, r, "/settings/totp", http.StatusSeeOther)
 			return

@@ -33,6 +33,7 @@ func (s *Server) routes() {
 	s.samlRoutes()           // login_saml.go: SAML 2.0 single sign-on and single logout
 	s.ssoRoutes()            // routes_sso.go: single sign-on, its administration and policy
 	s.dailyRoutes()          // routes_daily.go: the session's time left, drafts of long forms
+	s.passkeyRoutes()        // routes_passkey.go: passkeys (WebAuthn)
 
 	m.HandleFunc("GET /settings", s.authed(s.settingsShow))
 	m.HandleFunc("POST /settings/password", s.authed(s.settingsPassword))

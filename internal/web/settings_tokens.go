@@ -5,6 +5,7 @@ import (
 	"strconv"
 	"time"
 
+	"lots/internal/auth"
 	"lots/internal/casework"
 )
 
@@ -35,6 +36,13 @@ func (s *Server) settingsTokenCreate(w http.ResponseWriter, r *http.Request) {
 		}
 		s.fail(w, r, err)
 		return
+	}
+	// The token carries when its maker last proved who they are (step-up in the API).
+	if sess, ok := sessionFrom(r); ok {
+		if err := s.store.TokenAuthenticated(r.Context(), auth.HashToken(token), sess.AuthenticatedAt); err != nil {
+			s.fail(w, r, err)
+			return
+		}
 	}
 	p.Form = map[string]string{}
 	s.renderSettings(w, r, http.StatusOK, p, token)

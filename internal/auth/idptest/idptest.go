@@ -46,6 +46,9 @@ type Provider struct {
 	keys   []key // keys[0] signs; all are published
 	people map[string]Person
 	codes  map[string]grant
+	// refresh are the refresh tokens given out, each to the subject it renews; one is used
+	// once (a refresh gives a new one).
+	refresh map[string]string
 	// Tamper, when set, changes an ID token's claims before it is signed.
 	Tamper func(claims map[string]any)
 	// SignWithForeignKey signs ID tokens with a key the JWKS does not publish.
@@ -54,6 +57,8 @@ type Provider struct {
 	Ended []string
 	// Sessions are the sid of each person's latest login, by subject.
 	Sessions map[string]string
+	// Refreshes counts the refresh-token requests.
+	Refreshes int
 
 	srv *httptest.Server
 }
@@ -78,7 +83,7 @@ func Start(t testing.TB, clientID, secret string, now func() time.Time) *Provide
 		now = time.Now
 	}
 	p := &Provider{ClientID: clientID, ClientSecret: secret, now: now, people: map[string]Person{},
-		codes: map[string]grant{}, Sessions: map[string]string{}}
+		codes: map[string]grant{}, Sessions: map[string]string{}, refresh: map[string]string{}}
 	p.Rotate(t)
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /.well-known/openid-configuration", p.discovery)
@@ -91,6 +96,14 @@ func Start(t testing.TB, clientID, secret string, now func() time.Time) *Provide
 	p.URL = p.srv.URL
 	t.Cleanup(p.srv.Close)
 	return p
+}
+
+// Remove ends a person at the provider: they cannot sign in, and their refresh tokens stop
+// working.
+func (p *Provider) Remove(login string) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	delete(p.people, login)
 }
 
 // Add lets person sign in with login name login.
@@ -219,6 +232,10 @@ func (p *Provider) token(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, http.StatusUnauthorized, map[string]string{"error": "invalid_client"})
 		return
 	}
+	if r.PostForm.Get("grant_type") == "refresh_token" {
+		p.refreshed(w, r.PostForm.Get("refresh_token"))
+		return
+	}
 	p.mu.Lock()
 	g, ok := p.codes[r.PostForm.Get("code")]
 	delete(p.codes, r.PostForm.Get("code")) // a code works once
@@ -255,7 +272,48 @@ func (p *Provider) token(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, err.Error(), http.StatusInternalServerError)
 		return
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"access_token": random(), "token_type": "Bearer", "expires_in": 300, "id_token": raw})
+	rt := random()
+	p.mu.Lock()
+	p.refresh[rt] = g.person.Subject
+	p.mu.Unlock()
+	writeJSON(w, http.StatusOK, map[string]any{"access_token": random(), "token_type": "Bearer", "expires_in": 300, "id_token": raw,
+		"refresh_token": rt})
+}
+
+// refreshed answers a refresh token: a new ID token with the person's current claims (their
+// groups as they are now) and a new refresh token; a person removed, or a token used or
+// unknown, gets invalid_grant.
+func (p *Provider) refreshed(w http.ResponseWriter, rt string) {
+	p.mu.Lock()
+	sub, ok := p.refresh[rt]
+	delete(p.refresh, rt)
+	var person Person
+	found := false
+	for _, x := range p.people {
+		if x.Subject == sub {
+			person, found = x, true
+		}
+	}
+	next := random()
+	if ok && found {
+		p.refresh[next] = sub
+	}
+	p.Refreshes++
+	p.mu.Unlock()
+	if !ok || !found {
+		writeJSON(w, http.StatusBadRequest, map[string]string{"error": "invalid_grant"})
+		return
+	}
+	now := p.now()
+	raw, err := p.Sign(map[string]any{"iss": p.URL, "sub": person.Subject, "aud": p.ClientID, "iat": now.Unix(),
+		"exp": now.Add(5 * time.Minute).Unix(), "preferred_username": person.Username, "name": person.Name,
+		"email": person.Email, "groups": person.Groups})
+	if err != nil {
+		http.Error(w, err.Error(), http.StatusInternalServerError)
+		return
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"access_token": random(), "token_type": "Bearer", "expires_in": 300, "id_token": raw,
+		"refresh_token": next})
 }
 
 // Sign signs claims as a JWT with the current key (or a foreign one, SignWithForeignKey).
