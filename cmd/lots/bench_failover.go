@@ -200,7 +200,9 @@ func benchFailover(ctx context.Context, stdout io.Writer, o benchOptions, fo fai
 			last := e.at
 			sort.Slice(writes, func(i, j int) bool { return writes[i].end.Before(writes[j].end) })
 			for _, fw := range writes {
-				if fw.answerLost && fw.start.Before(e.at) && fw.end.After(e.at) {
+				// Counted at the first event after the write began, not again at later ones.
+				first := i == 0 || !fw.start.Before(events[i-1].at)
+				if fw.answerLost && first && fw.start.Before(e.at) && fw.end.After(e.at) {
 					lostAnswers++
 				}
 				if !fw.acked || fw.end.Before(e.at) || fw.end.After(until) {
