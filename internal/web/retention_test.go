@@ -36,7 +36,7 @@ func TestRetentionChangeAsksBeforeDeleting(t *testing.T) {
 	periods := func(notTaken string) url.Values {
 		return url.Values{"retention_concern_not_taken_on": {notTaken}, "retention_case_not_started": {"24"}, "retention_case_closed": {"60"},
 			"retention_consent_scan": {"24"}, "retention_meeting_minutes": {"24"}, "retention_plan_versions": {"24"},
-			"retention_sessions": {"1"}, "retention_api_tokens": {"90"}}
+			"retention_sessions": {"1"}, "retention_api_tokens": {"90"}, "retention_access_log": {"120"}}
 	}
 	if status, _ := post(periods("60")); status != 303 {
 		t.Fatalf("saving a longer period: %d", status)
