@@ -198,4 +198,3 @@ func placementReasonSuffix(r string) string {
 	}
 	return ": " + r
 }
-
