@@ -8,10 +8,13 @@ import (
 )
 
 // addPlacedDays gives each young person of the cohort whose placements are recorded in Lots
-// the days placed, per form, in the 365 days up to each time point: intake (the decision to
-// start), closure, and the follow-ups 6 and 12 months after closure once they have come
-// (docs/placements.md). Package economics prices those days instead of the indicator's "placed
+// the days placed a year, per form, measured over the half-year up to each time point (the 183
+// days ending on it, times 365/183) — the follow-up manual's six months before the date, as
+// for offences: before the decision to start, the case's last half-year before closure, the
+// half-years 0–6 and 6–12 months after closure once they have come (docs/placements.md). Package economics prices those days instead of the indicator's "placed
 // on the date". The rows stay anonymous: days by form, nothing else.
+const placedWindow = 183 // days: the half-year up to a time point
+
 func (m *measurer) addPlacedDays(ys map[int64]*economics.Youth) error {
 	type span struct{ started, closed time.Time }
 	spans := map[int64]span{}
@@ -54,11 +57,11 @@ func (m *measurer) addPlacedDays(ys map[int64]*economics.Youth) error {
 				continue // not come yet: nothing to compare
 			}
 			last := day(t)
-			first := day(t.In(casework.Stockholm).AddDate(0, 0, -364))
+			first := day(t.In(casework.Stockholm).AddDate(0, 0, -(placedWindow - 1)))
 			d := economics.PlacedDays{}
 			for _, p := range ps {
 				if n := p.DaysIn(first, last, last); n > 0 {
-					d[string(p.Form)] += float64(n)
+					d[string(p.Form)] += float64(n) * 365 / placedWindow
 				}
 			}
 			r := y.Points[at]
