@@ -50,7 +50,12 @@ type Placements struct {
 	WaitDays   int            `json:"wait_days,omitempty" doc:"the longest wait for a SiS place going on"`
 	WaitAlert  bool           `json:"wait_alert"`
 	SeesPlace  bool           `json:"sees_place" doc:"whether you may see where the young person is placed"`
-	Items      []Placement    `json:"items"`
+	// The follow-up's half-years: days placed in the 183 days before the decision to start and
+	// 0–6 and 6–12 months after closure; -1 while the half-year has not ended.
+	DaysBeforeStart int         `json:"days_before_start"`
+	DaysAfter6      int         `json:"days_after_closure_6"`
+	DaysAfter12     int         `json:"days_after_closure_12"`
+	Items           []Placement `json:"items"`
 }
 
 func placementOf(p casework.Placement, today string) Placement {
@@ -61,7 +66,8 @@ func placementOf(p casework.Placement, today string) Placement {
 
 func placementsOf(pl store.PlacementList) Placements {
 	out := Placements{Placements: pl.Summary.Placements, Moves: pl.Summary.Moves, DaysPlaced: pl.Summary.DaysPlaced,
-		DaysByForm: map[string]int{}, WaitDays: pl.Summary.WaitDays, WaitAlert: pl.Summary.WaitAlert, SeesPlace: pl.SeesPlace, Items: []Placement{}}
+		DaysByForm: map[string]int{}, WaitDays: pl.Summary.WaitDays, WaitAlert: pl.Summary.WaitAlert, SeesPlace: pl.SeesPlace, Items: []Placement{},
+		DaysBeforeStart: pl.FollowUp.BeforeStart, DaysAfter6: pl.FollowUp.After6, DaysAfter12: pl.FollowUp.After12}
 	for f, d := range pl.Summary.DaysByForm {
 		out.DaysByForm[string(f)] = d
 	}

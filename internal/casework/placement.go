@@ -278,3 +278,38 @@ func SummarisePlacements(ps []Placement, today string) PlacementSummary {
 	}
 	return s
 }
+
+// PlacedHalfYear is the days placed in the half-year (183 days) ending on day end — the window
+// the follow-up and the avoided cost read days placed over (docs/placements.md).
+func PlacedHalfYear(ps []Placement, end time.Time, today string) int {
+	last := end.In(Stockholm).Format(DateLayout)
+	if last > today {
+		return -1 // not come yet
+	}
+	first := end.In(Stockholm).AddDate(0, 0, -182).Format(DateLayout)
+	n := 0
+	for _, p := range ps {
+		n += p.DaysIn(first, last, today)
+	}
+	return n
+}
+
+// PlacedFollowUp are the days placed in the half-years the follow-up compares: before the
+// decision to start, and 0–6 and 6–12 months after closure. -1: that half-year has not ended
+// (or the case has not reached it).
+type PlacedFollowUp struct {
+	BeforeStart, After6, After12 int
+}
+
+// FollowUpDays measures PlacedFollowUp for a case's milestones.
+func FollowUpDays(ps []Placement, m Milestones, today string) PlacedFollowUp {
+	f := PlacedFollowUp{-1, -1, -1}
+	if !m.DecidedStart.IsZero() {
+		f.BeforeStart = PlacedHalfYear(ps, m.DecidedStart, today)
+	}
+	if !m.Closed.IsZero() {
+		f.After6 = PlacedHalfYear(ps, m.Closed.AddDate(0, 6, 0), today)
+		f.After12 = PlacedHalfYear(ps, m.Closed.AddDate(0, 12, 0), today)
+	}
+	return f
+}

@@ -46,6 +46,9 @@ func (tx *Tx) casePlacements(municipalityID, caseID int64) ([]casework.Placement
 type PlacementList struct {
 	Placements []casework.Placement
 	Summary    casework.PlacementSummary
+	// FollowUp are the days placed in the half-years the follow-up compares (before the start,
+	// after closure).
+	FollowUp casework.PlacedFollowUp
 	Today      string
 	// SeesPlace: the actor sees where the young person is placed (the address rule).
 	SeesPlace bool
@@ -74,6 +77,7 @@ func (s *Store) Placements(ctx context.Context, caseID int64) (PlacementList, er
 		}
 		out.Placements = ps
 		out.Summary = casework.SummarisePlacements(ps, out.Today)
+		out.FollowUp = casework.FollowUpDays(ps, lc.Case.Milestones, out.Today)
 		return nil
 	})
 	return out, err

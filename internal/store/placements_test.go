@@ -95,6 +95,11 @@ func TestPlacements(t *testing.T) {
 			if sm.Placements != 2 || sm.Moves != 1 || sm.DaysPlaced != 37+9 || sm.DaysByForm[casework.PlaceHVB] != 37 {
 				t.Errorf("summary %+v", sm)
 			}
+			// The follow-up's half-year before the decision to start (2026-03-02) holds both
+			// placements; the case is not closed, so the half-years after closure are not measured.
+			if fu := pl.FollowUp; fu.BeforeStart != 37+9 || fu.After6 != -1 || fu.After12 != -1 {
+				t.Errorf("follow-up days %+v", fu)
+			}
 			if sm.Waiting == nil || sm.Waiting.ID != wait.ID || sm.WaitDays != 7 || sm.WaitAlert {
 				t.Errorf("after a week: waiting %d days, alert %v", sm.WaitDays, sm.WaitAlert)
 			}
