@@ -49,7 +49,7 @@ type PlacementList struct {
 	// FollowUp are the days placed in the half-years the follow-up compares (before the start,
 	// after closure).
 	FollowUp casework.PlacedFollowUp
-	Today      string
+	Today    string
 	// SeesPlace: the actor sees where the young person is placed (the address rule).
 	SeesPlace bool
 	// MayPlace: the actor may record where (they may change the protected details).
