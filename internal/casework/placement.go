@@ -10,8 +10,8 @@ import (
 // Placements (issue 14:3): where a young person lives outside the home by a decision of social
 // services — the form, the legal basis, from and to, where, and each move with its reason. A
 // SiS placement may first wait for a place: the waiting time counts from the day it was asked
-// for, and a wait longer than SiSWaitAlertDays is an alert. Placements are social services'
-// information (CatSocial); where a young person is placed is an address, shown only to those
+// for, and a wait longer than SiSWaitAlertDays is an alert (the placements page, the API).
+// Placements are social services' information (CatSocial); where a young person is placed is an address, shown only to those
 // who may also see the protected details (CatProtected: everyone who sees the case unless the
 // young person has protected identity, then only the designated roles).
 
@@ -41,7 +41,7 @@ const (
 var LegalBases = []LegalBasis{BasisSoL, BasisLVU, BasisLVM}
 
 // SiSWaitAlertDays is how long a young person may wait for a SiS place before the wait is an
-// alert on the case, the start page and the placements page. A week: a young person judged to
+// alert on the placements page and in the API. A week: a young person judged to
 // need locked care who waits longer lives meanwhile where the risk was judged too high
 // (Riksrevisionen 2024 on SiS capacity). A constant, documented in docs/placements.md.
 const SiSWaitAlertDays = 7
