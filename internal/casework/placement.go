@@ -11,9 +11,10 @@ import (
 // services — the form, the legal basis, from and to, where, and each move with its reason. A
 // SiS placement may first wait for a place: the waiting time counts from the day it was asked
 // for, and a wait longer than SiSWaitAlertDays is an alert (the placements page, the API).
-// Placements are social services' information (CatSocial); where a young person is placed is an address, shown only to those
-// who may also see the protected details (CatProtected: everyone who sees the case unless the
-// young person has protected identity, then only the designated roles).
+// Placements are social services' information (CatSocial); where a young person is placed is
+// an address, shown only to those who may also see the protected details (CatProtected:
+// everyone who sees the case unless the young person has protected identity, then only the
+// designated roles).
 
 // PlacementForm is the kind of placement.
 type PlacementForm string
