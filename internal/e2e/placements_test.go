@@ -14,8 +14,8 @@ import (
 
 // Placements in the browser: the coordinator records an HVB placement, is refused a move
 // without a reason (the message at the field, the values kept), records the move with its
-// reason and a SiS wait past the week's alert, and opens a placement to change it. Every page
-// passes axe.
+// reason and a SiS wait past the week's alert, and opens a placement to change it; then the
+// group page's advice on its composition. Every page passes axe.
 func TestPlacementsInTheBrowser(t *testing.T) {
 	clock := storetest.NewClock(consentE2ET0) // 2026-03-10
 	srv := apptest.Start(t, storetest.SQLite, apptest.Options{Now: clock.Now})
@@ -66,4 +66,12 @@ func TestPlacementsInTheBrowser(t *testing.T) {
 
 	clickAndWait(t, c, "main table.placements a", "case_placement_edit")
 	checkA11y(t, c, "changing a placement")
+
+	// The group page's advice on its composition (issue 14:7).
+	do(t, c, chromedp.Navigate(srv.URL+"/cases/"+strconv.FormatInt(caseID, 10)+"/group"))
+	waitPage(t, c, "group_show")
+	if adv := text(t, c, "#h-composition + p"); !strings.Contains(adv, "färre än kommunens spann 8–12") {
+		t.Errorf("group size advice %q", adv)
+	}
+	checkA11y(t, c, "the group page with its composition advice")
 }
