@@ -21,6 +21,7 @@ func (api *API) declare() []Route {
 		api.flowRoutes(),
 		api.assessmentRoutes(),
 		api.timelineRoutes(),
+		api.placementRoutes(),
 		api.planRoutes(),
 		api.consentRoutes(),
 		api.duplicateRoutes(),

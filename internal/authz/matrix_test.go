@@ -308,11 +308,23 @@ func (w *world) checkContent(t *testing.T, ac *actor, routeKey string, r respons
 		}
 		check("the young person's name or personnummer", casework.CatBasic, ids...)
 		check("the protected details", casework.CatProtected, c.address, c.school)
+		if c.placement != "" && strings.Contains(r.body, c.placement) {
+			w.count(func() { w.seen[placementPlace]++ })
+			for _, cat := range []casework.Category{casework.CatSocial, casework.CatProtected} {
+				if d := access.Case(ac.a, f, cat, t0); !d.Allowed {
+					t.Errorf("shows where the young person of case %s is placed to %s, who may not see %s (%s)", c.name(), ac.name, cat, d.Ground)
+				}
+			}
+		}
 		for cat, m := range c.markers {
 			check("information", cat, m)
 		}
 	}
 }
+
+// placementPlace tallies the answers that showed where a young person is placed (a
+// placement's place), which needs both the social and the protected category.
+const placementPlace casework.Category = "placement place"
 
 // otherRoutes: every route that is not about one case, for nobody logged in and for every
 // actor: public ones answer everyone; the rest send nobody to the login page (web) or answer
@@ -457,7 +469,7 @@ func (w *world) notVacuous(t *testing.T) {
 		}
 	}
 	for _, cat := range []casework.Category{casework.CatBasic, casework.CatProtected, casework.CatPolice, casework.CatSchool,
-		casework.CatSocial, casework.CatHealth, casework.CatFamily, casework.CatLeisure} {
+		casework.CatSocial, casework.CatHealth, casework.CatFamily, casework.CatLeisure, placementPlace} {
 		if w.seen[cat] == 0 {
 			t.Errorf("no answer showed %s information: the content checks look for the wrong text", cat)
 		}

@@ -54,7 +54,7 @@ type route struct {
 
 // reqSpec is a request to a route. Placeholders in path, form and json: {id} the case, {cid}
 // its open unsigned draft consent, {wcid} its withdrawn draft, {pid} its guardian, {mid} its
-// (cancelled) meeting, {gm} its trusted adult in the group, {tid} its (done) task, {hold} its legal hold, {uid} its
+// (cancelled) meeting, {gm} its trusted adult in the group, {tid} its (done) task, {hold} its legal hold, {plid} its placement, {uid} its
 // extra case officer, {concern} the concern that opened it, {card} its anonymous card (its own id), {twin} its possible duplicate,
 // {plan} its plan's version; {police} the police's agency, {extra} the extra case officer's
 // user id, {method} a catalogue method, {pnr} a personnummer, {asset} the static files'
@@ -446,6 +446,14 @@ var table = []route{
 	write("POST /cases/{id}/legal-hold", access.WorkEdit, basic, post("/cases/{id}/legal-hold", form("reason", "Matrisbevarande", "until", "{today}"), 303)),
 	write("POST /cases/{id}/legal-hold/{hid}/release", access.WorkEdit, basic,
 		post("/cases/{id}/legal-hold/{hold}/release", nil, 303).about("hold").then(restoreHold)),
+	// Placements (issue 14:3): social services' information, recorded by the staff; where the
+	// young person is placed only by the address rule (the content check below). Bad input is
+	// refused after access.
+	read("GET /cases/{id}/placements", social, get("/cases/{id}/placements")),
+	write("POST /cases/{id}/placements", access.WorkEdit, social, post("/cases/{id}/placements", form("form", "matris", "legal_basis", "lvu"), 422)),
+	read("GET /cases/{id}/placements/{plid}", social, get("/cases/{id}/placements/{plid}").about("plid")),
+	write("POST /cases/{id}/placements/{plid}", access.WorkEdit, social,
+		post("/cases/{id}/placements/{plid}", form("form", "hvb", "legal_basis", "sol", "from", "x"), 422).about("plid")),
 	// Identification of a young person reported without personnummer: youth work on the
 	// protected details (a bad number is refused after access).
 	read("GET /cases/{id}/identify", basic, get("/cases/{id}/identify")),
@@ -525,6 +533,11 @@ var table = []route{
 	read("API GET /api/v1/cases/{id}/assessments", social, apiCall("GET", "/api/v1/cases/{id}/assessments", "")),
 	write("API POST /api/v1/cases/{id}/assessments", access.WorkAssess, social,
 		apiCall("POST", "/api/v1/cases/{id}/assessments", `{"instrument": "irk", "time_point": "matris", "ratings": []}`, 422)),
+	read("API GET /api/v1/cases/{id}/placements", social, apiCall("GET", "/api/v1/cases/{id}/placements", "")),
+	write("API POST /api/v1/cases/{id}/placements", access.WorkEdit, social,
+		apiCall("POST", "/api/v1/cases/{id}/placements", `{"form": "matris", "legal_basis": "lvu"}`, 422)),
+	write("API PUT /api/v1/cases/{id}/placements/{plid}", access.WorkEdit, social,
+		apiCall("PUT", "/api/v1/cases/{id}/placements/{plid}", `{"form": "hvb", "legal_basis": "sol", "from": "x"}`, 422).about("plid")),
 	read("API GET /api/v1/cases/{id}/timeline", basic, apiCall("GET", "/api/v1/cases/{id}/timeline", "")),
 	write("API POST /api/v1/cases/{id}/notes", access.WorkNote, police,
 		apiCall("POST", "/api/v1/cases/{id}/notes", `{"category": "police", "text": "`+note+`"}`, 201, 204).named("API note (police)"),

@@ -88,6 +88,7 @@ type mcase struct {
 	pnr       string // 12 digits; "" for the protected twin, registered by birth date
 	address   string // protected details: shown only where access.Case allows "protected"
 	school    string
+	placement string // where the young person is placed: shown only where access.Case allows both "social" and "protected"
 	// markers are texts only one category of this case holds (a note in each category, the
 	// guardian's e-mail, the assessment's risk reason): category → text.
 	markers map[casework.Category]string
@@ -256,6 +257,7 @@ func (w *world) buildCase(t *testing.T, s consentState, prot bool, n int, twin *
 	c.surname = "Matris" + s.code + "AB"[boolInt(prot):boolInt(prot)+1]
 	c.address = fmt.Sprintf("Gömdgatan %d", 10+n)
 	c.school = fmt.Sprintf("Doldaskolan%d", 10+n)
+	c.placement = fmt.Sprintf("Placeringsvägen %d", 10+n)
 	coord := w.coord
 	youth := casework.YouthInput{FirstName: "Ung", LastName: c.surname, DistrictID: w.f.Districts[0].ID}
 	reporter := coord
@@ -352,6 +354,9 @@ func (w *world) buildCase(t *testing.T, s consentState, prot bool, n int, twin *
 	must(w.st.CompleteTask(coord, dec.TaskID))
 	must(w.st.CancelMeeting(coord, c.id, m.ID, "Matrisen"))
 	must(w.setHold(c)) // a legal hold (nothing is deleted at the matrix's moment anyway)
+	pl, err := w.st.SavePlacement(coord, c.id, 0, casework.PlacementInput{Form: "hvb", Basis: "sol", From: "2025-09-01", Place: c.placement})
+	must(err)
+	c.objects["plid"] = pl.ID
 	return c
 }
 

@@ -56,6 +56,11 @@ type Settings struct {
 	// PreMeetingMinutes is the length of the professionals' own meeting before each group
 	// meeting: 30 (Växjö: "the professionals meet for half an hour on their own first").
 	PreMeetingMinutes int `json:"pre_meeting_minutes"`
+	// GroupSizeMin and GroupSizeMax are the range of an operative group's size — its
+	// professionals and trusted adults — that the group page checks (composition.go): 8–12
+	// (Eskilstuna composes each group of 8–12 professionals). A warning, never a refusal.
+	GroupSizeMin int `json:"group_size_min"`
+	GroupSizeMax int `json:"group_size_max"`
 	// TaskReminders turns the e-mail reminders on, when the server has an SMTP relay: to a
 	// task's owner ReminderDaysBefore days before it falls due, and to a case's coordinator
 	// ConsentSoonDays before its consent ends (unless a renewal is drawn up). One switch
@@ -131,6 +136,7 @@ func DefaultSettings() Settings {
 		SessionIdleMinutes: 30, SessionMaxHours: 10, StepUpMinutes: 15,
 		MeetingSlots:       []MeetingSlot{{Weekday: 2, Start: "15:00", Minutes: 90}},
 		MeetingRhythmWeeks: 4, PreMeetingMinutes: 30, ReminderDaysBefore: 2,
+		GroupSizeMin: 8, GroupSizeMax: 12,
 		SSPF: DefaultSSPF(),
 	}
 }
@@ -166,6 +172,8 @@ func (s Settings) WithDefaults() Settings {
 	}
 	fill(&s.MeetingRhythmWeeks, d.MeetingRhythmWeeks)
 	fill(&s.PreMeetingMinutes, d.PreMeetingMinutes)
+	fill(&s.GroupSizeMin, d.GroupSizeMin)
+	fill(&s.GroupSizeMax, d.GroupSizeMax)
 	fill(&s.ReminderDaysBefore, d.ReminderDaysBefore)
 	if s.SSPF == (TrackSettings{}) {
 		s.SSPF = d.SSPF
@@ -221,6 +229,12 @@ func (s Settings) Validate() error {
 	}
 	if s.PreMeetingMinutes < 10 || s.PreMeetingMinutes > 120 {
 		fe.Add("pre_meeting_minutes", "meeting.pre_minutes_range")
+	}
+	if s.GroupSizeMin < 1 || s.GroupSizeMin > 40 {
+		fe.Add("group_size_min", "composition.size_range")
+	}
+	if s.GroupSizeMax < s.GroupSizeMin || s.GroupSizeMax > 40 {
+		fe.Add("group_size_max", "composition.size_range")
 	}
 	if s.ReminderDaysBefore < 1 || s.ReminderDaysBefore > 30 {
 		fe.Add("reminder_days_before", "reminder.days_range")

@@ -206,6 +206,7 @@ func populate(w *world, cal *calendar, clk *clock, specs []spec, seed uint64, po
 	for _, s := range stories {
 		s.events(h)
 	}
+	placeDemo(h, stories) // story_placements.go
 	return len(h.events), h.play(clk)
 }
 

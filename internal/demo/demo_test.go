@@ -156,6 +156,24 @@ func TestLoad(t *testing.T) {
 			}
 		})
 
+		t.Run("placements: every case closed as placed, a move to SiS after a wait, SiS waits one past the alert", func(t *testing.T) {
+			if n, m := l.count(t, `SELECT COUNT(*) FROM cases c WHERE c.municipality_id = $1 AND c.closure_reason = 'placed'
+				AND EXISTS (SELECT 1 FROM placements p WHERE p.case_id = c.id)`, l.m.ID),
+				l.count(t, `SELECT COUNT(*) FROM cases WHERE municipality_id = $1 AND closure_reason = 'placed'`, l.m.ID); n != m || n == 0 {
+				t.Errorf("%d of %d cases closed as placed have a placement", n, m)
+			}
+			if n := l.count(t, `SELECT COUNT(*) FROM placements WHERE municipality_id = $1 AND form = 'sis' AND NOT waiting AND requested_on <> '' AND reason <> ''`, l.m.ID); n == 0 {
+				t.Error("no move to SiS after a wait")
+			}
+			alert := now.In(casework.Stockholm).AddDate(0, 0, -casework.SiSWaitAlertDays-1).Format(casework.DateLayout)
+			if n := l.count(t, `SELECT COUNT(*) FROM placements WHERE municipality_id = $1 AND waiting AND requested_on <= $2`, l.m.ID, alert); n != 1 {
+				t.Errorf("%d SiS waits longer than the alert's week, want 1", n)
+			}
+			if n := l.count(t, `SELECT COUNT(*) FROM placements WHERE municipality_id = $1 AND waiting`, l.m.ID); n != 2 {
+				t.Errorf("%d SiS waits, want 2", n)
+			}
+		})
+
 		t.Run("every step of the flow has cases", func(t *testing.T) {
 			per := map[casework.Step]int{}
 			for _, r := range l.cases {

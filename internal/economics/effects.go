@@ -19,6 +19,8 @@ type Recorded struct {
 	Offences map[string]float64
 	// Placement is "none", "family_home", "hvb" or "sis"; "" when not recorded.
 	Placement string
+	// Days are the days placed in the year up to the point, from Lots' placements (placed_days.go).
+	Days PlacedDays
 	// Occupation is "school", "work", "internship" or "none"; "" when not recorded.
 	Occupation string
 	// Attendance is school attendance in percent; nil when not recorded.
@@ -148,7 +150,10 @@ func pair(y Youth, after Afters) row {
 			r.v[compCrime+i] = 2*a.Offences[c] - b[c]
 		}
 	}
-	if b := y.Points[after[groupPlacement]]; a.Placement != "" && b.Placement != "" {
+	if v, ok := placedChange(a, y.Points[after[groupPlacement]]); ok {
+		r.known[groupPlacement] = true
+		copy(r.v[compPlacement:], v)
+	} else if b := y.Points[after[groupPlacement]]; a.Placement != "" && b.Placement != "" {
 		r.known[groupPlacement] = true
 		for i, f := range PlacementForms {
 			r.v[compPlacement+i] = indicator(a.Placement == f) - indicator(b.Placement == f)

@@ -468,6 +468,9 @@ func (m *measurer) cohort() ([]economics.Youth, error) {
 			}
 		}
 	}
+	if err := m.addPlacedDays(ys); err != nil {
+		return nil, err
+	}
 	out := make([]economics.Youth, 0, len(order))
 	for _, id := range order {
 		out = append(out, *ys[id])

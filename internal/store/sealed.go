@@ -48,7 +48,7 @@ var (
 
 // sealedColumns are every sealed column: the start-up sealing of old plain values and key
 // rotation walk them all.
-var sealedColumns = []SealedColumn{colFileData, colYouthAddress, colPersonAddress, colSecretValue, colSSOSecret, colDraftContent, colIdempotencyBody, colSAMLKey, colSSORefresh}
+var sealedColumns = []SealedColumn{colFileData, colYouthAddress, colPersonAddress, colSecretValue, colSSOSecret, colDraftContent, colIdempotencyBody, colSAMLKey, colSSORefresh, colPlacementPlace}
 
 // SealedColumns lists the sealed columns (for the data-protection document and the tests).
 func SealedColumns() []SealedColumn { return append([]SealedColumn(nil), sealedColumns...) }

@@ -401,7 +401,7 @@ func (s *Store) MergeYouth(ctx context.Context, caseID, otherCaseID int64) error
 		mid := a.User.MunicipalityID
 		// Every table that names the young person (audit_log and its index audit_youths
 		// excepted: the log says whom each entry was about when it was written).
-		for _, t := range []string{"related_persons", "cases", "case_events", "assessments", "consents", "files", "follow_ups", "indicator_points"} {
+		for _, t := range []string{"related_persons", "cases", "case_events", "assessments", "consents", "files", "follow_ups", "indicator_points", "placements"} {
 			if _, err := tx.Exec(`UPDATE `+t+` SET youth_id = $1 WHERE municipality_id = $2 AND youth_id = $3`, keep, mid, otherYouth); err != nil {
 				return casework.Internal(fmt.Errorf("merge %s: %w", t, err))
 			}

@@ -46,14 +46,15 @@ func settingSSPFPointers(st *casework.Settings) map[string]*int {
 		"sspf_action_plan_within_days": &st.SSPF.ActionPlanWithinDays}
 }
 
-// settingMeetingFields are the meeting times' fields: the fixed slots (a textarea, one slot a
+// settingMeetingFields are the meeting times' fields and the group size range: the fixed slots (a textarea, one slot a
 // line) and two numbers. Unlike the other fields, each keeps its stored value when the post
 // lacks it altogether (a form of an older page, a script posting the other fields); present
 // but empty, a number is an error and the slots are none.
-var settingMeetingFields = []string{"meeting_slots", "meeting_rhythm_weeks", "pre_meeting_minutes"}
+var settingMeetingFields = []string{"meeting_slots", "meeting_rhythm_weeks", "pre_meeting_minutes", "group_size_min", "group_size_max"}
 
 func settingMeetingPointers(st *casework.Settings) map[string]*int {
-	return map[string]*int{"meeting_rhythm_weeks": &st.MeetingRhythmWeeks, "pre_meeting_minutes": &st.PreMeetingMinutes}
+	return map[string]*int{"meeting_rhythm_weeks": &st.MeetingRhythmWeeks, "pre_meeting_minutes": &st.PreMeetingMinutes,
+		"group_size_min": &st.GroupSizeMin, "group_size_max": &st.GroupSizeMax}
 }
 
 // slotLines writes the slots one a line as ParseMeetingSlot reads them, with the weekday

@@ -46,6 +46,7 @@ var caseSections = []struct {
 	{"staff", "/staff", "case.nav_staff", false},
 	{"parties", "/parties", "case.nav_parties", false},
 	{"assessments", "/assessments", "case.nav_assessments", false},
+	{"placements", "/placements", "placement.nav", false},
 	{"plan", "/plan", "case.nav_plan", true},
 	{"group", "/group", "group.nav", true},
 	{"meetings", "/meetings", "meeting.nav", true},

@@ -25,6 +25,8 @@ type groupShowData struct {
 	Roles         []string
 	// ConsentHelp: the refusal named a missing party: link to the consents.
 	ConsentHelp bool
+	// Composition: parties to consider, needs without a party, the size (group_composition.go).
+	Composition *compositionView
 }
 
 // groupShow shows the group: its members with their consent coverage and the lead contact,
@@ -73,6 +75,10 @@ func (s *Server) renderGroup(w http.ResponseWriter, r *http.Request, p *Page, v 
 			s.fail(w, r, err)
 			return
 		}
+	}
+	if d.Composition, err = s.groupComposition(r, p, v); err != nil {
+		s.fail(w, r, err)
+		return
 	}
 	p.Data = d
 	s.render(w, r, status, "group_show", p)
