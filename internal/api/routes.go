@@ -32,6 +32,7 @@ func (api *API) declare() []Route {
 		api.indicatorRoutes(),
 		api.economicsRoutes(),
 		api.mappingRoutes(),
+		api.securityRoutes(),
 	} {
 		rs = append(rs, part...)
 	}

@@ -457,7 +457,7 @@ func (w *world) notVacuous(t *testing.T) {
 		}
 	}
 	for _, cat := range []casework.Category{casework.CatBasic, casework.CatProtected, casework.CatPolice, casework.CatSchool,
-		casework.CatSocial, casework.CatHealth, casework.CatFamily, casework.CatLeisure} {
+		casework.CatSocial, casework.CatHealth, casework.CatFamily, casework.CatLeisure, casework.CatSecurity, casework.CatExitDestination} {
 		if w.seen[cat] == 0 {
 			t.Errorf("no answer showed %s information: the content checks look for the wrong text", cat)
 		}

@@ -27,6 +27,8 @@ type world struct {
 	// SAVRY assessments; reporter reports concerns for an agency kind; member writes that
 	// agency's notes under a consent.
 	coordinators []string
+	// defector: a story has been made the demo's one defector (story_security.go).
+	defector bool
 	prep         string
 	officer      string
 	reporter     map[casework.AgencyKind]string

@@ -395,6 +395,9 @@ func (s *Store) SaveExitPathway(ctx context.Context, caseID int64, in casework.E
 					return casework.Internal(err)
 				}
 			}
+			if in.Destination != nil && *in.Destination == "" && (old == nil || !old.DestinationSet) {
+				in.Destination = nil // nothing set, nothing to clear
+			}
 			if in.Destination != nil {
 				// Setting it needs seeing it afterwards (a contact naming themselves on a new
 				// pathway), and, when one was set, seeing it now.
@@ -599,19 +602,17 @@ func securityEachSQL(a casework.Actor, st casework.Settings, now time.Time, arg 
 			AND (k.withdrawn_at IS NULL OR k.withdrawn_at > ` + n + `)))`
 }
 
-// MarkSecurityAlertsSeen marks the actor's alerts on a case seen (when they open its security
-// page). It changes only the actor's own notices.
+// MarkSecurityAlertsSeen marks the actor's alerts on a case seen. It goes through the door
+// (category security): an actor who may no longer see the case's security information finds
+// no case, like everyone else.
 func (s *Store) MarkSecurityAlertsSeen(ctx context.Context, caseID int64) error {
-	a, err := requireActor(ctx)
-	if err != nil {
-		return err
-	}
-	return s.update(ctx, func(tx *Tx) error {
-		_, err := tx.Exec(`UPDATE security_alerts SET seen_at = $1 WHERE municipality_id = $2 AND user_id = $3 AND case_id = $4 AND seen_at IS NULL`,
-			tx.now, a.User.MunicipalityID, a.User.ID, caseID)
-		if err != nil {
-			return casework.Internal(err)
-		}
-		return nil
-	})
+	return s.withCase(ctx, caseID, caseOp{What: What{Action: audit.ActionUpdate, Object: "security_alert", Detail: "seen"}, Cat: casework.CatSecurity},
+		func(tx *Tx, a casework.Actor, lc *loadedCase, d access.Decision) error {
+			_, err := tx.Exec(`UPDATE security_alerts SET seen_at = $1 WHERE municipality_id = $2 AND user_id = $3 AND case_id = $4 AND seen_at IS NULL`,
+				tx.now, a.User.MunicipalityID, a.User.ID, caseID)
+			if err != nil {
+				return casework.Internal(err)
+			}
+			return nil
+		})
 }

@@ -32,6 +32,7 @@ func (s *Server) routes() {
 	s.mappingRoutes()        // routes_mapping.go: needs and resource mapping, capacity
 	s.ssoRoutes()            // routes_sso.go: single sign-on, its administration and policy
 	s.dailyRoutes()          // routes_daily.go: the session's time left, drafts of long forms
+	s.securityRoutes()       // routes_security.go: security assessments, exit pathways, their alerts
 
 	m.HandleFunc("GET /settings", s.authed(s.settingsShow))
 	m.HandleFunc("POST /settings/password", s.authed(s.settingsPassword))
