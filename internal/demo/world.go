@@ -29,14 +29,14 @@ type world struct {
 	coordinators []string
 	// defector: a story has been made the demo's one defector (story_security.go).
 	defector bool
-	prep         string
-	officer      string
-	reporter     map[casework.AgencyKind]string
-	member       map[casework.AgencyKind]string
-	users        map[string]casework.User
-	kind         map[string]casework.AgencyKind // the agency kind of each acting user
-	ctx          map[string]context.Context
-	names        map[string]bool // the young people's names so far, so each is given once
+	prep     string
+	officer  string
+	reporter map[casework.AgencyKind]string
+	member   map[casework.AgencyKind]string
+	users    map[string]casework.User
+	kind     map[string]casework.AgencyKind // the agency kind of each acting user
+	ctx      map[string]context.Context
+	names    map[string]bool // the young people's names so far, so each is given once
 }
 
 // newWorld reads the municipality's organisation and users and builds an actor for each user
