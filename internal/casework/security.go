@@ -243,9 +243,9 @@ func (in *ExitInput) Validate(today string, hasDestination bool) error {
 	} else if in.WishOn > today {
 		fe.Add("wish_on", "security.wish_future")
 	}
-	for f, s := range map[string]string{"police_assessment": in.PoliceAssessment, "programme": in.Programme} {
-		if utf8.RuneCountInString(s) > MaxSecurityText {
-			fe.Add(f, "security.text_too_long", MaxSecurityText)
+	for _, t := range []struct{ field, text string }{{"police_assessment", in.PoliceAssessment}, {"programme", in.Programme}} {
+		if utf8.RuneCountInString(t.text) > MaxSecurityText {
+			fe.Add(t.field, "security.text_too_long", MaxSecurityText)
 		}
 	}
 	if in.PoliceContactID == 0 {

@@ -462,7 +462,7 @@ func (tx *Tx) protectRelocated(a casework.Actor, lc *loadedCase) error {
 		tx.now, mid, lc.Case.YouthID); err != nil {
 		return casework.Internal(err)
 	}
-	if err := tx.addEvent(a, lc.Case, "protected_relocation", "", "", "", casework.CatBasic); err != nil {
+	if err := tx.addEvent(a, lc.Case, "protected_relocation", "", "", "", casework.CatSecurity); err != nil {
 		return err
 	}
 	return tx.audit(a, What{Action: audit.ActionUpdate, Object: "youth", ObjectID: lc.Case.YouthID, YouthID: lc.Case.YouthID,
