@@ -117,8 +117,16 @@ func (s *Server) caseSecurityRecord(w http.ResponseWriter, r *http.Request) {
 		Escalation: r.PostFormValue("escalation"), Measures: r.PostFormValue("measures"), AssessedOn: r.PostFormValue("assessed_on"),
 		ReviewOn: r.PostFormValue("review_on")}
 	_, err := s.store.RecordSecurityAssessment(r.Context(), id, in)
+	s.securityAnswer(w, r, id, err, "security.saved", false,
+		"participant", "participant_name", "level", "threats", "linked", "escalation", "measures", "assessed_on", "review_on")
+}
+
+// securityAnswer answers a security form: back to the page with a flash when saved; else the
+// page again with the errors at their fields and the values kept (exitForm: the pathway's form
+// open), or the failure ("not found" for a case the actor may not see).
+func (s *Server) securityAnswer(w http.ResponseWriter, r *http.Request, id int64, err error, flash string, exitForm bool, fields ...string) {
 	if err == nil {
-		s.setFlash(w, r, "security.saved")
+		s.setFlash(w, r, flash)
 		http.Redirect(w, r, caseURL(id, "/security"), http.StatusSeeOther)
 		return
 	}
@@ -132,8 +140,8 @@ func (s *Server) caseSecurityRecord(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	formValues(r, p, "participant", "participant_name", "level", "threats", "linked", "escalation", "measures", "assessed_on", "review_on")
-	s.renderCaseSecurity(w, r, p, v, status, false)
+	formValues(r, p, fields...)
+	s.renderCaseSecurity(w, r, p, v, status, exitForm)
 }
 
 // caseSecurityExit records or changes the exit pathway. The destination field is sent only by
@@ -152,24 +160,11 @@ func (s *Server) caseSecurityExit(w http.ResponseWriter, r *http.Request) {
 		dest := r.PostFormValue("destination")
 		in.Destination = &dest
 	}
-	err := s.store.SaveExitPathway(r.Context(), caseID, in)
-	if err == nil {
-		s.setFlash(w, r, "security.exit_saved")
-		http.Redirect(w, r, caseURL(caseID, "/security"), http.StatusSeeOther)
-		return
+	fields := []string{"stage", "wish_on", "police_assessment", "programme", "police_contact", "social_contact"}
+	if in.Destination != nil {
+		fields = append(fields, "destination") // what the poster typed, back to them
 	}
-	p := s.page(w, r, "security.title")
-	status, ok := s.caseRefusal(p, err)
-	if !ok {
-		s.fail(w, r, err)
-		return
-	}
-	v, ok := s.loadCaseView(w, r, p, "security")
-	if !ok {
-		return
-	}
-	formValues(r, p, "stage", "wish_on", "police_assessment", "programme", "police_contact", "social_contact")
-	s.renderCaseSecurity(w, r, p, v, status, true)
+	s.securityAnswer(w, r, caseID, s.store.SaveExitPathway(r.Context(), caseID, in), "security.exit_saved", true, fields...)
 }
 
 // caseSecuritySeen marks the actor's alerts on the case seen.
