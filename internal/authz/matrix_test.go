@@ -38,6 +38,7 @@ func TestAuthorizationMatrix(t *testing.T) {
 		t.Run("other routes", w.otherRoutes)
 		t.Run("own objects", w.ownObjects)
 		t.Run("lists, search, counts and exports", w.lists)
+		t.Run("security alerts reach only who may see them", w.securityAlerts)
 		t.Run("the checks saw something", w.notVacuous)
 		t.Run("a concern is no search", w.concernsAreNoSearch) // last: it adds cases
 		t.Logf("%s: %d cases, %d actors, %d requests; built in %s, all in %s", e, len(w.cases), len(w.actors), w.requests,
