@@ -18,6 +18,9 @@ type CaseFacts struct {
 	PartyAgencies     []int64 // agencies identified as needed (step 5)
 	Consents          []casework.Consent
 	Settings          casework.Settings
+	// ExitNamed are the police and social-services staff named on the case's exit pathway:
+	// the only ones who see its destination (casework.CatExitDestination).
+	ExitNamed []int64
 }
 
 // Staff returns the actor's role on the case, if any.
@@ -84,6 +87,9 @@ func Case(a casework.Actor, f CaseFacts, cat casework.Category, now time.Time) D
 	}
 	if !Can(a, WorkWithCases).Allowed {
 		return deny("aggregates_only")
+	}
+	if cat == casework.CatSecurity || cat == casework.CatExitDestination {
+		return security(a, f, cat, now)
 	}
 	u := a.User
 	if role, ok := f.staffRole(u.ID); ok {

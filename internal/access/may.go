@@ -11,7 +11,8 @@ var Works = []Work{WorkPrepDecision, WorkFlow, WorkYouth, WorkEdit, WorkAssess, 
 
 // Categories are the categories a decision can be about: the consent categories, the
 // protected details and the anonymous card.
-var Categories = append(append([]casework.Category{}, casework.ConsentCategories...), casework.CatProtected, casework.CatAnonymous)
+var Categories = append(append([]casework.Category{}, casework.ConsentCategories...), casework.CatProtected, casework.CatAnonymous,
+	casework.CatSecurity, casework.CatExitDestination)
 
 // May is everything one actor may do with one case at one moment, decided once from the
 // case's facts: what they may read in each category, what work they may do in each category,
@@ -53,7 +54,9 @@ func Decide(a casework.Actor, f CaseFacts, flow casework.Facts, now time.Time) M
 		for _, c := range casework.ConsentCategories {
 			m.write[w][c] = caseWrite(a, f, w, c, m.read[c])
 		}
-		m.write[w][casework.CatProtected] = caseWrite(a, f, w, casework.CatProtected, m.read[casework.CatProtected])
+		for _, c := range []casework.Category{casework.CatProtected, casework.CatSecurity, casework.CatExitDestination} {
+			m.write[w][c] = caseWrite(a, f, w, c, m.read[c])
+		}
 	}
 	for _, t := range casework.Offered(f.Program, f.Step, f.Settings) {
 		w := WorkFlow

@@ -68,6 +68,11 @@ func caseWrite(a casework.Actor, f CaseFacts, w Work, cat casework.Category, rea
 		if w == WorkNote && casework.ValidConsentCategory(cat) {
 			return read
 		}
+		// A consented party who sees security information (the police) records security
+		// assessments and the exit pathway's police assessment (security.go).
+		if w == WorkAssess && (cat == casework.CatSecurity || cat == casework.CatExitDestination) {
+			return read
+		}
 	}
 	return deny("no_write_" + string(w))
 }

@@ -34,6 +34,7 @@ func (api *API) declare() []Route {
 		api.economicsRoutes(),
 		api.mappingRoutes(),
 		api.extractRoutes(),
+		api.securityRoutes(),
 	} {
 		rs = append(rs, part...)
 	}

@@ -95,7 +95,7 @@ func (api *API) mayOf(r *http.Request, m access.May) ([]MoveAction, May) {
 	}
 	for _, w := range access.Works {
 		wa := WorkAuth{Work: string(w), Categories: []string{}}
-		for _, c := range append(append([]casework.Category{}, casework.ConsentCategories...), casework.CatProtected) {
+		for _, c := range append(append([]casework.Category{}, casework.ConsentCategories...), casework.CatProtected, casework.CatSecurity, casework.CatExitDestination) {
 			if m.Write(w, c).Allowed {
 				wa.Categories = append(wa.Categories, string(c))
 			}

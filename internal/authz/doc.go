@@ -83,6 +83,12 @@
 // like a search for nobody. Registering a concern about a personnummer the reporter may not see
 // must answer like one about someone nobody knows.
 //
+// Security assessments and exit pathways (docs/security-assessment.md) are categories like the
+// others: each case holds an assessment's text (category security) and an exit pathway whose
+// destination (category exit_destination) only the named police officer and coordinator may
+// see, and every answer is read for both. A raised threat level must alert exactly those who
+// may see the case's security information, on the alerts page and in the API.
+//
 // A bug the matrix finds and that is not fixed yet is listed in bugs_test.go; its cases skip
 // with "BUG: …" so the suite stays green until the fix.
 //

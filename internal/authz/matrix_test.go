@@ -38,6 +38,7 @@ func TestAuthorizationMatrix(t *testing.T) {
 		t.Run("other routes", w.otherRoutes)
 		t.Run("own objects", w.ownObjects)
 		t.Run("lists, search, counts and exports", w.lists)
+		t.Run("security alerts reach only who may see them", w.securityAlerts)
 		t.Run("the checks saw something", w.notVacuous)
 		t.Run("a concern is no search", w.concernsAreNoSearch) // last: it adds cases
 		t.Logf("%s: %d cases, %d actors, %d requests; built in %s, all in %s", e, len(w.cases), len(w.actors), w.requests,
@@ -469,7 +470,7 @@ func (w *world) notVacuous(t *testing.T) {
 		}
 	}
 	for _, cat := range []casework.Category{casework.CatBasic, casework.CatProtected, casework.CatPolice, casework.CatSchool,
-		casework.CatSocial, casework.CatHealth, casework.CatFamily, casework.CatLeisure, placementPlace} {
+		casework.CatSocial, casework.CatHealth, casework.CatFamily, casework.CatLeisure, casework.CatSecurity, casework.CatExitDestination, placementPlace} {
 		if w.seen[cat] == 0 {
 			t.Errorf("no answer showed %s information: the content checks look for the wrong text", cat)
 		}

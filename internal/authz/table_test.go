@@ -171,6 +171,7 @@ const (
 	basic     = casework.CatBasic
 	family    = casework.CatFamily
 	social    = casework.CatSocial
+	security  = casework.CatSecurity
 	police    = casework.CatPolice
 	school    = casework.CatSchool
 	protected = casework.CatProtected
@@ -579,6 +580,22 @@ var table = []route{
 	write("API POST /api/v1/cases/{id}/meetings/{mid}/cancel", access.WorkEdit, basic, apiCall("POST", "/api/v1/cases/{id}/meetings/{mid}/cancel", `{}`, 409)),
 	write("API POST /api/v1/cases/{id}/meetings/{mid}/decisions", access.WorkEdit, basic,
 		apiCall("POST", "/api/v1/cases/{id}/meetings/{mid}/decisions", `{"text": ""}`, 422)),
+	// Security assessments and exit pathways (issue 14; docs/security-assessment.md): category
+	// security, which access.Case gives the staff on the case and the consented parties of the
+	// agency kinds the municipality lists (police and social services); recording is work of
+	// kind assess in it. The destination (category exit_destination) is checked in every answer
+	// by its marker: only the named police officer and coordinator may ever see it.
+	read("GET /cases/{id}/security", security, get("/cases/{id}/security")),
+	write("POST /cases/{id}/security", access.WorkAssess, security, post("/cases/{id}/security", form("participant", "youth", "level", "high"), 422)),
+	write("POST /cases/{id}/security/exit", access.WorkAssess, security, post("/cases/{id}/security/exit", form("stage", ""), 422)),
+	read("POST /cases/{id}/security/seen", security, post("/cases/{id}/security/seen", nil, 303)),
+	can(access.WorkWithCases, "GET /security/alerts", get("/security/alerts")),
+	read("API GET /api/v1/cases/{id}/security", security, apiCall("GET", "/api/v1/cases/{id}/security", "")),
+	write("API POST /api/v1/cases/{id}/security/assessments", access.WorkAssess, security,
+		apiCall("POST", "/api/v1/cases/{id}/security/assessments", `{"participant": "youth", "level": "high"}`, 422)),
+	write("API PUT /api/v1/cases/{id}/security/exit", access.WorkAssess, security,
+		apiCall("PUT", "/api/v1/cases/{id}/security/exit", `{"stage": ""}`, 422)),
+	can(access.WorkWithCases, "API GET /api/v1/security/alerts", apiCall("GET", "/api/v1/security/alerts", "")),
 	{key: "API POST /api/v1/tasks/{tid}/done", gov: caseScoped, cat: basic, work: access.WorkNote, expect: expectTask,
 		reqs: []reqSpec{apiCall("POST", "/api/v1/tasks/{tid}/done", "", 409).about("tid")}},
 }

@@ -314,6 +314,16 @@ func (w *world) buildCase(t *testing.T, s consentState, prot bool, n int, twin *
 		c.markers[cat] = fmt.Sprintf("Anteckning-%s-%d", cat, 10+n)
 		must(w.st.AddNote(coord, c.id, cat, c.markers[cat]))
 	}
+	// A security assessment (category security) and an exit pathway naming the police officer
+	// and the coordinator, with a destination only they may see (category exit_destination).
+	c.markers[casework.CatSecurity] = fmt.Sprintf("Hotbild-%d", 10+n)
+	c.markers[casework.CatExitDestination] = fmt.Sprintf("Vistelseort-%d", 10+n)
+	_, err = w.st.RecordSecurityAssessment(coord, c.id, casework.SecurityInput{Kind: casework.ParticipantYouth, Level: casework.ThreatHigh,
+		Threats: c.markers[casework.CatSecurity], ReviewOn: "2099-01-01"})
+	must(err)
+	dest := c.markers[casework.CatExitDestination]
+	must(w.st.SaveExitPathway(coord, c.id, casework.ExitInput{Stage: casework.ExitProgramme, WishOn: "2020-01-01", Programme: "Matrisprogrammet",
+		PoliceContactID: w.userIDs["polis"], SocialContactID: w.userIDs["samordnare"], Destination: &dest}))
 	// An action plan (drawn up early: the matrix reads and compares its version).
 	_, err = w.st.SavePlan(coord, c.id, casework.Plan{OwnGoal: "Jobba som elektriker",
 		SubGoals: []casework.SubGoal{{Text: "Gå i skolan", Criterion: "Närvaro över 80 %", Responsible: "Mentor", Due: "2026-06-01"}}})
@@ -412,6 +422,10 @@ func (w *world) facts(t *testing.T, c *mcase) access.CaseFacts {
 	}
 	if f.Consents, err = w.st.Consents(ctx, c.id); err != nil {
 		t.Fatal(err)
+	}
+	// The exit pathway's named contacts (the coordinator sees them where they are staff).
+	if sv, err := w.st.Security(ctx, c.id); err == nil && sv.Exit != nil {
+		f.ExitNamed = []int64{sv.Exit.PoliceContactID, sv.Exit.SocialContactID}
 	}
 	return f
 }

@@ -26,6 +26,10 @@ type Settings struct {
 	// ProtectedRoles may see the address, school and meeting places of a young person with
 	// protected identity, when they work on the case. Default: coordinator and case officer.
 	ProtectedRoles []Role `json:"protected_roles"`
+	// SecurityAgencies are the agency kinds whose parties, named by a valid consent, see the
+	// security assessments and exit pathways (CatSecurity); empty means the default, the
+	// police and social services (SecurityAgencyKinds, security.go).
+	SecurityAgencies []AgencyKind `json:"security_agencies,omitempty"`
 
 	// MotivationPhase enables the optional phase before enrolment (Hässelby-Vällingby).
 	MotivationPhase bool `json:"motivation_phase"`

@@ -672,6 +672,19 @@ func TestLoad(t *testing.T) {
 			}
 		})
 
+		t.Run("security assessments, a raised level's alerts and one defector under protection", func(t *testing.T) {
+			if n := l.count(t, `SELECT COUNT(*) FROM security_assessments WHERE municipality_id = $1`, l.m.ID); n < 4 {
+				t.Errorf("%d security assessments, want a few cases' worth", n)
+			}
+			if n := l.count(t, `SELECT COUNT(*) FROM security_alerts WHERE municipality_id = $1`, l.m.ID); n == 0 {
+				t.Error("no raised level alerted anyone")
+			}
+			if n := l.count(t, `SELECT COUNT(*) FROM exit_pathways x JOIN cases c ON c.id = x.case_id JOIN youths y ON y.id = c.youth_id
+				WHERE x.municipality_id = $1 AND x.stage = 'relocated' AND x.destination LIKE 'enc:%' AND y.protected_identity`, l.m.ID); n != 1 {
+				t.Errorf("%d defectors relocated under protection with a sealed destination, want 1", n)
+			}
+		})
+
 		t.Run("ages fit the target group", func(t *testing.T) {
 			ages := map[int]int{}
 			for _, r := range l.cases {

@@ -187,6 +187,7 @@ func (s *story) events(h *history) {
 	s.planningPhase(h)
 	s.groupWork(h)
 	s.activePhase(h)
+	s.securityPhase(h)
 	if !s.closeDay.IsZero() {
 		s.closeCase(h)
 		s.followUps(h)

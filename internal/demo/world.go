@@ -27,14 +27,16 @@ type world struct {
 	// SAVRY assessments; reporter reports concerns for an agency kind; member writes that
 	// agency's notes under a consent.
 	coordinators []string
-	prep         string
-	officer      string
-	reporter     map[casework.AgencyKind]string
-	member       map[casework.AgencyKind]string
-	users        map[string]casework.User
-	kind         map[string]casework.AgencyKind // the agency kind of each acting user
-	ctx          map[string]context.Context
-	names        map[string]bool // the young people's names so far, so each is given once
+	// defector: a story has been made the demo's one defector (story_security.go).
+	defector bool
+	prep     string
+	officer  string
+	reporter map[casework.AgencyKind]string
+	member   map[casework.AgencyKind]string
+	users    map[string]casework.User
+	kind     map[string]casework.AgencyKind // the agency kind of each acting user
+	ctx      map[string]context.Context
+	names    map[string]bool // the young people's names so far, so each is given once
 }
 
 // newWorld reads the municipality's organisation and users and builds an actor for each user

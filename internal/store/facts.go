@@ -71,7 +71,8 @@ func buildFactsSQL(d Dialect) string {
 		(` + staff + `), (` + parties + `), (` + consents + `),
 		EXISTS (SELECT 1 FROM assessments i WHERE i.municipality_id = c.municipality_id AND i.case_id = c.id AND i.time_point = 'intake'),
 		(SELECT pv.version FROM plan_versions pv WHERE pv.municipality_id = c.municipality_id AND pv.case_id = c.id ORDER BY pv.version DESC LIMIT 1),
-		(SELECT pv.content FROM plan_versions pv WHERE pv.municipality_id = c.municipality_id AND pv.case_id = c.id ORDER BY pv.version DESC LIMIT 1)
+		(SELECT pv.content FROM plan_versions pv WHERE pv.municipality_id = c.municipality_id AND pv.case_id = c.id ORDER BY pv.version DESC LIMIT 1),
+		` + exitNamedSQL + `
 		FROM cases c
 		JOIN youths y ON y.id = c.youth_id AND y.municipality_id = c.municipality_id
 		JOIN municipalities m ON m.id = c.municipality_id
@@ -114,7 +115,9 @@ func (tx *Tx) loadCaseLocked(municipalityID, caseID int64, lock bool) (loadedCas
 	var staff, parties, consents []byte
 	var planVer sql.NullInt64
 	var plan sql.NullString
-	c, err := scanCase(tx.QueryRow(q, municipalityID, caseID), &protected, &first, &last, &birth, &settings, &staff, &parties, &consents, &hasIntake, &planVer, &plan)
+	var exitPolice, exitSocial int64
+	c, err := scanCase(tx.QueryRow(q, municipalityID, caseID), &protected, &first, &last, &birth, &settings, &staff, &parties, &consents, &hasIntake, &planVer, &plan,
+		&exitPolice, &exitSocial)
 	if errors.Is(err, sql.ErrNoRows) {
 		return lc, casework.NotFound("case")
 	}
@@ -128,7 +131,7 @@ func (tx *Tx) loadCaseLocked(municipalityID, caseID int64, lock bool) (loadedCas
 		return lc, casework.Internal(err)
 	}
 	f := access.CaseFacts{MunicipalityID: municipalityID, Program: c.Program, Step: c.Step, TakenOn: !c.Milestones.TakenOn.IsZero(),
-		ProtectedIdentity: protected, Settings: lc.Settings}
+		ProtectedIdentity: protected, Settings: lc.Settings, ExitNamed: exitNamed(exitPolice, exitSocial)}
 	if f.Staff, err = decodeStaff(staff); err != nil {
 		return lc, casework.Internal(err)
 	}

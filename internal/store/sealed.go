@@ -48,7 +48,9 @@ var (
 
 // sealedColumns are every sealed column: the start-up sealing of old plain values and key
 // rotation walk them all.
-var sealedColumns = []SealedColumn{colFileData, colYouthAddress, colPersonAddress, colSecretValue, colSSOSecret, colDraftContent, colIdempotencyBody, colSAMLKey, colSSORefresh, colPlacementPlace}
+var sealedColumns = []SealedColumn{colFileData, colYouthAddress, colPersonAddress, colSecretValue, colSSOSecret, colDraftContent,
+	colIdempotencyBody, colSAMLKey, colSSORefresh, colPlacementPlace,
+	colSecName, colSecThreats, colSecLinked, colSecEscalation, colSecMeasures, colExitPolice, colExitProgramme, colExitDest}
 
 // SealedColumns lists the sealed columns (for the data-protection document and the tests).
 func SealedColumns() []SealedColumn { return append([]SealedColumn(nil), sealedColumns...) }

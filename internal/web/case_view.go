@@ -47,6 +47,7 @@ var caseSections = []struct {
 	{"parties", "/parties", "case.nav_parties", false},
 	{"assessments", "/assessments", "case.nav_assessments", false},
 	{"placements", "/placements", "placement.nav", false},
+	{"security", "/security", "security.nav", true}, // only to those who see security information
 	{"plan", "/plan", "case.nav_plan", true},
 	{"group", "/group", "group.nav", true},
 	{"meetings", "/meetings", "meeting.nav", true},
@@ -93,6 +94,9 @@ func (s *Server) caseViewOf(r *http.Request, p *Page, id int64, cd store.CaseDet
 			p.Path = caseURL(id, sec.Path) // where a language switch returns to, also after a POST
 		}
 		if !sec.Everyone && !v.May.Works() {
+			continue
+		}
+		if sec.Name == "security" && !v.May.Sees(casework.CatSecurity) {
 			continue
 		}
 		key := sec.Key

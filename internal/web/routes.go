@@ -35,6 +35,7 @@ func (s *Server) routes() {
 	s.ssoRoutes()            // routes_sso.go: single sign-on, its administration and policy
 	s.dailyRoutes()          // routes_daily.go: the session's time left, drafts of long forms
 	s.passkeyRoutes()        // routes_passkey.go: passkeys (WebAuthn)
+	s.securityRoutes()       // routes_security.go: security assessments, exit pathways, their alerts
 
 	m.HandleFunc("GET /settings", s.authed(s.settingsShow))
 	m.HandleFunc("POST /settings/password", s.authed(s.settingsPassword))
