@@ -39,7 +39,7 @@ func TestMappingThroughTheAPI(t *testing.T) {
 		if err := st.ReplaceResources(admin, rs); err != nil {
 			t.Fatal(err)
 		}
-		if err := st.SetCapacity(admin, store.CapacitySettings{Cap: 3, PlannedMonths: 10, WaitDays: 7}); err != nil {
+		if err := st.SetCapacity(admin, func() store.CapacitySettings { c := store.DefaultCapacitySettings(); c.Cap = 3; return c }()); err != nil {
 			t.Fatal(err)
 		}
 		clock.Set(time.Date(2026, 8, 3, 9, 0, 0, 0, time.UTC))

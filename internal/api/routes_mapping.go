@@ -3,6 +3,7 @@ package api
 import (
 	"net/http"
 	"reflect"
+	"time"
 
 	"lots/internal/casework"
 	"lots/internal/mapping"
@@ -170,23 +171,40 @@ func (api *API) mappingRegistry(w http.ResponseWriter, r *http.Request) error {
 
 // Caseload is a coordinator's open cases.
 type Caseload struct {
-	UserID  int64  `json:"user_id"`
-	Name    string `json:"name"`
-	Active  int    `json:"active"`
-	State   string `json:"state" enum:"ok,full,over" doc:"full: at the cap, the next young person overloads; over: above it"`
-	Ending  int    `json:"ending" doc:"open cases whose planned length runs out within a month"`
-	Overrun int    `json:"overrun" doc:"open cases past their planned length"`
+	UserID      int64   `json:"user_id"`
+	Name        string  `json:"name"`
+	Active      int     `json:"active"`
+	State       string  `json:"state" enum:"ok,full,over" doc:"full: at the cap, the next young person overloads; over: above it"`
+	Ending      int     `json:"ending" doc:"open cases whose planned length (with its extensions) runs out within a month"`
+	Overrun     int     `json:"overrun" doc:"open cases past their planned length"`
+	QualifiedOn *string `json:"qualified_on" doc:"the date they qualified as a social worker (YYYY-MM-DD); null: not recorded"`
+	Heavy       int     `json:"heavy" doc:"open cases at or above the heavy risk level"`
+	Mismatched  int     `json:"mismatched" doc:"of them, cases the experience rule warns about"`
+}
+
+// GroupLoad is a professional's seats in open cases' operative groups.
+type GroupLoad struct {
+	UserID int64  `json:"user_id"`
+	Name   string `json:"name"`
+	Groups int    `json:"groups"`
+	State  string `json:"state" enum:"ok,full,over" doc:"against group_cap"`
 }
 
 // CapacityView is the capacity view.
 type CapacityView struct {
-	Cap           int        `json:"cap" doc:"active young people per coordinator (default 10)"`
-	PlannedMonths int        `json:"planned_months" doc:"the planned length of an intervention (default 10)"`
-	WaitDays      int        `json:"wait_days" doc:"days from decision to the first group meeting before a wait is late (default 7)"`
-	Caseloads     []Caseload `json:"caseloads"`
-	Waiting       int        `json:"waiting" doc:"open cases with a decision and no first group meeting"`
-	Late          int        `json:"late" doc:"of them, waiting longer than wait_days"`
-	Longest       int        `json:"longest_wait_days"`
+	Cap             int         `json:"cap" doc:"active young people per coordinator (default 10)"`
+	PlannedMonths   int         `json:"planned_months" doc:"the planned length of an intervention (default 10)"`
+	WaitDays        int         `json:"wait_days" doc:"days from decision to the first group meeting before a wait is late (default 7)"`
+	GroupCap        int         `json:"group_cap" doc:"young people whose operative group one professional sits in (default 10)"`
+	ExperienceYears int         `json:"experience_years" doc:"years qualified a heavy case needs (default 2)"`
+	HeavyFrom       string      `json:"heavy_from" enum:"low,moderate,high,very_high" doc:"the risk level from which a case is heavy (default high)"`
+	ExperienceRule  string      `json:"experience_rule" enum:"warn,refuse" doc:"whether assigning a heavy case to someone with less experience warns or is refused"`
+	Caseloads       []Caseload  `json:"caseloads"`
+	Groups          []GroupLoad `json:"groups"`
+	Waiting         int         `json:"waiting" doc:"open cases with a decision and no first group meeting"`
+	Late            int         `json:"late" doc:"of them, waiting longer than wait_days"`
+	Longest         int         `json:"longest_wait_days"`
+	Extended        int         `json:"extended" doc:"open cases whose planned length has been extended"`
 }
 
 func (api *API) capacity(w http.ResponseWriter, r *http.Request) error {
@@ -194,9 +212,19 @@ func (api *API) capacity(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	out := CapacityView{Cap: c.Cap, PlannedMonths: c.PlannedMonths, WaitDays: c.WaitDays, Caseloads: []Caseload{}, Waiting: c.Waiting, Late: c.Late, Longest: c.Longest}
+	out := CapacityView{Cap: c.Cap, PlannedMonths: c.PlannedMonths, WaitDays: c.WaitDays, GroupCap: c.GroupCap, ExperienceYears: c.ExperienceYears,
+		HeavyFrom: string(c.HeavyFrom), ExperienceRule: c.Rule, Caseloads: []Caseload{}, Groups: []GroupLoad{},
+		Waiting: c.Waiting, Late: c.Late, Longest: c.Longest, Extended: c.Extended}
 	for _, l := range c.Caseloads {
-		out.Caseloads = append(out.Caseloads, Caseload(l))
+		cl := Caseload{UserID: l.UserID, Name: l.Name, Active: l.Active, State: l.State, Ending: l.Ending, Overrun: l.Overrun, Heavy: l.Heavy, Mismatched: l.Mismatched}
+		if !l.Qualified.IsZero() {
+			q := l.Qualified.In(casework.Stockholm).Format(time.DateOnly)
+			cl.QualifiedOn = &q
+		}
+		out.Caseloads = append(out.Caseloads, cl)
+	}
+	for _, m := range c.Members {
+		out.Groups = append(out.Groups, GroupLoad{UserID: m.UserID, Name: m.Name, Groups: m.Active, State: m.State})
 	}
 	return writeJSON(w, http.StatusOK, out)
 }
