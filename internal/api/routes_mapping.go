@@ -22,6 +22,14 @@ func (api *API) mappingRoutes() []Route {
 			Query: []Param{period}, Response: reflect.TypeFor[MappingPicture](), Handle: api.mappingPicture},
 		{Method: "GET", Path: "/api/v1/mapping/registry", Summary: "The resource registry and the population years imported", Tag: "mapping",
 			Response: reflect.TypeFor[MappingRegistry](), Handle: api.mappingRegistry},
+		{Method: "POST", Path: "/api/v1/mapping/resources", Summary: "Add a resource to the registry (administrator, steering group)", Tag: "mapping",
+			Request: reflect.TypeFor[ResourceInput](), Response: reflect.TypeFor[Resource](), Status: http.StatusCreated, Handle: api.createResource},
+		{Method: "PUT", Path: "/api/v1/mapping/resources/{rid}", Summary: "Replace a resource of the registry", Tag: "mapping",
+			Request: reflect.TypeFor[ResourceInput](), Response: reflect.TypeFor[Resource](), Handle: api.updateResource},
+		{Method: "DELETE", Path: "/api/v1/mapping/resources/{rid}", Summary: "Remove a resource from the registry", Tag: "mapping",
+			Status: http.StatusNoContent, Handle: api.deleteResource},
+		{Method: "POST", Path: "/api/v1/cases/{id}/extensions", Summary: "Extend the case's planned length, with the reason (required)", Tag: "mapping",
+			Request: reflect.TypeFor[ExtensionRequest](), Status: http.StatusNoContent, Handle: api.extendPlan},
 		{Method: "GET", Path: "/api/v1/capacity", Summary: "Every coordinator's open cases against the municipality's cap, with the warning state", Tag: "mapping",
 			Response: reflect.TypeFor[CapacityView](), Handle: api.capacity},
 	}
@@ -154,14 +162,7 @@ func (api *API) mappingRegistry(w http.ResponseWriter, r *http.Request) error {
 	}
 	out := MappingRegistry{Resources: []Resource{}, Population: []PopulationYear{}}
 	for _, x := range reg.Resources {
-		res := Resource{ID: x.ID, Name: x.Name, Kind: x.Kind, Owner: x.Owner, Address: x.Address, AgeFrom: x.AgeFrom, AgeTo: x.AgeTo,
-			Level: x.Level, Capacity: x.Capacity, YearlyCost: x.Cost, Payer: x.Payer, Evenings: x.Evenings, Weekends: x.Weekends,
-			Needs: append([]string{}, x.Needs...), Methods: append([]string{}, x.Methods...)}
-		if x.District != 0 {
-			id := x.District
-			res.DistrictID = &id
-		}
-		out.Resources = append(out.Resources, res)
+		out.Resources = append(out.Resources, resourceOut(x))
 	}
 	for _, y := range reg.Population {
 		out.Population = append(out.Population, PopulationYear(y))
@@ -227,4 +228,104 @@ func (api *API) capacity(w http.ResponseWriter, r *http.Request) error {
 		out.Groups = append(out.Groups, GroupLoad{UserID: m.UserID, Name: m.Name, Groups: m.Active, State: m.State})
 	}
 	return writeJSON(w, http.StatusOK, out)
+}
+
+// ResourceInput is a resource to add or to replace one with.
+type ResourceInput struct {
+	Name       string   `json:"name"`
+	Kind       string   `json:"kind" enum:"youth_centre,association,sport,pool,library,field_workers,school,bup,employment,social_services,other"`
+	Owner      string   `json:"owner"`
+	DistrictID *int64   `json:"district_id" doc:"null: the whole municipality"`
+	Address    string   `json:"address"`
+	AgeFrom    int      `json:"age_from"`
+	AgeTo      int      `json:"age_to"`
+	Level      string   `json:"level" enum:"universal,selective,indicated"`
+	Capacity   int      `json:"capacity" doc:"places, 0 unknown"`
+	YearlyCost int64    `json:"yearly_cost" doc:"kronor a year"`
+	Payer      string   `json:"payer"`
+	Evenings   bool     `json:"evenings"`
+	Weekends   bool     `json:"weekends"`
+	Needs      []string `json:"needs" doc:"IRK need codes it meets"`
+	Methods    []string `json:"methods" doc:"catalogue method codes it offers"`
+}
+
+func (in ResourceInput) resource(id int64) mapping.Resource {
+	r := mapping.Resource{ID: id, Name: in.Name, Kind: in.Kind, Owner: in.Owner, Address: in.Address, AgeFrom: in.AgeFrom, AgeTo: in.AgeTo,
+		Level: in.Level, Capacity: in.Capacity, Cost: in.YearlyCost, Payer: in.Payer, Evenings: in.Evenings, Weekends: in.Weekends,
+		Needs: in.Needs, Methods: in.Methods}
+	if in.DistrictID != nil {
+		r.District = *in.DistrictID
+	}
+	return r
+}
+
+func resourceOut(x mapping.Resource) Resource {
+	res := Resource{ID: x.ID, Name: x.Name, Kind: x.Kind, Owner: x.Owner, Address: x.Address, AgeFrom: x.AgeFrom, AgeTo: x.AgeTo,
+		Level: x.Level, Capacity: x.Capacity, YearlyCost: x.Cost, Payer: x.Payer, Evenings: x.Evenings, Weekends: x.Weekends,
+		Needs: append([]string{}, x.Needs...), Methods: append([]string{}, x.Methods...)}
+	if x.District != 0 {
+		id := x.District
+		res.DistrictID = &id
+	}
+	return res
+}
+
+func (api *API) createResource(w http.ResponseWriter, r *http.Request) error {
+	var in ResourceInput
+	if err := decode(w, r, &in); err != nil {
+		return err
+	}
+	res, err := api.store.CreateResource(r.Context(), in.resource(0))
+	if err != nil {
+		return err
+	}
+	return writeJSON(w, http.StatusCreated, resourceOut(res))
+}
+
+func (api *API) updateResource(w http.ResponseWriter, r *http.Request) error {
+	id, err := pathID(r, "rid")
+	if err != nil {
+		return err
+	}
+	var in ResourceInput
+	if err := decode(w, r, &in); err != nil {
+		return err
+	}
+	res, err := api.store.UpdateResource(r.Context(), in.resource(id))
+	if err != nil {
+		return err
+	}
+	return writeJSON(w, http.StatusOK, resourceOut(res))
+}
+
+func (api *API) deleteResource(w http.ResponseWriter, r *http.Request) error {
+	id, err := pathID(r, "rid")
+	if err != nil {
+		return err
+	}
+	if err := api.store.DeleteResource(r.Context(), id); err != nil {
+		return err
+	}
+	return noContent(w)
+}
+
+// ExtensionRequest extends a case's planned length.
+type ExtensionRequest struct {
+	Months int    `json:"months" doc:"1–24"`
+	Reason string `json:"reason" doc:"required"`
+}
+
+func (api *API) extendPlan(w http.ResponseWriter, r *http.Request) error {
+	id, err := caseID(r)
+	if err != nil {
+		return err
+	}
+	var in ExtensionRequest
+	if err := decode(w, r, &in); err != nil {
+		return err
+	}
+	if err := api.store.ExtendPlan(r.Context(), id, in.Months, in.Reason); err != nil {
+		return err
+	}
+	return noContent(w)
 }
