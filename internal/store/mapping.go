@@ -235,8 +235,18 @@ func (s *Store) MappingPicture(ctx context.Context, p stats.Period, export strin
 	if err != nil {
 		return mapping.Picture{}, err
 	}
+	pic, err := s.mapPicture(ctx, mid, dash)
+	if err != nil {
+		return pic, err
+	}
+	return pic, s.auditRead(ctx, a, w, d)
+}
+
+// mapPicture builds a municipality's picture of a released half-year (no access decision:
+// the callers make it).
+func (s *Store) mapPicture(ctx context.Context, mid int64, dash *stats.Dashboard) (mapping.Picture, error) {
 	var pic mapping.Picture
-	err = s.view(ctx, func(tx *Tx) error {
+	err := s.view(ctx, func(tx *Tx) error {
 		districts, err := tx.mapDistricts(mid)
 		if err != nil {
 			return err
@@ -253,7 +263,7 @@ func (s *Store) MappingPicture(ctx context.Context, p stats.Period, export strin
 		if err != nil {
 			return err
 		}
-		year := mapping.PopulationYear(years, p)
+		year := mapping.PopulationYear(years, dash.Period)
 		pop, err := queryAll(tx.ctx, tx, `SELECT district_id, year, age, sex, people FROM district_population WHERE municipality_id = $1 AND year = $2`,
 			[]any{mid, year}, func(sc scanner) (mapping.PopRow, error) {
 				var r mapping.PopRow
@@ -266,10 +276,7 @@ func (s *Store) MappingPicture(ctx context.Context, p stats.Period, export strin
 		pic.Shapes, err = tx.mapShapes(mid)
 		return err
 	})
-	if err != nil {
-		return pic, err
-	}
-	return pic, s.auditRead(ctx, a, w, d)
+	return pic, err
 }
 
 // CapacitySettings are the municipality's capacity limits.
