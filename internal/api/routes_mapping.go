@@ -24,9 +24,9 @@ func (api *API) mappingRoutes() []Route {
 			Response: reflect.TypeFor[MappingRegistry](), Handle: api.mappingRegistry},
 		{Method: "POST", Path: "/api/v1/mapping/resources", Summary: "Add a resource to the registry (administrator, steering group)", Tag: "mapping",
 			Request: reflect.TypeFor[ResourceInput](), Response: reflect.TypeFor[Resource](), Status: http.StatusCreated, Handle: api.createResource},
-		{Method: "PUT", Path: "/api/v1/mapping/resources/{rid}", Summary: "Replace a resource of the registry", Tag: "mapping",
+		{Method: "PUT", Path: "/api/v1/mapping/resources/{id}", Summary: "Replace a resource of the registry", Tag: "mapping",
 			Request: reflect.TypeFor[ResourceInput](), Response: reflect.TypeFor[Resource](), Handle: api.updateResource},
-		{Method: "DELETE", Path: "/api/v1/mapping/resources/{rid}", Summary: "Remove a resource from the registry", Tag: "mapping",
+		{Method: "DELETE", Path: "/api/v1/mapping/resources/{id}", Summary: "Remove a resource from the registry", Tag: "mapping",
 			Status: http.StatusNoContent, Handle: api.deleteResource},
 		{Method: "POST", Path: "/api/v1/cases/{id}/extensions", Summary: "Extend the case's planned length, with the reason (required)", Tag: "mapping",
 			Request: reflect.TypeFor[ExtensionRequest](), Status: http.StatusNoContent, Handle: api.extendPlan},
@@ -283,7 +283,7 @@ func (api *API) createResource(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (api *API) updateResource(w http.ResponseWriter, r *http.Request) error {
-	id, err := pathID(r, "rid")
+	id, err := pathID(r, "id")
 	if err != nil {
 		return err
 	}
@@ -299,7 +299,7 @@ func (api *API) updateResource(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (api *API) deleteResource(w http.ResponseWriter, r *http.Request) error {
-	id, err := pathID(r, "rid")
+	id, err := pathID(r, "id")
 	if err != nil {
 		return err
 	}

@@ -363,8 +363,8 @@ var table = []route{
 	can(access.ViewAggregates, "API GET /api/v1/mapping", apiCall("GET", "/api/v1/mapping", "")),
 	canAny([]access.Permission{access.ViewAggregates, access.ManageOrganisation, access.EditCostRegister}, "API GET /api/v1/mapping/registry", apiCall("GET", "/api/v1/mapping/registry", "")),
 	canAny([]access.Permission{access.ManageOrganisation, access.EditCostRegister}, "API POST /api/v1/mapping/resources", apiCall("POST", "/api/v1/mapping/resources", `{"name": ""}`, 422)),
-	canAny([]access.Permission{access.ManageOrganisation, access.EditCostRegister}, "API PUT /api/v1/mapping/resources/{rid}", apiCall("PUT", "/api/v1/mapping/resources/4503599627370497", `{"name": ""}`, 422)),
-	canAny([]access.Permission{access.ManageOrganisation, access.EditCostRegister}, "API DELETE /api/v1/mapping/resources/{rid}", apiCall("DELETE", "/api/v1/mapping/resources/4503599627370497", "", 404)),
+	canAny([]access.Permission{access.ManageOrganisation, access.EditCostRegister}, "API PUT /api/v1/mapping/resources/{id}", apiCall("PUT", "/api/v1/mapping/resources/4503599627370497", `{"name": ""}`, 422)),
+	canAny([]access.Permission{access.ManageOrganisation, access.EditCostRegister}, "API DELETE /api/v1/mapping/resources/{id}", apiCall("DELETE", "/api/v1/mapping/resources/4503599627370497", "", 404)),
 	can(access.ViewCaseload, "API GET /api/v1/capacity", apiCall("GET", "/api/v1/capacity", "")),
 	// Case work, the whole page; what the lists hold is the case rule's (lists_test.go).
 	can(access.WorkWithCases, "GET /cases", get("/cases", 303)),
