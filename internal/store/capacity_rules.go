@@ -148,8 +148,9 @@ type CaseCapacity struct {
 	Years      int
 }
 
-// CaseCapacity reads a case's planned length and its extensions, and the experience rule's
-// verdict on its coordinator, as a read of the case's basic information through the door.
+// CaseCapacity reads a case's planned length and its extensions, and — for those who read the
+// case's social information, where the risk judgement is — its weight and the experience
+// rule's verdict on its coordinator, as a read of the case's basic information through the door.
 func (s *Store) CaseCapacity(ctx context.Context, caseID int64) (CaseCapacity, error) {
 	var pl CaseCapacity
 	err := s.withCase(ctx, caseID, caseOp{What: What{Action: audit.ActionRead, Object: "planned_length"}}, func(tx *Tx, a casework.Actor, lc *loadedCase, d access.Decision) error {
@@ -159,20 +160,23 @@ func (s *Store) CaseCapacity(ctx context.Context, caseID int64) (CaseCapacity, e
 			return err
 		}
 		rule := set.ExperienceRule()
-		pl = CaseCapacity{Decided: lc.Case.Milestones.DecidedStart, Base: set.PlannedMonths, Weight: mapping.CaseWeight(lc.Case.RiskLevel),
-			Heavy: mapping.Heavy(lc.Case.RiskLevel, rule.HeavyFrom), Years: rule.Years}
-		var coord int64
-		err = tx.QueryRow(`SELECT user_id FROM case_staff WHERE municipality_id = $1 AND case_id = $2 AND role = 'coordinator'`, mid, caseID).Scan(&coord)
-		switch {
-		case errors.Is(err, sql.ErrNoRows):
-		case err != nil:
-			return casework.Internal(err)
-		default:
-			q, err := tx.qualifiedOn(mid, coord)
-			if err != nil {
-				return err
+		pl = CaseCapacity{Decided: lc.Case.Milestones.DecidedStart, Base: set.PlannedMonths, Years: rule.Years}
+		// The weight is the risk judgement, social information: only for those who read it.
+		if lc.May.Sees(casework.CatSocial) {
+			pl.Weight, pl.Heavy = mapping.CaseWeight(lc.Case.RiskLevel), mapping.Heavy(lc.Case.RiskLevel, rule.HeavyFrom)
+			var coord int64
+			err = tx.QueryRow(`SELECT user_id FROM case_staff WHERE municipality_id = $1 AND case_id = $2 AND role = 'coordinator'`, mid, caseID).Scan(&coord)
+			switch {
+			case errors.Is(err, sql.ErrNoRows):
+			case err != nil:
+				return casework.Internal(err)
+			default:
+				q, err := tx.qualifiedOn(mid, coord)
+				if err != nil {
+					return err
+				}
+				pl.Experience = rule.Check(lc.Case.RiskLevel, q, tx.now)
 			}
-			pl.Experience = rule.Check(lc.Case.RiskLevel, q, tx.now)
 		}
 		pl.Extensions, err = queryAll(tx.ctx, tx, `SELECT e.months, e.reason, e.extended_at, COALESCE(u.name, '') FROM case_extensions e
 			LEFT JOIN users u ON u.id = e.extended_by WHERE e.municipality_id = $1 AND e.case_id = $2 ORDER BY e.extended_at, e.id`,

@@ -68,6 +68,16 @@ func TestCapacityRules(t *testing.T) {
 			if !cc.Heavy || cc.Weight != 3 || cc.Experience != mapping.AssignWarn || cc.Years != 2 {
 				t.Errorf("case capacity %+v", cc)
 			}
+			// The police, covered by the consent for basic information only, see the planned
+			// length but not the weight (the risk judgement is social information).
+			f.Consent(t, s, heavy, storetest.ConsentSpec{Agencies: []casework.AgencyKind{casework.AgencyPolice}, Categories: []casework.Category{casework.CatBasic}})
+			pc, err := s.CaseCapacity(f.Ctx(t, s, casework.RoleGroupMember), heavy)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if pc.Weight != 0 || pc.Heavy || pc.Experience != "" || pc.Base != 10 {
+				t.Errorf("the police read %+v", pc)
+			}
 		})
 		t.Run("assigning a heavy case to someone newly qualified warns and saves", func(t *testing.T) {
 			if err := s.SetQualified(admin, officerID, time.Date(2025, 6, 1, 0, 0, 0, 0, casework.Stockholm)); err != nil {
