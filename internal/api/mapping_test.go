@@ -1,11 +1,15 @@
 package api_test
 
 import (
+	"context"
+	"fmt"
+	"slices"
 	"testing"
 	"time"
 
 	"lots/internal/api"
 	"lots/internal/app/apptest"
+	"lots/internal/audit"
 	"lots/internal/casework"
 	"lots/internal/demo"
 	"lots/internal/mapping"
@@ -39,7 +43,7 @@ func TestMappingThroughTheAPI(t *testing.T) {
 		if err := st.ReplaceResources(admin, rs); err != nil {
 			t.Fatal(err)
 		}
-		if err := st.SetCapacity(admin, store.CapacitySettings{Cap: 3, PlannedMonths: 10, WaitDays: 7}); err != nil {
+		if err := st.SetCapacity(admin, func() store.CapacitySettings { c := store.DefaultCapacitySettings(); c.Cap = 3; return c }()); err != nil {
 			t.Fatal(err)
 		}
 		clock.Set(time.Date(2026, 8, 3, 9, 0, 0, 0, time.UTC))
@@ -83,5 +87,108 @@ func TestMappingThroughTheAPI(t *testing.T) {
 		}
 		police.problem(403, "forbidden", "error.forbidden", "GET", "/api/v1/capacity", nil)
 		police.problem(403, "forbidden", "error.forbidden", "GET", "/api/v1/mapping", nil)
+	})
+}
+
+// Writing the resource registry through the API, on both engines: the administrator creates,
+// replaces and removes a resource; every fault is a problem naming its field, a duplicate name
+// and a district of no municipality's are refused at their fields; another municipality's or
+// an unknown id is not found; the coordinator may read but not write (403); each change is
+// one audit entry. A case's planned length is extended with a reason.
+func TestResourceRegistryThroughTheAPI(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, e storetest.Engine) {
+		clock := storetest.NewClock(time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC))
+		srv := apptest.Start(t, e, apptest.Options{Now: clock.Now})
+		st := srv.App.Store
+		f := storetest.Existing(t, st, demo.Code, map[casework.Role]string{casework.RoleCoordinator: "samordnare", casework.RoleAdmin: "admin"})
+		admin, coordinator := clientFor(t, srv, "admin"), clientFor(t, srv, "samordnare")
+		norra := f.Districts[1].ID
+
+		in := api.ResourceInput{Name: " Gården ", Kind: "youth_centre", Owner: "Fritid", DistrictID: &norra, AgeFrom: 13, AgeTo: 17,
+			Level: "universal", Capacity: 40, YearlyCost: 900000, Payer: "Fritidsnämnden", Evenings: true, Needs: []string{"leisure", "peers", "leisure"}}
+		var made api.Resource
+		admin.want(201, "POST", "/api/v1/mapping/resources", in, &made)
+		if made.ID == 0 || made.Name != "Gården" || *made.DistrictID != norra || len(made.Needs) != 2 || !made.Evenings {
+			t.Fatalf("created %+v", made)
+		}
+
+		bad := api.ResourceInput{Name: "", Kind: "gym", AgeFrom: 17, AgeTo: 13, Level: "maybe", Capacity: -1, YearlyCost: -5, Needs: []string{"luck"}}
+		p := admin.problem(422, "invalid", "error.invalid", "POST", "/api/v1/mapping/resources", bad)
+		fields := map[string]string{}
+		for _, fe := range p.Errors {
+			fields[fe.Field] = fe.Key
+		}
+		for f, k := range map[string]string{"name": "mapping.resource.name_required", "kind": "mapping.resource.kind", "age_to": "mapping.resource.age_to",
+			"level": "mapping.resource.level", "capacity": "mapping.resource.negative", "yearly_cost": "mapping.resource.negative", "needs": "mapping.resource.need"} {
+			if fields[f] != k {
+				t.Errorf("field %s: %q, want %q (all: %v)", f, fields[f], k, fields)
+			}
+		}
+		dup := in
+		dup.Name = "Gården"
+		admin.problem(422, "invalid", "mapping.resource.duplicate", "POST", "/api/v1/mapping/resources", dup)
+		nowhere := int64(4503599627370497)
+		dup.Name, dup.DistrictID = "Någonstans", &nowhere
+		admin.problem(422, "invalid", "mapping.resource.district", "POST", "/api/v1/mapping/resources", dup)
+		admin.problem(422, "invalid", "api.body_unknown_field", "POST", "/api/v1/mapping/resources", `{"name": "X", "colour": "red"}`)
+
+		upd := in
+		upd.Name, upd.DistrictID, upd.Weekends = "Gården Norr", nil, true
+		var changed api.Resource
+		admin.want(200, "PUT", fmt.Sprintf("/api/v1/mapping/resources/%d", made.ID), upd, &changed)
+		if changed.ID != made.ID || changed.Name != "Gården Norr" || changed.DistrictID != nil || !changed.Weekends {
+			t.Fatalf("replaced %+v", changed)
+		}
+		var reg api.MappingRegistry
+		coordinator.want(200, "GET", "/api/v1/mapping/registry", nil, &reg)
+		if len(reg.Resources) != 1 || reg.Resources[0].Name != "Gården Norr" {
+			t.Fatalf("registry %+v", reg.Resources)
+		}
+		coordinator.problem(403, "forbidden", "error.forbidden", "POST", "/api/v1/mapping/resources", in)
+		coordinator.problem(403, "forbidden", "error.forbidden", "DELETE", fmt.Sprintf("/api/v1/mapping/resources/%d", made.ID), nil)
+		admin.problem(404, "not_found", "error.not_found", "PUT", "/api/v1/mapping/resources/4503599627370497", upd)
+		admin.problem(404, "not_found", "error.not_found", "DELETE", "/api/v1/mapping/resources/x", nil)
+
+		// Another municipality's administrator neither sees nor changes it.
+		other := storetest.Seed(t, st, "9902", "o")
+		octx := other.Ctx(t, st, casework.RoleAdmin)
+		if _, err := st.UpdateResource(octx, mapping.Resource{ID: made.ID, Name: "Kapad", Kind: "other", AgeFrom: 0, AgeTo: 20, Level: "universal"}); casework.ErrorCode(err) != casework.ENotFound {
+			t.Errorf("another municipality changed it: %v", err)
+		}
+		if err := st.DeleteResource(octx, made.ID); casework.ErrorCode(err) != casework.ENotFound {
+			t.Errorf("another municipality removed it: %v", err)
+		}
+
+		admin.want(204, "DELETE", fmt.Sprintf("/api/v1/mapping/resources/%d", made.ID), nil, nil)
+		admin.problem(404, "not_found", "error.not_found", "DELETE", fmt.Sprintf("/api/v1/mapping/resources/%d", made.ID), nil)
+		coordinator.want(200, "GET", "/api/v1/mapping/registry", nil, &reg)
+		if len(reg.Resources) != 0 {
+			t.Fatalf("after the removal %+v", reg.Resources)
+		}
+		var got []string
+		if err := st.AuditEntries(context.Background(), store.AuditFilter{MunicipalityID: f.Municipality.ID, AfterSeq: -1}, func(e audit.Entry) error {
+			if e.Object == "resource" && e.Allowed {
+				got = append(got, e.Action+" "+e.Detail)
+			}
+			return nil
+		}); err != nil {
+			t.Fatal(err)
+		}
+		if want := []string{"create Gården", "update Gården Norr", "delete Gården Norr"}; !slices.Equal(got, want) {
+			t.Errorf("audit %q, want %q", got, want)
+		}
+
+		// A case's planned length.
+		rc := f.Concern(t, st, casework.RoleCoordinator, "Api", "Förlängd", storetest.TestPersonalNumbers[0])
+		f.Advance(t, st, rc.CaseID, casework.StepAssessment, storetest.ConsentSpec{}) // taken on, no decision yet
+		coordinator.problem(409, "conflict", "capacity.extend_not_started", "POST", casePath(rc.CaseID, "/extensions"), api.ExtensionRequest{Months: 2, Reason: "Skäl"})
+		f.Advance(t, st, rc.CaseID, casework.StepParties, storetest.ConsentSpec{})
+		coordinator.problem(422, "invalid", "capacity.extend_reason_required", "POST", casePath(rc.CaseID, "/extensions"), api.ExtensionRequest{Months: 2})
+		coordinator.want(204, "POST", casePath(rc.CaseID, "/extensions"), api.ExtensionRequest{Months: 2, Reason: "Skolstarten"}, nil)
+		var cap api.CapacityView
+		coordinator.want(200, "GET", "/api/v1/capacity", nil, &cap)
+		if cap.Extended != 1 || cap.ExperienceRule != "warn" || cap.HeavyFrom != "high" || cap.GroupCap != 10 {
+			t.Errorf("capacity %+v", cap)
+		}
 	})
 }

@@ -3,6 +3,7 @@ package api
 import (
 	"net/http"
 	"reflect"
+	"time"
 
 	"lots/internal/casework"
 	"lots/internal/mapping"
@@ -21,6 +22,14 @@ func (api *API) mappingRoutes() []Route {
 			Query: []Param{period}, Response: reflect.TypeFor[MappingPicture](), Handle: api.mappingPicture},
 		{Method: "GET", Path: "/api/v1/mapping/registry", Summary: "The resource registry and the population years imported", Tag: "mapping",
 			Response: reflect.TypeFor[MappingRegistry](), Handle: api.mappingRegistry},
+		{Method: "POST", Path: "/api/v1/mapping/resources", Summary: "Add a resource to the registry (administrator, steering group)", Tag: "mapping",
+			Request: reflect.TypeFor[ResourceInput](), Response: reflect.TypeFor[Resource](), Status: http.StatusCreated, Handle: api.createResource},
+		{Method: "PUT", Path: "/api/v1/mapping/resources/{id}", Summary: "Replace a resource of the registry", Tag: "mapping",
+			Request: reflect.TypeFor[ResourceInput](), Response: reflect.TypeFor[Resource](), Handle: api.updateResource},
+		{Method: "DELETE", Path: "/api/v1/mapping/resources/{id}", Summary: "Remove a resource from the registry", Tag: "mapping",
+			Status: http.StatusNoContent, Handle: api.deleteResource},
+		{Method: "POST", Path: "/api/v1/cases/{id}/extensions", Summary: "Extend the case's planned length, with the reason (required)", Tag: "mapping",
+			Request: reflect.TypeFor[ExtensionRequest](), Status: http.StatusNoContent, Handle: api.extendPlan},
 		{Method: "GET", Path: "/api/v1/capacity", Summary: "Every coordinator's open cases against the municipality's cap, with the warning state", Tag: "mapping",
 			Response: reflect.TypeFor[CapacityView](), Handle: api.capacity},
 	}
@@ -153,14 +162,7 @@ func (api *API) mappingRegistry(w http.ResponseWriter, r *http.Request) error {
 	}
 	out := MappingRegistry{Resources: []Resource{}, Population: []PopulationYear{}}
 	for _, x := range reg.Resources {
-		res := Resource{ID: x.ID, Name: x.Name, Kind: x.Kind, Owner: x.Owner, Address: x.Address, AgeFrom: x.AgeFrom, AgeTo: x.AgeTo,
-			Level: x.Level, Capacity: x.Capacity, YearlyCost: x.Cost, Payer: x.Payer, Evenings: x.Evenings, Weekends: x.Weekends,
-			Needs: append([]string{}, x.Needs...), Methods: append([]string{}, x.Methods...)}
-		if x.District != 0 {
-			id := x.District
-			res.DistrictID = &id
-		}
-		out.Resources = append(out.Resources, res)
+		out.Resources = append(out.Resources, resourceOut(x))
 	}
 	for _, y := range reg.Population {
 		out.Population = append(out.Population, PopulationYear(y))
@@ -170,23 +172,40 @@ func (api *API) mappingRegistry(w http.ResponseWriter, r *http.Request) error {
 
 // Caseload is a coordinator's open cases.
 type Caseload struct {
-	UserID  int64  `json:"user_id"`
-	Name    string `json:"name"`
-	Active  int    `json:"active"`
-	State   string `json:"state" enum:"ok,full,over" doc:"full: at the cap, the next young person overloads; over: above it"`
-	Ending  int    `json:"ending" doc:"open cases whose planned length runs out within a month"`
-	Overrun int    `json:"overrun" doc:"open cases past their planned length"`
+	UserID      int64   `json:"user_id"`
+	Name        string  `json:"name"`
+	Active      int     `json:"active"`
+	State       string  `json:"state" enum:"ok,full,over" doc:"full: at the cap, the next young person overloads; over: above it"`
+	Ending      int     `json:"ending" doc:"open cases whose planned length (with its extensions) runs out within a month"`
+	Overrun     int     `json:"overrun" doc:"open cases past their planned length"`
+	QualifiedOn *string `json:"qualified_on" doc:"the date they qualified as a social worker (YYYY-MM-DD); null: not recorded"`
+	Heavy       int     `json:"heavy" doc:"open cases at or above the heavy risk level"`
+	Mismatched  int     `json:"mismatched" doc:"of them, cases the experience rule warns about"`
+}
+
+// GroupLoad is a professional's seats in open cases' operative groups.
+type GroupLoad struct {
+	UserID int64  `json:"user_id"`
+	Name   string `json:"name"`
+	Groups int    `json:"groups"`
+	State  string `json:"state" enum:"ok,full,over" doc:"against group_cap"`
 }
 
 // CapacityView is the capacity view.
 type CapacityView struct {
-	Cap           int        `json:"cap" doc:"active young people per coordinator (default 10)"`
-	PlannedMonths int        `json:"planned_months" doc:"the planned length of an intervention (default 10)"`
-	WaitDays      int        `json:"wait_days" doc:"days from decision to the first group meeting before a wait is late (default 7)"`
-	Caseloads     []Caseload `json:"caseloads"`
-	Waiting       int        `json:"waiting" doc:"open cases with a decision and no first group meeting"`
-	Late          int        `json:"late" doc:"of them, waiting longer than wait_days"`
-	Longest       int        `json:"longest_wait_days"`
+	Cap             int         `json:"cap" doc:"active young people per coordinator (default 10)"`
+	PlannedMonths   int         `json:"planned_months" doc:"the planned length of an intervention (default 10)"`
+	WaitDays        int         `json:"wait_days" doc:"days from decision to the first group meeting before a wait is late (default 7)"`
+	GroupCap        int         `json:"group_cap" doc:"young people whose operative group one professional sits in (default 10)"`
+	ExperienceYears int         `json:"experience_years" doc:"years qualified a heavy case needs (default 2)"`
+	HeavyFrom       string      `json:"heavy_from" enum:"low,moderate,high,very_high" doc:"the risk level from which a case is heavy (default high)"`
+	ExperienceRule  string      `json:"experience_rule" enum:"warn,refuse" doc:"whether assigning a heavy case to someone with less experience warns or is refused"`
+	Caseloads       []Caseload  `json:"caseloads"`
+	Groups          []GroupLoad `json:"groups"`
+	Waiting         int         `json:"waiting" doc:"open cases with a decision and no first group meeting"`
+	Late            int         `json:"late" doc:"of them, waiting longer than wait_days"`
+	Longest         int         `json:"longest_wait_days"`
+	Extended        int         `json:"extended" doc:"open cases whose planned length has been extended"`
 }
 
 func (api *API) capacity(w http.ResponseWriter, r *http.Request) error {
@@ -194,9 +213,119 @@ func (api *API) capacity(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	out := CapacityView{Cap: c.Cap, PlannedMonths: c.PlannedMonths, WaitDays: c.WaitDays, Caseloads: []Caseload{}, Waiting: c.Waiting, Late: c.Late, Longest: c.Longest}
+	out := CapacityView{Cap: c.Cap, PlannedMonths: c.PlannedMonths, WaitDays: c.WaitDays, GroupCap: c.GroupCap, ExperienceYears: c.ExperienceYears,
+		HeavyFrom: string(c.HeavyFrom), ExperienceRule: c.Rule, Caseloads: []Caseload{}, Groups: []GroupLoad{},
+		Waiting: c.Waiting, Late: c.Late, Longest: c.Longest, Extended: c.Extended}
 	for _, l := range c.Caseloads {
-		out.Caseloads = append(out.Caseloads, Caseload(l))
+		cl := Caseload{UserID: l.UserID, Name: l.Name, Active: l.Active, State: l.State, Ending: l.Ending, Overrun: l.Overrun, Heavy: l.Heavy, Mismatched: l.Mismatched}
+		if !l.Qualified.IsZero() {
+			q := l.Qualified.In(casework.Stockholm).Format(time.DateOnly)
+			cl.QualifiedOn = &q
+		}
+		out.Caseloads = append(out.Caseloads, cl)
+	}
+	for _, m := range c.Members {
+		out.Groups = append(out.Groups, GroupLoad{UserID: m.UserID, Name: m.Name, Groups: m.Active, State: m.State})
 	}
 	return writeJSON(w, http.StatusOK, out)
+}
+
+// ResourceInput is a resource to add or to replace one with.
+type ResourceInput struct {
+	Name       string   `json:"name"`
+	Kind       string   `json:"kind" enum:"youth_centre,association,sport,pool,library,field_workers,school,bup,employment,social_services,other"`
+	Owner      string   `json:"owner"`
+	DistrictID *int64   `json:"district_id" doc:"null: the whole municipality"`
+	Address    string   `json:"address"`
+	AgeFrom    int      `json:"age_from"`
+	AgeTo      int      `json:"age_to"`
+	Level      string   `json:"level" enum:"universal,selective,indicated"`
+	Capacity   int      `json:"capacity" doc:"places, 0 unknown"`
+	YearlyCost int64    `json:"yearly_cost" doc:"kronor a year"`
+	Payer      string   `json:"payer"`
+	Evenings   bool     `json:"evenings"`
+	Weekends   bool     `json:"weekends"`
+	Needs      []string `json:"needs" doc:"IRK need codes it meets"`
+	Methods    []string `json:"methods" doc:"catalogue method codes it offers"`
+}
+
+func (in ResourceInput) resource(id int64) mapping.Resource {
+	r := mapping.Resource{ID: id, Name: in.Name, Kind: in.Kind, Owner: in.Owner, Address: in.Address, AgeFrom: in.AgeFrom, AgeTo: in.AgeTo,
+		Level: in.Level, Capacity: in.Capacity, Cost: in.YearlyCost, Payer: in.Payer, Evenings: in.Evenings, Weekends: in.Weekends,
+		Needs: in.Needs, Methods: in.Methods}
+	if in.DistrictID != nil {
+		r.District = *in.DistrictID
+	}
+	return r
+}
+
+func resourceOut(x mapping.Resource) Resource {
+	res := Resource{ID: x.ID, Name: x.Name, Kind: x.Kind, Owner: x.Owner, Address: x.Address, AgeFrom: x.AgeFrom, AgeTo: x.AgeTo,
+		Level: x.Level, Capacity: x.Capacity, YearlyCost: x.Cost, Payer: x.Payer, Evenings: x.Evenings, Weekends: x.Weekends,
+		Needs: append([]string{}, x.Needs...), Methods: append([]string{}, x.Methods...)}
+	if x.District != 0 {
+		id := x.District
+		res.DistrictID = &id
+	}
+	return res
+}
+
+func (api *API) createResource(w http.ResponseWriter, r *http.Request) error {
+	var in ResourceInput
+	if err := decode(w, r, &in); err != nil {
+		return err
+	}
+	res, err := api.store.CreateResource(r.Context(), in.resource(0))
+	if err != nil {
+		return err
+	}
+	return writeJSON(w, http.StatusCreated, resourceOut(res))
+}
+
+func (api *API) updateResource(w http.ResponseWriter, r *http.Request) error {
+	id, err := pathID(r, "id")
+	if err != nil {
+		return err
+	}
+	var in ResourceInput
+	if err := decode(w, r, &in); err != nil {
+		return err
+	}
+	res, err := api.store.UpdateResource(r.Context(), in.resource(id))
+	if err != nil {
+		return err
+	}
+	return writeJSON(w, http.StatusOK, resourceOut(res))
+}
+
+func (api *API) deleteResource(w http.ResponseWriter, r *http.Request) error {
+	id, err := pathID(r, "id")
+	if err != nil {
+		return err
+	}
+	if err := api.store.DeleteResource(r.Context(), id); err != nil {
+		return err
+	}
+	return noContent(w)
+}
+
+// ExtensionRequest extends a case's planned length.
+type ExtensionRequest struct {
+	Months int    `json:"months" doc:"1–24"`
+	Reason string `json:"reason" doc:"required"`
+}
+
+func (api *API) extendPlan(w http.ResponseWriter, r *http.Request) error {
+	id, err := caseID(r)
+	if err != nil {
+		return err
+	}
+	var in ExtensionRequest
+	if err := decode(w, r, &in); err != nil {
+		return err
+	}
+	if err := api.store.ExtendPlan(r.Context(), id, in.Months, in.Reason); err != nil {
+		return err
+	}
+	return noContent(w)
 }

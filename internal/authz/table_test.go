@@ -387,8 +387,12 @@ var table = []route{
 	canAny([]access.Permission{access.ManageOrganisation, access.EditCostRegister}, "POST /mapping/shapes", post("/mapping/shapes", nil, 422)),
 	can(access.ViewCaseload, "GET /capacity", get("/capacity")),
 	can(access.ManageOrganisation, "POST /capacity/cap", post("/capacity/cap", form("caseload_cap", "0"), 422)),
+	can(access.ManageOrganisation, "POST /capacity/experience", post("/capacity/experience", form("user", "0"), 422)),
 	can(access.ViewAggregates, "API GET /api/v1/mapping", apiCall("GET", "/api/v1/mapping", "")),
 	canAny([]access.Permission{access.ViewAggregates, access.ManageOrganisation, access.EditCostRegister}, "API GET /api/v1/mapping/registry", apiCall("GET", "/api/v1/mapping/registry", "")),
+	canAny([]access.Permission{access.ManageOrganisation, access.EditCostRegister}, "API POST /api/v1/mapping/resources", apiCall("POST", "/api/v1/mapping/resources", `{"name": ""}`, 422)),
+	canAny([]access.Permission{access.ManageOrganisation, access.EditCostRegister}, "API PUT /api/v1/mapping/resources/{id}", apiCall("PUT", "/api/v1/mapping/resources/4503599627370497", `{"name": ""}`, 422)),
+	canAny([]access.Permission{access.ManageOrganisation, access.EditCostRegister}, "API DELETE /api/v1/mapping/resources/{id}", apiCall("DELETE", "/api/v1/mapping/resources/4503599627370497", "", 404)),
 	can(access.ViewCaseload, "API GET /api/v1/capacity", apiCall("GET", "/api/v1/capacity", "")),
 	// Case work, the whole page; what the lists hold is the case rule's (lists_test.go).
 	can(access.WorkWithCases, "GET /cases", get("/cases", 303)),
@@ -423,6 +427,7 @@ var table = []route{
 	write("POST /cases/{id}/persons/{pid}", access.WorkYouth, family, post("/cases/{id}/persons/{pid}", form("kind", "matris", "name", "X"), 422)),
 	read("GET /cases/{id}/staff", basic, get("/cases/{id}/staff")),
 	write("POST /cases/{id}/staff", access.WorkEdit, basic, post("/cases/{id}/staff", form("role", "matris", "matris", "{extra}"), 422)),
+	write("POST /cases/{id}/extend", access.WorkEdit, basic, post("/cases/{id}/extend", form("months", "1", "reason", "Matris"), 303, 409)),
 	read("GET /cases/{id}/parties", basic, get("/cases/{id}/parties")),
 	write("POST /cases/{id}/parties", access.WorkEdit, basic, post("/cases/{id}/parties", form("agency", "{police}", "reason_{police}", long), 422)),
 	read("GET /cases/{id}/assessments", social, get("/cases/{id}/assessments")),
@@ -520,6 +525,7 @@ var table = []route{
 	// The API: the same store methods, so the same rule.
 	read("API GET /api/v1/cases/{id}", basic, apiCall("GET", "/api/v1/cases/{id}", "")),
 	write("API PUT /api/v1/cases/{id}/youth", access.WorkYouth, protected, apiCall("PUT", "/api/v1/cases/{id}/youth", `{"first_name": "", "last_name": ""}`, 422)),
+	write("API POST /api/v1/cases/{id}/extensions", access.WorkEdit, basic, apiCall("POST", "/api/v1/cases/{id}/extensions", `{"months": 1, "reason": "Matris"}`, 204, 409)),
 	write("API PUT /api/v1/cases/{id}/staff", access.WorkEdit, basic, apiCall("PUT", "/api/v1/cases/{id}/staff", `{"user_id": {extra}, "role": "matris"}`, 422)),
 	write("API DELETE /api/v1/cases/{id}/staff/{uid}", access.WorkEdit, basic, apiCall("DELETE", "/api/v1/cases/{id}/staff/{uid}", "", 204).then(restoreOfficer)),
 	write("API PUT /api/v1/cases/{id}/parties", access.WorkEdit, basic,

@@ -514,3 +514,31 @@ func TestPlannedLengthAndWait(t *testing.T) {
 		t.Errorf("Tuesday to Monday: %d days", d)
 	}
 }
+
+// The picture's export: the whole municipality's bands with their rates rounded, a hidden rate
+// null and suppressed, nothing to show null and not suppressed; the priority gaps counted; no
+// name carried. Nothing to compare (no population, no registry): no mapping.
+func TestPictureExport(t *testing.T) {
+	if m := (mapping.Picture{Rows: []mapping.Row{{ID: stats.All}}}).Export(); m != nil {
+		t.Fatalf("an empty picture exported %+v", m)
+	}
+	norra := mapping.Row{ID: 7, Name: "Norra", Cells: []mapping.Cell{{Band: "13-15", Priority: true, OpenPer1000: mapping.Figure{Value: 30, Shown: true}}}}
+	all := mapping.Row{ID: stats.All, Resources: 2, CostPerYoung: mapping.Figure{Value: 1234.56789, Shown: true}, Cells: []mapping.Cell{
+		{Band: "13-15", Population: 900, OpenPer1000: mapping.Figure{Value: 100.0 / 9, Shown: true}, Resources: 2, Evenings: true, Missing: []string{"family"}},
+		{Band: "16-17", Population: 600, OpenPer1000: mapping.Figure{Primary: true}},
+		{Band: "18-20", OpenPer1000: mapping.Figure{None: true}},
+	}}
+	m := (mapping.Picture{Year: 2025, Rows: []mapping.Row{norra, all}}).Export()
+	if m == nil || m.PopulationYear != 2025 || m.Districts != 1 || m.Resources != 2 || m.PriorityGaps != 1 || *m.CostPerYoung != 1234.5679 || len(m.Bands) != 3 {
+		t.Fatalf("%+v", m)
+	}
+	if b := m.Bands[0]; b.OpenPer1000 == nil || *b.OpenPer1000 != 11.1111 || b.Suppressed || !b.Evenings || b.Missing[0] != "family" {
+		t.Errorf("shown band %+v", b)
+	}
+	if b := m.Bands[1]; b.OpenPer1000 != nil || !b.Suppressed {
+		t.Errorf("hidden band %+v", b)
+	}
+	if b := m.Bands[2]; b.OpenPer1000 != nil || b.Suppressed {
+		t.Errorf("empty band %+v", b)
+	}
+}

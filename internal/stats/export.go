@@ -37,7 +37,10 @@ type Export struct {
 	// Economics is the avoided-cost report's aggregate per young person (from schema version
 	// 2; absent in version 1 files and when the municipality exports none).
 	Economics *ExportEconomics `json:"economics,omitempty"`
-	Checksum  string           `json:"checksum"`
+	// Mapping is the needs and gaps of the mapping (from schema version 3, export_mapping.go;
+	// absent when the municipality has no population or registry).
+	Mapping  *ExportMapping `json:"mapping,omitempty"`
+	Checksum string         `json:"checksum"`
 }
 
 // ExportEconomics is the avoided-cost report of the period's cohort (docs/economics.md), per
@@ -138,6 +141,9 @@ func sortFigures(fs []Figure) {
 // Marshal writes the file with its checksum, indented for people to read.
 func (e *Export) Marshal() ([]byte, error) {
 	e.Checksum = ""
+	if e.Mapping != nil {
+		e.SchemaVersion = ExportMappingVersion // a file without the mapping stays version 2, the same bytes as before
+	}
 	sum, err := e.computeChecksum()
 	if err != nil {
 		return nil, err
@@ -220,8 +226,8 @@ func ParseExport(b []byte) (*Export, error) {
 		return nil, reject("national.reject_format", "format is %v, want %s", probe.Format, ExportFormat)
 	}
 	version, ok := probe.SchemaVersion.(float64)
-	if !ok || version != 1 && version != ExportSchemaVersion {
-		return nil, reject("national.reject_schema_version", "schema version %v, this Lots reads 1 to %d", probe.SchemaVersion, ExportSchemaVersion)
+	if !ok || version != 1 && version != ExportSchemaVersion && version != ExportMappingVersion {
+		return nil, reject("national.reject_schema_version", "schema version %v, this Lots reads 1 to %d", probe.SchemaVersion, ExportMappingVersion)
 	}
 	var e Export
 	dec := json.NewDecoder(bytes.NewReader(b))
@@ -265,6 +271,14 @@ func ParseExport(b []byte) (*Export, error) {
 			return nil, reject("national.reject_structure", "does not follow the schema: %s", "economics in a version 1 file")
 		}
 		if err := checkEconomics(*e.Economics, e.MinCell); err != nil {
+			return nil, err
+		}
+	}
+	if e.Mapping != nil {
+		if version < ExportMappingVersion {
+			return nil, reject("national.reject_structure", "does not follow the schema: %s", "mapping before version 3")
+		}
+		if err := checkMapping(*e.Mapping, e.MinCell, mappingBands); err != nil {
 			return nil, err
 		}
 	}

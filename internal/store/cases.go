@@ -380,17 +380,11 @@ func (tx *Tx) assignStaff(municipalityID, caseID, userID int64, role casework.St
 	return nil
 }
 
-// AssignStaff makes a coordinator (replacing the present one) or adds a case officer.
+// AssignStaff makes a coordinator (replacing the present one) or adds a case officer, under
+// the experience rule (AssignStaffChecked, which also returns its warnings).
 func (s *Store) AssignStaff(ctx context.Context, caseID, userID int64, role casework.StaffRole) error {
-	return s.withCase(ctx, caseID, caseOp{What: What{Action: audit.ActionUpdate, Detail: "staff " + string(role)}, Work: access.WorkEdit}, func(tx *Tx, a casework.Actor, lc *loadedCase, d access.Decision) error {
-		if role != casework.StaffCoordinator && role != casework.StaffCaseOfficer {
-			return casework.Invalid("role", "staff.wrong_role")
-		}
-		if err := tx.assignStaff(a.User.MunicipalityID, caseID, userID, role); err != nil {
-			return err
-		}
-		return tx.addEvent(a, lc.Case, "staff_"+string(role), "", "", "", casework.CatBasic)
-	})
+	_, err := s.AssignStaffChecked(ctx, caseID, userID, role)
+	return err
 }
 
 // RemoveStaff removes a case officer from the case (the coordinator is replaced, not removed).

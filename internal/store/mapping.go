@@ -235,8 +235,18 @@ func (s *Store) MappingPicture(ctx context.Context, p stats.Period, export strin
 	if err != nil {
 		return mapping.Picture{}, err
 	}
+	pic, err := s.mapPicture(ctx, mid, dash)
+	if err != nil {
+		return pic, err
+	}
+	return pic, s.auditRead(ctx, a, w, d)
+}
+
+// mapPicture builds a municipality's picture of a released half-year (no access decision:
+// the callers make it).
+func (s *Store) mapPicture(ctx context.Context, mid int64, dash *stats.Dashboard) (mapping.Picture, error) {
 	var pic mapping.Picture
-	err = s.view(ctx, func(tx *Tx) error {
+	err := s.view(ctx, func(tx *Tx) error {
 		districts, err := tx.mapDistricts(mid)
 		if err != nil {
 			return err
@@ -253,7 +263,7 @@ func (s *Store) MappingPicture(ctx context.Context, p stats.Period, export strin
 		if err != nil {
 			return err
 		}
-		year := mapping.PopulationYear(years, p)
+		year := mapping.PopulationYear(years, dash.Period)
 		pop, err := queryAll(tx.ctx, tx, `SELECT district_id, year, age, sex, people FROM district_population WHERE municipality_id = $1 AND year = $2`,
 			[]any{mid, year}, func(sc scanner) (mapping.PopRow, error) {
 				var r mapping.PopRow
@@ -266,10 +276,7 @@ func (s *Store) MappingPicture(ctx context.Context, p stats.Period, export strin
 		pic.Shapes, err = tx.mapShapes(mid)
 		return err
 	})
-	if err != nil {
-		return pic, err
-	}
-	return pic, s.auditRead(ctx, a, w, d)
+	return pic, err
 }
 
 // CapacitySettings are the municipality's capacity limits.
@@ -277,6 +284,23 @@ type CapacitySettings struct {
 	Cap           int // active young people per coordinator
 	PlannedMonths int // the planned length of an intervention
 	WaitDays      int // days from decision to the first group meeting before an alert
+	GroupCap      int // young people whose operative group one professional sits in
+	// The experience rule (mapping.Rule): the years qualified a heavy case needs, the risk
+	// level from which a case is heavy, and whether the rule warns or refuses.
+	ExperienceYears int
+	HeavyFrom       casework.RiskLevel
+	Rule            string
+}
+
+// ExperienceRule is the settings' experience rule.
+func (c CapacitySettings) ExperienceRule() mapping.Rule {
+	return mapping.Rule{Years: c.ExperienceYears, HeavyFrom: c.HeavyFrom, Mode: c.Rule}
+}
+
+// DefaultCapacitySettings are the settings of a municipality that has set none.
+func DefaultCapacitySettings() CapacitySettings {
+	return CapacitySettings{Cap: mapping.DefaultCaseloadCap, PlannedMonths: mapping.DefaultPlannedMonths, WaitDays: mapping.DefaultWaitDays,
+		GroupCap: mapping.DefaultGroupCap, ExperienceYears: mapping.DefaultExperienceYears, HeavyFrom: mapping.DefaultHeavyFrom, Rule: mapping.RuleWarn}
 }
 
 // Validate checks the settings, naming the field at fault.
@@ -291,33 +315,58 @@ func (c CapacitySettings) Validate() error {
 	if c.WaitDays < 1 || c.WaitDays > 90 {
 		fe.Add("wait_days", "capacity.days_range", 1, 90)
 	}
+	if c.GroupCap < 1 || c.GroupCap > mapping.MaxCaseloadCap {
+		fe.Add("group_cap", "capacity.cap_range", 1, mapping.MaxCaseloadCap)
+	}
+	if c.ExperienceYears < 0 || c.ExperienceYears > mapping.MaxExperienceYears {
+		fe.Add("experience_years", "capacity.years_range", 0, mapping.MaxExperienceYears)
+	}
+	if !c.HeavyFrom.Valid() {
+		fe.Add("heavy_from", "capacity.heavy_invalid")
+	}
+	if c.Rule != mapping.RuleWarn && c.Rule != mapping.RuleRefuse {
+		fe.Add("experience_rule", "capacity.rule_invalid")
+	}
 	return fe.Err()
 }
 
 func (tx *Tx) capacitySettings(mid int64) (CapacitySettings, error) {
-	c := CapacitySettings{Cap: mapping.DefaultCaseloadCap, PlannedMonths: mapping.DefaultPlannedMonths, WaitDays: mapping.DefaultWaitDays}
-	err := tx.QueryRow(`SELECT caseload_cap, planned_months, wait_days FROM capacity_settings WHERE municipality_id = $1`, mid).Scan(&c.Cap, &c.PlannedMonths, &c.WaitDays)
+	c := DefaultCapacitySettings()
+	var heavy string
+	err := tx.QueryRow(`SELECT caseload_cap, planned_months, wait_days, group_cap, experience_years, heavy_from, experience_rule
+		FROM capacity_settings WHERE municipality_id = $1`, mid).Scan(&c.Cap, &c.PlannedMonths, &c.WaitDays, &c.GroupCap, &c.ExperienceYears, &heavy, &c.Rule)
 	if err != nil && !errors.Is(err, sql.ErrNoRows) {
 		return c, casework.Internal(err)
+	}
+	if err == nil {
+		c.HeavyFrom = casework.RiskLevel(heavy)
 	}
 	return c, nil
 }
 
-// Capacity is the capacity view: the settings, every coordinator's caseload, and the waiting
-// list from decision to the first group meeting.
+// Capacity is the capacity view: the settings, every coordinator's caseload, every
+// professional's load in the operative groups, and the waiting list from decision to the
+// first group meeting.
 type Capacity struct {
 	CapacitySettings
 	Caseloads []mapping.Caseload
+	// Members are the professionals who sit in an open case's operative group, with the
+	// number of those young people against GroupCap (Active, State; the rest unused).
+	Members []mapping.Caseload
 	// Waiting are the open cases decided and not yet convened; Late those waiting longer than
 	// WaitDays; Longest the longest wait in days.
 	Waiting, Late, Longest int
-	Now                    time.Time
+	// Extended are the open cases whose planned length has been extended.
+	Extended int
+	Now      time.Time
 }
 
 // Capacity counts, for every active coordinator and everyone else who coordinates an open
-// case, the open cases they coordinate against the municipality's cap, and how many of them
-// have run out of, or soon run out of, their planned length; and the waiting list. It names
-// no young person; it is recorded as a read of aggregates.
+// case, the open cases they coordinate against the municipality's cap, how many of them have
+// run out of, or soon run out of, their planned length (the municipality's plus the case's
+// extensions), and how many are heavy and — by the experience rule — too heavy for them; for
+// every professional in an open case's group, those groups against the group cap; and the
+// waiting list. It names no young person; it is recorded as a read of aggregates.
 func (s *Store) Capacity(ctx context.Context) (*Capacity, error) {
 	w := What{Action: audit.ActionList, Object: "caseload"}
 	a, d, err := s.permit(ctx, access.ViewCaseload, w)
@@ -333,46 +382,71 @@ func (s *Store) Capacity(ctx context.Context) (*Capacity, error) {
 		}
 		type row struct {
 			mapping.Caseload
-			roles string
+			roles     string
+			qualified sql.NullTime
 		}
-		rows, err := queryAll(tx.ctx, tx, `SELECT u.id, u.name, u.roles, COUNT(c.id) FROM users u
+		rows, err := queryAll(tx.ctx, tx, `SELECT u.id, u.name, u.roles, x.qualified_on, COUNT(c.id) FROM users u
+			LEFT JOIN staff_experience x ON x.municipality_id = u.municipality_id AND x.user_id = u.id
 			LEFT JOIN case_staff s ON s.municipality_id = u.municipality_id AND s.user_id = u.id AND s.role = 'coordinator'
 			LEFT JOIN cases c ON c.municipality_id = s.municipality_id AND c.id = s.case_id AND c.step NOT IN ('closed', 'followed_up')
 			WHERE u.municipality_id = $1 AND u.active = TRUE
-			GROUP BY u.id, u.name, u.roles`, []any{mid}, func(sc scanner) (row, error) {
+			GROUP BY u.id, u.name, u.roles, x.qualified_on`, []any{mid}, func(sc scanner) (row, error) {
 			var r row
-			return r, sc.Scan(&r.UserID, &r.Name, &r.roles, &r.Active)
+			return r, sc.Scan(&r.UserID, &r.Name, &r.roles, &r.qualified, &r.Active)
 		})
 		if err != nil {
 			return err
 		}
-		// The open cases with a decided start: their coordinator (0: none), the decision and
-		// whether the group has met. One row a case, no young person.
-		type started struct {
-			coord    int64
-			decided  time.Time
-			convened bool
+		qualified := map[int64]time.Time{}
+		for _, r := range rows {
+			if r.qualified.Valid {
+				qualified[r.UserID] = r.qualified.Time
+			}
 		}
-		ss, err := queryAll(tx.ctx, tx, `SELECT COALESCE(s.user_id, 0), c.decided_start_at, c.group_convened_at IS NOT NULL FROM cases c
+		// The open cases: their coordinator (0: none), risk level, decision, whether the group
+		// has met and the months of their extensions. One row a case, no young person.
+		type open struct {
+			coord    int64
+			risk     string
+			decided  sql.NullTime
+			convened bool
+			extended int
+		}
+		opens, err := queryAll(tx.ctx, tx, `SELECT COALESCE(s.user_id, 0), COALESCE(c.risk_level, ''), c.decided_start_at, c.group_convened_at IS NOT NULL,
+			COALESCE((SELECT SUM(e.months) FROM case_extensions e WHERE e.municipality_id = c.municipality_id AND e.case_id = c.id), 0) FROM cases c
 			LEFT JOIN case_staff s ON s.municipality_id = c.municipality_id AND s.case_id = c.id AND s.role = 'coordinator'
-			WHERE c.municipality_id = $1 AND c.decided_start_at IS NOT NULL AND c.step NOT IN ('closed', 'followed_up')`, []any{mid},
-			func(sc scanner) (started, error) {
-				var x started
-				return x, sc.Scan(&x.coord, &x.decided, &x.convened)
+			WHERE c.municipality_id = $1 AND c.step NOT IN ('closed', 'followed_up')`, []any{mid},
+			func(sc scanner) (open, error) {
+				var x open
+				return x, sc.Scan(&x.coord, &x.risk, &x.decided, &x.convened, &x.extended)
 			})
 		if err != nil {
 			return err
 		}
-		ending, overrun := map[int64]int{}, map[int64]int{}
-		for _, x := range ss {
-			switch mapping.PlanState(x.decided, out.PlannedMonths, out.Now) {
+		ending, overrun, heavy, mismatched := map[int64]int{}, map[int64]int{}, map[int64]int{}, map[int64]int{}
+		rule := out.ExperienceRule()
+		for _, x := range opens {
+			risk := casework.RiskLevel(x.risk)
+			if x.coord != 0 && mapping.Heavy(risk, rule.HeavyFrom) {
+				heavy[x.coord]++
+				if rule.Check(risk, qualified[x.coord], out.Now) != mapping.AssignOK {
+					mismatched[x.coord]++
+				}
+			}
+			if x.extended > 0 {
+				out.Extended++
+			}
+			if !x.decided.Valid {
+				continue
+			}
+			switch mapping.PlanState(x.decided.Time, mapping.PlannedMonths(out.PlannedMonths, x.extended), out.Now) {
 			case mapping.PlanEnding:
 				ending[x.coord]++
 			case mapping.PlanOverrun:
 				overrun[x.coord]++
 			}
 			if !x.convened {
-				days := mapping.WaitedDays(x.decided, out.Now)
+				days := mapping.WaitedDays(x.decided.Time, out.Now)
 				out.Waiting++
 				out.Longest = max(out.Longest, days)
 				if days > out.WaitDays {
@@ -386,15 +460,28 @@ func (s *Store) Capacity(ctx context.Context) (*Capacity, error) {
 			}
 			r.State = mapping.LoadState(r.Active, out.Cap)
 			r.Ending, r.Overrun = ending[r.UserID], overrun[r.UserID]
+			r.Qualified, r.Heavy, r.Mismatched = qualified[r.UserID], heavy[r.UserID], mismatched[r.UserID]
 			out.Caseloads = append(out.Caseloads, r.Caseload)
 		}
-		return nil
+		// The professionals in the open cases' groups (present members who are users).
+		out.Members, err = queryAll(tx.ctx, tx, `SELECT u.id, u.name, COUNT(DISTINCT c.id) FROM group_members g
+			JOIN users u ON u.municipality_id = g.municipality_id AND u.id = g.user_id
+			JOIN cases c ON c.municipality_id = g.municipality_id AND c.id = g.case_id AND c.step NOT IN ('closed', 'followed_up')
+			WHERE g.municipality_id = $1 AND g.user_id IS NOT NULL AND g.removed_at IS NULL
+			GROUP BY u.id, u.name`, []any{mid}, func(sc scanner) (mapping.Caseload, error) {
+			var l mapping.Caseload
+			err := sc.Scan(&l.UserID, &l.Name, &l.Active)
+			l.State = mapping.LoadState(l.Active, out.GroupCap)
+			return l, err
+		})
+		return err
 	})
 	if err != nil {
 		return nil, err
 	}
 	col := collate.New(language.Swedish, collate.IgnoreCase)
 	sort.SliceStable(out.Caseloads, func(i, j int) bool { return col.CompareString(out.Caseloads[i].Name, out.Caseloads[j].Name) < 0 })
+	sort.SliceStable(out.Members, func(i, j int) bool { return col.CompareString(out.Members[i].Name, out.Members[j].Name) < 0 })
 	return out, s.auditRead(ctx, a, w, d)
 }
 
@@ -404,16 +491,19 @@ func (s *Store) SetCapacity(ctx context.Context, c CapacitySettings) error {
 		return err
 	}
 	w := What{Action: audit.ActionUpdate, Object: "capacity_settings",
-		Detail: fmt.Sprintf("caseload cap %d, planned %d months, wait %d days", c.Cap, c.PlannedMonths, c.WaitDays)}
+		Detail: fmt.Sprintf("caseload cap %d, planned %d months, wait %d days, group cap %d, experience %d years from %s (%s)",
+			c.Cap, c.PlannedMonths, c.WaitDays, c.GroupCap, c.ExperienceYears, c.HeavyFrom, c.Rule)}
 	a, d, err := s.permit(ctx, access.ManageOrganisation, w)
 	if err != nil {
 		return err
 	}
 	return s.update(ctx, func(tx *Tx) error {
-		if _, err := tx.Exec(`INSERT INTO capacity_settings (municipality_id, caseload_cap, planned_months, wait_days, updated_at, updated_by) VALUES ($1, $2, $3, $4, $5, $6)
+		if _, err := tx.Exec(`INSERT INTO capacity_settings (municipality_id, caseload_cap, planned_months, wait_days, group_cap, experience_years,
+			heavy_from, experience_rule, updated_at, updated_by) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
 			ON CONFLICT (municipality_id) DO UPDATE SET caseload_cap = EXCLUDED.caseload_cap, planned_months = EXCLUDED.planned_months,
-			wait_days = EXCLUDED.wait_days, updated_at = EXCLUDED.updated_at, updated_by = EXCLUDED.updated_by`,
-			a.User.MunicipalityID, c.Cap, c.PlannedMonths, c.WaitDays, tx.now, a.User.ID); err != nil {
+			wait_days = EXCLUDED.wait_days, group_cap = EXCLUDED.group_cap, experience_years = EXCLUDED.experience_years,
+			heavy_from = EXCLUDED.heavy_from, experience_rule = EXCLUDED.experience_rule, updated_at = EXCLUDED.updated_at, updated_by = EXCLUDED.updated_by`,
+			a.User.MunicipalityID, c.Cap, c.PlannedMonths, c.WaitDays, c.GroupCap, c.ExperienceYears, string(c.HeavyFrom), c.Rule, tx.now, a.User.ID); err != nil {
 			return casework.Internal(err)
 		}
 		return tx.audit(a, w, d)

@@ -269,7 +269,12 @@ func TestCapacity(t *testing.T) {
 		if cap, l := load(); cap != mapping.DefaultCaseloadCap || l.Active != 0 || l.State != mapping.LoadOK {
 			t.Fatalf("before any case: cap %d, %+v", cap, l)
 		}
-		if err := s.SetCapacity(admin, store.CapacitySettings{Cap: 2, PlannedMonths: 10, WaitDays: 7}); err != nil {
+		settings := func(cap, months, wait int) store.CapacitySettings {
+			c := store.DefaultCapacitySettings()
+			c.Cap, c.PlannedMonths, c.WaitDays = cap, months, wait
+			return c
+		}
+		if err := s.SetCapacity(admin, settings(2, 10, 7)); err != nil {
 			t.Fatal(err)
 		}
 		var cases []int64
@@ -308,11 +313,11 @@ func TestCapacity(t *testing.T) {
 				t.Errorf("after ten months: %+v", l)
 			}
 		})
-		if err := s.SetCapacity(admin, store.CapacitySettings{Cap: 0, PlannedMonths: 10, WaitDays: 100}); casework.ErrorCode(err) != casework.EInvalid ||
+		if err := s.SetCapacity(admin, settings(0, 10, 100)); casework.ErrorCode(err) != casework.EInvalid ||
 			len(casework.FieldErrorsOf(err)) != 2 || casework.FieldErrorsOf(err)[0].Field != "caseload_cap" || casework.FieldErrorsOf(err)[1].Field != "wait_days" {
 			t.Errorf("a cap of 0 and a wait of 100 days: %v", err)
 		}
-		if err := s.SetCapacity(coord, store.CapacitySettings{Cap: 12, PlannedMonths: 10, WaitDays: 7}); casework.ErrorCode(err) != casework.EForbidden {
+		if err := s.SetCapacity(coord, settings(12, 10, 7)); casework.ErrorCode(err) != casework.EForbidden {
 			t.Errorf("a coordinator set the cap: %v", err)
 		}
 		for _, r := range []casework.Role{casework.RoleGroupMember, casework.RoleAnalyst, casework.RoleAuditor} {
@@ -325,7 +330,8 @@ func TestCapacity(t *testing.T) {
 				t.Errorf("%s: %v", r, err)
 			}
 		}
-		if got := auditDetails(t, s, f, "capacity_settings"); len(got) != 2 || got[0] != "update allowed caseload cap 2, planned 10 months, wait 7 days" || got[1] != "update denied caseload cap 12, planned 10 months, wait 7 days" {
+		if got := auditDetails(t, s, f, "capacity_settings"); len(got) != 2 || got[0] != "update allowed caseload cap 2, planned 10 months, wait 7 days, group cap 10, experience 2 years from high (warn)" ||
+			got[1] != "update denied caseload cap 12, planned 10 months, wait 7 days, group cap 10, experience 2 years from high (warn)" {
 			t.Errorf("cap audit %q", got)
 		}
 	})

@@ -333,5 +333,11 @@ func (s *Store) marshalExport(ctx context.Context, municipalityID int64, dash *s
 	if e.Economics, err = s.exportEconomics(ctx, municipalityID, dash.Period); err != nil {
 		return nil, err
 	}
+	// The mapping's needs and gaps (docs/mapping.md), from the same release: no name.
+	pic, err := s.mapPicture(ctx, municipalityID, dash)
+	if err != nil {
+		return nil, err
+	}
+	e.Mapping = pic.Export()
 	return e.Marshal()
 }

@@ -5,6 +5,7 @@ import (
 	"strconv"
 
 	"lots/internal/casework"
+	"lots/internal/store"
 )
 
 // caseStaffData is the case's social services staff and the colleagues who can be assigned.
@@ -14,6 +15,8 @@ type caseStaffData struct {
 	Officers     []casework.StaffLink
 	Coordinators []caseChoice
 	Candidates   []caseChoice // case officers not yet on the case
+	// Length is the case's planned length and its weight against the coordinator's experience.
+	Length store.CaseCapacity
 }
 
 // caseStaffShow shows the coordinator and case officers, with forms to change them.
@@ -38,6 +41,7 @@ func (s *Server) caseStaffSave(w http.ResponseWriter, r *http.Request) {
 	role := casework.StaffRole(r.PostFormValue("role"))
 	field := string(role)
 	var err error
+	var warns []store.Warning
 	if rm := r.PostFormValue("remove"); rm != "" {
 		uid, perr := strconv.ParseInt(rm, 10, 64)
 		if perr != nil {
@@ -51,7 +55,7 @@ func (s *Server) caseStaffSave(w http.ResponseWriter, r *http.Request) {
 		if uid == 0 {
 			err = casework.Invalid(field, "case.staff_choose")
 		} else {
-			err = s.store.AssignStaff(r.Context(), v.ID, uid, role)
+			warns, err = s.store.AssignStaffChecked(r.Context(), v.ID, uid, role)
 		}
 		// A coordinator who hands the case over to someone else no longer works on it.
 		if err == nil && role == casework.StaffCoordinator && uid != a.User.ID && caseStaffRole(v, a.User.ID) == casework.StaffCoordinator {
@@ -61,7 +65,7 @@ func (s *Server) caseStaffSave(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	if err == nil {
-		s.setFlash(w, r, "case.staff_saved")
+		s.setFlash(w, r, staffSavedFlash(warns))
 		http.Redirect(w, r, caseURL(v.ID, "/staff"), http.StatusSeeOther)
 		return
 	}
@@ -97,6 +101,11 @@ func (s *Server) renderCaseStaff(w http.ResponseWriter, r *http.Request, p *Page
 		} else {
 			d.Officers = append(d.Officers, l)
 		}
+	}
+	var err error
+	if d.Length, err = s.store.CaseCapacity(r.Context(), v.ID); err != nil {
+		s.fail(w, r, err)
+		return
 	}
 	if v.May.Edit() {
 		cs, err := s.store.Colleagues(r.Context(), "")

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"encoding/base64"
 	"errors"
 	"io"
 	"net/http"
@@ -37,6 +38,7 @@ type mapDataPage struct {
 	CanEdit    bool
 	FileErrors []string // the refused file's errors, one a line
 	Form       string   // which form they belong to: "population" or "resources"
+	Preview    *mapPreview
 }
 
 func (s *Server) mappingData(w http.ResponseWriter, r *http.Request) {
@@ -45,13 +47,17 @@ func (s *Server) mappingData(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) renderMappingData(w http.ResponseWriter, r *http.Request, p *Page, status int, form string) {
+	s.renderMappingDataWith(w, r, p, status, form, nil)
+}
+
+func (s *Server) renderMappingDataWith(w http.ResponseWriter, r *http.Request, p *Page, status int, form string, preview *mapPreview) {
 	reg, err := s.store.MappingRegistry(r.Context())
 	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
 	a, _ := casework.ActorFrom(r.Context())
-	d := mapDataPage{Districts: len(reg.Districts), Shapes: reg.Shapes, Form: form}
+	d := mapDataPage{Districts: len(reg.Districts), Shapes: reg.Shapes, Form: form, Preview: preview}
 	for _, pp := range store.MappingEditors {
 		d.CanEdit = d.CanEdit || access.Can(a, pp).Allowed
 	}
@@ -102,6 +108,14 @@ func readMappingFile(w http.ResponseWriter, r *http.Request) ([]byte, error) {
 	}
 	f, _, err := r.FormFile("file")
 	if err != nil {
+		// The file carried by a preview's save form (mapping_preview.go).
+		if data := r.PostFormValue("data"); data != "" {
+			b, err := base64.StdEncoding.DecodeString(data)
+			if err != nil || len(b) > maxMappingFile {
+				return nil, casework.Invalid("file", "mapping.file_required")
+			}
+			return b, nil
+		}
 		return nil, casework.Invalid("file", "mapping.file_required")
 	}
 	defer f.Close()
@@ -142,6 +156,21 @@ func (s *Server) mappingImport(w http.ResponseWriter, r *http.Request, form stri
 }
 
 func (s *Server) mappingPopulationImport(w http.ResponseWriter, r *http.Request) {
+	if r.URL.Query().Get("preview") != "" {
+		b, err := readMappingFile(w, r)
+		if err != nil {
+			p := s.page(w, r, "mapping.data_title")
+			p.Errors = casework.FieldErrorsOf(err)
+			s.renderMappingData(w, r, p, http.StatusUnprocessableEntity, "population")
+			return
+		}
+		name := ""
+		if r.MultipartForm != nil && len(r.MultipartForm.File["file"]) > 0 {
+			name = r.MultipartForm.File["file"][0].Filename
+		}
+		s.mappingPopulationPreview(w, r, b, name)
+		return
+	}
 	s.mappingImport(w, r, "population", func(b []byte, ds []mapping.District) error {
 		rows, err := mapping.ParsePopulation(b, ds)
 		if err != nil {

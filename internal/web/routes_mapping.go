@@ -29,4 +29,7 @@ func (s *Server) mappingRoutes() {
 
 	m.HandleFunc("GET /capacity", s.authed(s.can(access.ViewCaseload, s.capacityShow)))
 	m.HandleFunc("POST /capacity/cap", s.authed(s.can(access.ManageOrganisation, s.capacityCapSave)))
+	// A case's planned length is extended from its staff page (the store decides on the case).
+	m.HandleFunc("POST /cases/{id}/extend", s.authed(s.can(access.WorkWithCases, s.caseExtendSave)))
+	m.HandleFunc("POST /capacity/experience", s.authed(s.can(access.ManageOrganisation, s.capacityExperienceSave)))
 }

@@ -1,0 +1,97 @@
+package stats
+
+import (
+	"math"
+	"slices"
+)
+
+// The needs and gaps of the mapping (docs/mapping.md) in the national export, from schema
+// version 3, so a reinforcement team can compare municipalities: for the whole municipality
+// and each age band, the population (Statistics Sweden's, public), the open cases per 1 000
+// young people — the release's figure, null and marked suppressed exactly when the release
+// hides the count — the resources serving the band, their places, whether one is open in the
+// evenings and at weekends, the IRK need areas none of them meets; the yearly cost per young
+// person; and how many district × band cells are priority gaps. No district, resource or
+// person is named.
+
+// ExportMappingVersion is the schema version that carries the mapping.
+const ExportMappingVersion = 3
+
+// ExportMapping is the municipality's needs and gaps.
+type ExportMapping struct {
+	PopulationYear int                 `json:"population_year"`
+	Districts      int                 `json:"districts"`
+	Resources      int                 `json:"resources"`
+	CostPerYoung   *float64            `json:"cost_per_young"`
+	PriorityGaps   int                 `json:"priority_gaps"`
+	Bands          []ExportMappingBand `json:"bands"`
+}
+
+// ExportMappingBand is one age band of the municipality.
+type ExportMappingBand struct {
+	Band        string   `json:"band"`
+	Population  int      `json:"population"`
+	OpenPer1000 *float64 `json:"open_per_1000"`
+	Suppressed  bool     `json:"suppressed"`
+	Resources   int      `json:"resources"`
+	Capacity    int      `json:"capacity"`
+	Evenings    bool     `json:"evenings"`
+	Weekends    bool     `json:"weekends"`
+	Missing     []string `json:"missing"`
+}
+
+// RoundRate rounds a rate as the export writes it.
+func RoundRate(v float64) float64 { return round(v) }
+
+// checkMapping checks the mapping of a file: known bands once each, no negative number, a
+// suppressed rate without a value, and no shown rate that rests on fewer than min_cell young
+// people (the count it implies with the band's population).
+func checkMapping(m ExportMapping, minCell int, bands []string) error {
+	if m.PopulationYear < 0 || m.PopulationYear > 2100 || m.Districts < 0 || m.Resources < 0 || m.PriorityGaps < 0 {
+		return reject("national.reject_negative", "a negative number in %s", "mapping")
+	}
+	if c := m.CostPerYoung; c != nil && (*c < 0 || math.IsNaN(*c)) {
+		return reject("national.reject_negative", "a negative number in %s", "mapping")
+	}
+	seen := map[string]bool{}
+	for _, b := range m.Bands {
+		if !slices.Contains(bands, b.Band) || seen[b.Band] {
+			return reject("national.reject_figure", "figure %q has an invalid code", "mapping/"+b.Band)
+		}
+		seen[b.Band] = true
+		if b.Population < 0 || b.Resources < 0 || b.Capacity < 0 {
+			return reject("national.reject_negative", "a negative number in %s", "mapping/"+b.Band)
+		}
+		switch r := b.OpenPer1000; {
+		case b.Suppressed && r != nil:
+			return reject("national.reject_suppressed_value", "figure %s is marked suppressed but carries a value", "mapping/"+b.Band)
+		case r != nil && (*r < 0 || math.IsNaN(*r)):
+			return reject("national.reject_negative", "a negative number in %s", "mapping/"+b.Band)
+		case r != nil && *r > 0 && math.Round(*r*float64(b.Population)/1000) < float64(minCell):
+			return reject("national.reject_small_cell", "figure %s rests on %d young people and is not suppressed", "mapping/"+b.Band,
+				int(math.Round(*r*float64(b.Population)/1000)))
+		}
+		for _, n := range b.Missing {
+			if !codeOK(n) {
+				return reject("national.reject_figure", "figure %q has an invalid code", "mapping/"+b.Band)
+			}
+		}
+	}
+	return nil
+}
+
+func codeOK(s string) bool {
+	if s == "" || len(s) > 64 {
+		return false
+	}
+	for _, r := range s {
+		if !(r >= 'a' && r <= 'z' || r >= '0' && r <= '9' || r == '_' || r == '.' || r == '-') {
+			return false
+		}
+	}
+	return true
+}
+
+// mappingBands are the bands the mapping has: the dashboard's but "unknown" (population has
+// no unknown age).
+var mappingBands = AgeBands[:len(AgeBands)-1]
