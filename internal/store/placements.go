@@ -154,7 +154,7 @@ func (s *Store) SavePlacement(ctx context.Context, caseID, id int64, in casework
 		if err := fe.Err(); err != nil {
 			return err
 		}
-		place := p.Place
+		var place string
 		if !mayPlace && old != nil {
 			place = old.Place // still sealed: kept as it was
 		} else if place, err = tx.sealText(colPlacementPlace, p.Place); err != nil {
