@@ -65,7 +65,7 @@ func ConfigFromEnv(lookup func(string) (string, bool)) (Config, bool, error) {
 // Message is an e-mail's subject and plain-text body and, for a meeting notification, a
 // calendar entry (RFC 5545 text) sent as iMIP (RFC 6047) with its method (REQUEST, CANCEL).
 type Message struct {
-	Subject, Body string
+	Subject, Body  string
 	Calendar       string
 	CalendarMethod string
 }
