@@ -2,7 +2,9 @@
 // about consents that end soon, to the case's coordinator. A reminder says that there is a task
 // and when it is due, or that a consent ends and when, and nothing else — no name, no case, no
 // task text, no id or link to one — so an e-mail that goes astray reveals nothing about a young
-// person. The SMTP relay is set from the environment; without one, Lots sends no e-mail.
+// person. It also sends the notifications of group and meeting changes (notifications.go), as
+// bare as the reminders, with a calendar entry for meetings. The SMTP relay is set from the
+// environment; without one, Lots sends no e-mail.
 package mail
 
 import (
