@@ -15,6 +15,7 @@ import (
 
 	"lots/internal/casework"
 	"lots/internal/mail"
+	"lots/internal/store"
 	"lots/internal/store/storetest"
 )
 
@@ -217,4 +218,24 @@ func TestNotificationsJob(t *testing.T) {
 			t.Fatalf("undeliverable notifications stay: %d", len(due))
 		}
 	})
+}
+
+// The notifications' words in English, and an unknown kind refused rather than sent blank.
+func TestNoticeInEnglish(t *testing.T) {
+	start := time.Date(2026, 3, 3, 14, 0, 0, 0, time.UTC)
+	n := store.Notification{Kind: store.NotifyMeetingCancelled, Locale: casework.LocaleEn, Email: "a@b.example", Sequence: 3,
+		Meeting: casework.Meeting{ID: 7, Start: start, DurationMinutes: 90}}
+	m, err := mail.Notice(n, "lots@kommun.example", start)
+	if err != nil || m.Subject != "Notice from Lots" || m.Body != "The meeting in Lots on 2026-03-03 at 15:00 is cancelled. Log in to see it." ||
+		m.CalendarMethod != "CANCEL" || icsValue(m.Calendar, "SUMMARY") != "Meeting in Lots" || icsValue(m.Calendar, "SEQUENCE") != "3" ||
+		icsValue(m.Calendar, "DTEND") != "20260303T153000Z" {
+		t.Fatalf("%+v %v", m, err)
+	}
+	g, _ := mail.Notice(store.Notification{Kind: store.NotifyGroupAdded, Locale: casework.LocaleEn}, "", start)
+	if g.Body != "You have been added to a group in Lots. Log in to see it." || g.Calendar != "" {
+		t.Fatalf("%+v", g)
+	}
+	if _, err := mail.Notice(store.Notification{Kind: "other"}, "", start); err == nil {
+		t.Fatal("an unknown kind was accepted")
+	}
 }
