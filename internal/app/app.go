@@ -220,6 +220,14 @@ func (a *App) Serve(ctx context.Context, l net.Listener) error {
 				a.Config.Log.Error("reminders stopped", "err", err)
 			}
 		}()
+		// Notifications of group and meeting changes (store.DueNotifications; docs/daily-work.md).
+		go func() {
+			n := mail.NewNotifications(a.Store, mail.NewSender(mc), mc.From, a.Config.Log)
+			n.Exclusive = a.Store.RunOnce
+			if err := n.Run(ctx); err != nil && ctx.Err() == nil {
+				a.Config.Log.Error("notifications stopped", "err", err)
+			}
+		}()
 	}
 	return serveUntil(ctx, srv, l, 10*time.Second)
 }
@@ -302,6 +310,10 @@ func (a *App) housekeeping(ctx context.Context) {
 		}
 		// Drafts of long forms left unsent (docs/daily-work.md).
 		if _, err := a.Store.PurgeDrafts(ctx); err != nil {
+			return err
+		}
+		// Sent notifications, after store.NotificationDays (docs/data-protection.md).
+		if _, err := a.Store.PurgeNotifications(ctx); err != nil {
 			return err
 		}
 		// API idempotency keys and their answers, after store.IdempotencyHours.

@@ -54,3 +54,44 @@ func MeetingCalendarFile(m Meeting, t CalendarTexts, now time.Time) string {
 	// RFC 5545 lines end in CRLF and fold at 75 octets.
 	return cal.Serialize(ics.WithNewLine("\r\n"), ics.WithLineLength(75))
 }
+
+// InvitationMethod is an e-mailed calendar entry's iTIP method (RFC 5546).
+type InvitationMethod string
+
+const (
+	InviteRequest InvitationMethod = "REQUEST" // the meeting is planned (or back)
+	InviteCancel  InvitationMethod = "CANCEL"  // the meeting is cancelled
+)
+
+// MeetingInvitation builds the calendar entry an e-mail notification carries (RFC 5545, sent
+// as RFC 6047 iMIP): the group meeting only, with the same UID as MeetingCalendarFile's so an
+// entry imported from the meeting page is the one updated, the sequence given, the organizer
+// (Lots' sender address) and the attendee (the recipient's own address). It says "a meeting in
+// Lots" (summary) and when — never the place, which could point to someone (a home, a school,
+// the social services' unit), nor any name or the case's reference.
+func MeetingInvitation(m Meeting, method InvitationMethod, sequence int, summary, description, organizer, attendee string, now time.Time) string {
+	cal := ics.NewCalendarFor("Lots")
+	cal.SetMethod(ics.Method(method))
+	cal.SetCalscale("GREGORIAN")
+	e := cal.AddEvent("lots-meeting-" + strconv.FormatInt(m.ID, 10) + "@lots")
+	e.SetDtStampTime(now)
+	e.SetStartAt(m.Start)
+	e.SetEndAt(m.End())
+	e.SetSummary(summary)
+	e.SetDescription(description)
+	e.SetSequence(sequence)
+	if method == InviteCancel {
+		e.SetStatus(ics.ObjectStatusCancelled)
+	} else {
+		e.SetStatus(ics.ObjectStatusConfirmed)
+	}
+	e.SetClass(ics.ClassificationConfidential)
+	e.SetProperty(ics.ComponentPropertyTransp, "OPAQUE")
+	if organizer != "" {
+		e.SetOrganizer("mailto:" + organizer)
+	}
+	if attendee != "" {
+		e.AddAttendee("mailto:"+attendee, ics.CalendarUserTypeIndividual, ics.ParticipationRoleReqParticipant, ics.WithRSVP(false))
+	}
+	return cal.Serialize(ics.WithNewLine("\r\n"), ics.WithLineLength(75))
+}

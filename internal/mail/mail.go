@@ -2,7 +2,9 @@
 // about consents that end soon, to the case's coordinator. A reminder says that there is a task
 // and when it is due, or that a consent ends and when, and nothing else — no name, no case, no
 // task text, no id or link to one — so an e-mail that goes astray reveals nothing about a young
-// person. The SMTP relay is set from the environment; without one, Lots sends no e-mail.
+// person. It also sends the notifications of group and meeting changes (notifications.go), as
+// bare as the reminders, with a calendar entry for meetings. The SMTP relay is set from the
+// environment; without one, Lots sends no e-mail.
 package mail
 
 import (
@@ -10,14 +12,17 @@ import (
 	"context"
 	"crypto/rand"
 	"crypto/tls"
+	"encoding/base64"
 	"encoding/hex"
 	"errors"
 	"fmt"
 	"mime"
+	"mime/multipart"
 	"mime/quotedprintable"
 	"net"
 	netmail "net/mail"
 	"net/smtp"
+	"net/textproto"
 	"os"
 	"strings"
 	"time"
@@ -59,9 +64,12 @@ func ConfigFromEnv(lookup func(string) (string, bool)) (Config, bool, error) {
 	return c, true, nil
 }
 
-// Message is an e-mail's subject and plain-text body.
+// Message is an e-mail's subject and plain-text body and, for a meeting notification, a
+// calendar entry (RFC 5545 text) sent as iMIP (RFC 6047) with its method (REQUEST, CANCEL).
 type Message struct {
-	Subject, Body string
+	Subject, Body  string
+	Calendar       string
+	CalendarMethod string
 }
 
 // The reminder's words are fixed here rather than in the interface catalogue: they are what
@@ -192,12 +200,40 @@ func (s *Sender) compose(from, to *netmail.Address, m Message) []byte {
 	header("Date", now().Format(time.RFC1123Z))
 	header("Message-ID", "<"+hex.EncodeToString(id)+"@"+domain+">")
 	header("MIME-Version", "1.0")
-	header("Content-Type", "text/plain; charset=utf-8")
-	header("Content-Transfer-Encoding", "quoted-printable")
 	header("Auto-Submitted", "auto-generated")
+	text := func() {
+		qp := quotedprintable.NewWriter(&b)
+		_, _ = qp.Write([]byte(strings.ReplaceAll(m.Body, "\n", "\r\n") + "\r\n"))
+		_ = qp.Close()
+	}
+	if m.Calendar == "" {
+		header("Content-Type", "text/plain; charset=utf-8")
+		header("Content-Transfer-Encoding", "quoted-printable")
+		b.WriteString("\r\n")
+		text()
+		return b.Bytes()
+	}
+	// multipart/mixed: the text, then the calendar entry as text/calendar with its method, as
+	// RFC 6047 wants it (the method in the Content-Type and in the entry alike).
+	mw := multipart.NewWriter(&b)
+	header("Content-Type", mime.FormatMediaType("multipart/mixed", map[string]string{"boundary": mw.Boundary()}))
 	b.WriteString("\r\n")
-	qp := quotedprintable.NewWriter(&b)
-	_, _ = qp.Write([]byte(strings.ReplaceAll(m.Body, "\n", "\r\n") + "\r\n"))
-	_ = qp.Close()
+	_, _ = mw.CreatePart(textproto.MIMEHeader{"Content-Type": {"text/plain; charset=utf-8"}, "Content-Transfer-Encoding": {"quoted-printable"}})
+	text()
+	method := strings.ToUpper(m.CalendarMethod)
+	if method == "" {
+		method = "PUBLISH"
+	}
+	_, _ = mw.CreatePart(textproto.MIMEHeader{
+		"Content-Type":              {"text/calendar; method=" + method + "; charset=UTF-8"},
+		"Content-Transfer-Encoding": {"base64"},
+	})
+	enc := base64.StdEncoding.EncodeToString([]byte(m.Calendar))
+	for len(enc) > 76 {
+		b.WriteString(enc[:76] + "\r\n")
+		enc = enc[76:]
+	}
+	b.WriteString(enc + "\r\n")
+	_ = mw.Close()
 	return b.Bytes()
 }

@@ -163,6 +163,9 @@ func (s *Store) AddGroupMember(ctx context.Context, caseID int64, in casework.Me
 			m.ID, mid, caseID, string(m.Kind), nullID(m.UserID), nullID(m.PersonID), m.Name, m.Relation, m.Contact, m.Role, tx.now, a.User.ID); err != nil {
 			return casework.Internal(err)
 		}
+		if err := tx.notify(a, NotifyGroupAdded, caseID, 0, 0, m.UserID); err != nil {
+			return err
+		}
 		return tx.addEvent(a, lc.Case, "group_member_added", "", "", reason, casework.CatBasic)
 	})
 	return m, err

@@ -182,6 +182,9 @@ func (s *Store) CreateMeeting(ctx context.Context, caseID int64, in casework.Mee
 			string(m.MinutesCategory), tx.now, a.User.ID); err != nil {
 			return casework.Internal(err)
 		}
+		if err := tx.notifyGroup(a, lc, NotifyMeetingCreated, m.ID, m.Sequence); err != nil {
+			return err
+		}
 		return tx.addEvent(a, lc.Case, "meeting_planned", "", "", "", casework.CatBasic)
 	})
 	return m, err
@@ -441,6 +444,9 @@ func (s *Store) CancelMeeting(ctx context.Context, caseID, meetingID int64, reas
 		if _, err := tx.Exec(`UPDATE meetings SET status = 'cancelled', cancel_reason = $1, sequence = sequence + 1, updated_at = $2
 			WHERE municipality_id = $3 AND id = $4`, reason, tx.now, a.User.MunicipalityID, meetingID); err != nil {
 			return casework.Internal(err)
+		}
+		if err := tx.notifyGroup(a, lc, NotifyMeetingCancelled, meetingID, m.Sequence+1); err != nil {
+			return err
 		}
 		return tx.addEvent(a, lc.Case, "meeting_cancelled", "", "", reason, casework.CatBasic)
 	})

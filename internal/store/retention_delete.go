@@ -47,6 +47,7 @@ var caseDeletes = []string{
 	`DELETE FROM legal_holds WHERE municipality_id = $1 AND case_id = $2`,
 	`DELETE FROM placements WHERE municipality_id = $1 AND case_id = $2`,
 	`DELETE FROM drafts WHERE municipality_id = $1 AND case_id = $2`,
+	`DELETE FROM notifications WHERE municipality_id = $1 AND case_id = $2`,
 	`DELETE FROM cases WHERE municipality_id = $1 AND id = $2`,
 }
 

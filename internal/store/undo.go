@@ -83,6 +83,11 @@ func (s *Store) RestoreMeeting(ctx context.Context, caseID, meetingID int64) err
 			WHERE municipality_id = $2 AND id = $3`, tx.now, a.User.MunicipalityID, meetingID); err != nil {
 			return casework.Internal(err)
 		}
+		// The group was told of the cancellation: it is told the meeting is back, as a new
+		// invitation with the higher sequence (docs/daily-work.md, "Notifications").
+		if err := tx.notifyGroup(a, lc, NotifyMeetingCreated, meetingID, m.Sequence+1); err != nil {
+			return err
+		}
 		return tx.addEvent(a, lc.Case, "meeting_restored", "", "", "", casework.CatBasic)
 	})
 }
