@@ -2,7 +2,6 @@ package mail
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"log/slog"
 	"time"
@@ -43,40 +42,7 @@ func NewNotifications(st NotificationStore, m Mailer, organizer string, log *slo
 
 // Run sends notifications now and then every Interval until ctx ends.
 func (j *Notifications) Run(ctx context.Context) error {
-	every := j.Interval
-	if every <= 0 {
-		every = time.Minute
-	}
-	t := time.NewTicker(every)
-	defer t.Stop()
-	round := func(ctx context.Context) (int, error) { return j.RunOnce(ctx) }
-	if j.Exclusive != nil {
-		round = func(ctx context.Context) (n int, err error) {
-			err = j.Exclusive(ctx, "notifications", func(ctx context.Context) error {
-				n, err = j.RunOnce(ctx)
-				return err
-			})
-			if errors.Is(err, store.ErrJobTaken) {
-				err = nil
-			}
-			return n, err
-		}
-	}
-	for {
-		if n, err := round(ctx); err != nil {
-			if ctx.Err() != nil {
-				return nil
-			}
-			j.Log.Warn("notifications", "err", err, "sent", n)
-		} else if n > 0 {
-			j.Log.Info("notifications sent", "count", n)
-		}
-		select {
-		case <-ctx.Done():
-			return nil
-		case <-t.C:
-		}
-	}
+	return runEvery(ctx, "notifications", j.Interval, time.Minute, j.Exclusive, j.RunOnce, j.Log)
 }
 
 // RunOnce sends the pending notifications and reports how many went out. A send that fails is

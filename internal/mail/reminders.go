@@ -48,17 +48,25 @@ func NewReminders(st ReminderStore, m Mailer, log *slog.Logger) *Reminders {
 // Run sends reminders now and then every Interval until ctx ends. It returns nil when ctx
 // ends; a failed round is logged and the next round tries again.
 func (r *Reminders) Run(ctx context.Context) error {
-	every := r.Interval
-	if every <= 0 {
-		every = 15 * time.Minute
+	return runEvery(ctx, "reminders", r.Interval, 15*time.Minute, r.Exclusive, r.RunOnce, r.Log)
+}
+
+// runEvery runs a mail job's round now and then every interval (dflt when 0) until ctx ends,
+// under exclusive when set (one Lots instance at a time; a round another instance runs is
+// skipped). A failed round is logged and the next one tries again; it returns nil when ctx ends.
+func runEvery(ctx context.Context, name string, interval, dflt time.Duration,
+	exclusive func(ctx context.Context, name string, fn func(context.Context) error) error,
+	once func(context.Context) (int, error), log *slog.Logger) error {
+	if interval <= 0 {
+		interval = dflt
 	}
-	t := time.NewTicker(every)
+	t := time.NewTicker(interval)
 	defer t.Stop()
-	round := func(ctx context.Context) (int, error) { return r.RunOnce(ctx) }
-	if r.Exclusive != nil {
+	round := once
+	if exclusive != nil {
 		round = func(ctx context.Context) (n int, err error) {
-			err = r.Exclusive(ctx, "reminders", func(ctx context.Context) error {
-				n, err = r.RunOnce(ctx)
+			err = exclusive(ctx, name, func(ctx context.Context) error {
+				n, err = once(ctx)
 				return err
 			})
 			if errors.Is(err, store.ErrJobTaken) {
@@ -72,9 +80,9 @@ func (r *Reminders) Run(ctx context.Context) error {
 			if ctx.Err() != nil {
 				return nil
 			}
-			r.Log.Warn("reminders", "err", err, "sent", n)
+			log.Warn(name, "err", err, "sent", n)
 		} else if n > 0 {
-			r.Log.Info("reminders sent", "count", n)
+			log.Info(name+" sent", "count", n)
 		}
 		select {
 		case <-ctx.Done():
