@@ -329,10 +329,14 @@ func TestCaseFlowThroughTheAPI(t *testing.T) {
 			t.Fatalf("police view %+v", cd)
 		}
 		// The police are offered no move of the flow, and told what they may do: read basic and
-		// police information and add notes in them. (Not the protected details: the young person
-		// was reported without personnummer and is not identified, which is handled as protected.)
-		if len(cd.Actions) != 0 || strings.Join(cd.May.Read, ",") != "basic,police,anonymous" ||
-			len(cd.May.Work) != 1 || cd.May.Work[0].Work != "note" || strings.Join(cd.May.Work[0].Categories, ",") != "basic,police" {
+		// police information and add notes in them, and, as a consented party of an agency the
+		// municipality names for it (police and social services by default), read and record
+		// security assessments (docs/security-assessment.md). (Not the protected details: the
+		// young person was reported without personnummer and is not identified, which is handled
+		// as protected.)
+		if len(cd.Actions) != 0 || strings.Join(cd.May.Read, ",") != "basic,police,anonymous,security" || len(cd.May.Work) != 2 ||
+			cd.May.Work[0].Work != "assess" || strings.Join(cd.May.Work[0].Categories, ",") != "security" ||
+			cd.May.Work[1].Work != "note" || strings.Join(cd.May.Work[1].Categories, ",") != "basic,police" {
 			t.Fatalf("police may %+v, actions %+v", cd.May, cd.Actions)
 		}
 		var tl api.Timeline

@@ -93,19 +93,5 @@ func (s *Store) samlConfig(ctx context.Context, providerID int64, withKey bool) 
 // UseSAMLID records the id of an accepted assertion or logout request of a provider until
 // expires; false when it was recorded before (a replay).
 func (s *Store) UseSAMLID(ctx context.Context, providerID int64, id string, expires time.Time) (bool, error) {
-	fresh := false
-	err := s.update(ctx, func(tx *Tx) error {
-		if _, err := tx.Exec(`DELETE FROM saml_assertions WHERE expires_at <= $1`, tx.now.Add(-time.Hour)); err != nil {
-			return casework.Internal(err)
-		}
-		res, err := tx.Exec(`INSERT INTO saml_assertions (provider_id, assertion_id, expires_at) VALUES ($1, $2, $3)
-			ON CONFLICT (provider_id, assertion_id) DO NOTHING`, providerID, id, expires.UTC())
-		if err != nil {
-			return casework.Internal(err)
-		}
-		n, err := res.RowsAffected()
-		fresh = n == 1
-		return err
-	})
-	return fresh, err
+	return s.useOnce(ctx, "saml_assertions", "assertion_id", providerID, id, expires)
 }

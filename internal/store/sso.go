@@ -490,13 +490,19 @@ func ssoUsername(id SSOIdentity) string {
 
 // UseLogoutToken records a back-channel logout token's id; false when it was seen before.
 func (s *Store) UseLogoutToken(ctx context.Context, providerID int64, jti string, expires time.Time) (bool, error) {
+	return s.useOnce(ctx, "sso_logout_tokens", "jti", providerID, jti, expires)
+}
+
+// useOnce records a provider's message id in table (column col) until expires, clearing the
+// ids expired an hour ago; false when the id was recorded before (a replay).
+func (s *Store) useOnce(ctx context.Context, table, col string, providerID int64, id string, expires time.Time) (bool, error) {
 	fresh := false
 	err := s.update(ctx, func(tx *Tx) error {
-		if _, err := tx.Exec(`DELETE FROM sso_logout_tokens WHERE expires_at <= $1`, tx.now.Add(-time.Hour)); err != nil {
+		if _, err := tx.Exec(`DELETE FROM `+table+` WHERE expires_at <= $1`, tx.now.Add(-time.Hour)); err != nil {
 			return casework.Internal(err)
 		}
-		res, err := tx.Exec(`INSERT INTO sso_logout_tokens (provider_id, jti, expires_at) VALUES ($1, $2, $3)
-			ON CONFLICT (provider_id, jti) DO NOTHING`, providerID, jti, expires.UTC())
+		res, err := tx.Exec(`INSERT INTO `+table+` (provider_id, `+col+`, expires_at) VALUES ($1, $2, $3)
+			ON CONFLICT (provider_id, `+col+`) DO NOTHING`, providerID, id, expires.UTC())
 		if err != nil {
 			return casework.Internal(err)
 		}
