@@ -21,8 +21,9 @@ type dashboardData struct {
 	PeriodLabel  string
 	ViewLabel    string // the district's name, or "the whole municipality"
 	Sections     []sectionView
-	CSV, XLSX    template.URL // the exports of what is shown
-	JSON         template.URL // the national export file of the release
+	KeyFigures   keyFiguresView // what a steering group reads first (issue 17:5)
+	CSV, XLSX    template.URL   // the exports of what is shown
+	JSON         template.URL   // the national export file of the release
 	National     template.URL
 	// Release says when the figures were published and that they do not change; Pending
 	// when the follow-up rows still to come are published; Next when the next half-year is.
@@ -85,6 +86,29 @@ func (s *Server) loadDashboard(w http.ResponseWriter, r *http.Request, export st
 	return d, q, periods, true
 }
 
+// loadDashboardPage is loadDashboard for the page: with the previous published half-year
+// beside it (nil when none), read in the same request, for the key figures' changes.
+func (s *Server) loadDashboardPage(w http.ResponseWriter, r *http.Request) (*stats.Dashboard, *stats.Dashboard, store.DashboardQuery, []stats.Period, bool) {
+	periods, err := s.store.DashboardPeriods(r.Context())
+	if err != nil {
+		s.fail(w, r, err)
+		return nil, nil, store.DashboardQuery{}, nil, false
+	}
+	q := s.dashboardQuery(r, periods)
+	if q.Period.IsZero() {
+		return nil, nil, q, periods, true // nothing published yet
+	}
+	d, prev, err := s.store.DashboardWithPrevious(r.Context(), q, previousPublished(q.Period, periods))
+	if err != nil {
+		s.fail(w, r, err)
+		return nil, nil, q, nil, false
+	}
+	if _, ok := d.View(q.District); !ok {
+		q.District = stats.All // a district without young people, or none of ours
+	}
+	return d, prev, q, periods, true
+}
+
 func districtValue(id int64) string {
 	switch id {
 	case stats.All:
@@ -114,7 +138,7 @@ func districtLabel(p *Page, d *stats.Dashboard, id int64) string {
 // dashboardShow is the dashboard page.
 func (s *Server) dashboardShow(w http.ResponseWriter, r *http.Request) {
 	p := s.page(w, r, "dashboard.title")
-	d, q, periods, ok := s.loadDashboard(w, r, "")
+	d, prev, q, periods, ok := s.loadDashboardPage(w, r)
 	if !ok {
 		return
 	}
@@ -128,7 +152,8 @@ func (s *Server) dashboardShow(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	v, _ := d.View(q.District)
-	data := dashboardData{Period: q.Period, DistrictName: districtLabel(p, d, q.District), Sections: figuresOf(p, v, d), Staleness: s.staleness(r, p)}
+	data := dashboardData{Period: q.Period, DistrictName: districtLabel(p, d, q.District), Sections: figuresOf(p, v, d), Staleness: s.staleness(r, p),
+		KeyFigures: keyFiguresOf(p, d, v, prev, q.District)}
 	for _, x := range periods {
 		data.Periods = append(data.Periods, caseChoice{Value: x.String(), Label: periodLabel(p, x), Selected: x == q.Period})
 	}
