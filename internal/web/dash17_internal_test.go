@@ -73,7 +73,10 @@ func TestKeyFiguresShowShareOnTimeOrWhyItIsHidden(t *testing.T) {
 	})
 	t.Run("enough on each side, hidden to protect the districts' small counts", func(t *testing.T) {
 		// The demo's first half-year: 29 of 34 on time, the five late spread 2, 2, 0 and 1
-		// over four districts.
+		// over four districts. (The municipality's late count is hidden by the first round of
+		// widening in stats.Suppress, and turns out unneeded once the next round hides the
+		// second district's total: over-cautious, never a leak — see docs/daily-work.md. If
+		// Suppress learns to show such figures again, this case shows the share.)
 		d := stats.Build(deadlineRaw(now, [][2]int{{9, 2}, {4, 2}, {8, 0}, {8, 1}}, [2]int{10, 10}))
 		if err := d.Verify(); err != nil {
 			t.Fatal(err)
