@@ -65,40 +65,28 @@ func (s *Server) dashboardQuery(r *http.Request, periods []stats.Period) store.D
 
 // loadDashboard reads the filter and the dashboard; on failure it has answered.
 func (s *Server) loadDashboard(w http.ResponseWriter, r *http.Request, export string) (*stats.Dashboard, store.DashboardQuery, []stats.Period, bool) {
-	periods, err := s.store.DashboardPeriods(r.Context())
-	if err != nil {
-		s.fail(w, r, err)
-		return nil, store.DashboardQuery{}, nil, false
-	}
-	q := s.dashboardQuery(r, periods)
-	q.Export = export
-	if q.Period.IsZero() {
-		return nil, q, periods, true // nothing published yet
-	}
-	d, err := s.store.Dashboard(r.Context(), q)
-	if err != nil {
-		s.fail(w, r, err)
-		return nil, q, nil, false
-	}
-	if _, ok := d.View(q.District); !ok {
-		q.District = stats.All // a district without young people, or none of ours
-	}
-	return d, q, periods, true
+	d, _, q, periods, ok := s.loadDashboards(w, r, export, false)
+	return d, q, periods, ok
 }
 
-// loadDashboardPage is loadDashboard for the page: with the previous published half-year
-// beside it (nil when none), read in the same request, for the key figures' changes.
-func (s *Server) loadDashboardPage(w http.ResponseWriter, r *http.Request) (*stats.Dashboard, *stats.Dashboard, store.DashboardQuery, []stats.Period, bool) {
+// loadDashboards is loadDashboard, with withPrev the previous published half-year beside it
+// (nil when none), read in the same request, for the key figures' changes.
+func (s *Server) loadDashboards(w http.ResponseWriter, r *http.Request, export string, withPrev bool) (*stats.Dashboard, *stats.Dashboard, store.DashboardQuery, []stats.Period, bool) {
 	periods, err := s.store.DashboardPeriods(r.Context())
 	if err != nil {
 		s.fail(w, r, err)
 		return nil, nil, store.DashboardQuery{}, nil, false
 	}
 	q := s.dashboardQuery(r, periods)
+	q.Export = export
 	if q.Period.IsZero() {
 		return nil, nil, q, periods, true // nothing published yet
 	}
-	d, prev, err := s.store.DashboardWithPrevious(r.Context(), q, previousPublished(q.Period, periods))
+	var before stats.Period
+	if withPrev {
+		before = previousPublished(q.Period, periods)
+	}
+	d, prev, err := s.store.DashboardWithPrevious(r.Context(), q, before)
 	if err != nil {
 		s.fail(w, r, err)
 		return nil, nil, q, nil, false
@@ -138,7 +126,7 @@ func districtLabel(p *Page, d *stats.Dashboard, id int64) string {
 // dashboardShow is the dashboard page.
 func (s *Server) dashboardShow(w http.ResponseWriter, r *http.Request) {
 	p := s.page(w, r, "dashboard.title")
-	d, prev, q, periods, ok := s.loadDashboardPage(w, r)
+	d, prev, q, periods, ok := s.loadDashboards(w, r, "", true)
 	if !ok {
 		return
 	}
