@@ -114,7 +114,8 @@ func TestFollowupDashboard(t *testing.T) {
 	}
 
 	// Export the filtered view to Excel and open it: it holds what the page shows.
-	pageOpened := text(t, ctx, "#fig-flow tbody tr:first-child td:last-child")
+	// The figure sits in a collapsed section (issue 17:5): read its text, not what is visible.
+	pageOpened := eval[string](t, ctx, `document.querySelector("#fig-flow tbody tr:first-child td:last-child").textContent.trim()`)
 	href := eval[string](t, ctx, `document.querySelector('#export-xlsx').href`)
 	if !strings.Contains(href, "district="+strconv.FormatInt(ds["Norra"], 10)) {
 		t.Fatalf("the Excel link does not carry the filter: %s", href)

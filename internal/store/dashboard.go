@@ -34,22 +34,40 @@ type DashboardQuery struct {
 // releases.go), every figure suppressed, and records an aggregate read in the audit log (no
 // young person named). A half-year whose release is not due yet is not found.
 func (s *Store) Dashboard(ctx context.Context, q DashboardQuery) (*stats.Dashboard, error) {
+	d, _, err := s.DashboardWithPrevious(ctx, q, stats.Period{})
+	return d, err
+}
+
+// DashboardWithPrevious is Dashboard with the release of an earlier published half-year
+// beside it (prev; zero: none), read in the same request with one access decision and one
+// audit entry — the key figures compare the two (issue 17:5). Both are published releases,
+// every figure already suppressed.
+func (s *Store) DashboardWithPrevious(ctx context.Context, q DashboardQuery, prev stats.Period) (*stats.Dashboard, *stats.Dashboard, error) {
 	w := What{Action: audit.ActionList, Object: "dashboard", Detail: dashboardDetail(q)}
 	if q.Export != "" {
 		w.Action = audit.ActionExport
 	}
+	if !prev.IsZero() {
+		w.Detail += " previous " + prev.String()
+	}
 	a, d, err := s.permit(ctx, access.ViewAggregates, w)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	dash, err := s.release(onReplica(ctx), a.User.MunicipalityID, q.Period)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
+	}
+	var before *stats.Dashboard
+	if !prev.IsZero() {
+		if before, err = s.release(onReplica(ctx), a.User.MunicipalityID, prev); err != nil {
+			return nil, nil, err
+		}
 	}
 	if err := s.auditRead(ctx, a, w, d); err != nil {
-		return nil, err
+		return nil, nil, err
 	}
-	return dash, nil
+	return dash, before, nil
 }
 
 func dashboardDetail(q DashboardQuery) string {

@@ -21,8 +21,9 @@ type dashboardData struct {
 	PeriodLabel  string
 	ViewLabel    string // the district's name, or "the whole municipality"
 	Sections     []sectionView
-	CSV, XLSX    template.URL // the exports of what is shown
-	JSON         template.URL // the national export file of the release
+	KeyFigures   keyFiguresView // what a steering group reads first (issue 17:5)
+	CSV, XLSX    template.URL   // the exports of what is shown
+	JSON         template.URL   // the national export file of the release
 	National     template.URL
 	// Release says when the figures were published and that they do not change; Pending
 	// when the follow-up rows still to come are published; Next when the next half-year is.
@@ -64,25 +65,36 @@ func (s *Server) dashboardQuery(r *http.Request, periods []stats.Period) store.D
 
 // loadDashboard reads the filter and the dashboard; on failure it has answered.
 func (s *Server) loadDashboard(w http.ResponseWriter, r *http.Request, export string) (*stats.Dashboard, store.DashboardQuery, []stats.Period, bool) {
+	d, _, q, periods, ok := s.loadDashboards(w, r, export, false)
+	return d, q, periods, ok
+}
+
+// loadDashboards is loadDashboard, with withPrev the previous published half-year beside it
+// (nil when none), read in the same request, for the key figures' changes.
+func (s *Server) loadDashboards(w http.ResponseWriter, r *http.Request, export string, withPrev bool) (*stats.Dashboard, *stats.Dashboard, store.DashboardQuery, []stats.Period, bool) {
 	periods, err := s.store.DashboardPeriods(r.Context())
 	if err != nil {
 		s.fail(w, r, err)
-		return nil, store.DashboardQuery{}, nil, false
+		return nil, nil, store.DashboardQuery{}, nil, false
 	}
 	q := s.dashboardQuery(r, periods)
 	q.Export = export
 	if q.Period.IsZero() {
-		return nil, q, periods, true // nothing published yet
+		return nil, nil, q, periods, true // nothing published yet
 	}
-	d, err := s.store.Dashboard(r.Context(), q)
+	var before stats.Period
+	if withPrev {
+		before = previousPublished(q.Period, periods)
+	}
+	d, prev, err := s.store.DashboardWithPrevious(r.Context(), q, before)
 	if err != nil {
 		s.fail(w, r, err)
-		return nil, q, nil, false
+		return nil, nil, q, nil, false
 	}
 	if _, ok := d.View(q.District); !ok {
 		q.District = stats.All // a district without young people, or none of ours
 	}
-	return d, q, periods, true
+	return d, prev, q, periods, true
 }
 
 func districtValue(id int64) string {
@@ -114,7 +126,7 @@ func districtLabel(p *Page, d *stats.Dashboard, id int64) string {
 // dashboardShow is the dashboard page.
 func (s *Server) dashboardShow(w http.ResponseWriter, r *http.Request) {
 	p := s.page(w, r, "dashboard.title")
-	d, q, periods, ok := s.loadDashboard(w, r, "")
+	d, prev, q, periods, ok := s.loadDashboards(w, r, "", true)
 	if !ok {
 		return
 	}
@@ -128,7 +140,8 @@ func (s *Server) dashboardShow(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	v, _ := d.View(q.District)
-	data := dashboardData{Period: q.Period, DistrictName: districtLabel(p, d, q.District), Sections: figuresOf(p, v, d), Staleness: s.staleness(r, p)}
+	data := dashboardData{Period: q.Period, DistrictName: districtLabel(p, d, q.District), Sections: figuresOf(p, v, d), Staleness: s.staleness(r, p),
+		KeyFigures: keyFiguresOf(p, d, v, prev, q.District)}
 	for _, x := range periods {
 		data.Periods = append(data.Periods, caseChoice{Value: x.String(), Label: periodLabel(p, x), Selected: x == q.Period})
 	}

@@ -7,3 +7,18 @@ document.querySelectorAll("[data-print]").forEach((b) => {
   b.hidden = false;
   b.addEventListener("click", () => window.print());
 });
+
+// Collapsed sections marked data-print-open (<details>) are printed open, and closed again
+// after printing when they were closed before.
+window.addEventListener("beforeprint", () => {
+  document.querySelectorAll("details[data-print-open]:not([open])").forEach((d) => {
+    d.open = true;
+    d.dataset.printOpened = "";
+  });
+});
+window.addEventListener("afterprint", () => {
+  document.querySelectorAll("details[data-print-opened]").forEach((d) => {
+    d.open = false;
+    delete d.dataset.printOpened;
+  });
+});
