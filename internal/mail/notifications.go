@@ -85,8 +85,10 @@ const (
 	noticeSubjectSv = "Meddelande från Lots"
 	noticeSubjectEn = "Notice from Lots"
 
-	groupAddedSv = "Du har lagts till i en grupp i Lots. Logga in för att se den."
-	groupAddedEn = "You have been added to a group in Lots. Log in to see it."
+	groupAddedSv   = "Du har lagts till i en grupp i Lots. Logga in för att se den."
+	groupAddedEn   = "You have been added to a group in Lots. Log in to see it."
+	groupRemovedSv = "Du har tagits bort från en grupp i Lots."
+	groupRemovedEn = "You have been removed from a group in Lots."
 
 	meetingCreatedSv   = "Ett möte i Lots är planerat %s kl. %s. Logga in för att se det."
 	meetingCreatedEn   = "A meeting in Lots is planned for %s at %s. Log in to see it."
@@ -120,6 +122,9 @@ func Notice(n store.Notification, organizer string, now time.Time) (Message, err
 	switch n.Kind {
 	case store.NotifyGroupAdded:
 		m.Body = pick(groupAddedSv, groupAddedEn)
+		return m, nil
+	case store.NotifyGroupRemoved:
+		m.Body = pick(groupRemovedSv, groupRemovedEn)
 		return m, nil
 	case store.NotifyMeetingCreated:
 		m.Body, method = fmt.Sprintf(pick(meetingCreatedSv, meetingCreatedEn), day, clock), casework.InviteRequest

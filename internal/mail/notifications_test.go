@@ -235,6 +235,12 @@ func TestNoticeInEnglish(t *testing.T) {
 	if g.Body != "You have been added to a group in Lots. Log in to see it." || g.Calendar != "" {
 		t.Fatalf("%+v", g)
 	}
+	for l, want := range map[casework.Locale]string{casework.LocaleEn: "You have been removed from a group in Lots.", casework.LocaleSv: "Du har tagits bort från en grupp i Lots."} {
+		r, _ := mail.Notice(store.Notification{Kind: store.NotifyGroupRemoved, Locale: l}, "", start)
+		if r.Body != want || r.Calendar != "" {
+			t.Fatalf("removal in %s: %+v", l, r)
+		}
+	}
 	if _, err := mail.Notice(store.Notification{Kind: "other"}, "", start); err == nil {
 		t.Fatal("an unknown kind was accepted")
 	}

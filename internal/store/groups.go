@@ -224,6 +224,14 @@ func (s *Store) RemoveGroupMember(ctx context.Context, caseID, memberID int64) e
 		if n, _ := res.RowsAffected(); n == 0 {
 			return casework.NotFound("group_member")
 		}
+		var userID sql.NullInt64
+		if err := tx.QueryRow(`SELECT user_id FROM group_members WHERE municipality_id = $1 AND case_id = $2 AND id = $3`,
+			a.User.MunicipalityID, caseID, memberID).Scan(&userID); err != nil {
+			return casework.Internal(err)
+		}
+		if err := tx.notify(a, NotifyGroupRemoved, caseID, 0, 0, userID.Int64); err != nil {
+			return err
+		}
 		if _, err := tx.Exec(`UPDATE case_groups SET lead_member_id = NULL, updated_at = $1 WHERE municipality_id = $2 AND case_id = $3 AND lead_member_id = $4`,
 			tx.now, a.User.MunicipalityID, caseID, memberID); err != nil {
 			return casework.Internal(err)

@@ -11,8 +11,8 @@ import (
 	"lots/internal/casework"
 )
 
-// Notifications (issue 17:7): adding a Lots user to a case's group, and planning or cancelling
-// a meeting, leave a row in the notifications outbox in the same transaction as the change — a
+// Notifications (issue 17:7): adding a Lots user to a case's group or removing them from it,
+// and planning or cancelling a meeting, leave a row in the notifications outbox in the same transaction as the change — a
 // change rolled back notifies nobody — for each Lots user concerned but the one who acted. The
 // notification job (mail.Notifications) sends them: an e-mail that says only that something
 // happened in Lots, with a calendar entry for meetings.
@@ -21,7 +21,8 @@ import (
 type NotificationKind string
 
 const (
-	NotifyGroupAdded       NotificationKind = "group_added"       // the recipient was added to a case's group
+	NotifyGroupAdded       NotificationKind = "group_added"       // the recipient was added to a case's group (or their removal undone)
+	NotifyGroupRemoved     NotificationKind = "group_removed"     // the recipient was removed from a case's group
 	NotifyMeetingCreated   NotificationKind = "meeting_created"   // a meeting of the recipient's group was planned (or its cancellation undone)
 	NotifyMeetingCancelled NotificationKind = "meeting_cancelled" // a meeting of the recipient's group was cancelled
 )
@@ -111,7 +112,9 @@ func (s *Store) DueNotifications(ctx context.Context) ([]Notification, error) {
 		}
 		facts := map[int64]*loadedCase{}
 		for _, r := range rows {
-			ok, err := tx.deliverable(r.n.MunicipalityID, r.n.CaseID, r.n.UserID, r.active && r.email != "", facts)
+			// Told of a removal whether or not they may still see the case: the removal is
+			// what took their access, and the message says nothing of the case.
+			ok, err := tx.deliverable(r.n.MunicipalityID, r.n.CaseID, r.n.UserID, r.active && r.email != "", r.n.Kind == NotifyGroupRemoved, facts)
 			if err != nil {
 				return err
 			}
@@ -142,8 +145,9 @@ func (s *Store) DueNotifications(ctx context.Context) ([]Notification, error) {
 }
 
 // deliverable decides whether the user may still be told about the case: an active user with
-// an e-mail address who works with cases and may see the case's basic information now.
-func (tx *Tx) deliverable(municipalityID, caseID, userID int64, reachable bool, facts map[int64]*loadedCase) (bool, error) {
+// an e-mail address who works with cases and may see the case's basic information now (unless
+// anyway: a removal, told whatever the user may see).
+func (tx *Tx) deliverable(municipalityID, caseID, userID int64, reachable, anyway bool, facts map[int64]*loadedCase) (bool, error) {
 	if !reachable {
 		return false, nil
 	}
@@ -163,6 +167,9 @@ func (tx *Tx) deliverable(municipalityID, caseID, userID int64, reachable bool, 
 	u, err := tx.memberUser(municipalityID, userID)
 	if err != nil {
 		return false, nil // no longer a user who works with cases
+	}
+	if anyway {
+		return true, nil
 	}
 	return access.Case(u, lc.Facts, casework.CatBasic, tx.now).Allowed, nil
 }

@@ -2,6 +2,7 @@ package store_test
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -117,30 +118,50 @@ func TestNotificationsAreWrittenWithTheChange(t *testing.T) {
 		if got := outbox(); got != want {
 			t.Fatalf("outbox\n got %s\nwant %s", got, want)
 		}
-		// A member removed is no longer told about the group's meetings.
+		// A member removed is told so, and no longer about the group's meetings.
 		g, err := s.Group(coord, caseID)
 		if err != nil {
 			t.Fatal(err)
 		}
 		pm, _ := g.MemberByUser(police)
+		clock.Advance(time.Minute)
 		if err := s.RemoveGroupMember(coord, caseID, pm.ID); err != nil {
 			t.Fatal(err)
 		}
 		if _, err := s.CreateMeeting(coord, caseID, casework.MeetingInput{Start: t0.Add(30 * 24 * time.Hour)}); err != nil {
 			t.Fatal(err)
 		}
+		want += "; police group_removed false 0"
 		if got := outbox(); got != want {
-			t.Fatalf("a removed member was notified\n got %s\nwant %s", got, want)
+			t.Fatalf("a removed member was notified of a meeting, or not of the removal\n got %s\nwant %s", got, want)
+		}
+		// The removal is sent to the removed member (whether or not they may still see the case:
+		// here the police's consent still lets them see its basic information).
+		if _, err := db.Exec(`UPDATE users SET email = 'polis@example.se' WHERE id = $1`, police); err != nil {
+			t.Fatal(err)
+		}
+		due, err := s.DueNotifications(coord)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var kinds []string
+		for _, n := range due {
+			if n.UserID == police {
+				kinds = append(kinds, string(n.Kind))
+			}
+		}
+		if !slices.Contains(kinds, string(store.NotifyGroupRemoved)) {
+			t.Fatalf("to the removed member: %v, want the removal among them", kinds)
 		}
 		// Sent notifications go after NotificationDays.
 		var n int
-		if err := db.QueryRow(`SELECT COUNT(*) FROM notifications`).Scan(&n); err != nil || n != 4 {
+		if err := db.QueryRow(`SELECT COUNT(*) FROM notifications`).Scan(&n); err != nil || n != len(due) {
 			t.Fatalf("%d rows: %v", n, err)
 		}
 		if _, err := db.Exec(`UPDATE notifications SET sent_at = created_at`); err != nil {
 			t.Fatal(err)
 		}
-		clock.Advance(store.NotificationDays*24*time.Hour - 3*time.Minute)
+		clock.Advance(store.NotificationDays*24*time.Hour - 4*time.Minute)
 		if k, err := s.PurgeNotifications(coord); err != nil || k != 1 {
 			t.Fatalf("purged %d at %d days: %v", k, store.NotificationDays, err)
 		}

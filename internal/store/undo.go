@@ -64,6 +64,9 @@ func (s *Store) RestoreGroupMember(ctx context.Context, caseID, memberID int64) 
 			mid, caseID, memberID); err != nil {
 			return casework.Internal(err)
 		}
+		if err := tx.notify(a, NotifyGroupAdded, caseID, 0, 0, userID.Int64); err != nil {
+			return err
+		}
 		return tx.addEvent(a, lc.Case, "group_member_restored", "", "", "", casework.CatBasic)
 	})
 }

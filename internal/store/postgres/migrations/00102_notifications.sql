@@ -12,7 +12,7 @@ CREATE TABLE notifications (
     id              BIGINT PRIMARY KEY,
     municipality_id BIGINT NOT NULL,
     user_id         BIGINT NOT NULL,
-    kind            TEXT NOT NULL CHECK (kind IN ('group_added', 'meeting_created', 'meeting_cancelled')),
+    kind            TEXT NOT NULL CHECK (kind IN ('group_added', 'group_removed', 'meeting_created', 'meeting_cancelled')),
     case_id         BIGINT NOT NULL,
     meeting_id      BIGINT,
     sequence        INTEGER NOT NULL DEFAULT 0,

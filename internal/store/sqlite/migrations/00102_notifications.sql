@@ -12,7 +12,7 @@ CREATE TABLE notifications (
     id              INTEGER PRIMARY KEY,
     municipality_id INTEGER NOT NULL,
     user_id         INTEGER NOT NULL,
-    kind            TEXT NOT NULL CHECK (kind IN ('group_added', 'meeting_created', 'meeting_cancelled')),
+    kind            TEXT NOT NULL CHECK (kind IN ('group_added', 'group_removed', 'meeting_created', 'meeting_cancelled')),
     case_id         INTEGER NOT NULL,
     meeting_id      INTEGER,
     sequence        INTEGER NOT NULL DEFAULT 0,
