@@ -45,13 +45,14 @@ func (s *Server) prepGroupList(w http.ResponseWriter, r *http.Request) {
 	s.renderPrepList(w, r, p, http.StatusOK)
 }
 
+// weekdayName is a weekday's name ("calendar.weekday.N", N = 1 Monday … 7 Sunday).
+func weekdayName(p *Page, d time.Weekday) string {
+	return p.T("calendar.weekday." + strconv.Itoa((int(d)+6)%7+1))
+}
+
 func prepWhen(p *Page, at time.Time) string {
 	l := at.In(casework.Stockholm)
-	wd := int(l.Weekday())
-	if wd == 0 {
-		wd = 7
-	}
-	return p.T("calendar.weekday."+strconv.Itoa(wd)) + " " + l.Format("2006-01-02 15:04")
+	return weekdayName(p, l.Weekday()) + " " + l.Format("2006-01-02 15:04")
 }
 
 func prepURL(at time.Time) string {
@@ -65,13 +66,9 @@ func (s *Server) renderPrepList(w http.ResponseWriter, r *http.Request, p *Page,
 		return
 	}
 	var d prepListData
-	wd := int(sched.Weekday)
-	if wd == 0 {
-		wd = 7
-	}
-	d.Schedule = p.N("prepgroup.schedule_text", sched.EveryWeeks, p.T("calendar.weekday."+strconv.Itoa(wd)), sched.StartText())
-	for i := 1; i <= 7; i++ {
-		d.Weekdays = append(d.Weekdays, caseChoice{Value: strconv.Itoa(i % 7), Label: p.T("calendar.weekday." + strconv.Itoa(i))})
+	d.Schedule = p.N("prepgroup.schedule_text", sched.EveryWeeks, weekdayName(p, sched.Weekday), sched.StartText())
+	for i := 1; i <= 7; i++ { // Monday first
+		d.Weekdays = append(d.Weekdays, caseChoice{Value: strconv.Itoa(i % 7), Label: weekdayName(p, time.Weekday(i%7))})
 	}
 	for _, m := range refs {
 		d.Meetings = append(d.Meetings, prepMeetingLink{URL: prepURL(m.At), When: prepWhen(p, m.At), Begun: m.Begun, Decided: m.Decided})
