@@ -45,16 +45,21 @@ const (
 	// against the municipality's cap (docs/mapping.md). Counts per staff member, no young
 	// person: coordinators (who share the load), the steering group and the administrator.
 	ViewCaseload Permission = "view_caseload"
+	// PrepGroup: the preparatory group's meetings — their schedule, agendas of new concerns
+	// and the decisions minuted (docs/daily-work.md). Those who sit in the group: the
+	// preparatory group and the coordinators. Which concerns an agenda names is still the
+	// intake rule, per case.
+	PrepGroup Permission = "prep_group"
 )
 
 // rolePermissions is the role → permission table. It is the whole rule for role-level
 // permissions; docs/security-model.md describes it in words.
 var rolePermissions = map[casework.Role][]Permission{
 	casework.RoleAdmin:       {ManageUsers, ManageOrganisation, EditCostRegister, ViewCaseload},
-	casework.RoleCoordinator: {WorkWithCases, ViewAggregates, ViewCaseload},
+	casework.RoleCoordinator: {WorkWithCases, ViewAggregates, ViewCaseload, PrepGroup},
 	casework.RoleCaseOfficer: {WorkWithCases},
 	casework.RoleGroupMember: {WorkWithCases},
-	casework.RolePrepGroup:   {WorkWithCases},
+	casework.RolePrepGroup:   {WorkWithCases, PrepGroup},
 	casework.RoleSteering:    {ViewAggregates, EditCostRegister, ViewCaseload},
 	casework.RoleAnalyst:     {ViewAggregates},
 	casework.RoleAuditor:     {ReviewAuditLog, RegisterExtract},

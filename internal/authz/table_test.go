@@ -394,6 +394,14 @@ var table = []route{
 	canAny([]access.Permission{access.ManageOrganisation, access.EditCostRegister}, "API PUT /api/v1/mapping/resources/{id}", apiCall("PUT", "/api/v1/mapping/resources/4503599627370497", `{"name": ""}`, 422)),
 	canAny([]access.Permission{access.ManageOrganisation, access.EditCostRegister}, "API DELETE /api/v1/mapping/resources/{id}", apiCall("DELETE", "/api/v1/mapping/resources/4503599627370497", "", 404)),
 	can(access.ViewCaseload, "API GET /api/v1/capacity", apiCall("GET", "/api/v1/capacity", "")),
+	// The preparatory group's meetings (docs/daily-work.md): those who sit in the group. The
+	// agenda of the meeting a week after the clock (Tuesday 2026-03-17, 09:00) names the
+	// concerns waiting at intake, by the intake rule; the matrix reads every answer for names.
+	// A schedule of zero weeks and a decision without a concern are refused (422).
+	can(access.PrepGroup, "GET /prepgroup", get("/prepgroup")),
+	can(access.PrepGroup, "POST /prepgroup/schedule", post("/prepgroup/schedule", form("every_weeks", "0"), 422)),
+	can(access.PrepGroup, "GET /prepgroup/{day}", get("/prepgroup/2026-03-17")),
+	can(access.PrepGroup, "POST /prepgroup/{day}/decide", post("/prepgroup/2026-03-10/decide", form("case", "0"), 422)),
 	// Case work, the whole page; what the lists hold is the case rule's (lists_test.go).
 	can(access.WorkWithCases, "GET /cases", get("/cases", 303)),
 	can(access.WorkWithCases, "GET /concerns/new", get("/concerns/new")),

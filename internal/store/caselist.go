@@ -122,11 +122,14 @@ func cardCaseSQL(a casework.Actor, arg func(any) string) string {
 
 // CaseQuery selects cases for a list.
 type CaseQuery struct {
-	Mine      bool            // cases the actor works on (staff)
-	Step      casework.Step   // one step; "" for all
-	Steps     []casework.Step // several steps
-	OpenOnly  bool
-	Waiting   bool   // the waiting list: identified, ordered by assessed risk and waiting time
+	Mine     bool            // cases the actor works on (staff)
+	Step     casework.Step   // one step; "" for all
+	Steps    []casework.Step // several steps
+	OpenOnly bool
+	Waiting  bool // the waiting list: identified, ordered by assessed risk and waiting time
+	// WaitingAt is the waiting list as it stood at a moment (a preparatory group meeting's
+	// agenda): the concerns opened by then that had not left the intake by then. Implies Waiting.
+	WaitingAt time.Time
 	Search    string // part of a name or personnummer
 	Deadlines bool   // only cases with a deadline near (NearDays) or passed, closed ones' follow-ups included
 	NearDays  int
@@ -266,6 +269,9 @@ func (s *Store) Cases(ctx context.Context, q CaseQuery) (CasePage, error) {
 	if err != nil {
 		return page, err
 	}
+	if !q.WaitingAt.IsZero() {
+		q.Waiting = true
+	}
 	err = s.readAudited(ctx, func(tx *Tx) error {
 		var args []any
 		arg := func(v any) string {
@@ -285,7 +291,13 @@ func (s *Store) Cases(ctx context.Context, q CaseQuery) (CasePage, error) {
 		if q.Step != "" {
 			steps = append(steps, q.Step)
 		}
-		if q.Waiting {
+		switch {
+		case !q.WaitingAt.IsZero():
+			at := arg(q.WaitingAt.UTC())
+			steps = nil
+			where = append(where, "c.opened_at <= "+at, `NOT EXISTS (SELECT 1 FROM case_events e WHERE e.case_id = c.id
+				AND e.municipality_id = c.municipality_id AND e.from_step = 'identified' AND e.to_step <> 'identified' AND e.at <= `+at+`)`)
+		case q.Waiting:
 			steps = []casework.Step{casework.StepIdentified}
 		}
 		if len(steps) > 0 {

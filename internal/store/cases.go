@@ -276,6 +276,12 @@ type MoveInput struct {
 // Move takes a step of the flow. The state machine (casework.Next) decides whether the move is
 // possible; the facts it needs are read here, in the same transaction.
 func (s *Store) Move(ctx context.Context, caseID int64, in MoveInput) (casework.Step, error) {
+	return s.move(ctx, caseID, in, nil)
+}
+
+// move is Move with then run after the move in the same transaction (nil: nothing): what
+// then refuses or fails undoes the move.
+func (s *Store) move(ctx context.Context, caseID int64, in MoveInput, then func(tx *Tx, a casework.Actor, lc *loadedCase) error) (casework.Step, error) {
 	var to casework.Step
 	work := access.WorkOfMove(in.Action)
 	err := s.withCase(ctx, caseID, caseOp{What: What{Action: audit.ActionUpdate, Detail: "move " + string(in.Action)}, Work: work}, func(tx *Tx, a casework.Actor, lc *loadedCase, d access.Decision) error {
@@ -343,7 +349,13 @@ func (s *Store) Move(ctx context.Context, caseID int64, in MoveInput) (casework.
 		if _, err := tx.Exec(q, args...); err != nil {
 			return casework.Internal(err)
 		}
-		return tx.addEvent(a, lc.Case, string(in.Action), lc.Case.Step, to, in.Reason, casework.CatBasic)
+		if err := tx.addEvent(a, lc.Case, string(in.Action), lc.Case.Step, to, in.Reason, casework.CatBasic); err != nil {
+			return err
+		}
+		if then != nil {
+			return then(tx, a, lc)
+		}
+		return nil
 	})
 	return to, err
 }

@@ -41,6 +41,7 @@ var caseDeletes = []string{
 	`DELETE FROM assessment_ratings WHERE assessment_id IN (SELECT id FROM assessments WHERE municipality_id = $1 AND case_id = $2)`,
 	`DELETE FROM assessments WHERE municipality_id = $1 AND case_id = $2`,
 	`DELETE FROM case_extensions WHERE municipality_id = $1 AND case_id = $2`,
+	`DELETE FROM prep_decisions WHERE municipality_id = $1 AND case_id = $2`,
 	`DELETE FROM case_events WHERE municipality_id = $1 AND case_id = $2`,
 	`DELETE FROM case_parties WHERE municipality_id = $1 AND case_id = $2`,
 	`DELETE FROM case_staff WHERE municipality_id = $1 AND case_id = $2`,

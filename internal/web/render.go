@@ -104,6 +104,9 @@ func (s *Server) nav(a casework.Actor, path string, l casework.Locale) []NavItem
 		add("/cases", "nav.cases")
 		add("/groups", "nav.groups")
 	}
+	if access.Can(a, access.PrepGroup).Allowed {
+		add("/prepgroup", "nav.prepgroup")
+	}
 	if access.Can(a, access.ViewAggregates).Allowed {
 		add("/followup", "nav.followup")
 		add("/economics", "nav.economics")

@@ -36,6 +36,7 @@ func (s *Server) routes() {
 	s.dailyRoutes()          // routes_daily.go: the session's time left, drafts of long forms
 	s.passkeyRoutes()        // routes_passkey.go: passkeys (WebAuthn)
 	s.securityRoutes()       // routes_security.go: security assessments, exit pathways, their alerts
+	s.prepGroupRoutes()      // prepgroup.go: the preparatory group's meetings, agendas and decisions (issue 14:6)
 
 	m.HandleFunc("GET /settings", s.authed(s.settingsShow))
 	m.HandleFunc("POST /settings/password", s.authed(s.settingsPassword))
