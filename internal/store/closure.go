@@ -180,16 +180,18 @@ func (s *Store) SetWatch(ctx context.Context, caseID int64, reason, until string
 	return out, err
 }
 
-// EndWatch takes the case off the watch list before the watch's last day.
-func (s *Store) EndWatch(ctx context.Context, caseID, watchID int64) error {
-	return s.withCase(ctx, caseID, caseOp{What: What{Action: audit.ActionUpdate, Object: "watch", ObjectID: watchID, Detail: "ended"}, Work: access.WorkEdit}, func(tx *Tx, a casework.Actor, lc *loadedCase, d access.Decision) error {
-		res, err := tx.Exec(`UPDATE case_watches SET ended_at = $1 WHERE municipality_id = $2 AND case_id = $3 AND id = $4 AND ended_at IS NULL AND until_date >= $5`,
-			tx.now, a.User.MunicipalityID, caseID, watchID, today(tx.now))
+// EndWatch takes the case off the watch list before the active watch's last day (a case has
+// one watch at a time). Without an active watch it is a conflict, not "not found": the case
+// is there, its watch is not.
+func (s *Store) EndWatch(ctx context.Context, caseID int64) error {
+	return s.withCase(ctx, caseID, caseOp{What: What{Action: audit.ActionUpdate, Object: "watch", Detail: "ended"}, Work: access.WorkEdit}, func(tx *Tx, a casework.Actor, lc *loadedCase, d access.Decision) error {
+		res, err := tx.Exec(`UPDATE case_watches SET ended_at = $1 WHERE municipality_id = $2 AND case_id = $3 AND ended_at IS NULL AND until_date >= $4`,
+			tx.now, a.User.MunicipalityID, caseID, today(tx.now))
 		if err != nil {
 			return casework.Internal(err)
 		}
 		if n, _ := res.RowsAffected(); n == 0 {
-			return casework.NotFound("watch")
+			return casework.Errorf(casework.EConflict, "watch.none_active", "no active watch")
 		}
 		return tx.addEvent(a, lc.Case, "watch_ended", "", "", "", casework.CatBasic)
 	})

@@ -163,6 +163,20 @@ func TestClosureAndReturn(t *testing.T) {
 			}
 		})
 
+		t.Run("a watch ends by hand; without one, ending is a conflict", func(t *testing.T) {
+			if err := s.EndWatch(coord, rc.CaseID); casework.AsError(err).Key != "watch.none_active" {
+				t.Fatalf("ending with no watch in force: %v", err)
+			}
+			if _, err := s.SetWatch(coord, rc.CaseID, "Kort bevakning", "2026-09-30"); err != nil {
+				t.Fatal(err)
+			}
+			if err := s.EndWatch(coord, rc.CaseID); err != nil {
+				t.Fatal(err)
+			}
+			if n := len(watched()); n != 0 {
+				t.Errorf("ended watch still listed (%d)", n)
+			}
+		})
 		t.Run("reopening takes the case off the watch list", func(t *testing.T) {
 			if _, err := s.SetWatch(coord, rc.CaseID, "Ny oro från skolan", "2026-12-31"); err != nil {
 				t.Fatal(err)
