@@ -83,6 +83,15 @@ func TestClosureInTheBrowser(t *testing.T) {
 			t.Fatal("still asks for the future meeting")
 		}
 		checkA11y(t, c, "future meeting recorded")
+		// The case's overview shows who carries on.
+		do(t, c, chromedp.Navigate(strings.TrimSuffix(page, "/closure")))
+		waitPage(t, c, "case_show")
+		if body := text(t, c, "main"); !strings.Contains(body, "Fryshuset") || !strings.Contains(body, "Mentorssamtal varje vecka") {
+			t.Fatalf("the overview does not show who carries on: %s", body)
+		}
+		checkA11y(t, c, "closed case overview")
+		do(t, c, chromedp.Navigate(page))
+		waitPage(t, c, "case_closure")
 	})
 
 	t.Run("the closed case goes on the watch list", func(t *testing.T) {
