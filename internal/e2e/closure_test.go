@@ -90,6 +90,13 @@ func TestClosureInTheBrowser(t *testing.T) {
 			t.Fatalf("the overview does not show who carries on: %s", body)
 		}
 		checkA11y(t, c, "closed case overview")
+		// And the printed plan.
+		do(t, c, chromedp.Navigate(strings.TrimSuffix(page, "/closure")+"/plan/print"))
+		waitPage(t, c, "case_plan_print")
+		if body := text(t, c, "#h-carries-on + p + ul"); !strings.Contains(body, "Fryshuset") {
+			t.Fatalf("the printed plan does not show who carries on: %s", text(t, c, "body"))
+		}
+		checkA11y(t, c, "printed plan with the future meeting")
 		do(t, c, chromedp.Navigate(page))
 		waitPage(t, c, "case_closure")
 	})
