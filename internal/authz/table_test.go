@@ -460,6 +460,14 @@ var table = []route{
 	write("POST /cases/{id}/legal-hold", access.WorkEdit, basic, post("/cases/{id}/legal-hold", form("reason", "Matrisbevarande", "until", "{today}"), 303)),
 	write("POST /cases/{id}/legal-hold/{hid}/release", access.WorkEdit, basic,
 		post("/cases/{id}/legal-hold/{hold}/release", nil, 303).about("hold").then(restoreHold)),
+	// Closure and return (issue 14:5): the closure page is read by whoever works the case; the
+	// future meeting and the watch list are the staff's (WorkEdit). The matrix's cases are open,
+	// so bad input (422) and a watch on an open case (409) are refused after access, and ending
+	// a watch on a case without one is a conflict (409); the closed one may be watched (303).
+	read("GET /cases/{id}/closure", basic, get("/cases/{id}/closure")),
+	write("POST /cases/{id}/future-meeting", access.WorkEdit, basic, post("/cases/{id}/future-meeting", form("held_on", "matris"), 422)),
+	write("POST /cases/{id}/watch", access.WorkEdit, basic, post("/cases/{id}/watch", form("watch_reason", "Matris", "watch_until", "{today}"), 303, 409, 422)),
+	write("POST /cases/{id}/watch/end", access.WorkEdit, basic, post("/cases/{id}/watch/end", nil, 303, 409)),
 	// Placements (issue 14:3): social services' information, recorded by the staff; where the
 	// young person is placed only by the address rule (the content check below). Bad input is
 	// refused after access.

@@ -132,6 +132,7 @@ type CaseQuery struct {
 	WaitingAt time.Time
 	Search    string // part of a name or personnummer
 	Deadlines bool   // only cases with a deadline near (NearDays) or passed, closed ones' follow-ups included
+	Watched   bool   // the watch list: closed cases with an active watch (CaseRow.Watch), last day first
 	NearDays  int
 	Limit     int
 	Offset    int // superseded by the cursors: a page after the first costs what it skips
@@ -165,6 +166,7 @@ type CaseRow struct {
 	Coordinator string
 	Protected   bool
 	Deadlines   []casework.Deadline
+	Watch       CaseWatch // the active watch, in the watch list (CaseQuery.Watched)
 	Case        casework.Case
 	sortKey     []byte // the list's order, for its cursor
 }
@@ -316,6 +318,9 @@ func (s *Store) Cases(ctx context.Context, q CaseQuery) (CasePage, error) {
 			// intake has none, and is not read.
 			where = append(where, "c.step <> 'followed_up' AND (c.step <> 'closed' OR c.decided_start_at IS NOT NULL)")
 		}
+		if q.Watched {
+			where = append(where, watchedSQL(tx.now, arg))
+		}
 		if term := strings.ReplaceAll(casework.SearchKey(q.Search), "-", ""); term != "" {
 			term = strings.NewReplacer("%", "", "_", "").Replace(term)
 			where = append(where, "y.search_key LIKE "+arg("%"+term+"%"))
@@ -331,7 +336,7 @@ func (s *Store) Cases(ctx context.Context, q CaseQuery) (CasePage, error) {
 			LEFT JOIN users cu ON cu.id = cs.user_id WHERE ` + strings.Join(where, " AND ")
 		// Without the deadline filter (computed in Go) the database pages — by keyset when a
 		// cursor is given — and counts, up to maxCount.
-		sqlPaging := !q.Deadlines
+		sqlPaging := !q.Deadlines && !q.Watched
 		limit, order, backwards := "", keys.order(false), false
 		if sqlPaging {
 			if err := tx.QueryRow(`SELECT COUNT(*) FROM (SELECT 1`+from+fmt.Sprintf(` LIMIT %d) n`, maxCount+1), args...).Scan(&page.Total); err != nil {
@@ -406,6 +411,17 @@ func (s *Store) Cases(ctx context.Context, q CaseQuery) (CasePage, error) {
 				continue
 			}
 			kept = append(kept, r)
+		}
+		if q.Watched {
+			ws, err := tx.activeWatches(a.User.MunicipalityID, kept)
+			if err != nil {
+				return err
+			}
+			for i := range kept {
+				kept[i].Watch = ws[kept[i].CaseID]
+			}
+			// The watch that ends first on top.
+			slices.SortStableFunc(kept, func(a, b CaseRow) int { return strings.Compare(a.Watch.Until, b.Watch.Until) })
 		}
 		if q.Deadlines {
 			// Most urgent first: the earliest deadline due or passed (the most overdue on top),

@@ -332,6 +332,9 @@ func (s *Store) move(ctx context.Context, caseID int64, in MoveInput, then func(
 			set("assessment_done_at", nil)
 			set("followup6_at", nil)
 			set("followup12_at", nil)
+			if err := tx.endWatches(mid, caseID); err != nil { // back in the flow: off the watch list
+				return err
+			}
 		case casework.ActToSIG:
 			// SIG assesses afresh (as back_to_assessment) and decides at its own step 4; the case
 			// keeps its id, its history and the moment its work started.

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"lots/internal/casework"
+	"lots/internal/store"
 )
 
 // The action plan on paper: a clean A4 document for the meeting, and a short version in plain
@@ -27,6 +28,8 @@ type casePlanPrintData struct {
 	PrintedAt    time.Time
 	PrintedBy    string
 	PrintCSS     string // the running header: case and consent reference, page numbers
+	// FutureMeeting: who carries on after the case, when recorded (case_closure.go).
+	FutureMeeting *store.FutureMeetingRecord
 }
 
 // casePlanPrint shows a version of the plan (?version=N; the newest by default) for printing.
@@ -47,6 +50,14 @@ func (s *Server) casePlanPrint(w http.ResponseWriter, r *http.Request) {
 		Plan: casePlanViewOf(p, pv.Plan, newCasePlanCatalogue(ms)), PrintedAt: s.now()}
 	if p.Actor != nil {
 		d.PrintedBy = p.Actor.User.Name
+	}
+	if st := v.Detail.Case.Step; st == casework.StepActive || !st.Open() {
+		c, err := s.store.CaseClosure(r.Context(), v.ID) // the same visit: no second access decision
+		if err != nil {
+			s.fail(w, r, err)
+			return
+		}
+		d.FutureMeeting = c.FutureMeeting
 	}
 	d.Coordinators = casePlanStaff(v.Detail.Staff, casework.StaffCoordinator)
 	var parties []string

@@ -21,7 +21,8 @@ type caseShowData struct {
 	Next       caseNextView   // the current step, what the next needs, who takes it
 	Others     []caseMoveForm // the moves away from the main path this actor may take
 	FollowUp   *caseFollowUpView
-	Failure    *caseFailure // a refused move or follow-up, shown at its form
+	Closure    *store.Closure // a closed case: who carries on, the watch (case_closure.go)
+	Failure    *caseFailure   // a refused move or follow-up, shown at its form
 }
 
 // caseStepItem is one step of the step indicator.
@@ -125,6 +126,15 @@ func (s *Server) renderCaseShow(w http.ResponseWriter, r *http.Request, p *Page,
 	d.FollowUp = caseFollowUps(p, cd, v.May.Edit())
 	if d.FollowUp != nil && failure != nil && failure.FormID == "followup" {
 		d.FollowUp.Failure, failure.OnPage = failure, d.FollowUp.CanAdd
+	}
+	if !cd.Case.Step.Open() && v.May.Works() {
+		// The same visit: the case's facts and its audit entry are this request's one.
+		c, err := s.store.CaseClosure(r.Context(), id)
+		if err != nil {
+			s.fail(w, r, err)
+			return
+		}
+		d.Closure = &c
 	}
 	p.Data = d
 	s.render(w, r, status, "case_show", p)

@@ -52,6 +52,7 @@ var caseSections = []struct {
 	{"group", "/group", "group.nav", true},
 	{"meetings", "/meetings", "meeting.nav", true},
 	{"indicators", "/indicators", "indicator.title", true},
+	{"closure", "/closure", "closure.nav", false},
 	{"timeline", "/timeline", "case.nav_timeline", true},
 	{"consents", "/consents", "case.nav_consents", true},
 	{"duplicates", "/duplicates", "case.nav_duplicates", false},

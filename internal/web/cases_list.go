@@ -28,12 +28,13 @@ const (
 	listsTabSteps     = "steps"
 	listsTabDeadlines = "deadlines"
 	listsTabAll       = "all"
+	listsTabWatch     = "watch" // closed cases on the watch list (social services staff)
 )
 
 // listsTabKeys are the tabs' names in the catalogue.
 var listsTabKeys = map[string]string{
 	listsTabMine: "lists.tab_mine", listsTabWaiting: "lists.tab_waiting", listsTabSteps: "lists.tab_steps",
-	listsTabDeadlines: "lists.tab_deadlines", listsTabAll: "lists.tab_all",
+	listsTabDeadlines: "lists.tab_deadlines", listsTabAll: "lists.tab_all", listsTabWatch: "watch.home_heading",
 }
 
 // worklistData is the work list page: tabs, an optional step filter, one page of cases.
@@ -169,6 +170,7 @@ func (s *Server) worklist(w http.ResponseWriter, r *http.Request) {
 	tabs := []string{listsTabWaiting, listsTabSteps, listsTabDeadlines, listsTabAll}
 	if listsIsStaff(p.Actor) {
 		tabs = append([]string{listsTabMine}, tabs...)
+		tabs = append(tabs, listsTabWatch)
 	}
 	known := false
 	for _, t := range tabs {
@@ -198,6 +200,8 @@ func (s *Server) worklist(w http.ResponseWriter, r *http.Request) {
 		cq.Waiting = true
 	case listsTabDeadlines:
 		cq.Deadlines, cq.NearDays = true, listsNearDays
+	case listsTabWatch:
+		cq.Watched = true
 	case listsTabSteps:
 		counts, err := s.store.StepCounts(r.Context())
 		if err != nil {

@@ -29,6 +29,7 @@ func (s *Server) routes() {
 	s.followupRoutes()       // routes_followup.go: indicators, the dashboard, national comparison
 	s.economicsRoutes()      // routes_economics.go: the avoided-cost report and the cost register
 	s.placementsRoutes()     // case_placements.go: a case's placements (issue 14:3)
+	s.closureRoutes()        // case_closure.go: future meeting, follow-up dates, watch list (issue 14:5)
 	s.dataProtectionRoutes() // routes_dataprotection.go: register extract, legal hold, identification, retention
 	s.mappingRoutes()        // routes_mapping.go: needs and resource mapping, capacity
 	s.samlRoutes()           // login_saml.go: SAML 2.0 single sign-on and single logout

@@ -1,0 +1,36 @@
+-- Closure and return (issue 14:5). future_meetings: the meeting at closure that names who
+-- carries on after the case (one per case, replaced when recorded again; handovers is a JSON
+-- array of casework.Handover). case_watches: a closed case on the coordinator's watch list,
+-- a reason and a last day; it ends by itself after until_date, and reopening the case sets
+-- ended_at. Both go with their case (retention_delete.go). Kept in step with
+-- ../../sqlite/migrations/00135_closure_return.sql.
+
+-- +goose Up
+CREATE TABLE future_meetings (
+    municipality_id BIGINT NOT NULL,
+    case_id         BIGINT NOT NULL,
+    held_on         TEXT NOT NULL,
+    handovers       TEXT NOT NULL,
+    note            TEXT NOT NULL DEFAULT '',
+    recorded_by     BIGINT NOT NULL,
+    recorded_at     TIMESTAMPTZ NOT NULL,
+    PRIMARY KEY (municipality_id, case_id),
+    FOREIGN KEY (municipality_id, case_id) REFERENCES cases (municipality_id, id)
+);
+
+CREATE TABLE case_watches (
+    id              BIGINT PRIMARY KEY,
+    municipality_id BIGINT NOT NULL,
+    case_id         BIGINT NOT NULL,
+    reason          TEXT NOT NULL,
+    until_date      TEXT NOT NULL,
+    set_by          BIGINT NOT NULL,
+    set_at          TIMESTAMPTZ NOT NULL,
+    ended_at        TIMESTAMPTZ,
+    FOREIGN KEY (municipality_id, case_id) REFERENCES cases (municipality_id, id)
+);
+CREATE INDEX case_watches_case ON case_watches (municipality_id, case_id);
+
+-- +goose Down
+DROP TABLE case_watches;
+DROP TABLE future_meetings;
