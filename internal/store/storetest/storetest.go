@@ -89,7 +89,16 @@ func DSN(t testing.TB, engine Engine) string {
 		}
 		t.Cleanup(func() {
 			defer admin.Close()
-			if _, err := admin.Exec(`DROP SCHEMA ` + schema + ` CASCADE`); err != nil {
+			// Another package's test dropping or creating its own schema at the same moment can
+			// make PostgreSQL pick this DROP as a deadlock's victim (40P01): try again.
+			var err error
+			for try := range 5 {
+				if _, err = admin.Exec(`DROP SCHEMA ` + schema + ` CASCADE`); err == nil || !strings.Contains(err.Error(), "40P01") {
+					break
+				}
+				time.Sleep(time.Duration(try+1) * 200 * time.Millisecond)
+			}
+			if err != nil {
 				t.Errorf("drop schema %s: %v", schema, err)
 			}
 		})
