@@ -262,7 +262,7 @@ func (s *Server) worklist(w http.ResponseWriter, r *http.Request) {
 
 // listsFragment renders one block of a page without the layout, for htmx to swap in.
 func (s *Server) listsFragment(w http.ResponseWriter, r *http.Request, page, block string, p *Page) {
-	t, ok := s.pages[page]
+	t, ok := s.pageTemplate(page, p.Locale)
 	if !ok {
 		s.serverError(w, r, casework.Internal(errTemplate(page)))
 		return
@@ -270,6 +270,10 @@ func (s *Server) listsFragment(w http.ResponseWriter, r *http.Request, page, blo
 	p.Name = page
 	var buf bytes.Buffer
 	if err := t.ExecuteTemplate(&buf, block, p); err != nil {
+		s.serverError(w, r, casework.Internal(err))
+		return
+	}
+	if err := s.sameAsSource(page, block, p, buf.Bytes()); err != nil {
 		s.serverError(w, r, casework.Internal(err))
 		return
 	}

@@ -141,7 +141,7 @@ func (s *Server) nav(a casework.Actor, path string, l casework.Locale) []NavItem
 // render executes a page template into a buffer first, so a template error becomes a clean
 // 500 instead of half a page.
 func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, name string, p *Page) {
-	t, ok := s.pages[name]
+	t, ok := s.pageTemplate(name, p.Locale)
 	if !ok {
 		s.serverError(w, r, casework.Internal(errTemplate(name)))
 		return
@@ -149,6 +149,10 @@ func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, name
 	p.Name = name
 	var buf bytes.Buffer
 	if err := t.ExecuteTemplate(&buf, "layout.html", p); err != nil {
+		s.serverError(w, r, casework.Internal(err))
+		return
+	}
+	if err := s.sameAsSource(name, "layout.html", p, buf.Bytes()); err != nil {
 		s.serverError(w, r, casework.Internal(err))
 		return
 	}

@@ -37,7 +37,8 @@ type Server struct {
 	now     func() time.Time
 	cfg     Config
 
-	pages        map[string]*template.Template
+	pages        map[string]*template.Template // each page's source set (layout, partials, the page)
+	localized    localizedPages                // their translated copies (pretranslate.go)
 	assetVersion string
 	mux          *routeMux
 }
