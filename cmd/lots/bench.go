@@ -55,6 +55,7 @@ type benchOptions struct {
 	cache       string
 	engineCheck bool
 	cpuProfile  string
+	memProfile  string
 	keyFile     string // the master key; a throwaway one kept beside the data set when empty
 }
 
@@ -71,6 +72,7 @@ func cmdBench(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	fs.BoolVar(&o.engineCheck, "engine-check", false, "run on both engines, SQLite and PostgreSQL, each in a fresh database, and compare\n"+
 		"(PostgreSQL: the server of --db, else LOTS_TEST_POSTGRES, else postgres://postgres@127.0.0.1:5432/test, in a new schema dropped after)")
 	fs.StringVar(&o.cpuProfile, "cpuprofile", "", "write a CPU profile of the server during the measured runs to this file")
+	fs.StringVar(&o.memProfile, "memprofile", "", "write the server's allocation profile (since its start, with the heap in use at the end) to this file")
 	keyFile, _ := os.LookupEnv("LOTS_KEY_FILE")
 	fs.StringVar(&o.keyFile, "key-file", keyFile, "the master key file (LOTS_KEY_FILE); a throwaway key, kept beside a cached data set, when none")
 	var failover bool

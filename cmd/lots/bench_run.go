@@ -29,7 +29,8 @@ type benchRun struct {
 	ready    time.Duration // from starting the server process to /readyz answering 200
 	readyCPU time.Duration // the CPU time the server had used by then
 	rssReady int64         // kB resident when ready
-	rssPeak  int64         // kB, the server's high-water mark after the measured runs
+	rssPeak  int64         // kB, the server's high-water mark after the measured runs (logins included)
+	rssLoad  int64         // kB, the most resident memory sampled while the pages were driven
 	results  []benchResult
 }
 
@@ -66,7 +67,7 @@ func benchEngine(ctx context.Context, stdout io.Writer, o benchOptions, data, db
 	}
 	fmt.Fprintf(stdout, "%s: data set %s\n", run.engine, d.how)
 
-	srv, err := startServer(ctx, d, o.cpuProfile != "")
+	srv, err := startServer(ctx, d, o.cpuProfile != "" || o.memProfile != "")
 	if err != nil {
 		return run, err
 	}
@@ -126,6 +127,24 @@ func benchEngine(ctx context.Context, stdout io.Writer, o benchOptions, data, db
 		profile = make(chan error, 1)
 		go func() { profile <- srv.profile(ctx, secs, o.cpuProfile) }()
 	}
+	sampling := make(chan struct{})
+	sampled := make(chan int64, 1)
+	go func() { // resident memory while the pages are driven, ten times a second
+		var most int64
+		tick := time.NewTicker(100 * time.Millisecond)
+		defer tick.Stop()
+		for {
+			most = max(most, srv.rss("VmRSS"))
+			select {
+			case <-sampling:
+				sampled <- most
+				return
+			case <-ctx.Done():
+				return
+			case <-tick.C:
+			}
+		}
+	}()
 	for _, n := range o.clients {
 		fmt.Fprintf(stdout, "%s: %d clients, %s per target…\n", run.engine, n, o.duration)
 		warmup := min(time.Second, o.duration/10)
@@ -151,7 +170,14 @@ func benchEngine(ctx context.Context, stdout io.Writer, o benchOptions, data, db
 			}
 		}
 	}
+	close(sampling)
+	run.rssLoad = <-sampled
 	run.rssPeak = srv.rss("VmHWM")
+	if o.memProfile != "" {
+		if err := srv.pprof(ctx, "allocs", o.memProfile); err != nil {
+			return run, fmt.Errorf("memory profile: %w", err)
+		}
+	}
 	if profile != nil {
 		fmt.Fprintf(stdout, "%s: waiting for the CPU profile…\n", run.engine)
 		if err := <-profile; err != nil {
@@ -363,7 +389,12 @@ func perRequest(before, after map[string]float64, route string) (stmts, tx, writ
 
 // profile fetches a CPU profile of secs seconds from the server's pprof endpoint into file.
 func (s *benchServer) profile(ctx context.Context, secs int, file string) error {
-	u := strings.TrimSuffix(s.metricsURL, "/metrics") + "/debug/pprof/profile?seconds=" + strconv.Itoa(secs)
+	return s.pprof(ctx, "profile?seconds="+strconv.Itoa(secs), file)
+}
+
+// pprof fetches one of the server's pprof profiles (path under /debug/pprof/) into file.
+func (s *benchServer) pprof(ctx context.Context, path, file string) error {
+	u := strings.TrimSuffix(s.metricsURL, "/metrics") + "/debug/pprof/" + path
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u, nil)
 	if err != nil {
 		return err
@@ -504,8 +535,8 @@ func benchTarget(ctx context.Context, clients []*http.Client, u, token string, w
 }
 
 func benchPrint(w io.Writer, run benchRun) {
-	fmt.Fprintf(w, "\n%s: ready %.3f s after start (%.3f s of CPU); %d MB resident when ready, peak %d MB under load\n", run.engine,
-		run.ready.Seconds(), run.readyCPU.Seconds(), run.rssReady/1024, run.rssPeak/1024)
+	fmt.Fprintf(w, "\n%s: ready %.3f s after start (%.3f s of CPU); %d MB resident when ready, at most %d MB while the pages were driven, high-water mark %d MB (logins included)\n", run.engine,
+		run.ready.Seconds(), run.readyCPU.Seconds(), run.rssReady/1024, run.rssLoad/1024, run.rssPeak/1024)
 	fmt.Fprintf(w, "%-28s %7s %9s %6s %10s %9s %9s %18s %10s %9s\n", "target", "clients", "requests", "errors", "req/s", "p50", "p99", "vs bare", "stmts/req", "tx/req")
 	for _, r := range run.results {
 		ratio := "1"

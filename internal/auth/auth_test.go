@@ -741,3 +741,4 @@ func TestTOTPKeyURLShowsTheSameSecret(t *testing.T) {
 		t.Fatal("a broken secret gave a URL")
 	}
 }
+

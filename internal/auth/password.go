@@ -6,6 +6,7 @@ package auth
 import (
 	"crypto/rand"
 	"math/big"
+	"runtime"
 	"sync"
 	"unicode/utf8"
 
@@ -22,6 +23,10 @@ type Hasher struct {
 	// (with the default parameters it takes half a second, which start need not wait for);
 	// a check that needs it first waits for it.
 	dummy func() string
+	// slots bounds the hashes computed at once. Each holds Params.Memory (64 MiB by default)
+	// while it runs and uses Params.Parallelism threads, so more at once than the processors
+	// can run finish no sooner and only add memory: ten logins arriving together were 640 MiB.
+	slots chan struct{}
 }
 
 // DefaultParams follow RFC 9106's second recommended option scaled to a server that logs in
@@ -36,8 +41,9 @@ func NewHasher(p *argon2id.Params) *Hasher {
 	if p == nil {
 		p = DefaultParams
 	}
-	h := &Hasher{Params: p}
+	h := &Hasher{Params: p, slots: make(chan struct{}, max(1, runtime.GOMAXPROCS(0)/int(max(1, p.Parallelism))))}
 	h.dummy = sync.OnceValue(func() string {
+		defer h.slot()()
 		d, _ := argon2id.CreateHash("lots-dummy-password", p)
 		return d
 	})
@@ -65,7 +71,9 @@ func (h *Hasher) Hash(pw string) (string, error) {
 	if err := ValidatePassword(pw); err != nil {
 		return "", err
 	}
+	release := h.slot()
 	s, err := argon2id.CreateHash(pw, h.Params)
+	release()
 	if err != nil {
 		return "", casework.Internal(err)
 	}
@@ -76,11 +84,20 @@ func (h *Hasher) Hash(pw string) (string, error) {
 // costs the same time as one that is checked.
 func (h *Hasher) Check(pw, hash string) bool {
 	if hash == "" {
-		_, _ = argon2id.ComparePasswordAndHash(pw, h.dummy())
+		d := h.dummy()
+		defer h.slot()()
+		_, _ = argon2id.ComparePasswordAndHash(pw, d)
 		return false
 	}
+	defer h.slot()()
 	ok, err := argon2id.ComparePasswordAndHash(pw, hash)
 	return err == nil && ok
+}
+
+// slot waits for one of the hasher's slots and returns its release.
+func (h *Hasher) slot() func() {
+	h.slots <- struct{}{}
+	return func() { <-h.slots }
 }
 
 // Waste spends the time of one check; used when the user does not exist so that timing does

@@ -1,7 +1,6 @@
 package web
 
 import (
-	"bytes"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -262,14 +261,15 @@ func (s *Server) worklist(w http.ResponseWriter, r *http.Request) {
 
 // listsFragment renders one block of a page without the layout, for htmx to swap in.
 func (s *Server) listsFragment(w http.ResponseWriter, r *http.Request, page, block string, p *Page) {
-	t, ok := s.pageTemplate(page, p.Locale)
-	if !ok {
-		s.serverError(w, r, casework.Internal(errTemplate(page)))
+	t, err := s.pageTemplate(page, p.Locale)
+	if err != nil {
+		s.serverError(w, r, casework.Internal(err))
 		return
 	}
 	p.Name = page
-	var buf bytes.Buffer
-	if err := t.ExecuteTemplate(&buf, block, p); err != nil {
+	buf := s.buffer()
+	defer s.bufs.Put(buf)
+	if err := t.ExecuteTemplate(buf, block, p); err != nil {
 		s.serverError(w, r, casework.Internal(err))
 		return
 	}

@@ -55,9 +55,9 @@ func (s *Server) consentFormShow(w http.ResponseWriter, r *http.Request) {
 		BaseURL: list + "/" + strconv.FormatInt(consentID, 10) + "/form", Languages: consentLanguages(p), OwnTexts: cf.Texts != nil,
 		PrintCSS: printReferenceURL(caseID, consentID),
 	}
-	t, ok := s.pages["consent_form"]
-	if !ok {
-		s.serverError(w, r, errTemplate("consent_form"))
+	t, err := s.sourcePage("consent_form")
+	if err != nil {
+		s.serverError(w, r, err)
 		return
 	}
 	var buf bytes.Buffer

@@ -120,7 +120,11 @@ func TestGroupsHomePartial(t *testing.T) {
 			t.Fatal(err)
 		}
 		var b bytes.Buffer
-		if err := s.pages["task_list"].ExecuteTemplate(&b, "groups_home", d); err != nil {
+		src, err := s.sourcePage("task_list")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := src.ExecuteTemplate(&b, "groups_home", d); err != nil {
 			t.Fatal(err)
 		}
 		return b.String()

@@ -2,6 +2,7 @@ package web
 
 import (
 	"bytes"
+	"errors"
 	"fmt"
 	"html/template"
 	"io"
@@ -25,10 +26,14 @@ import (
 // anything else ({{template "x" .Data}}, fld …), or inside {{with}}/{{range}} (where the dot
 // is something else, e.g. a consent text's own T), keeps its calls as they are.
 
-// localizedPages holds the translated copies, made on first use of a page in a language.
-type localizedPages struct {
-	mu sync.Mutex
-	m  map[localizedKey]*template.Template
+// templates holds the base set and each page's sets, made on first use.
+type templates struct {
+	base  *template.Template // layout.html and the partials, never executed (cloned per page)
+	names map[string]bool    // the pages there are
+
+	mu        sync.Mutex
+	localized map[localizedKey]*template.Template // a page's translated set per language
+	sources   map[string]*template.Template       // a page's untranslated set
 }
 
 type localizedKey struct {
@@ -36,38 +41,57 @@ type localizedKey struct {
 	locale casework.Locale
 }
 
-// pageTemplate is the template to render page name in locale l: the translated copy, or the
-// source when it cannot be made (the source's own error then shows on execution).
-func (s *Server) pageTemplate(name string, l casework.Locale) (*template.Template, bool) {
-	src, ok := s.pages[name]
-	if !ok {
-		return nil, false
+// pageTemplate is the set to render page name in locale l: its translated copy, made on the
+// page's first use in that language.
+func (s *Server) pageTemplate(name string, l casework.Locale) (*template.Template, error) {
+	if !s.tmpl.names[name] {
+		return nil, errTemplate(name)
 	}
 	k := localizedKey{name, l}
-	s.localized.mu.Lock()
-	defer s.localized.mu.Unlock()
-	if t, ok := s.localized.m[k]; ok {
-		return t, true
+	s.tmpl.mu.Lock()
+	defer s.tmpl.mu.Unlock()
+	if t, ok := s.tmpl.localized[k]; ok {
+		return t, nil
 	}
-	t, err := translateTemplates(src, func(key string) string { return s.catalog.T(l, key) })
+	t, err := s.parsePage(name)
 	if err != nil {
-		s.log.Error("template: no translated copy", "page", name, "locale", string(l), "err", err)
-		t = src
+		return nil, fmt.Errorf("template %s: %w", name, err)
 	}
-	if s.localized.m == nil {
-		s.localized.m = map[localizedKey]*template.Template{}
+	if err := translateTemplates(t, func(key string) string { return s.catalog.T(l, key) }); err != nil {
+		return nil, fmt.Errorf("template %s (%s): %w", name, l, err)
 	}
-	s.localized.m[k] = t
-	return t, true
+	if s.tmpl.localized == nil {
+		s.tmpl.localized = map[localizedKey]*template.Template{}
+	}
+	s.tmpl.localized[k] = t
+	return t, nil
 }
 
-// translateTemplates returns a copy of the page set src (entry "layout.html") with its fixed
-// texts translated by tr.
-func translateTemplates(src *template.Template, tr func(string) string) (*template.Template, error) {
-	t, err := src.Clone()
-	if err != nil {
-		return nil, err
+// sourcePage is page name's untranslated set: for a page whose data is not a Page (the
+// consent form) and for the comparison in tests.
+func (s *Server) sourcePage(name string) (*template.Template, error) {
+	if !s.tmpl.names[name] {
+		return nil, errTemplate(name)
 	}
+	s.tmpl.mu.Lock()
+	defer s.tmpl.mu.Unlock()
+	if t, ok := s.tmpl.sources[name]; ok {
+		return t, nil
+	}
+	t, err := s.parsePage(name)
+	if err != nil {
+		return nil, fmt.Errorf("template %s: %w", name, err)
+	}
+	if s.tmpl.sources == nil {
+		s.tmpl.sources = map[string]*template.Template{}
+	}
+	s.tmpl.sources[name] = t
+	return t, nil
+}
+
+// translateTemplates translates the fixed texts of the page set t (entry "layout.html"),
+// not yet executed, by tr.
+func translateTemplates(t *template.Template, tr func(string) string) error {
 	trees := map[string]*parse.Tree{}
 	for _, x := range t.Templates() {
 		if x.Tree != nil && x.Tree.Root != nil {
@@ -82,13 +106,16 @@ func translateTemplates(src *template.Template, tr func(string) string) (*templa
 	// Escape now (html/template does it at the first execution: a nil page stops that
 	// execution at its first field, after escaping) and turn each translated text whose
 	// escaping is plain HTML escaping into template text.
-	_ = t.ExecuteTemplate(io.Discard, "layout.html", nil)
+	var escaping *template.Error
+	if err := t.ExecuteTemplate(io.Discard, "layout.html", (*Page)(nil)); errors.As(err, &escaping) {
+		return err // the templates cannot be escaped (a nil page stops execution after escaping)
+	}
 	for name := range pageOnly {
 		if x := t.Lookup(name); x != nil && x.Tree != nil {
 			inlineEscaped(x.Tree.Root, plain)
 		}
 	}
-	return t, nil
+	return nil
 }
 
 // pageOnlyTrees names the trees reached from entry with the page as their data and never
@@ -265,8 +292,12 @@ func (s *Server) sameAsSource(name, entry string, p *Page, out []byte) error {
 	if !testing.Testing() {
 		return nil
 	}
+	src, err := s.sourcePage(name)
+	if err != nil {
+		return err
+	}
 	var b bytes.Buffer
-	if err := s.pages[name].ExecuteTemplate(&b, entry, p); err != nil {
+	if err := src.ExecuteTemplate(&b, entry, p); err != nil {
 		return fmt.Errorf("template %s: source: %w", name, err)
 	}
 	if !bytes.Equal(b.Bytes(), out) {

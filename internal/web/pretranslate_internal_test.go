@@ -14,8 +14,7 @@ import (
 func pretranslateServer(t testing.TB) *Server {
 	t.Helper()
 	s := &Server{catalog: i18n.MustLoad(), log: slog.New(slog.DiscardHandler), assetVersion: "test"}
-	var err error
-	if s.pages, err = s.parseTemplates(); err != nil {
+	if err := s.parseBase(); err != nil {
 		t.Fatal(err)
 	}
 	return s
@@ -24,9 +23,12 @@ func pretranslateServer(t testing.TB) *Server {
 // fixedCalls counts the {{.T "key"}} and {{$.T "key"}} actions of a page set's trees.
 func fixedCalls(t testing.TB, s *Server, name string, translated bool) int {
 	t.Helper()
-	src := s.pages[name]
+	src, err := s.sourcePage(name)
 	if translated {
-		src, _ = s.pageTemplate(name, casework.LocaleSv)
+		src, err = s.pageTemplate(name, casework.LocaleSv)
+	}
+	if err != nil {
+		t.Fatal(err)
 	}
 	n := 0
 	var walk func(parse.Node)
@@ -73,12 +75,16 @@ func TestFixedTextsAreTranslatedOnce(t *testing.T) {
 	}
 	for _, l := range []casework.Locale{casework.LocaleSv, casework.LocaleEn} {
 		p := &Page{s: s, Locale: l, Title: "T", Form: map[string]string{}, ErrorMsg: "Något gick fel <&> \"+'"}
-		tr, _ := s.pageTemplate("error", l)
+		tr, err := s.pageTemplate("error", l)
+		if err != nil {
+			t.Fatal(err)
+		}
+		src, _ := s.sourcePage("error")
 		var a, b bytes.Buffer
 		if err := tr.ExecuteTemplate(&a, "layout.html", p); err != nil {
 			t.Fatal(err)
 		}
-		if err := s.pages["error"].ExecuteTemplate(&b, "layout.html", p); err != nil {
+		if err := src.ExecuteTemplate(&b, "layout.html", p); err != nil {
 			t.Fatal(err)
 		}
 		if !bytes.Equal(a.Bytes(), b.Bytes()) {
@@ -98,11 +104,12 @@ func BenchmarkRenderPage(b *testing.B) {
 		Actor: &casework.Actor{User: casework.User{Name: "Anna", Roles: []casework.Role{casework.RoleCoordinator}}}}
 	p.Nav = s.nav(*p.Actor, "/", p.Locale)
 	tr, _ := s.pageTemplate("error", casework.LocaleSv)
+	src, _ := s.sourcePage("error")
 	for _, c := range []struct {
 		name string
 		run  func() error
 	}{
-		{"source", func() error { return s.pages["error"].ExecuteTemplate(io.Discard, "layout.html", p) }},
+		{"source", func() error { return src.ExecuteTemplate(io.Discard, "layout.html", p) }},
 		{"translated", func() error { return tr.ExecuteTemplate(io.Discard, "layout.html", p) }},
 	} {
 		b.Run(c.name, func(b *testing.B) {
@@ -112,5 +119,32 @@ func BenchmarkRenderPage(b *testing.B) {
 				}
 			}
 		})
+	}
+}
+
+// Every page parses, with the layout and the partials, and its translated copy can be made in
+// every language (pages are parsed on first use, so this is where a broken one shows).
+func TestEveryPageParsesAndTranslates(t *testing.T) {
+	s := pretranslateServer(t)
+	if len(s.tmpl.names) < 50 {
+		t.Fatalf("only %d pages found", len(s.tmpl.names))
+	}
+	for name := range s.tmpl.names {
+		src, err := s.sourcePage(name)
+		if err != nil {
+			t.Error(err)
+			continue
+		}
+		if src.Lookup("content") == nil {
+			continue // not a page of the layout (the consent form has its own)
+		}
+		for _, l := range []casework.Locale{casework.LocaleSv, casework.LocaleEn} {
+			if _, err := s.pageTemplate(name, l); err != nil {
+				t.Error(err)
+			}
+		}
+	}
+	if _, err := s.pageTemplate("no_such_page", casework.LocaleSv); err == nil {
+		t.Error("a page that does not exist was found")
 	}
 }

@@ -141,14 +141,15 @@ func (s *Server) nav(a casework.Actor, path string, l casework.Locale) []NavItem
 // render executes a page template into a buffer first, so a template error becomes a clean
 // 500 instead of half a page.
 func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, name string, p *Page) {
-	t, ok := s.pageTemplate(name, p.Locale)
-	if !ok {
-		s.serverError(w, r, casework.Internal(errTemplate(name)))
+	t, err := s.pageTemplate(name, p.Locale)
+	if err != nil {
+		s.serverError(w, r, casework.Internal(err))
 		return
 	}
 	p.Name = name
-	var buf bytes.Buffer
-	if err := t.ExecuteTemplate(&buf, "layout.html", p); err != nil {
+	buf := s.buffer()
+	defer s.bufs.Put(buf)
+	if err := t.ExecuteTemplate(buf, "layout.html", p); err != nil {
 		s.serverError(w, r, casework.Internal(err))
 		return
 	}
@@ -160,6 +161,18 @@ func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, name
 	w.Header().Set("Content-Length", strconv.Itoa(buf.Len()))
 	w.WriteHeader(status)
 	_, _ = buf.WriteTo(w)
+}
+
+// buffer is an empty buffer to render a page into, from the server's pool: a page is tens of
+// kilobytes, and growing a new buffer to that size for every view was the largest single
+// source of garbage. A buffer that grew past a megabyte (an unusually long list) is dropped
+// instead of kept.
+func (s *Server) buffer() *bytes.Buffer {
+	if b, ok := s.bufs.Get().(*bytes.Buffer); ok && b.Cap() <= 1<<20 {
+		b.Reset()
+		return b
+	}
+	return new(bytes.Buffer)
 }
 
 type errTemplate string

@@ -13,6 +13,7 @@ import (
 	"net/netip"
 	"sort"
 	"strings"
+	"sync"
 	"time"
 
 	"lots/internal/auth"
@@ -37,8 +38,8 @@ type Server struct {
 	now     func() time.Time
 	cfg     Config
 
-	pages        map[string]*template.Template // each page's source set (layout, partials, the page)
-	localized    localizedPages                // their translated copies (pretranslate.go)
+	tmpl         templates // the pages' templates, parsed and translated on first use (pretranslate.go)
+	bufs         sync.Pool // page buffers (render.go)
 	assetVersion string
 	mux          *routeMux
 }
@@ -65,16 +66,19 @@ func New(st *store.Store, a *auth.Service, h *auth.Hasher, c *i18n.Catalog, log 
 	if s.assetVersion, err = hashFS(staticFS); err != nil {
 		return nil, err
 	}
-	if s.pages, err = s.parseTemplates(); err != nil {
+	if err = s.parseBase(); err != nil {
 		return nil, err
 	}
 	s.routes()
 	return s, nil
 }
 
-// parseTemplates parses layout.html with each page template, so every page has the layout
-// and its own "content" (and optional "title") blocks.
-func (s *Server) parseTemplates() (map[string]*template.Template, error) {
+// parseBase parses layout.html with the partials, the part every page shares, and lists the
+// pages (templates/*.html). Each page's own set — a copy of the base with the page's
+// "content" (and optional "title") blocks — is parsed on its first use (pretranslate.go):
+// parsing all of them at start took about a quarter of a second and 30 MB for pages an
+// instance may never show.
+func (s *Server) parseBase() error {
 	funcs := template.FuncMap{
 		"asset":    func(p string) string { return "/static/" + s.assetVersion + "/" + p },
 		"date":     formatDate,
@@ -84,25 +88,28 @@ func (s *Server) parseTemplates() (map[string]*template.Template, error) {
 	}
 	base, err := template.New("layout.html").Funcs(funcs).ParseFS(templateFS, "templates/layout.html", "templates/partials/*.html")
 	if err != nil {
-		return nil, err
+		return err
 	}
 	entries, err := fs.Glob(templateFS, "templates/*.html")
 	if err != nil {
+		return err
+	}
+	s.tmpl.base, s.tmpl.names = base, map[string]bool{}
+	for _, e := range entries {
+		if name := strings.TrimSuffix(strings.TrimPrefix(e, "templates/"), ".html"); name != "layout" {
+			s.tmpl.names[name] = true
+		}
+	}
+	return nil
+}
+
+// parsePage parses page name's set: the base and templates/name.html.
+func (s *Server) parsePage(name string) (*template.Template, error) {
+	t, err := s.tmpl.base.Clone()
+	if err != nil {
 		return nil, err
 	}
-	pages := map[string]*template.Template{}
-	for _, e := range entries {
-		name := strings.TrimPrefix(e, "templates/")
-		if name == "layout.html" {
-			continue
-		}
-		t, err := template.Must(base.Clone()).ParseFS(templateFS, e)
-		if err != nil {
-			return nil, err
-		}
-		pages[strings.TrimSuffix(name, ".html")] = t
-	}
-	return pages, nil
+	return t.ParseFS(templateFS, "templates/"+name+".html")
 }
 
 // hashFS fingerprints the static files so their URLs change when they do and browsers may
