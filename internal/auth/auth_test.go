@@ -741,4 +741,3 @@ func TestTOTPKeyURLShowsTheSameSecret(t *testing.T) {
 		t.Fatal("a broken secret gave a URL")
 	}
 }
-
