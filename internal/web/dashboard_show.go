@@ -1,12 +1,15 @@
 package web
 
 import (
+	"bytes"
 	"html/template"
 	"net/http"
 	"net/url"
 	"strconv"
+	"sync"
 	"time"
 
+	"lots/internal/casework"
 	"lots/internal/stats"
 	"lots/internal/store"
 )
@@ -21,6 +24,7 @@ type dashboardData struct {
 	PeriodLabel  string
 	ViewLabel    string // the district's name, or "the whole municipality"
 	Sections     []sectionView
+	SectionsHTML template.HTML  // the sections rendered (dashboardSections)
 	KeyFigures   keyFiguresView // what a steering group reads first (issue 17:5)
 	CSV, XLSX    template.URL   // the exports of what is shown
 	JSON         template.URL   // the national export file of the release
@@ -140,8 +144,13 @@ func (s *Server) dashboardShow(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	v, _ := d.View(q.District)
-	data := dashboardData{Period: q.Period, DistrictName: districtLabel(p, d, q.District), Sections: figuresOf(p, v, d), Staleness: s.staleness(r, p),
-		KeyFigures: keyFiguresOf(p, d, v, prev, q.District)}
+	sections, html, err := s.dashboardSections(p, d, v, q.District)
+	if err != nil {
+		s.serverError(w, r, casework.Internal(err))
+		return
+	}
+	data := dashboardData{Period: q.Period, DistrictName: districtLabel(p, d, q.District), Sections: sections, SectionsHTML: html,
+		Staleness: s.staleness(r, p), KeyFigures: keyFiguresOf(p, d, v, prev, q.District)}
 	for _, x := range periods {
 		data.Periods = append(data.Periods, caseChoice{Value: x.String(), Label: periodLabel(p, x), Selected: x == q.Period})
 	}
@@ -182,3 +191,64 @@ func periodLabel(p *Page, x stats.Period) string {
 
 // dateLabel is a date in Swedish time, "2026-08-01".
 func dateLabel(_ *Page, t time.Time) string { return t.In(stats.Stockholm).Format(time.DateOnly) }
+
+// dashboardSections returns the figures of view v of release d and their HTML. A stored
+// release does not change (a part added later is a new *stats.Dashboard from the store), so
+// what one view's figures render to is kept per release, view and language: they were nine
+// tenths of a dashboard view's CPU (charts and tables, tens of thousands of template
+// actions). At most dashboardKept renderings are kept, the oldest going first. The access
+// decision and the audit entry are made per request before this, as for any page.
+func (s *Server) dashboardSections(p *Page, d *stats.Dashboard, v *stats.View, district int64) ([]sectionView, template.HTML, error) {
+	k := dashboardKey{d, district, p.Locale}
+	s.dashboards.mu.Lock()
+	e, ok := s.dashboards.m[k]
+	s.dashboards.mu.Unlock()
+	if ok {
+		return e.sections, e.html, nil
+	}
+	sections := figuresOf(p, v, d)
+	t, err := s.pageTemplate("dashboard_show", p.Locale)
+	if err != nil {
+		return nil, "", err
+	}
+	var b bytes.Buffer
+	if err := t.ExecuteTemplate(&b, "dashboard_sections", sections); err != nil {
+		return nil, "", err
+	}
+	e = renderedSections{sections, template.HTML(b.String())}
+	s.dashboards.mu.Lock()
+	defer s.dashboards.mu.Unlock()
+	if s.dashboards.m == nil {
+		s.dashboards.m = map[dashboardKey]renderedSections{}
+	}
+	if _, ok := s.dashboards.m[k]; !ok {
+		if len(s.dashboards.order) >= dashboardKept {
+			delete(s.dashboards.m, s.dashboards.order[0])
+			s.dashboards.order = s.dashboards.order[1:]
+		}
+		s.dashboards.order = append(s.dashboards.order, k)
+		s.dashboards.m[k] = e
+	}
+	return e.sections, e.html, nil
+}
+
+// dashboardKept bounds the dashboard renderings kept (each some hundred kilobytes).
+const dashboardKept = 24
+
+type dashboardKey struct {
+	release  *stats.Dashboard // kept alive by the key, so never another release's address
+	district int64
+	locale   casework.Locale
+}
+
+type renderedSections struct {
+	sections []sectionView
+	html     template.HTML
+}
+
+// renderedDashboards holds dashboardSections' renderings.
+type renderedDashboards struct {
+	mu    sync.Mutex
+	m     map[dashboardKey]renderedSections
+	order []dashboardKey
+}

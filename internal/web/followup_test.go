@@ -415,3 +415,51 @@ func TestFollowupTextsExist(t *testing.T) {
 		}
 	}
 }
+
+// The dashboard's figures are rendered once per release, view and language and kept: the
+// same view shows the same figures again; another language, another district and a release
+// whose follow-up part has since been published each show their own.
+func TestDashboardFiguresKeptPerReleaseViewAndLanguage(t *testing.T) {
+	clock := storetest.NewClock(time.Date(2026, 3, 10, 9, 0, 0, 0, time.UTC))
+	srv := apptest.Start(t, storetest.SQLite, apptest.Options{Now: clock.Now})
+	f := demoFixture(t, srv)
+	concerns(t, srv, f, f.Districts[0].ID, 8, 0)
+	concerns(t, srv, f, f.Districts[1].ID, 6, 8)
+	clock.Set(stats.DueAt(stats.Period{Year: 2026, Half: 1}, stats.PartMain).Add(time.Hour))
+	c := srv.Login(t, "analytiker")
+	sections := func(q string) string {
+		t.Helper()
+		_, b := get(t, c, srv.URL+"/followup"+q)
+		s := string(b)
+		i, j := strings.Index(s, `<section class="fu-section"`), strings.LastIndex(s, `</section>`)
+		if i < 0 || j < i {
+			t.Fatalf("/followup%s shows no figures", q)
+		}
+		return s[i:j]
+	}
+	q := "?period=2026H1"
+	first := sections(q)
+	if again := sections(q); again != first {
+		t.Error("the same view showed other figures the second time")
+	}
+	district := sections(q + "&district=" + strconv.FormatInt(f.Districts[0].ID, 10))
+	if district == first {
+		t.Error("a district showed the whole municipality's figures")
+	}
+	srv.PostForm(t, c, "/language", url.Values{"lang": {"en"}, "back": {"/followup"}})
+	en := sections(q)
+	if en == first {
+		t.Error("English showed the Swedish figures")
+	}
+	srv.PostForm(t, c, "/language", url.Values{"lang": {"sv"}, "back": {"/followup"}})
+	if sv := sections(q); sv != first {
+		t.Error("back in Swedish, other figures than the first time")
+	}
+	// The six-month follow-up part of 2026H1 is published later: the release read then is
+	// another, and its figures are rendered anew (the pending marks go).
+	clock.Set(stats.DueAt(stats.Period{Year: 2026, Half: 1}, stats.Parts[len(stats.Parts)-1]).Add(time.Hour))
+	c = srv.Login(t, "analytiker")
+	if later := sections(q); later == first {
+		t.Error("a release with a later part published showed the figures kept from before")
+	}
+}

@@ -38,8 +38,9 @@ type Server struct {
 	now     func() time.Time
 	cfg     Config
 
-	tmpl         templates // the pages' templates, parsed and translated on first use (pretranslate.go)
-	bufs         sync.Pool // page buffers (render.go)
+	tmpl         templates          // the pages' templates, parsed and translated on first use (pretranslate.go)
+	bufs         sync.Pool          // page buffers (render.go)
+	dashboards   renderedDashboards // the dashboard's figures rendered per release (dashboard_show.go)
 	assetVersion string
 	mux          *routeMux
 }
