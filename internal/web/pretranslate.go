@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"html/template"
 	"io"
+	"strings"
 	"sync"
 	"testing"
 	"text/template/parse"
@@ -57,7 +58,13 @@ func (s *Server) pageTemplate(name string, l casework.Locale) (*template.Templat
 	if err != nil {
 		return nil, fmt.Errorf("template %s: %w", name, err)
 	}
-	if err := translateTemplates(t, func(key string) string { return s.catalog.T(l, key) }); err != nil {
+	tr := func(key string) string {
+		if path, ok := strings.CutPrefix(key, assetKey); ok {
+			return "/static/" + s.assetVersion + "/" + path
+		}
+		return s.catalog.T(l, key)
+	}
+	if err := translateTemplates(t, tr); err != nil {
 		return nil, fmt.Errorf("template %s (%s): %w", name, l, err)
 	}
 	if s.tmpl.localized == nil {
@@ -204,8 +211,33 @@ func translateList(n parse.Node, dotIsPage bool, tr func(string) string) {
 			s.Text = tr(key)
 			s.Quoted = fmt.Sprintf("%q", s.Text)
 			n.Pipe.Cmds[0].Args = []parse.Node{s}
+		} else if path, ok := assetCall(n.Pipe); ok {
+			s := n.Pipe.Cmds[0].Args[1].(*parse.StringNode)
+			s.Text = tr(assetKey + path)
+			s.Quoted = fmt.Sprintf("%q", s.Text)
+			n.Pipe.Cmds[0].Args = []parse.Node{s}
 		}
 	}
+}
+
+// assetKey marks, for translateTemplates' tr, the address of a static file rather than a
+// text: {{asset "css/lots.css"}} depends only on the files' fingerprint, so it is fixed too.
+const assetKey = "\x00asset:"
+
+// assetCall reports whether p is exactly {{asset "path"}}, and the path.
+func assetCall(p *parse.PipeNode) (string, bool) {
+	if p == nil || len(p.Decl) > 0 || len(p.Cmds) != 1 || len(p.Cmds[0].Args) != 2 {
+		return "", false
+	}
+	id, ok := p.Cmds[0].Args[0].(*parse.IdentifierNode)
+	if !ok || id.Ident != "asset" {
+		return "", false
+	}
+	path, ok := p.Cmds[0].Args[1].(*parse.StringNode)
+	if !ok {
+		return "", false
+	}
+	return path.Text, true
 }
 
 // fixedText reports whether p is exactly {{.T "key"}} (with the dot the page) or
@@ -265,17 +297,35 @@ func inlineEscaped(n parse.Node, plain *template.Template) {
 	}
 }
 
+// urlEscapers are html/template's escapers of a URL in an attribute; for a path of letters,
+// digits and "/._-" (a static file's address) each of them, and the plain ones, leave it as
+// it is.
+var urlEscapers = map[string]bool{
+	"_html_template_urlfilter":     true,
+	"_html_template_urlnormalizer": true,
+}
+
 func escapedConstant(p *parse.PipeNode, plain *template.Template) (string, bool) {
-	if p == nil || len(p.Decl) > 0 || len(p.Cmds) != 2 || len(p.Cmds[0].Args) != 1 || len(p.Cmds[1].Args) != 1 {
+	if p == nil || len(p.Decl) > 0 || len(p.Cmds) < 2 || len(p.Cmds[0].Args) != 1 {
 		return "", false
 	}
 	s, ok := p.Cmds[0].Args[0].(*parse.StringNode)
 	if !ok {
 		return "", false
 	}
-	id, ok := p.Cmds[1].Args[0].(*parse.IdentifierNode)
-	if !ok || !plainEscapers[id.Ident] {
-		return "", false
+	if len(p.Cmds) > 2 || !plainEscapers[escaperName(p.Cmds[1])] {
+		// A static file's address: unchanged by every escaper of the chain.
+		for _, c := range p.Cmds[1:] {
+			if n := escaperName(c); !urlEscapers[n] && !plainEscapers[n] {
+				return "", false
+			}
+		}
+		if !strings.HasPrefix(s.Text, "/static/") || strings.ContainsFunc(s.Text, func(r rune) bool {
+			return !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || strings.ContainsRune("/._-", r))
+		}) {
+			return "", false
+		}
+		return s.Text, true
 	}
 	// html/template's own escaping of a string in HTML text (plain is "{{.}}").
 	var b bytes.Buffer
@@ -283,6 +333,17 @@ func escapedConstant(p *parse.PipeNode, plain *template.Template) (string, bool)
 		return "", false
 	}
 	return b.String(), true
+}
+
+// escaperName is the function a command of an escaped pipeline calls, or "".
+func escaperName(c *parse.CommandNode) string {
+	if len(c.Args) != 1 {
+		return ""
+	}
+	if id, ok := c.Args[0].(*parse.IdentifierNode); ok {
+		return id.Ident
+	}
+	return ""
 }
 
 // sameAsSource, in tests only, renders entry of page name from its source set and reports a
