@@ -68,6 +68,54 @@ type Cell struct {
 	// Priority: the band's open cases per 1 000 are shown and at least the municipality's, and
 	// something is missing or nothing is open when young people are out.
 	Priority bool
+	// Needs are the release's needs table (stats.NeedsCols, in that order): young people with
+	// a concern, placed, with an IRK checklist and per risk factor — none when the release has
+	// no needs table (released before it existed).
+	Needs []Need
+}
+
+// Need is one of the release's needs: the count and per 1 000 young people of the population.
+type Need struct {
+	Count, Per1000 Figure
+}
+
+// Measures are what the picture shows per district and age band: the open cases at the
+// half-year's end (MeasureOpen), those opened in it, and the needs table's columns.
+var Measures = append([]string{MeasureOpen, MeasureOpened}, stats.NeedsCols...)
+
+// The measures of the cases, from the release's breakdown by age.
+const (
+	MeasureOpen   = "open"
+	MeasureOpened = "opened"
+)
+
+// Measure returns a cell's count and rate of a measure (Measures); none when unknown.
+func (c Cell) Measure(m string) (count, rate Figure) {
+	switch m {
+	case MeasureOpen:
+		return c.Open, c.OpenPer1000
+	case MeasureOpened:
+		return c.Opened, c.OpenedPer1000
+	}
+	if i := slices.Index(stats.NeedsCols, m); i >= 0 && i < len(c.Needs) {
+		return c.Needs[i].Count, c.Needs[i].Per1000
+	}
+	return Figure{None: true}, Figure{None: true}
+}
+
+// Measure returns a row's count and rate of a measure over every age; none when unknown.
+func (r Row) Measure(m string) (count, rate Figure) {
+	switch m {
+	case MeasureOpen:
+		return r.Open, r.OpenPer1000
+	}
+	if i := slices.Index(stats.NeedsCols, m); i >= 0 && i < len(r.Needs) {
+		return r.Needs[i].Count, r.Needs[i].Per1000
+	}
+	if m == MeasureOpened && r.opened != nil {
+		return *r.opened, per1000(*r.opened, r.Population)
+	}
+	return Figure{None: true}, Figure{None: true}
 }
 
 // Row is a district (or the whole municipality) in the picture.
@@ -83,6 +131,10 @@ type Row struct {
 	// Open are the cases open at the half-year's end in every age (the release's total), and
 	// per 1 000 young people of the bands' population.
 	Open, OpenPer1000 Figure
+	// Needs are the needs table's totals over every age (stats.NeedsCols order), per 1 000
+	// young people of the bands' population.
+	Needs  []Need
+	opened *Figure
 }
 
 // Picture is the joint picture of needs, population and resources for a published half-year.
@@ -139,9 +191,9 @@ func Build(d *stats.Dashboard, year int, pop []PopRow, res []Resource, districts
 				row.Resources++
 			}
 		}
-		var age *stats.Table
+		var age, needs *stats.Table
 		if v, ok := d.View(id); ok {
-			age = v.Table("breakdown_age")
+			age, needs = v.Table("breakdown_age"), v.Table(stats.NeedsTable)
 		}
 		for _, b := range Bands {
 			c := Cell{Band: b, Population: people[id][b]}
@@ -151,6 +203,9 @@ func Build(d *stats.Dashboard, year int, pop []PopRow, res []Resource, districts
 				c.Open, c.Opened = fromCell(age.Cell(b, "open")), fromCell(age.Cell(b, "opened"))
 			}
 			c.OpenPer1000, c.OpenedPer1000 = per1000(c.Open, c.Population), per1000(c.Opened, c.Population)
+			if needs != nil {
+				c.Needs = needsOf(needs, b, c.Population)
+			}
 			ages := bandAges[b]
 			met := map[string]bool{}
 			for _, r := range avail {
@@ -180,6 +235,13 @@ func Build(d *stats.Dashboard, year int, pop []PopRow, res []Resource, districts
 			row.Open = fromCell(age.Cell("total", "open"))
 		}
 		row.OpenPer1000 = per1000(row.Open, row.Population)
+		if age != nil {
+			o := fromCell(age.Cell("total", "opened"))
+			row.opened = &o
+		}
+		if needs != nil {
+			row.Needs = needsOf(needs, "total", row.Population)
+		}
 		if row.Population > 0 {
 			row.CostPerYoung = Figure{Value: float64(row.Cost) / float64(row.Population), Shown: true}
 		} else {
@@ -224,5 +286,30 @@ func (p Picture) Gaps() []Gap {
 		}
 	}
 	sort.SliceStable(out, func(i, j int) bool { return out[i].Cell.OpenPer1000.Value > out[j].Cell.OpenPer1000.Value })
+	return out
+}
+
+// needsOf reads a row of the release's needs table: each column's count and its rate over pop
+// (hidden exactly when the count is).
+func needsOf(t *stats.Table, row string, pop int) []Need {
+	var r *stats.Row
+	for i := range t.Rows {
+		if t.Rows[i].Code == row {
+			r = &t.Rows[i]
+		}
+	}
+	out := make([]Need, len(stats.NeedsCols))
+	for i, col := range stats.NeedsCols {
+		out[i] = Need{Count: Figure{None: true}, Per1000: Figure{None: true}}
+		if r == nil {
+			continue
+		}
+		for j, h := range t.Cols {
+			if h.Code == col && j < len(r.Cells) {
+				out[i].Count = fromCell(r.Cells[j])
+				out[i].Per1000 = per1000(out[i].Count, pop)
+			}
+		}
+	}
 	return out
 }
