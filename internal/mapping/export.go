@@ -30,9 +30,9 @@ func (p Picture) Export() *stats.ExportMapping {
 		case !f.None:
 			b.Suppressed = true
 		}
-		for i, n := range c.Needs {
+		for i := range c.Needs {
 			x := stats.ExportNeed{Need: stats.NeedsCols[i]}
-			switch f := n.Per1000; { // as the open cases: no population, no rate; the count itself is not exported
+			switch _, f := c.Measure(x.Need); { // as the open cases: no population, no rate; the count itself is not exported
 			case f.Shown:
 				v := stats.RoundRate(f.Value)
 				x.Per1000 = &v

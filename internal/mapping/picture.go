@@ -70,13 +70,8 @@ type Cell struct {
 	Priority bool
 	// Needs are the release's needs table (stats.NeedsCols, in that order): young people with
 	// a concern, placed, with an IRK checklist and per risk factor — none when the release has
-	// no needs table (released before it existed).
-	Needs []Need
-}
-
-// Need is one of the release's needs: the count and per 1 000 young people of the population.
-type Need struct {
-	Count, Per1000 Figure
+	// no needs table (released before it existed). Measure gives each per 1 000.
+	Needs []Figure
 }
 
 // Measures are what the picture shows per district and age band: the open cases at the
@@ -98,7 +93,7 @@ func (c Cell) Measure(m string) (count, rate Figure) {
 		return c.Opened, c.OpenedPer1000
 	}
 	if i := slices.Index(stats.NeedsCols, m); i >= 0 && i < len(c.Needs) {
-		return c.Needs[i].Count, c.Needs[i].Per1000
+		return c.Needs[i], per1000(c.Needs[i], c.Population)
 	}
 	return Figure{None: true}, Figure{None: true}
 }
@@ -110,7 +105,7 @@ func (r Row) Measure(m string) (count, rate Figure) {
 		return r.Open, r.OpenPer1000
 	}
 	if i := slices.Index(stats.NeedsCols, m); i >= 0 && i < len(r.Needs) {
-		return r.Needs[i].Count, r.Needs[i].Per1000
+		return r.Needs[i], per1000(r.Needs[i], r.Population)
 	}
 	if m == MeasureOpened && r.opened != nil {
 		return *r.opened, per1000(*r.opened, r.Population)
@@ -131,9 +126,9 @@ type Row struct {
 	// Open are the cases open at the half-year's end in every age (the release's total), and
 	// per 1 000 young people of the bands' population.
 	Open, OpenPer1000 Figure
-	// Needs are the needs table's totals over every age (stats.NeedsCols order), per 1 000
-	// young people of the bands' population.
-	Needs  []Need
+	// Needs are the needs table's totals over every age (stats.NeedsCols order); Measure gives
+	// each per 1 000 young people of the bands' population.
+	Needs  []Figure
 	opened *Figure
 }
 
@@ -179,6 +174,17 @@ func Build(d *stats.Dashboard, year int, pop []PopRow, res []Resource, districts
 		people[r.District][b] += r.People
 		people[stats.All][b] += r.People
 	}
+	// One array for every cell's needs: a picture of 300 districts has 2 100 of them.
+	var arena []Figure
+	take := func() []Figure {
+		n := len(stats.NeedsCols)
+		if len(arena) < n {
+			arena = make([]Figure, n*(len(districts)+1)*(len(Bands)+1))
+		}
+		out := arena[:n:n]
+		arena = arena[n:]
+		return out
+	}
 	build := func(id int64, name string) Row {
 		row := Row{ID: id, Name: name}
 		var avail []Resource
@@ -204,7 +210,7 @@ func Build(d *stats.Dashboard, year int, pop []PopRow, res []Resource, districts
 			}
 			c.OpenPer1000, c.OpenedPer1000 = per1000(c.Open, c.Population), per1000(c.Opened, c.Population)
 			if needs != nil {
-				c.Needs = needsOf(needs, b, c.Population)
+				c.Needs = needsOf(needs, b, take())
 			}
 			ages := bandAges[b]
 			met := map[string]bool{}
@@ -240,7 +246,7 @@ func Build(d *stats.Dashboard, year int, pop []PopRow, res []Resource, districts
 			row.opened = &o
 		}
 		if needs != nil {
-			row.Needs = needsOf(needs, "total", row.Population)
+			row.Needs = needsOf(needs, "total", take())
 		}
 		if row.Population > 0 {
 			row.CostPerYoung = Figure{Value: float64(row.Cost) / float64(row.Population), Shown: true}
@@ -289,26 +295,31 @@ func (p Picture) Gaps() []Gap {
 	return out
 }
 
-// needsOf reads a row of the release's needs table: each column's count and its rate over pop
-// (hidden exactly when the count is).
-func needsOf(t *stats.Table, row string, pop int) []Need {
+// needsOf reads a row of the release's needs table: each column's count, as published.
+func needsOf(t *stats.Table, row string, out []Figure) []Figure {
 	var r *stats.Row
 	for i := range t.Rows {
 		if t.Rows[i].Code == row {
 			r = &t.Rows[i]
+			break
 		}
 	}
-	out := make([]Need, len(stats.NeedsCols))
 	for i, col := range stats.NeedsCols {
-		out[i] = Need{Count: Figure{None: true}, Per1000: Figure{None: true}}
+		out[i] = Figure{None: true}
 		if r == nil {
 			continue
 		}
-		for j, h := range t.Cols {
-			if h.Code == col && j < len(r.Cells) {
-				out[i].Count = fromCell(r.Cells[j])
-				out[i].Per1000 = per1000(out[i].Count, pop)
+		j := i // the release writes the columns in NeedsCols order; a table that does not is searched
+		if j >= len(t.Cols) || t.Cols[j].Code != col {
+			j = -1
+			for k, h := range t.Cols {
+				if h.Code == col {
+					j = k
+				}
 			}
+		}
+		if j >= 0 && j < len(r.Cells) {
+			out[i] = fromCell(r.Cells[j])
 		}
 	}
 	return out
