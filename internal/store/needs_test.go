@@ -51,7 +51,7 @@ func TestReleaseCountsNeedsPerDistrictAndAgeBand(t *testing.T) {
 		add(1, store.SeedNeedYouth{District: n, Birth: b14, Concerns: []store.SeedConcern{{At: at(2, 1), District: so}, {At: at(5, 1), District: n}}})
 		// Not in the half-year: a concern before it, one after it.
 		add(1, store.SeedNeedYouth{District: n, Birth: b14, Concerns: concern(n, time.Date(2025, 12, 31, 22, 0, 0, 0, time.UTC))}) // 31 Dec 23:00 in Stockholm
-		add(1, store.SeedNeedYouth{District: n, Birth: b14, Concerns: concern(n, time.Date(2026, 6, 30, 22, 0, 0, 0, time.UTC))}) // 1 Jul 00:00 in Stockholm
+		add(1, store.SeedNeedYouth{District: n, Birth: b14, Concerns: concern(n, time.Date(2026, 6, 30, 22, 0, 0, 0, time.UTC))})  // 1 Jul 00:00 in Stockholm
 		// Södra: five 13–15, two 16–17.
 		add(5, store.SeedNeedYouth{District: so, Birth: b14, Concerns: concern(so, at(4, 4))})
 		add(2, store.SeedNeedYouth{District: so, Birth: b17, Concerns: concern(so, at(4, 4))})

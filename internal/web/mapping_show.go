@@ -63,12 +63,6 @@ type mapPictureData struct {
 	Map         *mapSVG
 	Indicator   string // the band the map shows, "" for every age
 	Indicators  []caseChoice
-	// Measure is what the map and the needs table show (mapping.Measures), the open cases by
-	// default; Summary is every measure for the whole municipality by band.
-	Measure      string
-	MeasureLabel string
-	Measures     []caseChoice
-	Summary      []mapSummaryRow
 	Periods     []caseChoice
 	PeriodLabel string
 	Unpublished bool
@@ -77,6 +71,13 @@ type mapPictureData struct {
 	Rows        []mapRow
 	Gaps        []mapGap
 	AnyHidden   bool
+
+	// Measure is what the map and the needs table show (mapping.Measures), the open cases by
+	// default; Summary is every measure for the whole municipality by band.
+	Measure      string
+	MeasureLabel string
+	Measures     []caseChoice
+	Summary      []mapSummaryRow
 }
 
 // figureText formats a figure: its value, "<5", "–", or blank when there is none.
