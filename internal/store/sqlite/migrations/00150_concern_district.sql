@@ -9,7 +9,10 @@ ALTER TABLE assessments ADD COLUMN district_id INTEGER REFERENCES districts (id)
 UPDATE assessments SET district_id = (SELECT y.district_id FROM youths y WHERE y.id = assessments.youth_id)
     WHERE time_point = 'concern';
 CREATE INDEX assessments_concern_at ON assessments (municipality_id, assessed_at) WHERE time_point = 'concern';
+-- The release's Check: IRK checklists of a half-year (store/dashboard_needs.go).
+CREATE INDEX assessments_instrument_at ON assessments (municipality_id, instrument, assessed_at);
 
 -- +goose Down
+DROP INDEX assessments_instrument_at;
 DROP INDEX assessments_concern_at;
 ALTER TABLE assessments DROP COLUMN district_id;
