@@ -5,9 +5,8 @@
 -- ../../sqlite/migrations/00150_concern_district.sql.
 
 -- +goose Up
-ALTER TABLE assessments ADD COLUMN district_id BIGINT;
-ALTER TABLE assessments ADD CONSTRAINT assessments_district
-    FOREIGN KEY (municipality_id, district_id) REFERENCES districts (municipality_id, id);
+ALTER TABLE assessments ADD COLUMN district_id BIGINT,
+    ADD CONSTRAINT assessments_district FOREIGN KEY (municipality_id, district_id) REFERENCES districts (municipality_id, id);
 UPDATE assessments SET district_id = (SELECT y.district_id FROM youths y WHERE y.id = assessments.youth_id)
     WHERE time_point = 'concern';
 CREATE INDEX assessments_concern_at ON assessments (municipality_id, assessed_at) WHERE time_point = 'concern';
@@ -17,5 +16,4 @@ CREATE INDEX assessments_instrument_at ON assessments (municipality_id, instrume
 -- +goose Down
 DROP INDEX assessments_instrument_at;
 DROP INDEX assessments_concern_at;
-ALTER TABLE assessments DROP CONSTRAINT assessments_district;
 ALTER TABLE assessments DROP COLUMN district_id;
