@@ -13,6 +13,7 @@ import (
 	"lots/internal/casework"
 	"lots/internal/demo"
 	"lots/internal/mapping"
+	"lots/internal/stats"
 	"lots/internal/store"
 	"lots/internal/store/storetest"
 )
@@ -67,6 +68,19 @@ func TestMappingThroughTheAPI(t *testing.T) {
 				if c.Open.Value == nil && c.Open.Hidden == "" && r.Population > 0 {
 					t.Errorf("%s %s: a hidden figure without its label", r.Name, c.Band)
 				}
+				// The release's needs: every one (a district without young people has no view in
+				// the release, and no needs), none resting on fewer than five shown.
+				if r.DistrictID == nil && (len(c.Needs) != len(stats.NeedsCols) || c.Needs[0].Need != stats.NeedConcerns) {
+					t.Fatalf("%s %s: needs %+v", r.Name, c.Band, c.Needs)
+				}
+				for _, n := range c.Needs {
+					if n.Count.Value != nil && *n.Count.Value < 5 || n.Count.Value == nil && n.Count.Hidden == "" {
+						t.Errorf("%s %s %s: %+v", r.Name, c.Band, n.Need, n.Count)
+					}
+				}
+			}
+			if r.DistrictID == nil && len(r.Needs) != len(stats.NeedsCols) {
+				t.Errorf("%s: needs over every age %+v", r.Name, r.Needs)
 			}
 		}
 		steering.problem(404, "not_found", "error.not_found", "GET", "/api/v1/mapping?period=2026H2", nil) // not published yet

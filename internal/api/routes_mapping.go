@@ -67,6 +67,28 @@ type MapCell struct {
 	Weekends    bool      `json:"weekends"`
 	Missing     []string  `json:"missing" doc:"IRK needs no resource here meets"`
 	Priority    bool      `json:"priority" doc:"open cases per 1 000 shown and at least the municipality's, and something missing"`
+	Needs       []MapNeed `json:"needs" doc:"the release's needs of the band (empty for a release made before they were counted)"`
+}
+
+// MapNeed is one of the release's needs of a band (or of every age): young people, each once,
+// and per 1 000 young people of the population.
+type MapNeed struct {
+	Need    string    `json:"need" enum:"concerns,placed,placed_began,irk_assessed,irk.criminal_history,irk.personality,irk.attitudes,irk.peers,irk.substances,irk.family,irk.school_work,irk.leisure" doc:"concerns: with a concern received in the half-year, in the district it was received in; placed: with a placement in force some day of it; placed_began: one that began in it; irk_assessed: with a Check: IRK checklist in it; irk.<factor>: whose latest marks the factor as some or clear risk"`
+	Count   MapFigure `json:"count"`
+	Per1000 MapFigure `json:"per_1000"`
+}
+
+// mapNeeds lists a cell's or a row's needs.
+func mapNeeds(n int, measure func(string) (mapping.Figure, mapping.Figure)) []MapNeed {
+	out := []MapNeed{}
+	if n == 0 {
+		return out
+	}
+	for _, col := range stats.NeedsCols {
+		count, rate := measure(col)
+		out = append(out, MapNeed{Need: col, Count: mapFigure(count), Per1000: mapFigure(rate)})
+	}
+	return out
 }
 
 // MapRow is a district, or the whole municipality (district_id null).
@@ -78,6 +100,7 @@ type MapRow struct {
 	YearlyCost   int64     `json:"yearly_cost" doc:"kronor a year, the district's own resources (the municipality: all)"`
 	CostPerYoung MapFigure `json:"cost_per_young"`
 	Cells        []MapCell `json:"cells"`
+	Needs        []MapNeed `json:"needs" doc:"the release's needs over every age, per 1 000 young people of the bands' population"`
 }
 
 // MappingPicture is the picture of a half-year.
@@ -107,7 +130,8 @@ func (api *API) mappingPicture(w http.ResponseWriter, r *http.Request) error {
 	}
 	out := MappingPicture{Period: pic.Period.String(), PopulationYear: pic.Year}
 	for _, row := range pic.Rows {
-		mr := MapRow{Name: row.Name, Population: row.Population, Resources: row.Resources, YearlyCost: row.Cost, CostPerYoung: mapFigure(row.CostPerYoung)}
+		mr := MapRow{Name: row.Name, Population: row.Population, Resources: row.Resources, YearlyCost: row.Cost, CostPerYoung: mapFigure(row.CostPerYoung),
+			Needs: mapNeeds(len(row.Needs), row.Measure)}
 		if row.ID != stats.All {
 			id := row.ID
 			mr.DistrictID = &id
@@ -115,7 +139,7 @@ func (api *API) mappingPicture(w http.ResponseWriter, r *http.Request) error {
 		for _, c := range row.Cells {
 			mr.Cells = append(mr.Cells, MapCell{Band: c.Band, Population: c.Population, Open: mapFigure(c.Open), Opened: mapFigure(c.Opened),
 				OpenPer1000: mapFigure(c.OpenPer1000), Resources: c.Resources, Capacity: c.Capacity, Evenings: c.Evenings, Weekends: c.Weekends,
-				Missing: append([]string{}, c.Missing...), Priority: c.Priority})
+				Missing: append([]string{}, c.Missing...), Priority: c.Priority, Needs: mapNeeds(len(c.Needs), c.Measure)})
 		}
 		out.Rows = append(out.Rows, mr)
 	}

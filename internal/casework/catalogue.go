@@ -44,6 +44,9 @@ type Method struct {
 	Builtin   bool      `json:"-"`
 	Edited    bool      `json:"-"`
 	UpdatedAt time.Time `json:"-"`
+	// OfferedBy are the resources of the registry that offer it (mapping.Offered), which is
+	// what Available and Provider are read from.
+	OfferedBy []string `json:"-"`
 }
 
 // MethodKind groups methods the way the knowledge support does.

@@ -27,12 +27,12 @@ const demoRegistry = "namn;typ;huvudman;stadsdel;adress;ålder från;ålder till
 	"Fritidsgården Navet;youth_centre;Kultur- och fritidsförvaltningen;Centrum;Torggatan 4;13;17;universell;80;2400000;Kultur- och fritidsnämnden;ja;ja;leisure,peers;\n" +
 	"Stadsbiblioteket;library;Kultur- och fritidsförvaltningen;Centrum;Torggatan 1;0;120;universell;0;1800000;Kultur- och fritidsnämnden;ja;ja;school_work,leisure;\n" +
 	"Fritidsgården Norrsken;youth_centre;Kultur- och fritidsförvaltningen;Norra;Norrvägen 12;12;16;universell;60;1900000;Kultur- och fritidsnämnden;ja;nej;leisure,peers;\n" +
-	"Norra läxhjälpen;association;Studieförbundet;Norra;Norrvägen 14;10;16;selektiv;30;350000;Studieförbundet och kommunen;ja;nej;school_work;\n" +
+	"Norra läxhjälpen;association;Studieförbundet;Norra;Norrvägen 14;10;16;selektiv;30;350000;Studieförbundet och kommunen;ja;nej;school_work;mentorship\n" +
 	"Södra IK;sport;Södra IK;Södra;Idrottsvägen 2;7;19;universell;300;450000;Föreningen och kommunen;ja;nej;leisure,peers;\n" +
 	"Simhallen;pool;Kultur- och fritidsförvaltningen;Södra;Badvägen 1;0;120;universell;200;3100000;Kultur- och fritidsnämnden;ja;ja;leisure;\n" +
-	"Fältgruppen;field_workers;Socialförvaltningen;;;12;20;selektiv;0;2600000;Socialnämnden;ja;ja;peers,attitudes,substances;\n" +
-	"Familjestödet;social_services;Socialförvaltningen;;;0;17;indikerad;40;3200000;Socialnämnden;nej;nej;family,personality;komet\n" +
-	"BUP Demo;bup;Region Demo;;;0;17;indikerad;0;0;Regionen;nej;nej;personality,substances,family;\n" +
+	"Fältgruppen;field_workers;Socialförvaltningen;;;12;20;selektiv;0;2600000;Socialnämnden;ja;ja;peers,attitudes,substances;faltarbete,mi\n" +
+	"Familjestödet;social_services;Socialförvaltningen;;;0;17;indikerad;40;3200000;Socialnämnden;nej;nej;family,personality;komet,fft\n" +
+	"BUP Demo;bup;Region Demo;;;0;17;indikerad;0;0;Regionen;nej;nej;personality,substances,family;individual-cbt\n" +
 	"Arbetsförmedlingen;employment;Staten;;;16;29;selektiv;0;0;Staten;nej;nej;school_work;\n"
 
 // mappingData loads the demo's mapping as the administrator would, through the same parsing.

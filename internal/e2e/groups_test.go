@@ -13,6 +13,7 @@ import (
 	"lots/internal/app/apptest"
 	"lots/internal/casework"
 	"lots/internal/demo"
+	"lots/internal/mapping"
 	"lots/internal/store"
 	"lots/internal/store/storetest"
 )
@@ -223,14 +224,32 @@ func TestCatalogueAdminInTheBrowser(t *testing.T) {
 	do(t, ctx, chromedp.Navigate(srv.URL+"/admin/catalogue"))
 	waitPage(t, ctx, "catalogue_admin")
 	checkA11y(t, ctx, "catalogue administration")
+	// Whether Komet is available here is the resource registry's answer.
+	st := srv.App.Store
+	m, err := st.MunicipalityByCode(context.Background(), demo.Code)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := st.CreateResource(casework.WithActor(context.Background(), casework.SystemActor(m.ID, "test")), mapping.Resource{Name: "Öppenvården",
+		Kind: "social_services", AgeFrom: 3, AgeTo: 12, Level: "indicated", Needs: []string{"family"}, Methods: []string{"komet"}}); err != nil {
+		t.Fatal(err)
+	}
 	do(t, ctx, chromedp.Navigate(srv.URL+"/admin/catalogue/komet"))
 	waitPage(t, ctx, "catalogue_form")
 	checkA11y(t, ctx, "catalogue method form")
+	if n := eval[int](t, ctx, `document.querySelectorAll('input[name=available]').length`); n != 0 {
+		t.Error("the form still has a checkbox for availability")
+	}
+	if got := text(t, ctx, "#availability"); !strings.Contains(got, "Erbjuds av Öppenvården") {
+		t.Errorf("availability %q", got)
+	}
 	groupsSubmit(t, ctx, "catalogue_admin", "form[action='/admin/catalogue/komet'] button[type=submit]",
-		chromedp.Click(css("#f-available")),
-		chromedp.SendKeys(css("#f-provider"), "Öppenvården"),
+		chromedp.SendKeys(css("#f-capacity"), "12 familjer per år"),
 	)
-	if row := text(t, ctx, "tr[data-method=komet]"); !strings.Contains(row, "Finns i kommunen") || !strings.Contains(row, "Öppenvården") {
+	if row := text(t, ctx, "tr[data-method=komet]"); !strings.Contains(row, "Finns i kommunen") || !strings.Contains(row, "Öppenvården") || !strings.Contains(row, "12 familjer per år") {
 		t.Fatalf("row %q", row)
+	}
+	if row := text(t, ctx, "tr[data-method=pmto]"); !strings.Contains(row, "Finns inte") {
+		t.Errorf("a method no resource offers: %q", row)
 	}
 }

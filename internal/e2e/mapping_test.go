@@ -212,7 +212,7 @@ func TestMappingInTheBrowser(t *testing.T) {
 			t.Fatalf("the workbook does not open: %v", err)
 		}
 		defer x.Close()
-		if got := strings.Join(x.GetSheetList(), ","); got != "Behov,Resurser,Gap" {
+		if got := strings.Join(x.GetSheetList(), ","); got != "Behov,Resurser,Gap,Alla behov,Behov per mått" {
 			t.Errorf("sheets %s", got)
 		}
 		if rows, _ := x.GetRows("Resurser"); len(rows) != 6 || rows[2][0] != "Norra" || rows[2][3] != "1000000" {

@@ -30,6 +30,17 @@ func (p Picture) Export() *stats.ExportMapping {
 		case !f.None:
 			b.Suppressed = true
 		}
+		for i := range c.Needs {
+			x := stats.ExportNeed{Need: stats.NeedsCols[i]}
+			switch _, f := c.Measure(x.Need); { // as the open cases: no population, no rate; the count itself is not exported
+			case f.Shown:
+				v := stats.RoundRate(f.Value)
+				x.Per1000 = &v
+			case !f.None:
+				x.Suppressed = true
+			}
+			b.Needs = append(b.Needs, x)
+		}
 		m.Bands = append(m.Bands, b)
 	}
 	return m

@@ -68,6 +68,49 @@ type Cell struct {
 	// Priority: the band's open cases per 1 000 are shown and at least the municipality's, and
 	// something is missing or nothing is open when young people are out.
 	Priority bool
+	// Needs are the release's needs table (stats.NeedsCols, in that order): young people with
+	// a concern, placed, with an IRK checklist and per risk factor — none when the release has
+	// no needs table (released before it existed). Measure gives each per 1 000.
+	Needs []Figure
+}
+
+// Measures are what the picture shows per district and age band: the open cases at the
+// half-year's end (MeasureOpen), those opened in it, and the needs table's columns.
+var Measures = append([]string{MeasureOpen, MeasureOpened}, stats.NeedsCols...)
+
+// The measures of the cases, from the release's breakdown by age.
+const (
+	MeasureOpen   = "open"
+	MeasureOpened = "opened"
+)
+
+// Measure returns a cell's count and rate of a measure (Measures); none when unknown.
+func (c Cell) Measure(m string) (count, rate Figure) {
+	switch m {
+	case MeasureOpen:
+		return c.Open, c.OpenPer1000
+	case MeasureOpened:
+		return c.Opened, c.OpenedPer1000
+	}
+	if i := slices.Index(stats.NeedsCols, m); i >= 0 && i < len(c.Needs) {
+		return c.Needs[i], per1000(c.Needs[i], c.Population)
+	}
+	return Figure{None: true}, Figure{None: true}
+}
+
+// Measure returns a row's count and rate of a measure over every age; none when unknown.
+func (r Row) Measure(m string) (count, rate Figure) {
+	switch m {
+	case MeasureOpen:
+		return r.Open, r.OpenPer1000
+	}
+	if i := slices.Index(stats.NeedsCols, m); i >= 0 && i < len(r.Needs) {
+		return r.Needs[i], per1000(r.Needs[i], r.Population)
+	}
+	if m == MeasureOpened && r.opened != nil {
+		return *r.opened, per1000(*r.opened, r.Population)
+	}
+	return Figure{None: true}, Figure{None: true}
 }
 
 // Row is a district (or the whole municipality) in the picture.
@@ -83,6 +126,10 @@ type Row struct {
 	// Open are the cases open at the half-year's end in every age (the release's total), and
 	// per 1 000 young people of the bands' population.
 	Open, OpenPer1000 Figure
+	// Needs are the needs table's totals over every age (stats.NeedsCols order); Measure gives
+	// each per 1 000 young people of the bands' population.
+	Needs  []Figure
+	opened *Figure
 }
 
 // Picture is the joint picture of needs, population and resources for a published half-year.
@@ -127,6 +174,17 @@ func Build(d *stats.Dashboard, year int, pop []PopRow, res []Resource, districts
 		people[r.District][b] += r.People
 		people[stats.All][b] += r.People
 	}
+	// One array for every cell's needs: a picture of 300 districts has 2 100 of them.
+	var arena []Figure
+	take := func() []Figure {
+		n := len(stats.NeedsCols)
+		if len(arena) < n {
+			arena = make([]Figure, n*(len(districts)+1)*(len(Bands)+1))
+		}
+		out := arena[:n:n]
+		arena = arena[n:]
+		return out
+	}
 	build := func(id int64, name string) Row {
 		row := Row{ID: id, Name: name}
 		var avail []Resource
@@ -139,9 +197,9 @@ func Build(d *stats.Dashboard, year int, pop []PopRow, res []Resource, districts
 				row.Resources++
 			}
 		}
-		var age *stats.Table
+		var age, needs *stats.Table
 		if v, ok := d.View(id); ok {
-			age = v.Table("breakdown_age")
+			age, needs = v.Table("breakdown_age"), v.Table(stats.NeedsTable)
 		}
 		for _, b := range Bands {
 			c := Cell{Band: b, Population: people[id][b]}
@@ -151,6 +209,9 @@ func Build(d *stats.Dashboard, year int, pop []PopRow, res []Resource, districts
 				c.Open, c.Opened = fromCell(age.Cell(b, "open")), fromCell(age.Cell(b, "opened"))
 			}
 			c.OpenPer1000, c.OpenedPer1000 = per1000(c.Open, c.Population), per1000(c.Opened, c.Population)
+			if needs != nil {
+				c.Needs = needsOf(needs, b, take())
+			}
 			ages := bandAges[b]
 			met := map[string]bool{}
 			for _, r := range avail {
@@ -180,6 +241,13 @@ func Build(d *stats.Dashboard, year int, pop []PopRow, res []Resource, districts
 			row.Open = fromCell(age.Cell("total", "open"))
 		}
 		row.OpenPer1000 = per1000(row.Open, row.Population)
+		if age != nil {
+			o := fromCell(age.Cell("total", "opened"))
+			row.opened = &o
+		}
+		if needs != nil {
+			row.Needs = needsOf(needs, "total", take())
+		}
 		if row.Population > 0 {
 			row.CostPerYoung = Figure{Value: float64(row.Cost) / float64(row.Population), Shown: true}
 		} else {
@@ -224,5 +292,35 @@ func (p Picture) Gaps() []Gap {
 		}
 	}
 	sort.SliceStable(out, func(i, j int) bool { return out[i].Cell.OpenPer1000.Value > out[j].Cell.OpenPer1000.Value })
+	return out
+}
+
+// needsOf reads a row of the release's needs table: each column's count, as published.
+func needsOf(t *stats.Table, row string, out []Figure) []Figure {
+	var r *stats.Row
+	for i := range t.Rows {
+		if t.Rows[i].Code == row {
+			r = &t.Rows[i]
+			break
+		}
+	}
+	for i, col := range stats.NeedsCols {
+		out[i] = Figure{None: true}
+		if r == nil {
+			continue
+		}
+		j := i // the release writes the columns in NeedsCols order; a table that does not is searched
+		if j >= len(t.Cols) || t.Cols[j].Code != col {
+			j = -1
+			for k, h := range t.Cols {
+				if h.Code == col {
+					j = k
+				}
+			}
+		}
+		if j >= 0 && j < len(r.Cells) {
+			out[i] = fromCell(r.Cells[j])
+		}
+	}
 	return out
 }

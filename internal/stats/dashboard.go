@@ -920,6 +920,8 @@ func build(raw *Raw) (*Dashboard, *builder) {
 	// SIG and SSPF apart: the same cases by track, so every figure above is also the sum of
 	// the two.
 	breakdown("breakdown_program", Programs, func(v string) string { return "program." + v }, raw.programs)
+	// Needs per age band, for the mapping (needs.go).
+	def(b.needsTable())
 
 	// The release before: its open cases at the end, with this period's opened and closed,
 	// give this period's open cases — protect them together. A relation that no longer holds

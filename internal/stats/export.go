@@ -143,6 +143,9 @@ func (e *Export) Marshal() ([]byte, error) {
 	e.Checksum = ""
 	if e.Mapping != nil {
 		e.SchemaVersion = ExportMappingVersion // a file without the mapping stays version 2, the same bytes as before
+		if e.Mapping.HasNeeds() {
+			e.SchemaVersion = ExportNeedsVersion // and one without the needs version 3
+		}
 	}
 	sum, err := e.computeChecksum()
 	if err != nil {
@@ -226,8 +229,8 @@ func ParseExport(b []byte) (*Export, error) {
 		return nil, reject("national.reject_format", "format is %v, want %s", probe.Format, ExportFormat)
 	}
 	version, ok := probe.SchemaVersion.(float64)
-	if !ok || version != 1 && version != ExportSchemaVersion && version != ExportMappingVersion {
-		return nil, reject("national.reject_schema_version", "schema version %v, this Lots reads 1 to %d", probe.SchemaVersion, ExportMappingVersion)
+	if !ok || version != 1 && version != ExportSchemaVersion && version != ExportMappingVersion && version != ExportNeedsVersion {
+		return nil, reject("national.reject_schema_version", "schema version %v, this Lots reads 1 to %d", probe.SchemaVersion, ExportNeedsVersion)
 	}
 	var e Export
 	dec := json.NewDecoder(bytes.NewReader(b))
@@ -277,6 +280,9 @@ func ParseExport(b []byte) (*Export, error) {
 	if e.Mapping != nil {
 		if version < ExportMappingVersion {
 			return nil, reject("national.reject_structure", "does not follow the schema: %s", "mapping before version 3")
+		}
+		if version < ExportNeedsVersion && e.Mapping.HasNeeds() {
+			return nil, reject("national.reject_structure", "does not follow the schema: %s", "mapping needs before version 4")
 		}
 		if err := checkMapping(*e.Mapping, e.MinCell, mappingBands); err != nil {
 			return nil, err

@@ -17,6 +17,11 @@ import (
 // ExportMappingVersion is the schema version that carries the mapping.
 const ExportMappingVersion = 3
 
+// ExportNeedsVersion is the schema version whose mapping bands carry the needs (needs.go):
+// young people with a concern, placed, with an IRK checklist and per IRK risk factor, per
+// 1 000 young people of the band. A file whose release has no needs table stays version 3.
+const ExportNeedsVersion = 4
+
 // ExportMapping is the municipality's needs and gaps.
 type ExportMapping struct {
 	PopulationYear int                 `json:"population_year"`
@@ -38,6 +43,44 @@ type ExportMappingBand struct {
 	Evenings    bool     `json:"evenings"`
 	Weekends    bool     `json:"weekends"`
 	Missing     []string `json:"missing"`
+	// Needs (from version 4) are the release's needs per 1 000 young people of the band, in
+	// NeedsCols order: null and suppressed exactly when the release hides the count.
+	Needs []ExportNeed `json:"needs,omitempty"`
+}
+
+// ExportNeed is one of the needs of an age band.
+type ExportNeed struct {
+	Need       string   `json:"need"`
+	Per1000    *float64 `json:"per_1000"`
+	Suppressed bool     `json:"suppressed"`
+}
+
+// HasNeeds reports whether a band of the mapping carries the needs (version 4).
+func (m *ExportMapping) HasNeeds() bool {
+	if m == nil {
+		return false
+	}
+	for _, b := range m.Bands {
+		if len(b.Needs) > 0 {
+			return true
+		}
+	}
+	return false
+}
+
+// checkRate checks one rate of a band: a suppressed rate without a value, no negative, and no
+// shown rate that rests on fewer than min_cell young people with the band's population.
+func checkRate(where string, r *float64, suppressed bool, pop, minCell int) error {
+	switch {
+	case suppressed && r != nil:
+		return reject("national.reject_suppressed_value", "figure %s is marked suppressed but carries a value", where)
+	case r != nil && (*r < 0 || math.IsNaN(*r)):
+		return reject("national.reject_negative", "a negative number in %s", where)
+	case r != nil && *r > 0 && math.Round(*r*float64(pop)/1000) < float64(minCell):
+		return reject("national.reject_small_cell", "figure %s rests on %d young people and is not suppressed", where,
+			int(math.Round(*r*float64(pop)/1000)))
+	}
+	return nil
 }
 
 // RoundRate rounds a rate as the export writes it.
@@ -62,14 +105,19 @@ func checkMapping(m ExportMapping, minCell int, bands []string) error {
 		if b.Population < 0 || b.Resources < 0 || b.Capacity < 0 {
 			return reject("national.reject_negative", "a negative number in %s", "mapping/"+b.Band)
 		}
-		switch r := b.OpenPer1000; {
-		case b.Suppressed && r != nil:
-			return reject("national.reject_suppressed_value", "figure %s is marked suppressed but carries a value", "mapping/"+b.Band)
-		case r != nil && (*r < 0 || math.IsNaN(*r)):
-			return reject("national.reject_negative", "a negative number in %s", "mapping/"+b.Band)
-		case r != nil && *r > 0 && math.Round(*r*float64(b.Population)/1000) < float64(minCell):
-			return reject("national.reject_small_cell", "figure %s rests on %d young people and is not suppressed", "mapping/"+b.Band,
-				int(math.Round(*r*float64(b.Population)/1000)))
+		if err := checkRate("mapping/"+b.Band, b.OpenPer1000, b.Suppressed, b.Population, minCell); err != nil {
+			return err
+		}
+		needs := map[string]bool{}
+		for _, n := range b.Needs {
+			where := "mapping/" + b.Band + "/" + n.Need
+			if !slices.Contains(NeedsCols, n.Need) || needs[n.Need] {
+				return reject("national.reject_figure", "figure %q has an invalid code", where)
+			}
+			needs[n.Need] = true
+			if err := checkRate(where, n.Per1000, n.Suppressed, b.Population, minCell); err != nil {
+				return err
+			}
 		}
 		for _, n := range b.Missing {
 			if !codeOK(n) {

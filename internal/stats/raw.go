@@ -68,6 +68,9 @@ type Raw struct {
 	ages      map[int64]map[string]*[3]int // age band → [open now, opened, closed]
 	genders   map[int64]map[string]*[3]int // gender → [open now, opened, closed]
 	programs  map[int64]map[string]*[3]int // track (sig, sspf) → [open now, opened, closed]
+
+	// needs: needs column → age band → young people (needs.go).
+	needs map[int64]map[string]map[string]int
 }
 
 // NewRaw starts the counts of a period.

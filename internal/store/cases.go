@@ -94,8 +94,11 @@ func (s *Store) RegisterConcern(ctx context.Context, in ConcernInput) (ConcernRe
 		if _, err := tx.Exec(`UPDATE cases SET irk_clear = $1, irk_some = $2 WHERE id = $3`, sum.Clear, sum.Some, c.ID); err != nil {
 			return casework.Internal(err)
 		}
-		// The reporter's receipt and list show the name they wrote, never the register's.
-		if _, err := tx.Exec(`UPDATE assessments SET reported_name = $1 WHERE id = $2`, y.FirstName+" "+y.LastName, as.ID); err != nil {
+		// The reporter's receipt and list show the name they wrote, never the register's. The
+		// concern keeps the district the young person lives in now (the mapping's needs).
+		if _, err := tx.Exec(`UPDATE assessments SET reported_name = $1,
+			district_id = (SELECT district_id FROM youths WHERE municipality_id = $3 AND id = $4) WHERE id = $2`,
+			y.FirstName+" "+y.LastName, as.ID, mid, y.ID); err != nil {
 			return casework.Internal(err)
 		}
 		if err := tx.addEvent(a, c, "concern", "", "", a.AgencyName, casework.CatBasic); err != nil {

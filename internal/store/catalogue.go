@@ -4,15 +4,18 @@ import (
 	"context"
 	"encoding/json"
 	"slices"
+	"sort"
+	"strings"
 
 	"lots/internal/access"
 	"lots/internal/audit"
 	"lots/internal/casework"
+	"lots/internal/mapping"
 )
 
 // This file keeps each municipality's intervention catalogue: the built-in methods with the
-// municipality's own facts laid over them (available, from whom, with what capacity) and its
-// own methods. The catalogue holds no personal data; changes are audited like settings.
+// municipality's own facts laid over them (capacity, a note) and its own methods; whether a
+// method is available, and from whom, is read from the resource registry (mapping.Offered). The catalogue holds no personal data; changes are audited like settings.
 
 // Catalogue returns the municipality's catalogue: built-in methods (changed ones as changed),
 // then its own. Case workers read it to plan; administrators to keep it.
@@ -30,7 +33,20 @@ func (s *Store) Catalogue(ctx context.Context) ([]casework.Method, error) {
 	if err != nil {
 		return nil, err
 	}
-	return casework.MergeCatalogue(casework.DefaultCatalogue(), own), nil
+	// Whether a method is available here is the resource registry's answer (issue 13:2).
+	offers, err := queryAll(ctx, s.rd(ctx), `SELECT name, capacity, methods FROM map_resources WHERE municipality_id = $1 AND methods <> ''`,
+		[]any{a.User.MunicipalityID}, func(sc scanner) (mapping.Resource, error) {
+			var r mapping.Resource
+			var methods string
+			err := sc.Scan(&r.Name, &r.Capacity, &methods)
+			r.Methods = strings.Fields(methods)
+			return r, err
+		})
+	if err != nil {
+		return nil, casework.Internal(err)
+	}
+	sort.SliceStable(offers, func(i, j int) bool { return offers[i].Name < offers[j].Name })
+	return mapping.Offered(casework.MergeCatalogue(casework.DefaultCatalogue(), own), offers), nil
 }
 
 func (s *Store) ownMethods(ctx context.Context, municipalityID int64) ([]casework.Method, error) {

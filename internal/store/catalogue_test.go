@@ -4,6 +4,7 @@ import (
 	"testing"
 
 	"lots/internal/casework"
+	"lots/internal/mapping"
 	"lots/internal/store/storetest"
 )
 
@@ -19,22 +20,46 @@ func TestEachMunicipalityKeepsItsOwnCatalogue(t *testing.T) {
 		if err != nil || len(ms) != len(casework.DefaultCatalogue()) {
 			t.Fatalf("%d methods, %v", len(ms), err)
 		}
-		t.Run("the administrator marks a built-in method available, with provider and capacity", func(t *testing.T) {
+		t.Run("a method is available when the resource registry offers it, from the resources offering it", func(t *testing.T) {
 			m, err := s.Method(admin, "mst")
 			if err != nil {
 				t.Fatal(err)
 			}
-			m.Available, m.Provider, m.Capacity = true, "Grannkommunens öppenvård", "2 platser per år"
+			m.Available, m.Provider, m.Capacity = true, "Ett namn i formuläret", "2 platser per år"
 			if err := s.SaveMethod(admin, m, false); err != nil {
 				t.Fatal(err)
 			}
+			if got, _ := s.Method(coord, "mst"); got.Available || got.Provider != "" || got.Capacity != "2 platser per år" || !got.Edited {
+				t.Fatalf("no resource offers it, yet %+v", got)
+			}
+			gr, err := s.CreateResource(admin, mapping.Resource{Name: "Grannkommunens öppenvård", Kind: "social_services", AgeFrom: 12, AgeTo: 17,
+				Level: "indicated", Capacity: 2, Needs: []string{"family"}, Methods: []string{"mst", "scared-straight"}})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if _, err := s.CreateResource(admin, mapping.Resource{Name: "Akutteamet", Kind: "social_services", AgeFrom: 12, AgeTo: 20,
+				Level: "indicated", Capacity: 3, Methods: []string{"mst", "komet"}}); err != nil {
+				t.Fatal(err)
+			}
 			got, _ := s.Method(coord, "mst")
-			if !got.Available || got.Provider != "Grannkommunens öppenvård" || !got.Edited || !got.Builtin || got.UpdatedAt.IsZero() {
+			if !got.Available || got.Provider != "Akutteamet, Grannkommunens öppenvård" || got.Capacity != "2 platser per år" || !got.Edited || !got.Builtin || got.UpdatedAt.IsZero() {
 				t.Fatalf("%+v", got)
+			}
+			if k, _ := s.Method(coord, "komet"); !k.Available || k.Provider != "Akutteamet" || k.Capacity != "3" {
+				t.Errorf("komet, its capacity the resource's places: %+v", k)
+			}
+			if w, _ := s.Method(coord, "scared-straight"); w.Available || len(w.OfferedBy) != 1 {
+				t.Errorf("a method that must not be used is never available: %+v", w)
 			}
 			other, _ := s.Method(g.Ctx(t, s, casework.RoleCoordinator), "mst")
 			if other.Available || other.Edited {
 				t.Fatal("another municipality's catalogue changed")
+			}
+			if err := s.DeleteResource(admin, gr.ID); err != nil {
+				t.Fatal(err)
+			}
+			if got, _ := s.Method(coord, "mst"); !got.Available || got.Provider != "Akutteamet" {
+				t.Errorf("one resource left: %+v", got)
 			}
 		})
 		t.Run("a municipality adds a method of its own, once", func(t *testing.T) {
@@ -75,7 +100,7 @@ func TestEachMunicipalityKeepsItsOwnCatalogue(t *testing.T) {
 			if err := s.ResetMethod(admin, "mst"); err != nil {
 				t.Fatal(err)
 			}
-			if m, _ := s.Method(coord, "mst"); m.Available || m.Edited {
+			if m, _ := s.Method(coord, "mst"); m.Capacity != "3" || m.Edited {
 				t.Fatalf("%+v", m)
 			}
 			if err := s.ResetMethod(admin, "mst"); casework.ErrorCode(err) != casework.ENotFound {

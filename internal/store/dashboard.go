@@ -108,7 +108,7 @@ func (s *Store) dashboard(ctx context.Context, municipalityID int64, p stats.Per
 		raw.Previous = prev
 		c := &counter{tx: tx, raw: raw, mid: municipalityID, from: p.Start().UTC(), to: end, now: end}
 		steps := []func() error{c.districts, c.openNow, c.waiting, c.opened, c.started, c.closed, c.reopened, c.withdrawn,
-			c.times, c.deadlines, c.pairs, c.irk, c.goals}
+			c.times, c.deadlines, c.pairs, c.irk, c.goals, c.needs}
 		if prev != nil {
 			steps = append(steps, c.previousOpen)
 		}

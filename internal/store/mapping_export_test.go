@@ -15,7 +15,8 @@ import (
 // The mapping's needs and gaps in the national export, on both engines: the file carries the
 // municipality's bands with the picture's rates — hidden exactly where the release hides the
 // count — its resources and gaps, validates on import, and names no district, resource or
-// person. A municipality without population or registry exports version 2 as before.
+// person; from version 4 with the needs per band, hidden as the picture hides them. A
+// municipality without population or registry exports version 2 as before.
 func TestNationalExportCarriesTheMapping(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, e storetest.Engine) {
 		clock := storetest.NewClock(time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC))
@@ -62,7 +63,7 @@ func TestNationalExportCarriesTheMapping(t *testing.T) {
 			t.Fatal(err)
 		}
 		m := x.Mapping
-		if x.SchemaVersion != stats.ExportMappingVersion || m == nil || m.PopulationYear != 2025 || m.Districts != 2 || m.Resources != 1 ||
+		if x.SchemaVersion != stats.ExportNeedsVersion || m == nil || m.PopulationYear != 2025 || m.Districts != 2 || m.Resources != 1 ||
 			len(m.Bands) != len(mapping.Bands) || m.CostPerYoung == nil || m.PriorityGaps != len(pic.Gaps()) {
 			t.Fatalf("version %d, mapping %+v", x.SchemaVersion, m)
 		}
@@ -72,6 +73,17 @@ func TestNationalExportCarriesTheMapping(t *testing.T) {
 			xb := m.Bands[i]
 			if xb.Band != c.Band || xb.Population != c.Population || xb.Resources != c.Resources || xb.Evenings != c.Evenings || len(xb.Missing) != len(c.Missing) {
 				t.Errorf("band %s: export %+v, picture %+v", c.Band, xb, c)
+			}
+			// The needs (version 4): each the picture's rate, hidden as it hides it.
+			if len(xb.Needs) != len(stats.NeedsCols) {
+				t.Errorf("band %s: %d needs exported", c.Band, len(xb.Needs))
+			}
+			for j, xn := range xb.Needs {
+				_, r := c.Measure(stats.NeedsCols[j])
+				if xn.Need != stats.NeedsCols[j] || r.Shown != (xn.Per1000 != nil) || xn.Suppressed != (!r.Shown && !r.None) ||
+					(r.Shown && *xn.Per1000 != stats.RoundRate(r.Value)) {
+					t.Errorf("band %s need %s: picture %+v, exported %+v", c.Band, stats.NeedsCols[j], r, xn)
+				}
 			}
 			switch {
 			case c.OpenPer1000.Shown:

@@ -263,6 +263,12 @@ func (s *Store) NationalComparison(ctx context.Context, p stats.Period) (Nationa
 		if v.Own, err = stats.NewExport(dash, m.Code, m.Name, releasedAt(dash)); err != nil {
 			return v, casework.Internal(err)
 		}
+		// Its own mapping as its export would carry it, to set beside the others' (no name).
+		pic, err := s.mapPicture(rctx, a.User.MunicipalityID, dash)
+		if err != nil {
+			return v, err
+		}
+		v.Own.Mapping = pic.Export()
 	}
 	w.Detail = "period " + p.String()
 	return v, s.auditRead(ctx, a, w, d)

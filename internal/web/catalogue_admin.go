@@ -48,6 +48,9 @@ type catalogueFormData struct {
 	Evidence []caseChoice
 	Risks    []caseChoice
 	Needs    []caseChoice
+	// Available and OfferedBy are the registry's answer (mapping.Offered): no checkbox.
+	Available bool
+	OfferedBy string
 }
 
 // catalogueNew shows an empty form for a method of the municipality's own.
@@ -71,15 +74,12 @@ func (s *Server) renderCatalogueForm(w http.ResponseWriter, r *http.Request, p *
 	if status == http.StatusOK {
 		p.Form = map[string]string{"code": m.Code, "name": m.Name, "kind": string(m.Kind), "evidence": string(m.Evidence),
 			"summary": m.Summary.In(p.Locale), "evidence_note": m.EvidenceNote.In(p.Locale), "source": m.Source,
-			"provider": m.Provider, "capacity": m.Capacity, "local_note": m.LocalNote}
+			"capacity": m.Capacity, "local_note": m.LocalNote}
 		if m.AgeMin > 0 {
 			p.Form["age_min"] = strconv.Itoa(m.AgeMin)
 		}
 		if m.AgeMax > 0 {
 			p.Form["age_max"] = strconv.Itoa(m.AgeMax)
-		}
-		if m.Available {
-			p.Form["available"] = "1"
 		}
 		for _, rl := range m.Risk {
 			p.Form["risk_"+string(rl)] = "1"
@@ -91,7 +91,7 @@ func (s *Server) renderCatalogueForm(w http.ResponseWriter, r *http.Request, p *
 	if !isNew {
 		p.Title = p.T("catalogue.edit_title") + " – " + m.Name
 	}
-	d := catalogueFormData{New: isNew, Code: m.Code, Builtin: m.Builtin, Edited: m.Edited}
+	d := catalogueFormData{New: isNew, Code: m.Code, Builtin: m.Builtin, Edited: m.Edited, Available: m.Available, OfferedBy: strings.Join(m.OfferedBy, ", ")}
 	for _, k := range casework.MethodKinds {
 		d.Kinds = append(d.Kinds, caseChoice{Value: string(k), Label: p.T("intervention.kind." + string(k)), Selected: p.V("kind") == string(k)})
 	}
@@ -115,8 +115,9 @@ func catalogueMethodFromForm(r *http.Request, p *Page, base casework.Method) (ca
 	var fe casework.FieldErrors
 	get := func(k string) string { v := r.PostFormValue(k); p.Form[k] = v; return v }
 	m.Name, m.Kind, m.Evidence = get("name"), casework.MethodKind(get("kind")), casework.Evidence(get("evidence"))
-	m.Source, m.Provider, m.Capacity, m.LocalNote = get("source"), get("provider"), get("capacity"), get("local_note")
-	m.Available = get("available") == "1"
+	m.Source, m.Capacity, m.LocalNote = get("source"), get("capacity"), get("local_note")
+	// Available and the provider are the resource registry's (mapping.Offered), not the form's.
+	m.Available, m.Provider, m.OfferedBy = false, "", nil
 	age := func(field string) int {
 		v := strings.TrimSpace(get(field))
 		if v == "" {

@@ -17,6 +17,8 @@ import (
 	"lots/internal/app/apptest"
 	"lots/internal/audit"
 	"lots/internal/casework"
+	"lots/internal/demo"
+	"lots/internal/mapping"
 	"lots/internal/store"
 	"lots/internal/store/storetest"
 )
@@ -311,11 +313,32 @@ func catalogueChecks(t *testing.T, srv *apptest.Server) {
 	get(srv.Login(t, "styrgrupp"), "/catalogue", http.StatusForbidden)
 	get(admin, "/admin/catalogue", http.StatusOK)
 	get(admin, "/admin/catalogue/mst", http.StatusOK)
+	// Whether a method is available is the resource registry's answer, not the form's: a
+	// ticked "available" of an old form changes nothing until a resource offers the method.
 	form := url.Values{"name": {"MST – Multisystemisk terapi"}, "kind": {"family_therapy"}, "evidence": {"recommended"}, "age_min": {"12"}, "age_max": {"17"},
-		"risk_high": {"1"}, "need_family": {"1"}, "need_peers": {"1"}, "available": {"1"}, "provider": {"Grannkommunens öppenvård"}, "capacity": {"2 platser per år"}}
+		"risk_high": {"1"}, "need_family": {"1"}, "need_peers": {"1"}, "available": {"1"}, "provider": {"Någon i formuläret"}, "capacity": {"2 platser per år"}}
 	res, _ := srv.PostForm(t, admin, "/admin/catalogue/mst", form)
 	if res.StatusCode != http.StatusSeeOther {
 		t.Fatalf("save: %d", res.StatusCode)
+	}
+	if body := get(coord, "/catalogue?available=1&age=14", http.StatusOK); strings.Contains(body, "Multisystemisk terapi") || strings.Contains(body, "Någon i formuläret") {
+		t.Fatalf("available without a resource offering it:\n%s", body)
+	}
+	if body := get(admin, "/admin/catalogue/mst", http.StatusOK); strings.Contains(body, `name="available"`) || !strings.Contains(body, "Ingen resurs i resursregistret erbjuder metoden.") {
+		t.Fatalf("the method's form:\n%s", body)
+	}
+	st := srv.App.Store
+	m, err := st.MunicipalityByCode(context.Background(), demo.Code)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sys := casework.WithActor(context.Background(), casework.SystemActor(m.ID, "test"))
+	if _, err := st.CreateResource(sys, mapping.Resource{Name: "Grannkommunens öppenvård", Kind: "social_services", AgeFrom: 12, AgeTo: 17,
+		Level: "indicated", Needs: []string{"family"}, Methods: []string{"mst"}}); err != nil {
+		t.Fatal(err)
+	}
+	if body := get(admin, "/admin/catalogue/mst", http.StatusOK); !strings.Contains(body, "Erbjuds av Grannkommunens öppenvård (resursregistret).") {
+		t.Fatalf("the method's form after the registry offers it:\n%s", body)
 	}
 	body = get(coord, "/catalogue?available=1&age=14", http.StatusOK)
 	if !strings.Contains(body, "Grannkommunens öppenvård") || strings.Contains(body, "Scared Straight") {

@@ -95,7 +95,8 @@ func (s *Server) mappingXLSX(w http.ResponseWriter, r *http.Request) {
 			set(gaps, 1+j, 2+i, v, 0)
 		}
 	}
-	for _, sh := range []string{needs, res, gaps} {
+	summary, long := s.mappingNeedsSheets(p, f, pic, d, bold)
+	for _, sh := range []string{needs, res, gaps, summary, long} {
 		_ = f.SetColWidth(sh, "A", "A", 24)
 		_ = f.SetColWidth(sh, "B", "N", 16)
 	}

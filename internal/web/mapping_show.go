@@ -71,6 +71,13 @@ type mapPictureData struct {
 	Rows        []mapRow
 	Gaps        []mapGap
 	AnyHidden   bool
+
+	// Measure is what the map and the needs table show (mapping.Measures), the open cases by
+	// default; Summary is every measure for the whole municipality by band.
+	Measure      string
+	MeasureLabel string
+	Measures     []caseChoice
+	Summary      []mapSummaryRow
 }
 
 // figureText formats a figure: its value, "<5", "–", or blank when there is none.
@@ -117,6 +124,7 @@ func (s *Server) mappingShow(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 		d.PeriodLabel = periodLabel(p, q.Period)
+		d.Measure = r.URL.Query().Get("measure")
 		s.fillMapping(p, &d, pic)
 		d.Indicator = r.URL.Query().Get("map")
 		s.fillMap(p, &d, pic)
@@ -127,6 +135,7 @@ func (s *Server) mappingShow(w http.ResponseWriter, r *http.Request) {
 
 func (s *Server) fillMapping(p *Page, d *mapPictureData, pic mapping.Picture) {
 	d.Year = pic.Year
+	s.fillMeasures(p, d, pic)
 	for _, b := range pic.Bands {
 		d.Bands = append(d.Bands, bandLabel(p, b))
 	}
@@ -142,7 +151,8 @@ func (s *Server) fillMapping(p *Page, d *mapPictureData, pic mapping.Picture) {
 			mr.PerYoung = p.T("economics.sek", f.Text)
 		}
 		for _, c := range row.Cells {
-			mc := mapCell{Rate: figureText(p, c.OpenPer1000, 1), Count: figureText(p, c.Open, 0), Resources: c.Resources,
+			count, rate := c.Measure(d.Measure)
+			mc := mapCell{Rate: figureText(p, rate, 1), Count: figureText(p, count, 0), Resources: c.Resources,
 				Population: formatNumber(p.Locale, float64(c.Population), 0), Missing: needsLabel(p, c.Missing), Priority: c.Priority}
 			d.AnyHidden = d.AnyHidden || mc.Rate.Hidden || mc.Count.Hidden
 			mr.Cells = append(mr.Cells, mc)
@@ -192,10 +202,10 @@ func (s *Server) fillMap(p *Page, d *mapPictureData, pic mapping.Picture) {
 			continue
 		}
 		names[row.ID] = row.Name
-		figs[row.ID] = row.OpenPer1000
+		_, figs[row.ID] = row.Measure(d.Measure)
 		for _, c := range row.Cells {
 			if c.Band == d.Indicator {
-				figs[row.ID] = c.OpenPer1000
+				_, figs[row.ID] = c.Measure(d.Measure)
 			}
 		}
 	}
@@ -204,7 +214,14 @@ func (s *Server) fillMap(p *Page, d *mapPictureData, pic mapping.Picture) {
 		return
 	}
 	what := p.T("mapping.map_all_ages")
-	if d.Indicator != "" {
+	switch {
+	case d.Measure != mapping.MeasureOpen:
+		ages := p.T("needs13.all_ages")
+		if d.Indicator != "" {
+			ages = bandLabel(p, d.Indicator)
+		}
+		what = p.T("needs13.map_what", d.MeasureLabel, ages)
+	case d.Indicator != "":
 		what = bandLabel(p, d.Indicator)
 	}
 	m := &mapSVG{Width: mapWidth, Height: int(height), Title: p.T("mapping.map_title", what, d.PeriodLabel), Desc: p.T("mapping.map_desc")}

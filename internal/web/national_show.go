@@ -28,6 +28,8 @@ type nationalData struct {
 	Results   []string // what an import did, one line per file
 	MaxUpload int
 	Staleness string // how current the files are when read from a replica (--db-read)
+	// Mapping is the municipalities' needs and gaps from their files (national_mapping.go).
+	Mapping *nationalMappingView
 }
 
 // nationalKeys are the figures the comparison leads with: times, deadlines, consent, goals and
@@ -121,6 +123,7 @@ func (s *Server) renderNational(w http.ResponseWriter, r *http.Request, p *Page,
 			d.Key = []figureView{comparisonFigure(p, spreads, labels, nationalKeys, d.Count)}
 			d.All = comparisonTable(p, spreads, labels, nil, p.T("national.all_figures"))
 		}
+		d.Mapping = nationalMapping(p, v.Own, v.Files, r.URL.Query().Get("measure"))
 	}
 	p.Data = d
 	s.render(w, r, status, "national_show", p)
