@@ -56,6 +56,16 @@ func (l *lineErrors) err() error { return l.fe.Err() }
 // records reads semicolon-separated records, each with its line number. A file without a
 // semicolon whose lines have commas or tabs is refused as the wrong delimiter.
 func records(text string) ([][]string, []int, error) {
+	return recordsWith(text, func(string, int, int) {})
+}
+
+// recordsWith is records telling progress how many of the text's lines it has read.
+func recordsWith(text string, progress Progress) ([][]string, []int, error) {
+	total := strings.Count(text, "\n")
+	if !strings.HasSuffix(text, "\n") {
+		total++
+	}
+	progress(PhaseReading, 0, total)
 	if !strings.Contains(text, ";") {
 		for i, line := range strings.Split(text, "\n") {
 			if strings.ContainsAny(line, ",\t") {
@@ -82,6 +92,9 @@ func records(text string) ([][]string, []int, error) {
 			return nil, nil, casework.Invalid("file", "mapping.csv.syntax", 0, 0)
 		}
 		line, _ := r.FieldPos(0)
+		if len(out)%ProgressEvery == 0 && len(out) > 0 {
+			progress(PhaseReading, min(line, total), total)
+		}
 		blank := true
 		for i := range rec {
 			rec[i] = strings.TrimSpace(rec[i])
@@ -95,6 +108,7 @@ func records(text string) ([][]string, []int, error) {
 		out = append(out, rec)
 		lines = append(lines, line)
 	}
+	progress(PhaseReading, total, total)
 	return out, lines, nil
 }
 
