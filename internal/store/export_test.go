@@ -195,7 +195,9 @@ func (s *Store) UpdateForTest(ctx context.Context, fn func(tx *Tx) error) error 
 
 // SetPopJobHookForTest calls h at every progress report of a population import (in the job's
 // goroutine; h may block to hold the job in a phase).
-func (s *Store) SetPopJobHookForTest(h func(id int64, phase string, done, total int)) { s.popJobs.hook = h }
+func (s *Store) SetPopJobHookForTest(h func(id int64, phase string, done, total int)) {
+	s.popJobs.hook = h
+}
 
 // KillPopJobsForTest stops the running population imports as a dying process would: their
 // contexts are cancelled in the middle of whatever they do.
