@@ -114,10 +114,16 @@ func (p *popJobs) drop(id int64) {
 
 // StartPopulationImport starts importing a population file (the administrator's or the
 // steering group's) and returns the job at once. Another unfinished job of the municipality
-// is a conflict; one whose process died is finished as interrupted first.
-func (s *Store) StartPopulationImport(ctx context.Context, file []byte, name string) (PopulationJob, error) {
+// is a conflict; one whose process died is finished as interrupted first. read gives the
+// file, once the actor is known to be allowed (so a refused actor is refused before anything
+// about the file is checked); its error is returned as it is.
+func (s *Store) StartPopulationImport(ctx context.Context, name string, read func() ([]byte, error)) (PopulationJob, error) {
 	w := What{Action: audit.ActionCreate, Object: "population_import"}
 	a, d, err := s.permitAny(ctx, MappingEditors, w)
+	if err != nil {
+		return PopulationJob{}, err
+	}
+	file, err := read()
 	if err != nil {
 		return PopulationJob{}, err
 	}

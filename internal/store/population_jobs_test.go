@@ -37,6 +37,9 @@ func popFileYears(n int, years ...int) string {
 	return b.String()
 }
 
+// fileOf is a file as StartPopulationImport reads it.
+func fileOf(s string) func() ([]byte, error) { return func() ([]byte, error) { return []byte(s), nil } }
+
 // waitJob polls a job until it has finished.
 func waitJob(t *testing.T, s *store.Store, ctx context.Context, id int64) store.PopulationJob {
 	t.Helper()
@@ -93,7 +96,7 @@ func TestPopulationImportJob(t *testing.T) {
 				mu.Lock()
 				reports = nil
 				mu.Unlock()
-				j, err := s.StartPopulationImport(admin, []byte(file), "folkmangd.csv")
+				j, err := s.StartPopulationImport(admin, "folkmangd.csv", fileOf(file))
 				if err != nil {
 					t.Fatal(err)
 				}
@@ -129,7 +132,7 @@ func TestPopulationImportJob(t *testing.T) {
 		t.Run("a bad file is refused with its line and column and nothing of it is saved", func(t *testing.T) {
 			bad := strings.Replace(popFileYears(99, 2025), "\"Södra\";\"3 år\";\"kvinnor\";99", "\"Södra\";\"3 år\";\"kvinnor\";-4", 1)
 			bad = strings.Replace(bad, "\"Norra\";\"7 år\";\"män\"", "\"Österby\";\"7 år\";\"män\"", 1)
-			j, err := s.StartPopulationImport(admin, []byte(bad), "fel.csv")
+			j, err := s.StartPopulationImport(admin, "fel.csv", fileOf(bad))
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -153,7 +156,7 @@ func TestPopulationImportJob(t *testing.T) {
 		})
 
 		t.Run("a coordinator may not import", func(t *testing.T) {
-			if _, err := s.StartPopulationImport(coord, []byte(popFileYears(1, 2025)), "x.csv"); casework.ErrorCode(err) != casework.EForbidden {
+			if _, err := s.StartPopulationImport(coord, "x.csv", fileOf(popFileYears(1, 2025))); casework.ErrorCode(err) != casework.EForbidden {
 				t.Fatalf("coordinator: %v", err)
 			}
 		})
@@ -177,14 +180,14 @@ func TestPopulationImportJob(t *testing.T) {
 			if j, err := s.PopulationJob(admin, dead); err != nil || j.Phase != "checking" || j.Done != 10 || j.Total != 100 {
 				t.Fatalf("a fresh orphan: %+v %v", j, err)
 			}
-			if _, err := s.StartPopulationImport(admin, []byte(popFileYears(1, 2025)), "x.csv"); casework.ErrorCode(err) != casework.EConflict {
+			if _, err := s.StartPopulationImport(admin, "x.csv", fileOf(popFileYears(1, 2025))); casework.ErrorCode(err) != casework.EConflict {
 				t.Fatalf("a second job while one runs: %v", err)
 			}
 			clock.Advance(store.PopJobStale + time.Second)
 			if j, err := s.PopulationJob(admin, dead); err != nil || j.Phase != store.PopInterrupted {
 				t.Fatalf("a stale orphan: %+v %v", j, err)
 			}
-			j, err := s.StartPopulationImport(admin, []byte(popFileYears(10, 2025)), "igen.csv")
+			j, err := s.StartPopulationImport(admin, "igen.csv", fileOf(popFileYears(10, 2025)))
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -207,7 +210,7 @@ func TestPopulationImportJob(t *testing.T) {
 					})
 				}
 			})
-			j, err := s.StartPopulationImport(admin, []byte(popFileYears(500, 2024, 2025, 2026)), "stor.csv")
+			j, err := s.StartPopulationImport(admin, "stor.csv", fileOf(popFileYears(500, 2024, 2025, 2026)))
 			if err != nil {
 				t.Fatal(err)
 			}

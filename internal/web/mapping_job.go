@@ -97,7 +97,7 @@ func (s *Server) mappingPopulationStart(w http.ResponseWriter, r *http.Request) 
 	b, err := readMappingFile(w, r)
 	if err == nil {
 		var j store.PopulationJob
-		if j, err = s.store.StartPopulationImport(r.Context(), b, uploadName(r)); err == nil {
+		if j, err = s.store.StartPopulationImport(r.Context(), uploadName(r), func() ([]byte, error) { return b, nil }); err == nil {
 			http.Redirect(w, r, "/mapping/population/jobs/"+strconv.FormatInt(j.ID, 10), http.StatusSeeOther)
 			return
 		}
