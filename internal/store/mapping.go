@@ -144,7 +144,7 @@ func (s *Store) mapEdit(ctx context.Context, w What, fn func(tx *Tx, mid int64) 
 }
 
 // insertBatch is how many rows one INSERT carries.
-const insertBatch = 200
+const insertBatch = 50
 
 // ImportPopulation stores parsed population rows (mapping.ParsePopulation): each year in the
 // file replaces what was stored for that year, so importing the same file again changes
