@@ -7,6 +7,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/chromedp/cdproto/cdp"
+	"github.com/chromedp/cdproto/emulation"
 	"github.com/chromedp/chromedp"
 
 	"lots/internal/app/apptest"
@@ -39,6 +41,14 @@ func largePopulation(t *testing.T) string {
 	return writeTemp(t, "folkmangd-stor.csv", []byte(b.String()))
 }
 
+// scripts turns the page's JavaScript on or off, as a browser without it.
+func scripts(on bool) chromedp.Action[chromedp.Void] {
+	return chromedp.Func(func(ctx context.Context, t *chromedp.Target) error {
+		_, err := cdp.Call(ctx, t, emulation.SetScriptExecutionDisabled, emulation.SetScriptExecutionDisabledParams{Value: !on})
+		return err
+	})
+}
+
 // waitJobEnd waits until the job's page shows how the import ended: phase is "done" or
 // "failed" on #job's data-phase.
 func waitJobEnd(t *testing.T, ctx context.Context, phase string) {
@@ -53,8 +63,9 @@ func waitJobEnd(t *testing.T, ctx context.Context, phase string) {
 
 // The population import of a large file with its progress: the administrator uploads 156 000
 // rows, sees the job's page with a <progress> that htmx updates in place (the page is not
-// reloaded), and the result; a refused file ends with its line and column named and nothing
-// of it saved. Every page passes axe.
+// reloaded), and the result; without JavaScript the page reloads itself until the end, and
+// the same file again changes nothing; a refused file ends with its line and column named and
+// nothing of it saved. Every page passes axe.
 func TestPopulationImportProgressInTheBrowser(t *testing.T) {
 	clock := storetest.NewClock(mapE2ET0)
 	srv := apptest.Start(t, storetest.SQLite, apptest.Options{Now: clock.Now})
@@ -137,6 +148,32 @@ func TestPopulationImportProgressInTheBrowser(t *testing.T) {
 			t.Errorf("the latest imports %q", jobs)
 		}
 		checkA11y(t, ctx, "the data page with its imports")
+	})
+
+	t.Run("without JavaScript the page refreshes itself to the end; the same file again changes nothing", func(t *testing.T) {
+		before := text(t, ctx, "#population tbody")
+		do(t, ctx, scripts(false))
+		defer do(t, ctx, scripts(true))
+		do(t, ctx,
+			chromedp.SetUploadFiles(css("#f-population"), []string{largePopulation(t)}),
+			chromedp.Click(css("form[action='/mapping/population'] button[type=submit]")),
+		)
+		waitPage(t, ctx, "mapping_job")
+		if n := eval[int](t, ctx, `document.querySelectorAll('#job-refresh').length`); n != 1 {
+			t.Fatal("the running job's page has no link to refresh it")
+		}
+		if c := eval[string](t, ctx, `(document.querySelector('head meta[http-equiv=refresh]') || {}).content || ''`); c != "2" {
+			t.Fatalf("the running job's page refreshes itself after %q", c)
+		}
+		// (No axe run here: the page reloads itself every two seconds, under axe's feet. It is
+		// the page checked above with JavaScript, plus the <meta> inside <noscript>.)
+		// Nothing is clicked: only the page's own refresh brings the end.
+		waitJobEnd(t, ctx, "done")
+		do(t, ctx, chromedp.Navigate(srv.URL+"/mapping/data"))
+		waitPage(t, ctx, "mapping_data")
+		if after := text(t, ctx, "#population tbody"); after != before {
+			t.Fatalf("the same file again changed the population:\n%s\nwas\n%s", after, before)
+		}
 	})
 
 	t.Run("a bad file ends with its line and column named and nothing saved", func(t *testing.T) {
