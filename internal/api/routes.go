@@ -33,6 +33,7 @@ func (api *API) declare() []Route {
 		api.indicatorRoutes(),
 		api.economicsRoutes(),
 		api.mappingRoutes(),
+		api.populationRoutes(),
 		api.extractRoutes(),
 		api.securityRoutes(),
 	} {

@@ -384,6 +384,7 @@ var table = []route{
 	canAny([]access.Permission{access.ViewAggregates, access.ManageOrganisation, access.EditCostRegister}, "GET /mapping/resources.csv", get("/mapping/resources.csv")),
 	canAny([]access.Permission{access.ManageOrganisation, access.EditCostRegister}, "POST /mapping/population", post("/mapping/population", nil, 422)),
 	canAny([]access.Permission{access.ManageOrganisation, access.EditCostRegister}, "POST /mapping/resources", post("/mapping/resources", nil, 422)),
+	canAny([]access.Permission{access.ViewAggregates, access.ManageOrganisation, access.EditCostRegister}, "GET /mapping/population/jobs/{id}", get("/mapping/population/jobs/4503599627370497", 404)),
 	canAny([]access.Permission{access.ManageOrganisation, access.EditCostRegister}, "POST /mapping/shapes", post("/mapping/shapes", nil, 422)),
 	can(access.ViewCaseload, "GET /capacity", get("/capacity")),
 	can(access.ManageOrganisation, "POST /capacity/cap", post("/capacity/cap", form("caseload_cap", "0"), 422)),
@@ -394,6 +395,9 @@ var table = []route{
 	canAny([]access.Permission{access.ManageOrganisation, access.EditCostRegister}, "API PUT /api/v1/mapping/resources/{id}", apiCall("PUT", "/api/v1/mapping/resources/4503599627370497", `{"name": ""}`, 422)),
 	canAny([]access.Permission{access.ManageOrganisation, access.EditCostRegister}, "API DELETE /api/v1/mapping/resources/{id}", apiCall("DELETE", "/api/v1/mapping/resources/4503599627370497", "", 404)),
 	can(access.ViewCaseload, "API GET /api/v1/capacity", apiCall("GET", "/api/v1/capacity", "")),
+	canAny([]access.Permission{access.ManageOrganisation, access.EditCostRegister}, "API POST /api/v1/mapping/population", apiCall("POST", "/api/v1/mapping/population", `{}`, 422)),
+	canAny([]access.Permission{access.ViewAggregates, access.ManageOrganisation, access.EditCostRegister}, "API GET /api/v1/mapping/population/imports", apiCall("GET", "/api/v1/mapping/population/imports", "")),
+	canAny([]access.Permission{access.ViewAggregates, access.ManageOrganisation, access.EditCostRegister}, "API GET /api/v1/mapping/population/imports/{id}", apiCall("GET", "/api/v1/mapping/population/imports/4503599627370497", "", 404)),
 	// The preparatory group's meetings (docs/daily-work.md): those who sit in the group. The
 	// agenda of the meeting a week after the clock (Tuesday 2026-03-17, 09:00) names the
 	// concerns waiting at intake, by the intake rule; the matrix reads every answer for names.

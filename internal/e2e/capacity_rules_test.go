@@ -166,10 +166,13 @@ func TestPopulationPreviewInTheBrowser(t *testing.T) {
 		t.Fatal("the preview saved the population")
 	}
 	checkA11y(t, ctx, "the preview")
-	do(t, ctx,
-		chromedp.Click(css("#preview-save")),
-		chromedp.WaitVisible(css(".flash")),
-	)
+	clickAndWait(t, ctx, "#preview-save", "mapping_job")
+	waitJobEnd(t, ctx, "done")
+	if name := text(t, ctx, ".case-facts dd"); name != "folkmangd.csv" {
+		t.Errorf("the saved preview's file is called %q", name)
+	}
+	do(t, ctx, chromedp.Navigate(srv.URL+"/mapping/data"))
+	waitPage(t, ctx, "mapping_data")
 	if got := text(t, ctx, "#population tbody"); !strings.Contains(got, "2025") || !strings.Contains(got, "2400") {
 		t.Fatalf("population after saving the preview %q", got)
 	}

@@ -85,8 +85,10 @@ func TestMappingInTheBrowser(t *testing.T) {
 		do(t, ctx,
 			chromedp.SetUploadFiles(css("#f-population"), []string{mapPopulation(t)}),
 			chromedp.Click(css("form[action='/mapping/population'] button[type=submit]")),
-			chromedp.WaitVisible(css("#population")),
 		)
+		waitPage(t, ctx, "mapping_job")
+		waitJobEnd(t, ctx, "done")
+		do(t, ctx, chromedp.Navigate(srv.URL+"/mapping/data"), chromedp.WaitVisible(css("#population")))
 		if got := text(t, ctx, "#population tbody"); !strings.Contains(got, "2025") || !strings.Contains(got, "2400") {
 			t.Fatalf("population %q", got)
 		}

@@ -10,6 +10,7 @@ import (
 	"bytes"
 	"encoding/csv"
 	"errors"
+	"fmt"
 	"io"
 	"strings"
 	"unicode/utf8"
@@ -22,23 +23,59 @@ const MaxErrors = 20
 
 // decode returns the file's text: UTF-8 with or without a byte order mark, or Latin-1
 // (ISO 8859-1, what older exports from Statistics Sweden's database are). A file that is
-// neither — NUL bytes, or control characters Latin-1 text never has — is refused.
+// neither is refused at the line and column (field) of its first bad byte: a NUL byte; in a
+// file with UTF-8 characters, a byte that is not UTF-8 (a UTF-8 file damaged, or two encodings
+// mixed); in a Latin-1 file, a control character Latin-1 text never has (0x80–0x9F, as
+// Windows-1252's quotes and euro sign are).
 func decode(b []byte) (string, error) {
 	b = bytes.TrimPrefix(b, []byte("\xef\xbb\xbf"))
-	if bytes.IndexByte(b, 0) >= 0 {
-		return "", casework.Invalid("file", "mapping.csv.encoding")
+	if i := bytes.IndexByte(b, 0); i >= 0 {
+		return "", badByte(b, i)
 	}
 	if utf8.Valid(b) {
 		return string(b), nil
 	}
+	// UTF-8 characters and a byte that is not: UTF-8, damaged at its first bad byte.
+	first, multibyte := -1, false
+	for i := 0; i < len(b); {
+		r, n := utf8.DecodeRune(b[i:])
+		if r == utf8.RuneError && n <= 1 {
+			if first < 0 {
+				first = i
+			}
+			n = 1
+		}
+		multibyte = multibyte || n > 1
+		i += n
+	}
+	if multibyte {
+		return "", badByte(b, first)
+	}
 	var sb strings.Builder
-	for _, c := range b {
+	for i, c := range b {
 		if c >= 0x80 && c < 0xa0 {
-			return "", casework.Invalid("file", "mapping.csv.encoding")
+			return "", badByte(b, i)
 		}
 		sb.WriteRune(rune(c))
 	}
 	return sb.String(), nil
+}
+
+// badByte is the encoding error of the byte at i: its line, and its column as the field
+// (counting the semicolons before it on the line outside quotes).
+func badByte(b []byte, i int) error {
+	line := 1 + bytes.Count(b[:i], []byte("\n"))
+	start := bytes.LastIndexByte(b[:i], '\n') + 1
+	col, quoted := 1, false
+	for _, c := range b[start:i] {
+		switch {
+		case c == '"':
+			quoted = !quoted
+		case c == ';' && !quoted:
+			col++
+		}
+	}
+	return casework.Invalid("file", "import13.encoding_at", line, col, fmt.Sprintf("0x%02X", b[i]))
 }
 
 // lineErrors gathers a file's errors, each naming its line and column: every key's text
@@ -56,6 +93,16 @@ func (l *lineErrors) err() error { return l.fe.Err() }
 // records reads semicolon-separated records, each with its line number. A file without a
 // semicolon whose lines have commas or tabs is refused as the wrong delimiter.
 func records(text string) ([][]string, []int, error) {
+	return recordsWith(text, func(string, int, int) {})
+}
+
+// recordsWith is records telling progress how many of the text's lines it has read.
+func recordsWith(text string, progress Progress) ([][]string, []int, error) {
+	total := strings.Count(text, "\n")
+	if !strings.HasSuffix(text, "\n") {
+		total++
+	}
+	progress(PhaseReading, 0, total)
 	if !strings.Contains(text, ";") {
 		for i, line := range strings.Split(text, "\n") {
 			if strings.ContainsAny(line, ",\t") {
@@ -82,6 +129,9 @@ func records(text string) ([][]string, []int, error) {
 			return nil, nil, casework.Invalid("file", "mapping.csv.syntax", 0, 0)
 		}
 		line, _ := r.FieldPos(0)
+		if len(out)%ProgressEvery == 0 && len(out) > 0 {
+			progress(PhaseReading, min(line, total), total)
+		}
 		blank := true
 		for i := range rec {
 			rec[i] = strings.TrimSpace(rec[i])
@@ -95,6 +145,7 @@ func records(text string) ([][]string, []int, error) {
 		out = append(out, rec)
 		lines = append(lines, line)
 	}
+	progress(PhaseReading, total, total)
 	return out, lines, nil
 }
 

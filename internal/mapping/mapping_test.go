@@ -73,6 +73,15 @@ func errorsOf(t *testing.T, err error) []string {
 	return out
 }
 
+// latin1 is s in Latin-1.
+func latin1(s string) string {
+	b := make([]byte, 0, len(s))
+	for _, r := range s {
+		b = append(b, byte(r))
+	}
+	return string(b)
+}
+
 func TestBadPopulationFilesAreRefusedWithLineAndColumn(t *testing.T) {
 	head := "\"region\";\"ålder\";\"kön\";\"2024\"\n"
 	cases := []struct {
@@ -85,7 +94,10 @@ func TestBadPopulationFilesAreRefusedWithLineAndColumn(t *testing.T) {
 		{"duplicate row", head + "Norr;13 år;män;12\nSöder;13 år;män;1\nnorr;13;1;14\n", []string{"Rad 4, kolumn 4: samma stadsdel, ålder, kön och år finns redan på rad 2"}},
 		{"a total is not summed", head + "Norr;totalt ålder;män;12\n", []string{"Rad 2, kolumn 2: ogiltig ålder"}},
 		{"every error at once", head + "Öster;13 år;män;x\nNorr;14 år;båda;1\n", []string{"Rad 2, kolumn 1: okänd stadsdel", "Rad 2, kolumn 4: ogiltigt antal", "Rad 3, kolumn 3: ogiltigt kön"}},
-		{"bad encoding", head + "Norr;13 \x81r;män;12\n", []string{"teckenkodning"}},
+		{"bad encoding", head + "Norr;13 \x81r;män;12\n", []string{"Rad 2, kolumn 2: teckenkodningen kan inte läsas (byte 0x81)"}},
+		{"a damaged UTF-8 file", head + "Norr;13 år;män;12\n\"S\xf6der\";\"13;år\";kvinnor;4\n", []string{"Rad 3, kolumn 1: teckenkodningen kan inte läsas (byte 0xF6)"}},
+		{"Windows-1252's quotes in a Latin-1 file", latin1(head) + "Norr;13 \xe5r;\x93m\xe4n\x94;12\n", []string{"Rad 2, kolumn 3: teckenkodningen kan inte läsas (byte 0x93)"}},
+		{"a NUL byte", head + "Norr;13 år;män;1\x002\n", []string{"Rad 2, kolumn 4: teckenkodningen"}},
 		{"short line", head + "Norr;13 år;12\n", []string{"Rad 2, kolumn 1: raden har 3 fält, rubriken 4"}},
 	}
 	for _, c := range cases {

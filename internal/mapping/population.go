@@ -31,7 +31,32 @@ type District struct {
 // names its line and column; a file with any error is refused whole. Totals ("totalt") are
 // refused, not summed: the file must hold each age and sex once.
 func ParsePopulation(b []byte, districts []District) ([]PopRow, error) {
-	recs, lines, err := readRecords(b)
+	return ParsePopulationWith(b, districts, nil)
+}
+
+// Phases of reading a population file, as Progress reports them.
+const (
+	PhaseReading  = "reading"  // decoding and splitting the file into records; of its lines
+	PhaseChecking = "checking" // checking each record against the districts; of its records
+)
+
+// Progress is told how far a long read has come: the phase, and done of total in it. It is
+// called at the start of each phase and then every ProgressEvery lines or rows.
+type Progress func(phase string, done, total int)
+
+// ProgressEvery is how many lines or rows pass between two calls of a Progress.
+const ProgressEvery = 2000
+
+// ParsePopulationWith is ParsePopulation telling progress (nil: nobody) how far it has come.
+func ParsePopulationWith(b []byte, districts []District, progress Progress) ([]PopRow, error) {
+	if progress == nil {
+		progress = func(string, int, int) {}
+	}
+	text, err := decode(b)
+	if err != nil {
+		return nil, err
+	}
+	recs, lines, err := recordsWith(text, progress)
 	if err != nil {
 		return nil, err
 	}
@@ -89,7 +114,11 @@ func ParsePopulation(b []byte, districts []District) ([]PopRow, error) {
 	seen := map[key]int{}
 	var out []PopRow
 	width := len(recs[h])
+	progress(PhaseChecking, 0, len(recs)-h-1)
 	for i := h + 1; i < len(recs); i++ {
+		if n := i - h - 1; n > 0 && n%ProgressEvery == 0 {
+			progress(PhaseChecking, n, len(recs)-h-1)
+		}
 		rec, line := recs[i], lines[i]
 		if len(rec) != width {
 			le.add(line, 1, "mapping.csv.fields", len(rec), width)
@@ -131,6 +160,7 @@ func ParsePopulation(b []byte, districts []District) ([]PopRow, error) {
 			out = append(out, PopRow{District: id, Year: years[k], Age: age, Sex: sex, People: n})
 		}
 	}
+	progress(PhaseChecking, len(recs)-h-1, len(recs)-h-1)
 	if err := le.err(); err != nil {
 		return nil, err
 	}

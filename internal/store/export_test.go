@@ -192,3 +192,22 @@ func (s *Store) PoisonAuditHashesForTest(municipalityID int64) int {
 func (s *Store) UpdateForTest(ctx context.Context, fn func(tx *Tx) error) error {
 	return s.update(ctx, fn)
 }
+
+// SetPopJobHookForTest calls h at every progress report of a population import (in the job's
+// goroutine; h may block to hold the job in a phase).
+func (s *Store) SetPopJobHookForTest(h func(id int64, phase string, done, total int)) {
+	s.popJobs.hook = h
+}
+
+// KillPopJobsForTest stops the running population imports as a dying process would: their
+// contexts are cancelled in the middle of whatever they do.
+func (s *Store) KillPopJobsForTest() { s.popJobs.cancel() }
+
+// OrphanPopJobForTest inserts an unfinished population import that no process runs (its
+// process died), last touched at touched.
+func (s *Store) OrphanPopJobForTest(ctx context.Context, municipalityID, userID int64, touched time.Time) (int64, error) {
+	id := newID()
+	_, err := s.write.ExecContext(ctx, `INSERT INTO population_imports (id, municipality_id, started_by, file_name, phase, done, total, started_at, updated_at)
+		VALUES ($1, $2, $3, 'dead.csv', 'checking', 10, 100, $4, $4)`, id, municipalityID, userID, touched.UTC())
+	return id, err
+}

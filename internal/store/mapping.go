@@ -144,48 +144,58 @@ func (s *Store) mapEdit(ctx context.Context, w What, fn func(tx *Tx, mid int64) 
 }
 
 // insertBatch is how many rows one INSERT carries.
-const insertBatch = 200
+const insertBatch = 50
 
 // ImportPopulation stores parsed population rows (mapping.ParsePopulation): each year in the
 // file replaces what was stored for that year, so importing the same file again changes
-// nothing. All or nothing, in one transaction.
+// nothing. All or nothing, in one transaction. The pages and the API import through a
+// background job instead (StartPopulationImport), which shows its progress.
 func (s *Store) ImportPopulation(ctx context.Context, rows []mapping.PopRow) error {
 	if len(rows) == 0 {
 		return casework.Invalid("file", "mapping.pop.empty")
 	}
-	years := mapping.Years(rows)
 	return s.mapEdit(ctx, What{Action: audit.ActionUpdate, Object: "population"}, func(tx *Tx, mid int64) (string, error) {
-		for _, y := range years {
-			if _, err := tx.Exec(`DELETE FROM district_population WHERE municipality_id = $1 AND year = $2`, mid, y); err != nil {
-				return "", casework.Internal(err)
-			}
-		}
-		for start := 0; start < len(rows); start += insertBatch {
-			batch := rows[start:min(start+insertBatch, len(rows))]
-			var sb strings.Builder
-			args := make([]any, 0, 6*len(batch))
-			sb.WriteString(`INSERT INTO district_population (municipality_id, district_id, year, age, sex, people) VALUES `)
-			for i, r := range batch {
-				if i > 0 {
-					sb.WriteString(", ")
-				}
-				n := len(args)
-				fmt.Fprintf(&sb, "($%d, $%d, $%d, $%d, $%d, $%d)", n+1, n+2, n+3, n+4, n+5, n+6)
-				args = append(args, mid, r.District, r.Year, r.Age, r.Sex, r.People)
-			}
-			if _, err := tx.Exec(sb.String(), args...); err != nil {
-				if isForeignKeyViolation(err) {
-					return "", casework.Invalid("file", "mapping.district_gone", "")
-				}
-				return "", casework.Internal(err)
-			}
-		}
-		ys := make([]string, len(years))
-		for i, y := range years {
-			ys[i] = strconv.Itoa(y)
-		}
-		return fmt.Sprintf("years %s, %d rows", strings.Join(ys, " "), len(rows)), nil
+		return tx.savePopulation(mid, rows, nil)
 	})
+}
+
+// savePopulation replaces the years of rows with rows, telling saved (nil: nobody) how many
+// rows are written after each batch, and returns the audit detail.
+func (tx *Tx) savePopulation(mid int64, rows []mapping.PopRow, saved func(n int)) (string, error) {
+	years := mapping.Years(rows)
+	for _, y := range years {
+		if _, err := tx.Exec(`DELETE FROM district_population WHERE municipality_id = $1 AND year = $2`, mid, y); err != nil {
+			return "", casework.Internal(err)
+		}
+	}
+	for start := 0; start < len(rows); start += insertBatch {
+		batch := rows[start:min(start+insertBatch, len(rows))]
+		var sb strings.Builder
+		args := make([]any, 0, 6*len(batch))
+		sb.WriteString(`INSERT INTO district_population (municipality_id, district_id, year, age, sex, people) VALUES `)
+		for i, r := range batch {
+			if i > 0 {
+				sb.WriteString(", ")
+			}
+			n := len(args)
+			fmt.Fprintf(&sb, "($%d, $%d, $%d, $%d, $%d, $%d)", n+1, n+2, n+3, n+4, n+5, n+6)
+			args = append(args, mid, r.District, r.Year, r.Age, r.Sex, r.People)
+		}
+		if _, err := tx.Exec(sb.String(), args...); err != nil {
+			if isForeignKeyViolation(err) {
+				return "", casework.Invalid("file", "mapping.district_gone", "")
+			}
+			return "", casework.Internal(err)
+		}
+		if saved != nil {
+			saved(start + len(batch))
+		}
+	}
+	ys := make([]string, len(years))
+	for i, y := range years {
+		ys[i] = strconv.Itoa(y)
+	}
+	return fmt.Sprintf("years %s, %d rows", strings.Join(ys, " "), len(rows)), nil
 }
 
 // ReplaceResources stores the resource registry (mapping.ParseResources): the file is the

@@ -59,6 +59,8 @@ type Store struct {
 	planCheck func(tx *Tx, q string, args []any)
 	// releases keeps the dashboard's parsed releases (releases.go).
 	releases *releaseCache
+	// popJobs are the population imports this process runs (population_jobs.go).
+	popJobs *popJobs
 	// reserveDraw draws a reserve id's six digits; rand.IntN when nil (tests set it).
 	reserveDraw func(n int) int
 	// calls counts every statement and transaction of both pools (package dbcount).
@@ -107,7 +109,7 @@ func Open(ctx context.Context, cfg Config) (*Store, error) {
 	if cfg.Keys == nil {
 		return nil, envelope.ErrNoKey
 	}
-	s := &Store{now: cfg.Now, log: cfg.Log, hashes: &hashCache{}, calls: &dbcount.Counts{}, auditBatch: cfg.AuditBatch, releases: &releaseCache{}, keys: cfg.Keys, registry: cfg.Registry, failoverWait: cfg.FailoverWait}
+	s := &Store{now: cfg.Now, log: cfg.Log, hashes: &hashCache{}, calls: &dbcount.Counts{}, auditBatch: cfg.AuditBatch, releases: &releaseCache{}, popJobs: newPopJobs(), keys: cfg.Keys, registry: cfg.Registry, failoverWait: cfg.FailoverWait}
 	if s.registry == nil {
 		s.registry = popreg.None{}
 	}
@@ -265,6 +267,7 @@ func (s *Store) migrate(ctx context.Context, d goose.Dialect, migrations fs.FS) 
 
 // Close closes the database, after the audit entries already handed over are written.
 func (s *Store) Close() error {
+	s.popJobs.stop()
 	if s.auditor != nil {
 		s.auditor.close()
 	}

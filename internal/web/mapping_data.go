@@ -39,6 +39,7 @@ type mapDataPage struct {
 	FileErrors []string // the refused file's errors, one a line
 	Form       string   // which form they belong to: "population" or "resources"
 	Preview    *mapPreview
+	Jobs       []mapJobRow // the latest population imports
 }
 
 func (s *Server) mappingData(w http.ResponseWriter, r *http.Request) {
@@ -88,6 +89,10 @@ func (s *Server) renderMappingDataWith(w http.ResponseWriter, r *http.Request, p
 		}
 		row.Hours = strings.Join(hours, ", ")
 		d.Resources = append(d.Resources, row)
+	}
+	if d.Jobs, err = s.mapJobRows(r, p); err != nil {
+		s.fail(w, r, err)
+		return
 	}
 	for _, e := range p.Errors {
 		d.FileErrors = append(d.FileErrors, s.catalog.Error(p.Locale, e))
@@ -164,20 +169,10 @@ func (s *Server) mappingPopulationImport(w http.ResponseWriter, r *http.Request)
 			s.renderMappingData(w, r, p, http.StatusUnprocessableEntity, "population")
 			return
 		}
-		name := ""
-		if r.MultipartForm != nil && len(r.MultipartForm.File["file"]) > 0 {
-			name = r.MultipartForm.File["file"][0].Filename
-		}
-		s.mappingPopulationPreview(w, r, b, name)
+		s.mappingPopulationPreview(w, r, b, uploadName(r))
 		return
 	}
-	s.mappingImport(w, r, "population", func(b []byte, ds []mapping.District) error {
-		rows, err := mapping.ParsePopulation(b, ds)
-		if err != nil {
-			return err
-		}
-		return s.store.ImportPopulation(r.Context(), rows)
-	})
+	s.mappingPopulationStart(w, r)
 }
 
 func (s *Server) mappingResourcesImport(w http.ResponseWriter, r *http.Request) {

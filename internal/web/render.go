@@ -27,6 +27,9 @@ type Page struct {
 	ErrorMsg string // a message for the whole form
 	Form     map[string]string
 	Data     any
+	// Refresh, when set, reloads the page after that many seconds in a browser without
+	// JavaScript (a running job's page: mapping_job.go).
+	Refresh int
 
 	s *Server
 }

@@ -24,6 +24,7 @@ func (s *Server) mappingRoutes() {
 	m.HandleFunc("GET /mapping/data", read(s.mappingData))
 	m.HandleFunc("GET /mapping/resources.csv", read(s.mappingResourcesCSV))
 	m.HandleFunc("POST /mapping/population", edit(s.mappingPopulationImport))
+	m.HandleFunc("GET /mapping/population/jobs/{id}", read(s.mappingPopulationJob))
 	m.HandleFunc("POST /mapping/resources", edit(s.mappingResourcesImport))
 	m.HandleFunc("POST /mapping/shapes", edit(s.mappingShapesImport))
 
