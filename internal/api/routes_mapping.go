@@ -73,7 +73,7 @@ type MapCell struct {
 // MapNeed is one of the release's needs of a band (or of every age): young people, each once,
 // and per 1 000 young people of the population.
 type MapNeed struct {
-	Need    string    `json:"need" enum:"concerns,placed,placed_began,irk_assessed,irk.criminal_history,irk.personality,irk.attitudes,irk.peers,irk.substances,irk.family,irk.school_work,irk.leisure" doc:"concerns: with a concern received in the half-year, in the district it was received in; placed: with a placement in force some day of it; placed_began: one that began in it; irk_assessed: with a Check: IRK checklist in it; irk.<factor>: whose latest marks the factor as some or clear risk"`
+	Need    string    `json:"need" enum:"concerns,sig,sspf,placed,placed_began,irk_assessed,irk.criminal_history,irk.personality,irk.attitudes,irk.peers,irk.substances,irk.family,irk.school_work,irk.leisure" doc:"concerns: with a concern received in the half-year, in the district it was received in; sig, sspf: with a case open in SIG, in SSPF, some moment of it (a case moved from SSPF to SIG in it counts in both); placed: with a placement in force some day of it; placed_began: one that began in it; irk_assessed: with a Check: IRK checklist in it; irk.<factor>: whose latest marks the factor as some or clear risk"`
 	Count   MapFigure `json:"count"`
 	Per1000 MapFigure `json:"per_1000"`
 }

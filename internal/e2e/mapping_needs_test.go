@@ -22,7 +22,7 @@ import (
 )
 
 // The needs per district and age band in the browser (issue 13:3): the steering group picks
-// a need — young people with a concern, an IRK risk factor — for the map and the district
+// a need — young people with a concern, in SIG, an IRK risk factor — for the map and the district
 // table, reads every need of the whole municipality in the summary, and sets its mapping
 // beside another municipality's on the national page (issue 13, the comparison). Nothing
 // resting on fewer than five young people is shown; every page passes axe.
@@ -78,7 +78,7 @@ func TestMappingNeedsInTheBrowser(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	concerns, peers := 12.5, 6.25
+	concerns, peers, sig := 12.5, 6.25, 20.0
 	for _, b := range files {
 		e, err := stats.ParseExport(b)
 		if err != nil {
@@ -89,7 +89,8 @@ func TestMappingNeedsInTheBrowser(t *testing.T) {
 		}
 		e.Mapping = &stats.ExportMapping{PopulationYear: 2025, Districts: 7, Resources: 12, PriorityGaps: 3, Bands: []stats.ExportMappingBand{
 			{Band: "13-15", Population: 2400, Suppressed: true, Missing: []string{"family"}, Needs: []stats.ExportNeed{
-				{Need: stats.NeedConcerns, Per1000: &concerns}, {Need: "irk.peers", Per1000: &peers}, {Need: stats.NeedPlaced, Suppressed: true}}},
+				{Need: stats.NeedConcerns, Per1000: &concerns}, {Need: "irk.peers", Per1000: &peers}, {Need: stats.NeedPlaced, Suppressed: true},
+				{Need: stats.NeedSIG, Per1000: &sig}}},
 		}}
 		if other, err = e.Marshal(); err != nil {
 			t.Fatal(err)
@@ -154,6 +155,26 @@ func TestMappingNeedsInTheBrowser(t *testing.T) {
 			t.Errorf("map title %q", title)
 		}
 		checkA11y(t, ctx, "the picture of a risk factor")
+		// The young people in SIG, chosen in the selector.
+		eval[string](t, ctx, `document.body.dataset.before = '1'`)
+		do(t, ctx, chromedp.SetValue(css("#f-measure"), stats.NeedSIG),
+			chromedp.Click(css(".map-section form button[type=submit]")), chromedp.WaitVisible(css("body[data-page='mapping_show']:not([data-before]) main")))
+		if sel := get(t, ctx, chromedp.Value(css("#f-measure"))); sel != stats.NeedSIG {
+			t.Errorf("the measure %q", sel)
+		}
+		if title := eval[string](t, ctx, `document.querySelector('#map-t').textContent`); !strings.Contains(title, "Unga i SIG per 1 000 unga") {
+			t.Errorf("map title %q", title)
+		}
+		if c := text(t, ctx, "#needs-c"); !strings.Contains(c, "Unga i SIG") {
+			t.Errorf("the needs table's caption %q", c)
+		}
+		noSmallCounts("#needs")
+		for code, label := range map[string]string{stats.NeedSIG: "Unga i SIG", stats.NeedSSPF: "Unga i SSPF"} {
+			if row := text(t, ctx, "#needs-summary tr[data-measure='"+code+"'] th"); row != label {
+				t.Errorf("the summary's %s row %q", code, row)
+			}
+		}
+		checkA11y(t, ctx, "the picture of the young people in SIG")
 		do(t, ctx, chromedp.Navigate(srv.URL+"/mapping?period=2026H1&measure=nonsense"))
 		waitPage(t, ctx, "mapping_show")
 		if sel := get(t, ctx, chromedp.Value(css("#f-measure"))); sel != "open" {
@@ -177,6 +198,12 @@ func TestMappingNeedsInTheBrowser(t *testing.T) {
 			if strings.Contains(text(t, ctx, "#h-nat-map + p + form + div"), name) {
 				t.Errorf("a district is named: %s", name)
 			}
+		}
+		// The other municipality's file is version 5: it carries the young people in SIG.
+		do(t, ctx, chromedp.Navigate(srv.URL+"/followup/national?period=2026H1&measure=sig"))
+		waitPage(t, ctx, "national_show")
+		if body := text(t, ctx, "#national-needs tbody"); !strings.Contains(body, "20") {
+			t.Errorf("the municipalities' young people in SIG %q", body)
 		}
 		do(t, ctx, chromedp.Navigate(srv.URL+"/followup/national?period=2026H1&measure=placed"))
 		waitPage(t, ctx, "national_show")

@@ -1,6 +1,10 @@
 package mapping
 
-import "lots/internal/stats"
+import (
+	"slices"
+
+	"lots/internal/stats"
+)
 
 // Export is the picture's needs and gaps for the national export (stats.ExportMapping): the
 // whole municipality per age band, and the number of priority gaps — no district, resource or
@@ -32,7 +36,11 @@ func (p Picture) Export() *stats.ExportMapping {
 		}
 		for i := range c.Needs {
 			x := stats.ExportNeed{Need: stats.NeedsCols[i]}
-			switch _, f := c.Measure(x.Need); { // as the open cases: no population, no rate; the count itself is not exported
+			count, f := c.Measure(x.Need)
+			if count.None && slices.Contains(stats.TrackNeeds, x.Need) {
+				continue // a release made before SIG and SSPF were counted: the file stays version 4
+			}
+			switch { // as the open cases: no population, no rate; the count itself is not exported
 			case f.Shown:
 				v := stats.RoundRate(f.Value)
 				x.Per1000 = &v

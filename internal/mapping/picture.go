@@ -69,8 +69,9 @@ type Cell struct {
 	// something is missing or nothing is open when young people are out.
 	Priority bool
 	// Needs are the release's needs table (stats.NeedsCols, in that order): young people with
-	// a concern, placed, with an IRK checklist and per risk factor — none when the release has
-	// no needs table (released before it existed). Measure gives each per 1 000.
+	// a concern, in SIG, in SSPF, placed, with an IRK checklist and per risk factor — none
+	// when the release has no needs table (released before it existed); a column the release
+	// lacks (SIG and SSPF before they were counted) is none. Measure gives each per 1 000.
 	Needs []Figure
 }
 

@@ -146,6 +146,9 @@ func (e *Export) Marshal() ([]byte, error) {
 		if e.Mapping.HasNeeds() {
 			e.SchemaVersion = ExportNeedsVersion // and one without the needs version 3
 		}
+		if e.Mapping.HasTrackNeeds() {
+			e.SchemaVersion = ExportTrackVersion // and one without SIG and SSPF version 4
+		}
 	}
 	sum, err := e.computeChecksum()
 	if err != nil {
@@ -229,8 +232,8 @@ func ParseExport(b []byte) (*Export, error) {
 		return nil, reject("national.reject_format", "format is %v, want %s", probe.Format, ExportFormat)
 	}
 	version, ok := probe.SchemaVersion.(float64)
-	if !ok || version != 1 && version != ExportSchemaVersion && version != ExportMappingVersion && version != ExportNeedsVersion {
-		return nil, reject("national.reject_schema_version", "schema version %v, this Lots reads 1 to %d", probe.SchemaVersion, ExportNeedsVersion)
+	if !ok || version != 1 && version != ExportSchemaVersion && version != ExportMappingVersion && version != ExportNeedsVersion && version != ExportTrackVersion {
+		return nil, reject("national.reject_schema_version", "schema version %v, this Lots reads 1 to %d", probe.SchemaVersion, ExportTrackVersion)
 	}
 	var e Export
 	dec := json.NewDecoder(bytes.NewReader(b))
@@ -283,6 +286,9 @@ func ParseExport(b []byte) (*Export, error) {
 		}
 		if version < ExportNeedsVersion && e.Mapping.HasNeeds() {
 			return nil, reject("national.reject_structure", "does not follow the schema: %s", "mapping needs before version 4")
+		}
+		if version < ExportTrackVersion && e.Mapping.HasTrackNeeds() {
+			return nil, reject("national.reject_structure", "does not follow the schema: %s", "needs sig and sspf before version 5")
 		}
 		if err := checkMapping(*e.Mapping, e.MinCell, mappingBands); err != nil {
 			return nil, err

@@ -22,6 +22,11 @@ const ExportMappingVersion = 3
 // 1 000 young people of the band. A file whose release has no needs table stays version 3.
 const ExportNeedsVersion = 4
 
+// ExportTrackVersion is the schema version whose needs may also be the young people in SIG
+// and in SSPF (TrackNeeds): version 4's list of needs is closed, so a reader of version 4
+// would refuse them. A file without them stays version 4.
+const ExportTrackVersion = 5
+
 // ExportMapping is the municipality's needs and gaps.
 type ExportMapping struct {
 	PopulationYear int                 `json:"population_year"`
@@ -63,6 +68,21 @@ func (m *ExportMapping) HasNeeds() bool {
 	for _, b := range m.Bands {
 		if len(b.Needs) > 0 {
 			return true
+		}
+	}
+	return false
+}
+
+// HasTrackNeeds reports whether a band of the mapping carries a need of TrackNeeds (version 5).
+func (m *ExportMapping) HasTrackNeeds() bool {
+	if m == nil {
+		return false
+	}
+	for _, b := range m.Bands {
+		for _, n := range b.Needs {
+			if slices.Contains(TrackNeeds, n.Need) {
+				return true
+			}
 		}
 	}
 	return false

@@ -13,9 +13,10 @@ import (
 )
 
 // The needs in the mapping (schema version 4): a file with them is version 4, round-trips and
-// validates against the published schema; the schema and the import both refuse a suppressed
-// need with a value, a need resting on fewer than min_cell young people, an unknown need, a
-// need twice, and the needs in a version 3 file.
+// validates against the published schema; with the young people in SIG and SSPF version 5;
+// the schema and the import both refuse a suppressed need with a value, a need resting on
+// fewer than min_cell young people, an unknown need, a need twice, SIG and SSPF in a version
+// 4 file, and the needs in a version 3 file.
 func TestExportMappingNeeds(t *testing.T) {
 	files, err := stats.DemoExports(time.Date(2026, 11, 22, 12, 0, 0, 0, time.UTC))
 	if err != nil || len(files) == 0 {
@@ -81,6 +82,19 @@ func TestExportMappingNeeds(t *testing.T) {
 	if v3, err := stats.ParseExport(build(func(m *stats.ExportMapping) { m.Bands[0].Needs = nil })); err != nil || v3.SchemaVersion != stats.ExportMappingVersion {
 		t.Errorf("a mapping without needs: %v, %+v", err, v3)
 	}
+	// The young people in SIG and in SSPF make a file version 5: version 4's needs are a
+	// closed list, so a reader of version 4 (and its schema) refuses them in a version 4 file.
+	sig := 12.5
+	withTracks := build(func(m *stats.ExportMapping) {
+		m.Bands[0].Needs = append(m.Bands[0].Needs, stats.ExportNeed{Need: stats.NeedSIG, Per1000: &sig}, stats.ExportNeed{Need: stats.NeedSSPF, Suppressed: true})
+	})
+	if v5, err := stats.ParseExport(withTracks); err != nil || v5.SchemaVersion != stats.ExportTrackVersion || len(v5.Mapping.Bands[0].Needs) != 5 ||
+		*v5.Mapping.Bands[0].Needs[3].Per1000 != 12.5 || !v5.Mapping.Bands[0].Needs[4].Suppressed {
+		t.Errorf("a mapping with SIG and SSPF: %v, %+v", err, v5)
+	}
+	if err := valid(withTracks); err != nil {
+		t.Errorf("a file with SIG and SSPF does not validate: %v", err)
+	}
 	small, shown := 2.0, 9.0
 	for _, tt := range []struct {
 		name   string
@@ -92,6 +106,7 @@ func TestExportMappingNeeds(t *testing.T) {
 		{"a need resting on two young people", build(func(m *stats.ExportMapping) { m.Bands[0].Needs[0].Per1000 = &small; m.Bands[0].Population = 1000 }), "national.reject_small_cell", false},
 		{"an unknown need", build(func(m *stats.ExportMapping) { m.Bands[0].Needs[0].Need = "irk.weather" }), "national.reject_figure", true},
 		{"a need twice", build(func(m *stats.ExportMapping) { m.Bands[0].Needs[1].Need = stats.NeedConcerns }), "national.reject_figure", false},
+		{"SIG and SSPF in a version 4 file", reseal(t, withTracks, func(m map[string]any) { m["schema_version"] = 4 }), "national.reject_structure", true},
 		{"the needs in a version 3 file", reseal(t, good, func(m map[string]any) { m["schema_version"] = 3 }), "national.reject_structure", true},
 	} {
 		t.Run(tt.name, func(t *testing.T) {

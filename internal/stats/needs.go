@@ -4,9 +4,9 @@ import "strings"
 
 // Needs per district and age band (issue 13:3, docs/mapping.md): the young people behind the
 // needs the mapping compares with the population — those with a concern in the half-year, the
-// Check: IRK risk factors marked in their latest checklist, those placed — counted per slice
-// like everything else and suppressed with the rest of the release, so the mapping reads them
-// as published figures and never counts them itself.
+// Check: IRK risk factors marked in their latest checklist, those in SIG and in SSPF, those
+// placed — counted per slice like everything else and suppressed with the rest of the
+// release, so the mapping reads them as published figures and never counts them itself.
 //
 // Every column counts young people, each once per column: a young person with two concerns in
 // the half-year counts once, in the district and age band of the latest. The age band is the
@@ -21,6 +21,13 @@ const (
 	// NeedConcerns: young people with a concern received in the half-year (the latest one's
 	// district: the young person's district when it was received).
 	NeedConcerns = "concerns"
+	// NeedSIG: young people with a case open in SIG some moment of the half-year (the
+	// store's needsTracks: opened before its end, not closed before its start, and in the
+	// track at some moment between).
+	NeedSIG = "sig"
+	// NeedSSPF: young people with a case open in SSPF some moment of the half-year. A case
+	// moved from SSPF to SIG in the half-year counts in both.
+	NeedSSPF = "sspf"
 	// NeedPlaced: young people with a placement in force some day of the half-year.
 	NeedPlaced = "placed"
 	// NeedPlacedBegan: young people with a placement that began in the half-year.
@@ -35,12 +42,16 @@ const (
 
 // NeedsCols lists the columns of the needs table in order.
 var NeedsCols = func() []string {
-	out := []string{NeedConcerns, NeedPlaced, NeedPlacedBegan, NeedIRKAssessed}
+	out := []string{NeedConcerns, NeedSIG, NeedSSPF, NeedPlaced, NeedPlacedBegan, NeedIRKAssessed}
 	for _, d := range IRKDomains {
 		out = append(out, NeedIRKPrefix+d)
 	}
 	return out
 }()
+
+// TrackNeeds are the needs columns added after the export's version 4 (the young people in
+// SIG and in SSPF): a file whose mapping carries one is version 5 (ExportTrackVersion).
+var TrackNeeds = []string{NeedSIG, NeedSSPF}
 
 // NeedColKey is the catalogue key of a needs column's heading.
 func NeedColKey(col string) string {

@@ -263,7 +263,7 @@ func TestImportRejectsBadFiles(t *testing.T) {
 		file []byte
 		key  string
 	}{
-		{"a newer schema version", edit(func(m map[string]any) { m["schema_version"] = stats.ExportNeedsVersion + 1 }, true), "national.reject_schema_version"},
+		{"a newer schema version", edit(func(m map[string]any) { m["schema_version"] = stats.ExportTrackVersion + 1 }, true), "national.reject_schema_version"},
 		{"economics in a version 1 file", edit(func(m map[string]any) {
 			m["schema_version"] = 1
 			m["economics"] = map[string]any{"price_year": 2023, "n": nil, "cost_per_youth": nil, "avoided_cost_per_youth": nil,

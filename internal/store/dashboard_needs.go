@@ -4,11 +4,13 @@ import (
 	"slices"
 	"time"
 
+	"lots/internal/casework"
 	"lots/internal/stats"
 )
 
 // The needs per district and age band (issue 13:3, stats/needs.go): young people with a
-// concern, the Check: IRK risk factors of their latest checklist, those placed — counted in
+// concern, the Check: IRK risk factors of their latest checklist, those in SIG and in SSPF,
+// those placed — counted in
 // the release's one read transaction, each young person once per column, the age band at the
 // half-year's end. A concern counts in the district it recorded when it was received
 // (assessments.district_id, migration 00150); everything else in the young person's district,
@@ -17,7 +19,7 @@ import (
 // needs counts the needs table of the period.
 func (c *counter) needs() error {
 	last := c.to.Add(-time.Second)
-	for _, step := range []func(time.Time) error{c.needsConcerns, c.needsIRK, c.needsPlaced} {
+	for _, step := range []func(time.Time) error{c.needsConcerns, c.needsIRK, c.needsTracks, c.needsPlaced} {
 		if err := step(last); err != nil {
 			return err
 		}
@@ -74,6 +76,29 @@ func (c *counter) needsIRK(last time.Time) error {
 		}
 		return nil
 	})
+}
+
+// needsTracks counts the young people in SIG and in SSPF: with a case open some moment of
+// the period — opened before its end and not closed before its start, the dashboard's "open"
+// (openAt) stretched over the half-year — in the track at that moment. A case's track only
+// moves from SSPF to SIG (the to_sig event, programAt), so it was in SIG some moment of the
+// period when its track at the end is SIG, and in SSPF when its track at the start (or at its
+// opening, when later) is SSPF: a case moved from SSPF to SIG in the half-year counts in both.
+// A young person with several cases counts once per column.
+func (c *counter) needsTracks(last time.Time) error {
+	band, args := ageBand(last, 4)
+	from := caseFrom + ` AND c.opened_at < $3 AND (c.closed_at IS NULL OR c.closed_at >= $2)`
+	for _, t := range []struct {
+		col     string
+		program casework.Program
+		at      string
+	}{{stats.NeedSIG, casework.ProgramSIG, "$3"}, {stats.NeedSSPF, casework.ProgramSSPF, "$2"}} {
+		if err := c.q(`SELECT `+sliceCol+`, `+band+`, COUNT(DISTINCT y.id)`+from+` AND `+programAt(t.at)+` = '`+string(t.program)+`' GROUP BY 1, 2`,
+			append([]any{c.from, c.to}, args...), c.addNeed(t.col)); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // needsPlaced counts the young people with a placement in force some day of the period, and

@@ -63,7 +63,7 @@ func TestNationalExportCarriesTheMapping(t *testing.T) {
 			t.Fatal(err)
 		}
 		m := x.Mapping
-		if x.SchemaVersion != stats.ExportNeedsVersion || m == nil || m.PopulationYear != 2025 || m.Districts != 2 || m.Resources != 1 ||
+		if x.SchemaVersion != stats.ExportTrackVersion || m == nil || m.PopulationYear != 2025 || m.Districts != 2 || m.Resources != 1 ||
 			len(m.Bands) != len(mapping.Bands) || m.CostPerYoung == nil || m.PriorityGaps != len(pic.Gaps()) {
 			t.Fatalf("version %d, mapping %+v", x.SchemaVersion, m)
 		}

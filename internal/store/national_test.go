@@ -111,7 +111,7 @@ func TestNationalExportImport(t *testing.T) {
 			file   []byte
 			reason string
 		}{
-			{"wrong schema version", tamper(t, file, func(m map[string]any) { m["schema_version"] = stats.ExportNeedsVersion + 1 }, false), "national.reject_schema_version"},
+			{"wrong schema version", tamper(t, file, func(m map[string]any) { m["schema_version"] = stats.ExportTrackVersion + 1 }, false), "national.reject_schema_version"},
 			{"negative count", tamper(t, file, func(m map[string]any) {
 				fg := firstFigure(m, func(f map[string]any) bool { return f["kind"] == "count" && f["suppressed"] == false })
 				fg["value"], fg["n"] = -12, -12

@@ -18,6 +18,12 @@ type SeedNeedYouth struct {
 	Concerns   []SeedConcern
 	IRK        []SeedIRK
 	Placements []SeedPlacement
+	// The case: SIG opened 1 June 2025 and open when Program is empty; else in Program (sig or
+	// sspf), opened at Opened, closed at Closed (zero: open), moved from SSPF to SIG at ToSIG
+	// (zero: never; Program is then sig).
+	Program        string
+	Opened, Closed time.Time
+	ToSIG          time.Time
 }
 
 // SeedConcern is a concern received at At while the young person lived in District (0: none).
@@ -50,9 +56,23 @@ func (s *Store) SeedNeedsForTest(ctx context.Context, municipalityID int64, ys [
 				casework.SearchKey("seed "+last), y.Birth.Format(time.DateOnly), nullID(y.District), opened); err != nil {
 				return fmt.Errorf("youth: %w", err)
 			}
-			if _, err := tx.Exec(`INSERT INTO cases (id, municipality_id, youth_id, program, step, step_since, opened_at)
-				VALUES ($1, $2, $3, 'sig', 'identified', $4, $4)`, cid, municipalityID, yid, opened); err != nil {
+			program, caseOpened, step := "sig", opened, "identified"
+			var closed any
+			if y.Program != "" {
+				program, caseOpened = y.Program, y.Opened
+				if !y.Closed.IsZero() {
+					closed, step = y.Closed.UTC(), "closed"
+				}
+			}
+			if _, err := tx.Exec(`INSERT INTO cases (id, municipality_id, youth_id, program, step, step_since, opened_at, closed_at)
+				VALUES ($1, $2, $3, $4, $5, $6, $6, $7)`, cid, municipalityID, yid, program, step, caseOpened.UTC(), closed); err != nil {
 				return fmt.Errorf("case: %w", err)
+			}
+			if !y.ToSIG.IsZero() {
+				if _, err := tx.Exec(`INSERT INTO case_events (id, municipality_id, case_id, youth_id, seq, at, user_id, user_name, agency_name, kind, reason, category)
+					VALUES ($1, $2, $3, $4, 1, $5, 0, 'Seed', 'Seed', 'to_sig', 'Seed', 'basic')`, newID(), municipalityID, cid, yid, y.ToSIG.UTC()); err != nil {
+					return fmt.Errorf("to_sig: %w", err)
+				}
 			}
 			assess := func(tp string, at time.Time, district any) (int64, error) {
 				id := newID()

@@ -15,7 +15,8 @@ import (
 // The release's needs per district and age band (issue 13:3) on a hand-built municipality
 // where every count is known: each young person once per column, a concern in the district it
 // was received in and only its latest in the half-year, the latest Check: IRK in the half-year
-// and only the factors marked some or clear, placements in force or begun in the half-year —
+// and only the factors marked some or clear, cases open in SIG or SSPF some moment of the
+// half-year (one moved from SSPF to SIG in it in both), placements in force or begun in it —
 // and every figure suppressed as the rest of the release: a shown figure is the true count and
 // at least five, "<5" exactly where the count is under five, the release passes the checks.
 // The picture reads the same figures per 1 000 young people.
@@ -62,6 +63,21 @@ func TestReleaseCountsNeedsPerDistrictAndAgeBand(t *testing.T) {
 		// Not placed in the half-year: from the day after it, ended the day before it, waiting for a SiS place.
 		add(1, store.SeedNeedYouth{District: n, Birth: b17, Placements: []store.SeedPlacement{{From: "2026-07-01"}}})
 		add(1, store.SeedNeedYouth{District: n, Birth: b17, Placements: []store.SeedPlacement{{From: "2025-01-01", To: "2025-12-31"}, {Waiting: true}}})
+		// Every young person above has a SIG case open since June 2025. Södra 16–17: young
+		// people in SSPF, and cases open in the half-year or not.
+		track := func(program string, opened, closed, toSIG time.Time) store.SeedNeedYouth {
+			return store.SeedNeedYouth{District: so, Birth: b17, Program: program, Opened: opened, Closed: closed, ToSIG: toSIG}
+		}
+		var never time.Time
+		add(4, track("sspf", at(2, 1), never, never))
+		// … one moved from SSPF to SIG in the half-year: in both, once in each
+		add(1, track("sig", at(1, 10), never, at(4, 1)))
+		add(1, track("sig", time.Date(2025, 10, 1, 9, 0, 0, 0, time.UTC), never, time.Date(2025, 12, 1, 9, 0, 0, 0, time.UTC))) // SIG all the half-year
+		add(1, track("sig", at(3, 1), never, time.Date(2026, 8, 1, 9, 0, 0, 0, time.UTC)))                                      // SSPF all the half-year
+		add(1, track("sspf", time.Date(2025, 9, 1, 9, 0, 0, 0, time.UTC), at(1, 10), never))                                    // closed in it
+		// Not in the half-year: closed on 31 December at 22:00, opened on 1 July at 00:00 (Stockholm).
+		add(1, track("sspf", time.Date(2025, 9, 1, 9, 0, 0, 0, time.UTC), time.Date(2025, 12, 31, 21, 0, 0, 0, time.UTC), never))
+		add(1, track("sig", time.Date(2026, 6, 30, 22, 0, 0, 0, time.UTC), never, never))
 		if err := s.SeedNeedsForTest(sys, f.Municipality.ID, ys); err != nil {
 			t.Fatal(err)
 		}
@@ -69,8 +85,9 @@ func TestReleaseCountsNeedsPerDistrictAndAgeBand(t *testing.T) {
 		// counted are each young person's latest in the half-year, in the district they live in.
 		want := map[int64]map[string]map[string]int{
 			n: {stats.NeedConcerns: {"13-15": 8, "16-17": 6}, stats.NeedIRKAssessed: {"13-15": 7, "16-17": 6}, "irk.peers": {"13-15": 5},
-				stats.NeedPlaced: {"16-17": 6}, stats.NeedPlacedBegan: {"16-17": 4}},
-			so: {stats.NeedConcerns: {"13-15": 5, "16-17": 2}, stats.NeedIRKAssessed: {"13-15": 6, "16-17": 2}},
+				stats.NeedPlaced: {"16-17": 6}, stats.NeedPlacedBegan: {"16-17": 4}, stats.NeedSIG: {"13-15": 9, "16-17": 8}},
+			so: {stats.NeedConcerns: {"13-15": 5, "16-17": 2}, stats.NeedIRKAssessed: {"13-15": 6, "16-17": 2},
+				stats.NeedSIG: {"13-15": 6, "16-17": 2 + 1 + 1}, stats.NeedSSPF: {"16-17": 4 + 1 + 1 + 1}},
 		}
 		wantOf := func(view int64, col, band string) int {
 			sum := 0

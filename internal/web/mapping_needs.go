@@ -11,8 +11,8 @@ import (
 )
 
 // The needs the mapping shows per district and age band (issue 13:3): the open cases, those
-// opened, and the release's needs table — young people with a concern, placed, with a Check:
-// IRK checklist and per risk factor. One measure is chosen for the map and the district table;
+// opened, and the release's needs table — young people with a concern, in SIG, in SSPF,
+// placed, with a Check: IRK checklist and per risk factor. One measure is chosen for the map and the district table;
 // the summary shows every measure for the whole municipality by band.
 
 // mapSummaryRow is one measure of the whole municipality: per band and over every age.
