@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"lots/internal/casework"
+	"lots/internal/consentform"
 	"lots/internal/stats"
 	"lots/internal/store"
 	"lots/internal/store/storetest"
@@ -203,4 +204,42 @@ func shownAs(t *testing.T, v *stats.View, table, row, col string, want float64) 
 	} else if !c.Suppressed && c.Value != want {
 		t.Errorf("%s/%s/%s = %v, want %v", table, row, col, c.Value, want)
 	}
+}
+
+// TestConsentFormNamesTheTrack: the printable consent of an SSPF case is SSPF's own form
+// (its subtitle and introduction), of a SIG case the social intervention group's.
+func TestConsentFormNamesTheTrack(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, e storetest.Engine) {
+		clock := storetest.NewClock(t0)
+		s := storetest.Open(t, e, clock.Now)
+		f := storetest.Seed(t, s, "9901", "")
+		coord := f.Ctx(t, s, casework.RoleCoordinator)
+		for _, tc := range []struct {
+			program casework.Program
+			step    casework.Step
+			pnr     string
+			want    string
+		}{
+			{casework.ProgramSSPF, casework.StepMapping, pnr[5], "SSPF – skola, socialtjänst, polis och fritid i Testkommun 9901"},
+			{casework.ProgramSIG, casework.StepPlanning, pnr[6], "Social insatsgrupp i Testkommun 9901"},
+		} {
+			rc := f.ConcernIn(t, s, tc.program, casework.RoleGroupMember, "Saga", "Berg", tc.pnr)
+			f.Advance(t, s, rc.CaseID, tc.step, storetest.ConsentSpec{})
+			cs, err := s.Consents(coord, rc.CaseID)
+			if err != nil || len(cs) == 0 {
+				t.Fatalf("%s consents: %d, %v", tc.program, len(cs), err)
+			}
+			cf, err := s.ConsentForm(coord, rc.CaseID, cs[0].ID, "sv")
+			if err != nil {
+				t.Fatal(err)
+			}
+			v, err := consentform.Render("sv", cf.Texts, cf.Input, casework.Stockholm)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if v.T("subtitle") != tc.want {
+				t.Errorf("%s: the form's subtitle is %q, want %q", tc.program, v.T("subtitle"), tc.want)
+			}
+		}
+	})
 }
