@@ -243,3 +243,39 @@ func TestConsentFormNamesTheTrack(t *testing.T) {
 		}
 	})
 }
+
+// TestCaseListByTrack: a case list can be narrowed to one track; an unknown track is refused
+// with the field named.
+func TestCaseListByTrack(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, e storetest.Engine) {
+		clock := storetest.NewClock(t0)
+		s := storetest.Open(t, e, clock.Now)
+		f := storetest.Seed(t, s, "9901", "")
+		coord := f.Ctx(t, s, casework.RoleCoordinator)
+		sig := f.ConcernIn(t, s, casework.ProgramSIG, casework.RoleGroupMember, "Sigge", "Berg", pnr[7])
+		sspf := f.ConcernIn(t, s, casework.ProgramSSPF, casework.RoleGroupMember, "Siri", "Berg", pnr[8])
+		for _, tc := range []struct {
+			program casework.Program
+			want    []int64
+		}{{"", []int64{sig.CaseID, sspf.CaseID}}, {casework.ProgramSIG, []int64{sig.CaseID}}, {casework.ProgramSSPF, []int64{sspf.CaseID}}} {
+			page, err := s.Cases(coord, store.CaseQuery{Program: tc.program, Waiting: true, Limit: 50})
+			if err != nil {
+				t.Fatal(err)
+			}
+			var got []int64
+			for _, r := range page.Rows {
+				got = append(got, r.CaseID)
+				if tc.program != "" && r.Program != tc.program {
+					t.Errorf("%q list shows a %s case", tc.program, r.Program)
+				}
+			}
+			if len(got) != len(tc.want) || page.Total != len(tc.want) {
+				t.Errorf("%q: cases %v (total %d), want %v", tc.program, got, page.Total, tc.want)
+			}
+		}
+		_, err := s.Cases(coord, store.CaseQuery{Program: "ssp"})
+		if e := casework.AsError(err); e == nil || e.Code != casework.EInvalid || e.Field != "program" {
+			t.Fatalf("an unknown track: %v", err)
+		}
+	})
+}
