@@ -81,6 +81,15 @@ type listRow struct {
 	Due     []dueView // the open deadlines
 }
 
+// StepKey is the message key naming the row's step as its track does (stepLabel): SSPF's
+// own words for an SSPF case.
+func (r listRow) StepKey() string {
+	if r.Program == casework.ProgramSSPF && r.Step.InTrack(casework.ProgramSSPF) {
+		return "step.sspf." + string(r.Step)
+	}
+	return "step." + string(r.Step)
+}
+
 // dueView is an open deadline and its state (pending, near, overdue).
 type dueView struct {
 	Kind  casework.DeadlineKind

@@ -46,6 +46,15 @@ func TestWorkListFiltersByTrack(t *testing.T) {
 				t.Errorf("%s: the track filter does not mark %q", tc.path, tc.currentFilter)
 			}
 		}
+		// Each row names its step as its track does, and the start page marks the SSPF case.
+		if _, body := srv.Get(t, coord, "/worklist?tab=all&q=Siri+Spårsson"); !strings.Contains(body, "Oro inkommen</td>") {
+			t.Error("the SSPF case's step is not named in SSPF's words")
+		}
+		_, home := srv.Get(t, coord, "/")
+		if !regexp.MustCompile(`Siri Spårsson</a> <span class="badge track-sspf">SSPF</span>`).MatchString(home) ||
+			regexp.MustCompile(`Sigge Spårsson</a> <span class="badge track-sspf">`).MatchString(home) {
+			t.Error("the start page's lists do not mark the track")
+		}
 		// The tabs keep the track.
 		if _, body := srv.Get(t, coord, "/worklist?tab=waiting&program=sspf"); !strings.Contains(body, `href="/worklist?program=sspf&amp;tab=all"`) {
 			t.Error("the tabs do not keep the track filter")
