@@ -161,10 +161,10 @@ func TestBadBodiesGetPreciseProblemsAndChangeNothing(t *testing.T) {
 func TestQueryParametersAreChecked(t *testing.T) {
 	srv := apptest.Start(t, storetest.SQLite, apptest.Options{})
 	coord := clientFor(t, srv, "samordnare")
-	for _, q := range []string{"mine=yes", "step=nowhere", "limit=0", "limit=x", "offset=-1", "deadlines=2"} {
+	for _, q := range []string{"mine=yes", "step=nowhere", "limit=0", "limit=x", "offset=-1", "deadlines=2", "program=ssp"} {
 		name, _, _ := strings.Cut(q, "=")
 		p := coord.problem(422, "invalid", map[string]string{"mine": "api.query_bool", "step": "api.step_unknown", "limit": "api.query_number",
-			"offset": "api.query_number", "deadlines": "api.query_bool"}[name], "GET", "/api/v1/cases?"+q, nil)
+			"offset": "api.query_number", "deadlines": "api.query_bool", "program": "concern.program_invalid"}[name], "GET", "/api/v1/cases?"+q, nil)
 		if len(p.Errors) != 1 || p.Errors[0].Field != name {
 			t.Errorf("%s: %+v", q, p)
 		}
@@ -175,6 +175,7 @@ func TestQueryParametersAreChecked(t *testing.T) {
 	}
 	coord.want(200, "GET", "/api/v1/cases?waiting=true&limit=5&offset=0", nil, nil)
 	coord.want(200, "GET", "/api/v1/cases?deadlines=1", nil, nil)
+	coord.want(200, "GET", "/api/v1/cases?program=sspf", nil, nil)
 	coord.problem(422, "invalid", "api.role_unknown", "GET", "/api/v1/colleagues?role=king", nil)
 }
 

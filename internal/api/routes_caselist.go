@@ -19,6 +19,7 @@ func (api *API) caseListRoutes() []Route {
 			Query: []Param{
 				{Name: "mine", Type: "boolean", Doc: "only cases I work on as coordinator or case officer"},
 				{Name: "step", Type: "string", Doc: "only cases at this step", Enum: stepNames()},
+				{Name: "program", Type: "string", Doc: "only cases of this track (SIG or SSPF)", Enum: []string{"sig", "sspf"}},
 				{Name: "waiting", Type: "boolean", Doc: "the waiting list: identified cases, highest assessed risk and longest wait first"},
 				{Name: "deadlines", Type: "boolean", Doc: "only cases with a deadline passed or within three days: open cases, and closed ones whose 6- or 12-month follow-up is due"},
 				{Name: "q", Type: "string", Doc: "part of a name or personnummer"},
@@ -95,6 +96,12 @@ func (api *API) listCases(w http.ResponseWriter, r *http.Request) error {
 			fe.Add("step", "api.step_unknown")
 		}
 		q.Step = s
+	}
+	if p := casework.Program(r.URL.Query().Get("program")); p != "" {
+		if p != casework.ProgramSIG && p != casework.ProgramSSPF {
+			fe.Add("program", "concern.program_invalid")
+		}
+		q.Program = p
 	}
 	q.After, q.Before = r.URL.Query().Get("after"), r.URL.Query().Get("before")
 	if q.After != "" && q.Before != "" {

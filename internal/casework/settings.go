@@ -1,5 +1,10 @@
 package casework
 
+import (
+	"strings"
+	"unicode/utf8"
+)
+
 // Settings are the choices a municipality makes about how it runs SIG. The seven
 // municipalities in SKL's booklet all work differently; these are the differences that
 // matter to Lots. Defaults name their source.
@@ -72,6 +77,10 @@ type Settings struct {
 	TaskReminders      bool `json:"task_reminders"`
 	ReminderDaysBefore int  `json:"reminder_days_before"`
 
+	// PlanName is what the municipality calls SIG's plan ("" : the interface's own word,
+	// åtgärdsplan); SSPF's is SSPF.PlanName (default åtagandeplan).
+	PlanName string `json:"plan_name,omitempty"`
+
 	// SSPF is the SSPF track's own age range and deadlines (SIG's are the fields above).
 	SSPF TrackSettings `json:"sspf"`
 
@@ -87,7 +96,14 @@ type TrackSettings struct {
 	AssessmentWithinDays int `json:"assessment_within_days"`  // the assessment, from taking the case on
 	GroupWithinDays      int `json:"group_within_days"`       // the first group (SSPF: network) meeting, from the decision to start
 	ActionPlanWithinDays int `json:"action_plan_within_days"` // the plan (SSPF: commitment plan), from the decision to start
+	// PlanName is the municipality's own name of the track's plan form ("": the interface's
+	// word, åtgärdsplan for SIG and åtagandeplan for SSPF), shown on the plan's page, in the
+	// case's menu and on the printed plan. At most MaxPlanName characters, one line.
+	PlanName string `json:"plan_name,omitempty"`
 }
+
+// MaxPlanName bounds a plan form's own name.
+const MaxPlanName = 60
 
 // DefaultSSPF are SSPF's defaults: ages 12–18 (Falköping; Falkenberg works with 10–18,
 // Munkfors 6–21); the coordinator's assessment within two weeks, the network meeting within
@@ -103,7 +119,7 @@ func (s Settings) Track(p Program) TrackSettings {
 		return s.SSPF
 	}
 	return TrackSettings{MinAge: s.MinAge, MaxAge: s.MaxAge, AssessmentWithinDays: s.AssessmentWithinDays,
-		GroupWithinDays: s.GroupWithinDays, ActionPlanWithinDays: s.ActionPlanWithinDays}
+		GroupWithinDays: s.GroupWithinDays, ActionPlanWithinDays: s.ActionPlanWithinDays, PlanName: s.PlanName}
 }
 
 // OutsideAge reports whether a young person of age (−1: unknown) is outside the track's age
@@ -127,6 +143,9 @@ func (t TrackSettings) validate(fe *FieldErrors, prefix string) {
 		if d.v < 1 || d.v > 365 {
 			fe.Add(prefix+d.field, "settings.days_range")
 		}
+	}
+	if n := t.PlanName; utf8.RuneCountInString(n) > MaxPlanName || strings.ContainsAny(n, "\r\n\t") || n != strings.TrimSpace(n) {
+		fe.Add(prefix+"plan_name", "track14.plan_name_invalid")
 	}
 }
 

@@ -191,7 +191,15 @@ type Input struct {
 	Signers      []Signer // the required signers, each gets a signature line
 	Contact      string   // who to ask and to tell about a withdrawal (the coordinator)
 	Renewal      bool
+	// Program is the case's track: an SSPF consent has its own subtitle and introduction
+	// (the texts' sspf_ keys), naming school, social services, police and leisure and the
+	// commitment plan instead of the social intervention group.
+	Program casework.Program
 }
+
+// trackKeys are the texts a track other than SIG words its own way: the key, read from
+// "<track>_<key>" for that track.
+var trackKeys = []string{"subtitle", "intro"}
 
 // Category is one kind of information, explained.
 type Category struct {
@@ -250,6 +258,19 @@ func Render(lang string, texts Texts, in Input, loc *time.Location) (View, error
 	)
 	for k, s := range texts {
 		if !strings.HasPrefix(k, "_") {
+			v.Texts[k] = fill.Replace(s)
+		}
+	}
+	if in.Program == casework.ProgramSSPF {
+		for _, k := range trackKeys {
+			s, ok := texts["sspf_"+k]
+			if !ok { // a municipality's own texts from before the tracks had their own: the default's
+				def, err := Default(lang)
+				if err != nil {
+					return View{}, err
+				}
+				s = def["sspf_"+k]
+			}
 			v.Texts[k] = fill.Replace(s)
 		}
 	}

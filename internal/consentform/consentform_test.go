@@ -151,3 +151,43 @@ func TestRenderFillsTheConsent(t *testing.T) {
 		t.Fatal("the municipality's own texts are not used")
 	}
 }
+
+// TestSSPFConsentHasItsOwnTexts: an SSPF case's form has SSPF's own subtitle and
+// introduction (school, social services, police and leisure; the commitment plan), a SIG
+// case's the social intervention group's; a municipality's own SSPF wording is used, and own
+// texts from before the tracks had theirs fall back to the default SSPF wording, never SIG's.
+func TestSSPFConsentHasItsOwnTexts(t *testing.T) {
+	stockholm, _ := time.LoadLocation("Europe/Stockholm")
+	in := Input{Reference: "1", Municipality: "Demo kommun", YouthName: "Saga Berg"}
+	sig, err := Render("sv", nil, in, stockholm)
+	if err != nil {
+		t.Fatal(err)
+	}
+	in.Program = casework.ProgramSSPF
+	sspf, err := Render("sv", nil, in, stockholm)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if sig.T("subtitle") != "Social insatsgrupp i Demo kommun" || sspf.T("subtitle") != "SSPF – skola, socialtjänst, polis och fritid i Demo kommun" {
+		t.Fatalf("subtitles: SIG %q, SSPF %q", sig.T("subtitle"), sspf.T("subtitle"))
+	}
+	if !strings.Contains(sspf.T("intro"), "åtagandeplan") || strings.Contains(sig.T("intro"), "åtagandeplan") {
+		t.Fatalf("introductions: SIG %q, SSPF %q", sig.T("intro"), sspf.T("intro"))
+	}
+	for _, lang := range Languages() {
+		def, _ := Default(lang)
+		if def["sspf_subtitle"] == "" || def["sspf_intro"] == "" || def["sspf_subtitle"] == def["subtitle"] {
+			t.Errorf("%s: no SSPF wording of its own", lang)
+		}
+	}
+	own, _ := Default("sv")
+	own["sspf_subtitle"] = "Tidiga insatser i {municipality}"
+	if v, _ := Render("sv", own, in, stockholm); v.T("subtitle") != "Tidiga insatser i Demo kommun" {
+		t.Errorf("the municipality's own SSPF subtitle: %q", v.T("subtitle"))
+	}
+	delete(own, "sspf_subtitle")
+	own["subtitle"] = "Vår sociala insatsgrupp i {municipality}"
+	if v, _ := Render("sv", own, in, stockholm); v.T("subtitle") != sspf.T("subtitle") {
+		t.Errorf("older own texts without SSPF's: %q", v.T("subtitle"))
+	}
+}

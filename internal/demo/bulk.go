@@ -189,10 +189,12 @@ type bulkYouth struct {
 	officer  *bulkUser
 
 	// the moments of the flow; zero when not reached (by now)
-	opened, takenOn, assessed, decided, parties, consent, convened, planSet, closed, follow6, follow12 time.Time
-	step                                                                                               casework.Step
-	closure                                                                                            casework.ClosureReason
-	withdrawn                                                                                          time.Time
+	// (SSPF: assessed and decided are both the coordinator's finding that SSPF applies; mapped
+	// the mapping conversation; convened the network meeting; parties stay zero)
+	opened, takenOn, assessed, decided, parties, consent, mapped, convened, planSet, closed, follow6, follow12 time.Time
+	step                                                                                                       casework.Step
+	closure                                                                                                    casework.ClosureReason
+	withdrawn                                                                                                  time.Time
 }
 
 type bulkWorld struct {
@@ -457,6 +459,10 @@ func (w *bulkWorld) history(y *bulkYouth) {
 		return
 	}
 	y.step = casework.StepAssessment
+	if y.program == casework.ProgramSSPF {
+		w.sspfHistory(y, reach, closeAt, past)
+		return
+	}
 	if !reach(&y.assessed, y.takenOn, 14, 42) {
 		return
 	}
@@ -498,9 +504,56 @@ func (w *bulkWorld) history(y *bulkYouth) {
 	if !past(end) {
 		return
 	}
+	w.ending(y, end, why, reach, closeAt, past)
+}
+
+// ending draws how an active case ends: closed at end (when that is past) for why, then the
+// 6- and 12-month follow-ups.
+func (w *bulkWorld) ending(y *bulkYouth, end time.Time, why casework.ClosureReason, reach func(*time.Time, time.Time, int, int) bool,
+	closeAt func(time.Time, casework.ClosureReason), past func(time.Time) bool) {
+	if !past(end) {
+		return
+	}
 	closeAt(end, why)
 	if !reach(&y.follow6, end, 183, 200) || !reach(&y.follow12, end, 365, 380) {
 		return
 	}
 	y.step = casework.StepFollowedUp
+}
+
+// sspfHistory draws an SSPF case after intake along SSPF's own steps: the coordinator's
+// assessment whether SSPF applies (which is also the decision to start), consent, the mapping
+// conversation, the network meeting with the commitment plan, follow-up — the moves
+// casework.Transitions offers SSPF, so the events are a history Lots itself could have written.
+func (w *bulkWorld) sspfHistory(y *bulkYouth, reach func(*time.Time, time.Time, int, int) bool,
+	closeAt func(time.Time, casework.ClosureReason), past func(time.Time) bool) {
+	r := y.r
+	var found time.Time
+	if !reach(&found, y.takenOn, 3, 14) { // SSPF's assessment is lighter: days, not weeks
+		return
+	}
+	if chance(r, 0.15) { // SSPF not applicable
+		closeAt(found, casework.CloseNotStarted)
+		return
+	}
+	y.assessed, y.decided, y.step = found, found, casework.StepConsent
+	if !reach(&y.consent, y.decided, 3, 14) {
+		return
+	}
+	y.step = casework.StepMapping
+	if !reach(&y.mapped, y.consent, 3, 14) {
+		return
+	}
+	y.step = casework.StepNetwork
+	if !reach(&y.convened, y.mapped, 5, 14) {
+		return
+	}
+	if !reach(&y.planSet, y.convened, 1, 7) {
+		return
+	}
+	y.step = casework.StepActive
+	end := workday(r, y.planSet.AddDate(0, 0, between(r, 90, 360)))
+	why := pick(r, []casework.ClosureReason{casework.CloseGoalsReached, casework.CloseGoalsReached, casework.CloseGoalsReached,
+		casework.CloseMoved, casework.CloseDeclined})
+	w.ending(y, end, why, reach, closeAt, past)
 }

@@ -148,7 +148,11 @@ func (w *bulkWorld) write(b *store.Bulk, y *bulkYouth) error {
 	event(y.opened, rep, a.agencyName[rep.kind], "concern", "", "", a.agencyName[rep.kind])
 	if y.takenOn.IsZero() {
 		if !y.closed.IsZero() {
-			event(y.closed, rep, w.socName, "prep_not_now", casework.StepIdentified, casework.StepClosed, "Inte aktuellt nu.")
+			kind := casework.ActPrepNotNow
+			if y.closure == casework.CloseReferred {
+				kind = casework.ActPrepRefer
+			}
+			event(y.closed, rep, w.socName, string(kind), casework.StepIdentified, casework.StepClosed, "Inte aktuellt nu.")
 		}
 		return rw.err
 	}
@@ -156,20 +160,37 @@ func (w *bulkWorld) write(b *store.Bulk, y *bulkYouth) error {
 	rw.add("case_staff", mid, cid, co.id, string(casework.StaffCoordinator), y.takenOn)
 	event(y.takenOn, co, w.socName, string(casework.ActPrepTakeOn), casework.StepIdentified, casework.StepAssessment, "")
 	event(y.takenOn, co, w.socName, "staff_coordinator", "", "", "")
+	sspf := y.program == casework.ProgramSSPF
+	if sspf && y.decided.IsZero() { // the coordinator found SSPF not applicable (closed), or is still assessing
+		if !y.closed.IsZero() {
+			event(y.closed, co, w.socName, string(casework.ActSSPFNotApplicable), casework.StepAssessment, casework.StepClosed, "SSPF bedöms inte vara aktuellt.")
+		}
+		return rw.err
+	}
 	if y.assessed.IsZero() {
 		return rw.err
 	}
 	assessment(casework.TPIntake, y.assessed, *y.officer, truth, "", "", risk, riskReason)
-	event(y.assessed, co, w.socName, string(casework.ActAssessmentDone), casework.StepAssessment, casework.StepDecision, "")
-	if y.decided.IsZero() {
-		if !y.closed.IsZero() {
-			event(y.closed, co, w.socName, string(casework.ActDecideNotStart), casework.StepDecision, casework.StepClosed, "Insatsen bedöms inte behövas.")
+	if sspf {
+		// Finding that SSPF applies is the assessment done and the decision to start at once.
+		event(y.decided, co, w.socName, string(casework.ActSSPFApplies), casework.StepAssessment, casework.StepConsent, "")
+	} else {
+		event(y.assessed, co, w.socName, string(casework.ActAssessmentDone), casework.StepAssessment, casework.StepDecision, "")
+		if y.decided.IsZero() {
+			if !y.closed.IsZero() {
+				event(y.closed, co, w.socName, string(casework.ActDecideNotStart), casework.StepDecision, casework.StepClosed, "Insatsen bedöms inte behövas.")
+			}
+			return rw.err
 		}
-		return rw.err
+		event(y.decided, co, w.socName, string(casework.ActDecideStart), casework.StepDecision, casework.StepParties, "")
+		if y.parties.IsZero() {
+			return rw.err
+		}
 	}
-	event(y.decided, co, w.socName, string(casework.ActDecideStart), casework.StepDecision, casework.StepParties, "")
-	if y.parties.IsZero() {
-		return rw.err
+	if sspf {
+		// SSPF names the network's parties with the consent: school, social services, police
+		// and leisure.
+		y.parties = y.decided
 	}
 	// The parties: the area's police, school, leisure and (often) child psychiatry.
 	kinds := []casework.AgencyKind{casework.AgencyPolice, casework.AgencySchool, casework.AgencyLeisure}
@@ -180,7 +201,9 @@ func (w *bulkWorld) write(b *store.Bulk, y *bulkYouth) error {
 		rw.add("case_parties", mid, cid, a.agency[k], "", y.parties)
 	}
 	event(y.parties, co, w.socName, "parties_identified", "", "", "")
-	event(y.parties, co, w.socName, string(casework.ActPartiesSet), casework.StepParties, casework.StepConsent, "")
+	if !sspf {
+		event(y.parties, co, w.socName, string(casework.ActPartiesSet), casework.StepParties, casework.StepConsent, "")
+	}
 	if y.consent.IsZero() {
 		return rw.err
 	}
@@ -237,7 +260,15 @@ func (w *bulkWorld) write(b *store.Bulk, y *bulkYouth) error {
 		}
 		renews, from = kid, validUntil.AddDate(0, 0, -14) // renewed two weeks before it ends
 	}
-	event(y.consent, co, w.socName, string(casework.ActConsentGiven), casework.StepConsent, casework.StepPlanning, "")
+	if sspf {
+		event(y.consent, co, w.socName, string(casework.ActConsentGiven), casework.StepConsent, casework.StepMapping, "")
+		if y.mapped.IsZero() {
+			return rw.err
+		}
+		event(y.mapped, co, w.socName, string(casework.ActMappingDone), casework.StepMapping, casework.StepNetwork, "")
+	} else {
+		event(y.consent, co, w.socName, string(casework.ActConsentGiven), casework.StepConsent, casework.StepPlanning, "")
+	}
 
 	// The group: the coordinator, a case officer, a field worker, and the parties'
 	// professionals — eight to twelve — and the young person with a guardian.
@@ -353,7 +384,11 @@ func (w *bulkWorld) write(b *store.Bulk, y *bulkYouth) error {
 		}
 		rw.add("plan_versions", ids.id(), mid, cid, version, string(content), co.id, co.name, at)
 	}
-	event(y.planSet, co, w.socName, string(casework.ActPlanSet), casework.StepPlanning, casework.StepActive, "")
+	planStep := casework.StepPlanning // SSPF sets the commitment plan at the network meeting
+	if sspf {
+		planStep = casework.StepNetwork
+	}
+	event(y.planSet, co, w.socName, string(casework.ActPlanSet), planStep, casework.StepActive, "")
 
 	// The follow-up indicators at intake, closure and the follow-ups.
 	before := float64(r.IntN(8))
@@ -496,7 +531,7 @@ func pickN[T any](r interface{ IntN(int) int }, xs []T, n int) []T {
 
 // stepSince is when the case entered its step now.
 func (y *bulkYouth) stepSince() time.Time {
-	for _, t := range []time.Time{y.follow12, y.closed, y.planSet, y.consent, y.parties, y.decided, y.assessed, y.takenOn} {
+	for _, t := range []time.Time{y.follow12, y.closed, y.planSet, y.mapped, y.consent, y.parties, y.decided, y.assessed, y.takenOn} {
 		if !t.IsZero() {
 			if t == y.follow12 && y.step != casework.StepFollowedUp {
 				continue

@@ -67,11 +67,14 @@ type ExportMunicipality struct {
 	Name string `json:"name"`
 }
 
-// ExportDeadlines are the municipality's deadlines in days, which the deadline figures rest on.
+// ExportDeadlines are the municipality's deadlines in days, which the deadline figures rest on:
+// SIG's, and SSPF's in SSPF (absent in files made before the tracks had their own); each case
+// is measured against its track's.
 type ExportDeadlines struct {
-	Assessment int `json:"assessment"`
-	Group      int `json:"group"`
-	Plan       int `json:"plan"`
+	Assessment int              `json:"assessment"`
+	Group      int              `json:"group"`
+	Plan       int              `json:"plan"`
+	SSPF       *ExportDeadlines `json:"sspf,omitempty"`
 }
 
 // Figure is one published figure. A suppressed figure has no value and no n.
@@ -105,6 +108,9 @@ func NewExport(d *Dashboard, code, name string, generatedAt time.Time) (*Export,
 		Period:       d.Period.String(), GeneratedAt: generatedAt.UTC().Truncate(time.Second), Generator: "Lots",
 		MinCell:      MinCell,
 		DeadlineDays: ExportDeadlines{Assessment: d.Deadlines.Assessment, Group: d.Deadlines.Group, Plan: d.Deadlines.Plan},
+	}
+	if sp := d.Deadlines.SSPF; sp != nil {
+		e.DeadlineDays.SSPF = &ExportDeadlines{Assessment: sp.Assessment, Group: sp.Group, Plan: sp.Plan}
 	}
 	for _, t := range v.Tables {
 		if !t.National {
@@ -256,7 +262,8 @@ func ParseExport(b []byte) (*Export, error) {
 	if e.GeneratedAt.IsZero() {
 		return nil, reject("national.reject_structure", "does not follow the schema: %s", "generated_at missing")
 	}
-	if e.DeadlineDays.Assessment < 0 || e.DeadlineDays.Group < 0 || e.DeadlineDays.Plan < 0 {
+	if dd, sp := e.DeadlineDays, e.DeadlineDays.SSPF; dd.Assessment < 0 || dd.Group < 0 || dd.Plan < 0 ||
+		sp != nil && (sp.Assessment < 0 || sp.Group < 0 || sp.Plan < 0 || sp.SSPF != nil) {
 		return nil, reject("national.reject_negative", "a negative number in %s", "deadline_days")
 	}
 	seen := map[string]bool{}

@@ -22,9 +22,12 @@ type Named struct {
 	Name string
 }
 
-// Deadlines are the municipality's deadlines in days (casework.Settings).
+// Deadlines are the municipality's deadlines in days (casework.Settings): SIG's, and SSPF's
+// (nil in a release made before the tracks had their own), each case measured against its
+// track's.
 type Deadlines struct {
 	Assessment, Group, Plan int
+	SSPF                    *Deadlines `json:",omitempty"`
 }
 
 // PairSum is a paired comparison of a numeric indicator over N young people: the sum of their

@@ -122,9 +122,10 @@ func cardCaseSQL(a casework.Actor, arg func(any) string) string {
 
 // CaseQuery selects cases for a list.
 type CaseQuery struct {
-	Mine     bool            // cases the actor works on (staff)
-	Step     casework.Step   // one step; "" for all
-	Steps    []casework.Step // several steps
+	Mine     bool             // cases the actor works on (staff)
+	Step     casework.Step    // one step; "" for all
+	Steps    []casework.Step  // several steps
+	Program  casework.Program // one track (sig, sspf); "" for both
 	OpenOnly bool
 	Waiting  bool // the waiting list: identified, ordered by assessed risk and waiting time
 	// WaitingAt is the waiting list as it stood at a moment (a preparatory group meeting's
@@ -274,6 +275,9 @@ func (s *Store) Cases(ctx context.Context, q CaseQuery) (CasePage, error) {
 	if !q.WaitingAt.IsZero() {
 		q.Waiting = true
 	}
+	if q.Program != "" && q.Program != casework.ProgramSIG && q.Program != casework.ProgramSSPF {
+		return page, casework.Invalid("program", "concern.program_invalid")
+	}
 	err = s.readAudited(ctx, func(tx *Tx) error {
 		var args []any
 		arg := func(v any) string {
@@ -301,6 +305,9 @@ func (s *Store) Cases(ctx context.Context, q CaseQuery) (CasePage, error) {
 				AND e.municipality_id = c.municipality_id AND e.from_step = 'identified' AND e.to_step <> 'identified' AND e.at <= `+at+`)`)
 		case q.Waiting:
 			steps = []casework.Step{casework.StepIdentified}
+		}
+		if q.Program != "" {
+			where = append(where, "c.program = "+arg(string(q.Program)))
 		}
 		if len(steps) > 0 {
 			var ph []string

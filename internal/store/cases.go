@@ -329,6 +329,15 @@ func (s *Store) move(ctx context.Context, caseID int64, in MoveInput, then func(
 			// The young person is back: the same case opens again at the assessment. The closure
 			// and its follow-ups stay in the timeline (and the releases); a later closure gets
 			// follow-ups of its own.
+			// The closure it undoes is kept, so the half-year it fell in still counts the case
+			// closed, whenever that half-year's release is made (case_reopenings, dashboard.go).
+			if closed := lc.Case.Milestones.Closed; closed.IsZero() {
+				// a closed record without its moment (none the flow writes): nothing to keep
+			} else if _, err := tx.Exec(`INSERT INTO case_reopenings (id, municipality_id, case_id, closed_at, closure_reason, started, program, reopened_at)
+				VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`, newID(), mid, caseID, closed, string(lc.Case.ClosureReason),
+				!lc.Case.Milestones.DecidedStart.IsZero(), string(lc.Case.Program), tx.now); err != nil {
+				return casework.Internal(err)
+			}
 			set("closed_at", nil)
 			set("closure_reason", "")
 			set("taken_on_at", tx.now) // taken on again: the assessment's deadline runs from now

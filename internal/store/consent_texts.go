@@ -160,7 +160,7 @@ func (s *Store) ConsentForm(ctx context.Context, caseID, consentID int64, lang s
 		}
 		in := consentform.Input{
 			Reference: strconv.FormatInt(c.ID, 10), Municipality: municipality, YouthName: strings.TrimSpace(first + " " + last),
-			Categories: c.Categories, From: c.ValidFrom, Until: c.ValidUntil, Renewal: c.RenewsID != 0,
+			Categories: c.Categories, From: c.ValidFrom, Until: c.ValidUntil, Renewal: c.RenewsID != 0, Program: lc.Case.Program,
 		}
 		for _, p := range c.Parties {
 			fp := consentform.Party{Name: p.Name}

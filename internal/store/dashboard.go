@@ -104,7 +104,7 @@ func (s *Store) dashboard(ctx context.Context, municipalityID int64, p stats.Per
 		}
 		end := p.End().UTC()
 		raw := stats.NewRaw(p, end)
-		raw.Deadlines = stats.Deadlines{Assessment: settings.AssessmentWithinDays, Group: settings.GroupWithinDays, Plan: settings.ActionPlanWithinDays}
+		raw.Deadlines = trackDeadlines(settings)
 		raw.Previous = prev
 		c := &counter{tx: tx, raw: raw, mid: municipalityID, from: p.Start().UTC(), to: end, now: end}
 		steps := []func() error{c.districts, c.openNow, c.waiting, c.opened, c.started, c.closed, c.reopened, c.withdrawn,
@@ -121,6 +121,16 @@ func (s *Store) dashboard(ctx context.Context, municipalityID int64, p stats.Per
 		return nil
 	})
 	return dash, err
+}
+
+// trackDeadlines are the days the deadline figures rest on: SIG's, and SSPF's beside them.
+func trackDeadlines(settings casework.Settings) stats.Deadlines {
+	of := func(t casework.TrackSettings) stats.Deadlines {
+		return stats.Deadlines{Assessment: t.AssessmentWithinDays, Group: t.GroupWithinDays, Plan: t.ActionPlanWithinDays}
+	}
+	d, sspf := of(settings.Track(casework.ProgramSIG)), of(settings.Track(casework.ProgramSSPF))
+	d.SSPF = &sspf
+	return d
 }
 
 // counter runs the dashboard's queries inside one read transaction.
@@ -245,8 +255,11 @@ func (c *counter) districts() error {
 	return nil
 }
 
-// openAt is the condition "open at $2": opened before, not closed before.
-const openAt = ` AND c.opened_at < $2 AND (c.closed_at IS NULL OR c.closed_at >= $2)`
+// openAt is the condition "open at $2": opened before, not closed before — neither now
+// (closed_at) nor then, by a closure a later reopening undid (case_reopenings: closed from
+// closed_at until reopened_at).
+const openAt = ` AND c.opened_at < $2 AND (c.closed_at IS NULL OR c.closed_at >= $2)
+	AND NOT EXISTS (SELECT 1 FROM case_reopenings o WHERE o.case_id = c.id AND o.closed_at < $2 AND o.reopened_at >= $2)`
 
 // stepAt is the SQL for a case's step at $2: its step when it has been in it since before,
 // else the step it left by its first move after (the case's events), else the first step.
@@ -383,12 +396,25 @@ func (c *counter) started() error {
 }
 
 // closed counts the cases closed in the period by month, reason, whether SIG had started, age
-// band and gender.
+// band and gender. A closure a later reopening undid still counts in its own period (its
+// reason, start and track kept in case_reopenings); a case closed more than once in the period
+// counts once, by its last closure there.
 func (c *counter) closed() error {
-	month, margs := c.month("c.closed_at", 4)
+	month, margs := c.month("x.at", 4)
 	band, bargs := ageBand(c.to.Add(-time.Second), 4+len(margs))
-	return c.q(`SELECT `+sliceCol+`, `+month+`, c.closure_reason, CASE WHEN c.decided_start_at IS NULL THEN 0 ELSE 1 END, `+band+`, y.gender, c.program, COUNT(*)`+caseFrom+`
-		AND c.closed_at >= $2 AND c.closed_at < $3 GROUP BY 1, 2, 3, 4, 5, 6, 7`, append(append([]any{c.from, c.to}, margs...), bargs...), func(sc scanner) error {
+	return c.q(`SELECT `+sliceCol+`, `+month+`, x.reason, x.started, `+band+`, y.gender, x.program, COUNT(*)
+		FROM (SELECT c.youth_id, c.closed_at AS at, c.closure_reason AS reason,
+				CASE WHEN c.decided_start_at IS NULL THEN 0 ELSE 1 END AS started, c.program AS program
+			FROM cases c WHERE c.municipality_id = $1 AND c.closed_at >= $2 AND c.closed_at < $3
+			UNION ALL
+			SELECT c.youth_id, o.closed_at, o.closure_reason, CASE WHEN o.started THEN 1 ELSE 0 END, o.program
+			FROM case_reopenings o JOIN cases c ON c.id = o.case_id AND c.municipality_id = o.municipality_id
+			WHERE o.municipality_id = $1 AND o.closed_at >= $2 AND o.closed_at < $3
+				AND NOT (c.closed_at IS NOT NULL AND c.closed_at >= $2 AND c.closed_at < $3)
+				AND NOT EXISTS (SELECT 1 FROM case_reopenings o2 WHERE o2.case_id = o.case_id AND o2.closed_at > o.closed_at AND o2.closed_at < $3)) x
+		JOIN youths y ON y.id = x.youth_id AND y.municipality_id = $1
+		WHERE y.merged_into IS NULL
+		GROUP BY 1, 2, 3, 4, 5, 6, 7`, append(append([]any{c.from, c.to}, margs...), bargs...), func(sc scanner) error {
 		var slice int64
 		var m, started, n int
 		var reason, ageBand, gender, program string
@@ -458,42 +484,53 @@ func (c *counter) times() error {
 
 // deadlines counts the deadlines that fell due in the period (and have passed): met in time,
 // or late. A case closed before its deadline without reaching the milestone is left out, as
-// casework.Deadlines leaves such a deadline out.
+// casework.Deadlines leaves such a deadline out. Each case is measured against its own track's
+// deadlines (casework.Settings.Track) — the track it had at the period's end, as the case page
+// showed it then — so the days differ per track and each track is counted with its own.
 func (c *counter) deadlines() error {
 	end := c.to
 	if c.now.Before(end) {
 		end = c.now
 	}
-	for _, d := range []struct {
-		name, start, met string
-		days             int
-	}{
-		{"assessment", "c.taken_on_at", "c.assessment_done_at", c.raw.Deadlines.Assessment},
-		{"group", "c.decided_start_at", "c.group_convened_at", c.raw.Deadlines.Group},
-		{"plan", "c.decided_start_at", "c.plan_set_at", c.raw.Deadlines.Plan},
-	} {
-		span := time.Duration(d.days) * 24 * time.Hour
-		from, to := c.from.Add(-span), end.Add(-span)
-		if !to.After(from) {
-			continue
+	for _, p := range []casework.Program{casework.ProgramSIG, casework.ProgramSSPF} {
+		days := c.raw.Deadlines
+		if p == casework.ProgramSSPF {
+			if days.SSPF == nil {
+				continue
+			}
+			days = *days.SSPF
 		}
-		err := c.q(`SELECT `+sliceCol+`, CASE
+		for _, d := range []struct {
+			name, start, met string
+			days             int
+		}{
+			{"assessment", "c.taken_on_at", "c.assessment_done_at", days.Assessment},
+			{"group", "c.decided_start_at", "c.group_convened_at", days.Group},
+			{"plan", "c.decided_start_at", "c.plan_set_at", days.Plan},
+		} {
+			span := time.Duration(d.days) * 24 * time.Hour
+			from, to := c.from.Add(-span), end.Add(-span)
+			if !to.After(from) {
+				continue
+			}
+			err := c.q(`SELECT `+sliceCol+`, CASE
 				WHEN `+d.met+` IS NOT NULL AND `+c.days(d.start, d.met)+` <= $4 THEN 1
 				WHEN `+d.met+` IS NULL AND c.closed_at IS NOT NULL AND `+c.days(d.start, "c.closed_at")+` <= $4 THEN 2
-				ELSE 0 END, COUNT(*)`+caseFrom+` AND `+d.start+` >= $2 AND `+d.start+` < $3 GROUP BY 1, 2`,
-			[]any{from, to, d.days}, func(sc scanner) error {
-				var slice int64
-				var state, n int
-				if err := sc.Scan(&slice, &state, &n); err != nil {
-					return err
-				}
-				if state != 2 {
-					c.raw.AddDeadline(slice, d.name, state == 1, n)
-				}
-				return nil
-			})
-		if err != nil {
-			return err
+				ELSE 0 END, COUNT(*)`+caseFrom+` AND `+d.start+` >= $2 AND `+d.start+` < $3 AND `+programAt("$5")+` = $6 GROUP BY 1, 2`,
+				[]any{from, to, d.days, c.to, string(p)}, func(sc scanner) error {
+					var slice int64
+					var state, n int
+					if err := sc.Scan(&slice, &state, &n); err != nil {
+						return err
+					}
+					if state != 2 {
+						c.raw.AddDeadline(slice, d.name, state == 1, n)
+					}
+					return nil
+				})
+			if err != nil {
+				return err
+			}
 		}
 	}
 	return nil
@@ -502,6 +539,12 @@ func (c *counter) deadlines() error {
 // cohort restricts to the cases whose outcomes the period shows: SIG started, closed in the
 // period. Arguments $2 and $3 are the period.
 const cohort = ` AND c.decided_start_at IS NOT NULL AND c.closed_at >= $2 AND c.closed_at < $3`
+
+// closedCohort is the dashboard's cohort: cohort, and the cases whose started work closed in
+// the period though a later reopening undid the closure (case_reopenings), so a return does
+// not take a young person out of the half-year they were closed in.
+const closedCohort = ` AND ((c.decided_start_at IS NOT NULL AND c.closed_at >= $2 AND c.closed_at < $3)
+	OR EXISTS (SELECT 1 FROM case_reopenings o WHERE o.case_id = c.id AND o.started = TRUE AND o.closed_at >= $2 AND o.closed_at < $3))`
 
 // pairJoin joins a case's intake values (pa, va) with its values of the same indicator at a
 // later time point (pb, vb).
@@ -520,7 +563,7 @@ const pairJoin = ` FROM cases c JOIN youths y ON y.id = c.youth_id
 // indicator (or one of its parts) both at intake and at each later time point: for numbers the
 // sums of the values, for choices the young people by their value before and after.
 func (c *counter) pairs() error {
-	return c.q(`SELECT `+sliceCol+`, pb.time_point, va.code, va.part, va.choice, vb.choice, COUNT(*), SUM(va.number), SUM(vb.number)`+pairJoin+cohort+`
+	return c.q(`SELECT `+sliceCol+`, pb.time_point, va.code, va.part, va.choice, vb.choice, COUNT(*), SUM(va.number), SUM(vb.number)`+pairJoin+closedCohort+`
 		GROUP BY 1, 2, 3, 4, 5, 6`, []any{c.from, c.to}, func(sc scanner) error {
 		var slice int64
 		var later, code, part, before, after string
@@ -556,7 +599,7 @@ func (c *counter) irk() error {
 	}
 	return c.q(`SELECT t.slice, ra.item, COUNT(*), SUM(`+score("ra.value")+`), SUM(`+score("rb.value")+`)
 		FROM (SELECT `+sliceCol+` AS slice, `+latest("intake")+` AS ia, `+latest("closure")+` AS ib
-			FROM cases c JOIN youths y ON y.id = c.youth_id WHERE c.municipality_id = $1 AND y.merged_into IS NULL`+cohort+`) t
+			FROM cases c JOIN youths y ON y.id = c.youth_id WHERE c.municipality_id = $1 AND y.merged_into IS NULL`+closedCohort+`) t
 		JOIN assessment_ratings ra ON ra.assessment_id = t.ia
 		JOIN assessment_ratings rb ON rb.assessment_id = t.ib AND rb.item = ra.item
 		WHERE ra.value IN ('no', 'some', 'clear') AND rb.value IN ('no', 'some', 'clear') GROUP BY 1, 2`,
@@ -585,7 +628,7 @@ func (c *counter) goals() error {
 		`+count(`"status":"reached"`)+` AS reached
 		FROM cases c JOIN youths y ON y.id = c.youth_id AND y.municipality_id = c.municipality_id
 		JOIN plan_versions pv ON pv.case_id = c.id AND pv.version = (SELECT MAX(x.version) FROM plan_versions x WHERE x.case_id = c.id)
-		WHERE c.municipality_id = $1 AND y.merged_into IS NULL`+cohort+`) t WHERE goals > 0 GROUP BY slice`,
+		WHERE c.municipality_id = $1 AND y.merged_into IS NULL`+closedCohort+`) t WHERE goals > 0 GROUP BY slice`,
 		[]any{c.from, c.to}, func(sc scanner) error {
 			var slice int64
 			var g stats.GoalSums

@@ -48,6 +48,7 @@ var caseDeletes = []string{
 	`DELETE FROM legal_holds WHERE municipality_id = $1 AND case_id = $2`,
 	`DELETE FROM future_meetings WHERE municipality_id = $1 AND case_id = $2`,
 	`DELETE FROM case_watches WHERE municipality_id = $1 AND case_id = $2`,
+	`DELETE FROM case_reopenings WHERE municipality_id = $1 AND case_id = $2`,
 	`DELETE FROM placements WHERE municipality_id = $1 AND case_id = $2`,
 	`DELETE FROM drafts WHERE municipality_id = $1 AND case_id = $2`,
 	`DELETE FROM notifications WHERE municipality_id = $1 AND case_id = $2`,

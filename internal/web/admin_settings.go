@@ -46,6 +46,12 @@ func settingSSPFPointers(st *casework.Settings) map[string]*int {
 		"sspf_action_plan_within_days": &st.SSPF.ActionPlanWithinDays}
 }
 
+// settingPlanNames are the tracks' own names of their plan form (text; "" : the interface's
+// word). Like the SSPF fields, each keeps its stored value when the post lacks it.
+func settingPlanNames(st *casework.Settings) map[string]*string {
+	return map[string]*string{"plan_name": &st.PlanName, "sspf_plan_name": &st.SSPF.PlanName}
+}
+
 // settingMeetingFields are the meeting times' fields and the group size range: the fixed slots (a textarea, one slot a
 // line) and two numbers. Unlike the other fields, each keeps its stored value when the post
 // lacks it altogether (a form of an older page, a script posting the other fields); present
@@ -125,6 +131,9 @@ func (s *Server) adminSettingsShow(w http.ResponseWriter, r *http.Request) {
 	for k, v := range settingSSPFPointers(&st) {
 		p.Form[k] = strconv.Itoa(*v)
 	}
+	for k, v := range settingPlanNames(&st) {
+		p.Form[k] = *v
+	}
 	showMeetingSettings(p, st, nil)
 	if st.MotivationPhase {
 		p.Form["motivation_phase"] = "on"
@@ -193,6 +202,14 @@ func (s *Server) adminSettingsSave(w http.ResponseWriter, r *http.Request) {
 			continue
 		}
 		*ptr = n
+	}
+	for k, ptr := range settingPlanNames(&st) {
+		if _, ok := r.PostForm[k]; !ok {
+			p.Form[k] = *ptr
+			continue
+		}
+		p.Form[k] = r.PostFormValue(k)
+		*ptr = strings.TrimSpace(r.PostFormValue(k)) // checked by Validate: length, one line
 	}
 	for k, ptr := range settingMeetingPointers(&st) {
 		if !posted[k] {

@@ -95,11 +95,7 @@ func (s *Server) casePlanSave(w http.ResponseWriter, r *http.Request) {
 
 // renderCasePlan shows the plan page with the form values in p.
 func (s *Server) renderCasePlan(w http.ResponseWriter, r *http.Request, p *Page, v caseView, vs []casework.PlanVersion, status int) {
-	if v.Detail.Case.Program == casework.ProgramSSPF {
-		caseTitle(p, "sspf.plan_title", v)
-	} else {
-		caseTitle(p, "case.plan_title", v)
-	}
+	p.Title = planName(p, v.Detail.Settings, v.Detail.Case.Program) + " – " + v.Detail.Youth.Name()
 	ms, err := s.store.Catalogue(r.Context())
 	if err != nil {
 		s.fail(w, r, err)

@@ -18,6 +18,7 @@ import (
 // see.
 type casePlanPrintData struct {
 	caseView
+	PlanName     string // what the track calls its plan (planName)
 	HasPlan      bool
 	Version      casework.PlanVersion
 	Latest       int
@@ -45,8 +46,9 @@ func (s *Server) casePlanPrint(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	latest, _ := casework.Latest(vs)
-	caseTitle(p, "plan.print_title", v)
-	d := casePlanPrintData{caseView: v, HasPlan: pv.Version > 0, Version: pv, Latest: latest.Version,
+	name := planName(p, v.Detail.Settings, v.Detail.Case.Program)
+	p.Title = p.T("track14.print_title", name) + " – " + v.Detail.Youth.Name()
+	d := casePlanPrintData{caseView: v, PlanName: name, HasPlan: pv.Version > 0, Version: pv, Latest: latest.Version,
 		Plan: casePlanViewOf(p, pv.Plan, newCasePlanCatalogue(ms)), PrintedAt: s.now()}
 	if p.Actor != nil {
 		d.PrintedBy = p.Actor.User.Name

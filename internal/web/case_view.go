@@ -100,11 +100,11 @@ func (s *Server) caseViewOf(r *http.Request, p *Page, id int64, cd store.CaseDet
 		if sec.Name == "security" && !v.May.Sees(casework.CatSecurity) {
 			continue
 		}
-		key := sec.Key
-		if sec.Name == "plan" && cd.Case.Program == casework.ProgramSSPF {
-			key = "sspf.nav_plan" // SSPF's plan is the commitment plan
+		label := p.T(sec.Key)
+		if sec.Name == "plan" {
+			label = planName(p, cd.Settings, cd.Case.Program) // SSPF's plan is the commitment plan
 		}
-		v.Nav = append(v.Nav, caseNavItem{Href: caseURL(id, sec.Path), Label: p.T(key), Current: sec.Name == section})
+		v.Nav = append(v.Nav, caseNavItem{Href: caseURL(id, sec.Path), Label: label, Current: sec.Name == section})
 	}
 	return v
 }
@@ -129,6 +129,19 @@ func moveLabel(p *Page, program casework.Program, act casework.Action) string {
 }
 
 // caseTitle sets the page title to a section's name and the young person's name.
+// planName is what the case's track calls its plan form: the municipality's own name
+// (Settings.Track's PlanName), else the interface's word — åtgärdsplan for SIG, åtagandeplan
+// for SSPF.
+func planName(p *Page, st casework.Settings, program casework.Program) string {
+	if n := st.Track(program).PlanName; n != "" {
+		return n
+	}
+	if program == casework.ProgramSSPF {
+		return p.T("sspf.plan_title")
+	}
+	return p.T("case.plan_title")
+}
+
 func caseTitle(p *Page, key string, v caseView) {
 	p.Title = p.T(key) + " – " + v.Detail.Youth.Name()
 }

@@ -43,8 +43,10 @@ type worklistData struct {
 	Heading  string
 	Query    string
 	Step     casework.Step
-	Steps    []listsStepLink // the steps tab's counts
-	ShowRows bool            // false on the steps tab until a step is chosen
+	Program  casework.Program // the track shown ("": both)
+	Programs []worklistTab    // the track filter: both, SIG, SSPF
+	Steps    []listsStepLink  // the steps tab's counts
+	ShowRows bool             // false on the steps tab until a step is chosen
 	Rows     []listRow
 	Total    int
 	Page     int
@@ -76,6 +78,15 @@ type listRow struct {
 	URL     string
 	Waiting int       // whole days in the current step
 	Due     []dueView // the open deadlines
+}
+
+// StepKey is the message key naming the row's step as its track does (stepLabel): SSPF's
+// own words for an SSPF case.
+func (r listRow) StepKey() string {
+	if r.Program == casework.ProgramSSPF && r.Step.InTrack(casework.ProgramSSPF) {
+		return "step.sspf." + string(r.Step)
+	}
+	return "step." + string(r.Step)
 }
 
 // dueView is an open deadline and its state (pending, near, overdue).
@@ -132,8 +143,8 @@ func listsDefaultTab(a *casework.Actor) string {
 
 // worklistCursor is the link to the page after (or before) a cursor of the store's: the page
 // number is carried for display only; the cursor decides what the page holds.
-func worklistCursor(tab string, step casework.Step, q string, page int, dir, cursor string) string {
-	u := worklistURL(tab, step, q, page)
+func worklistCursor(tab string, step casework.Step, q string, page int, dir, cursor string, prog casework.Program) string {
+	u := worklistURL(tab, step, q, page, prog)
 	sep := "&"
 	if !strings.Contains(u, "?") {
 		sep = "?"
@@ -141,10 +152,13 @@ func worklistCursor(tab string, step casework.Step, q string, page int, dir, cur
 	return u + sep + dir + "=" + url.QueryEscape(cursor)
 }
 
-// worklistURL is the link to a tab, step, search and page.
-func worklistURL(tab string, step casework.Step, q string, page int) string {
+// worklistURL is the link to a tab, step, search and page, of one track (prog; "": both).
+func worklistURL(tab string, step casework.Step, q string, page int, prog casework.Program) string {
 	v := url.Values{}
 	v.Set("tab", tab)
+	if prog != "" {
+		v.Set("program", string(prog))
+	}
 	if step != "" {
 		v.Set("step", string(step))
 	}
@@ -183,11 +197,21 @@ func (s *Server) worklist(w http.ResponseWriter, r *http.Request) {
 	if st := casework.Step(q.Get("step")); d.Tab == listsTabSteps && st.Valid() {
 		d.Step = st
 	}
+	if pr := casework.Program(q.Get("program")); pr == casework.ProgramSIG || pr == casework.ProgramSSPF {
+		d.Program = pr
+	}
+	for _, pr := range []casework.Program{"", casework.ProgramSIG, casework.ProgramSSPF} {
+		label := p.T("track14.lists_both")
+		if pr != "" {
+			label = p.T("program." + string(pr))
+		}
+		d.Programs = append(d.Programs, worklistTab{Label: label, Href: worklistURL(d.Tab, d.Step, d.Query, 1, pr), Current: pr == d.Program})
+	}
 	for _, t := range tabs {
-		d.Tabs = append(d.Tabs, worklistTab{Label: p.T(listsTabKeys[t]), Href: worklistURL(t, "", "", 1), Current: t == d.Tab && d.Query == ""})
+		d.Tabs = append(d.Tabs, worklistTab{Label: p.T(listsTabKeys[t]), Href: worklistURL(t, "", "", 1, d.Program), Current: t == d.Tab && d.Query == ""})
 	}
 
-	cq := store.CaseQuery{Search: d.Query, Limit: listsPageSize, After: q.Get("after"), Before: q.Get("before")}
+	cq := store.CaseQuery{Search: d.Query, Program: d.Program, Limit: listsPageSize, After: q.Get("after"), Before: q.Get("before")}
 	if cq.After == "" && cq.Before == "" {
 		d.Page = 1 // without a cursor the list starts at its beginning
 	}
@@ -209,7 +233,7 @@ func (s *Server) worklist(w http.ResponseWriter, r *http.Request) {
 		}
 		for _, c := range counts {
 			d.Steps = append(d.Steps, listsStepLink{Step: c.Step, Number: c.Step.Number(), Count: c.Count,
-				Href: worklistURL(listsTabSteps, c.Step, "", 1), Current: c.Step == d.Step})
+				Href: worklistURL(listsTabSteps, c.Step, "", 1, d.Program), Current: c.Step == d.Step})
 		}
 		cq.Step, d.ShowRows = d.Step, d.Step != ""
 	}
@@ -224,7 +248,7 @@ func (s *Server) worklist(w http.ResponseWriter, r *http.Request) {
 		res, err := s.store.Cases(r.Context(), cq)
 		if casework.ErrorCode(err) == casework.EInvalid && (cq.After != "" || cq.Before != "") {
 			// A cursor that no longer parses (an old bookmark): the first page instead.
-			http.Redirect(w, r, worklistURL(d.Tab, d.Step, d.Query, 1), http.StatusSeeOther)
+			http.Redirect(w, r, worklistURL(d.Tab, d.Step, d.Query, 1, d.Program), http.StatusSeeOther)
 			return
 		}
 		if err != nil {
@@ -238,10 +262,10 @@ func (s *Server) worklist(w http.ResponseWriter, r *http.Request) {
 		}
 		d.Page = min(d.Page, d.Pages)
 		if res.Prev != "" {
-			d.Prev = worklistCursor(d.Tab, d.Step, d.Query, max(d.Page-1, 1), "before", res.Prev)
+			d.Prev = worklistCursor(d.Tab, d.Step, d.Query, max(d.Page-1, 1), "before", res.Prev, d.Program)
 		}
 		if res.Next != "" {
-			d.Next = worklistCursor(d.Tab, d.Step, d.Query, d.Page+1, "after", res.Next)
+			d.Next = worklistCursor(d.Tab, d.Step, d.Query, d.Page+1, "after", res.Next, d.Program)
 		}
 		d.Status = p.T("lists.count", d.Total)
 		if res.Capped {

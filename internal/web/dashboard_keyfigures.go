@@ -113,7 +113,12 @@ func keyFiguresOf(p *Page, d *stats.Dashboard, v *stats.View, prev *stats.Dashbo
 	for _, k := range []string{"assessment", "group", "plan"} {
 		sp := shareSpec{table: "deadlines", num: [2]string{k, "within"}, rest: [2]string{k, "late"}, tot: [2]string{k, "n"},
 			numWhat: "dash17.were_on_time", restWhat: "dash17.were_late"}
-		share("on-time-"+k, p.T("dash17.on_time", p.T("dash17.on_time."+k), deadlines[k]), sp, k, "share_within")
+		label := p.T("dash17.on_time", p.T("dash17.on_time."+k), deadlines[k])
+		if d.Deadlines.SSPF != nil { // each case measured against its own track's days
+			sspf := map[string]int{"assessment": d.Deadlines.SSPF.Assessment, "group": d.Deadlines.SSPF.Group, "plan": d.Deadlines.SSPF.Plan}
+			label = p.T("track14.on_time", p.T("dash17.on_time."+k), deadlines[k], sspf[k])
+		}
+		share("on-time-"+k, label, sp, k, "share_within")
 	}
 	share("consented", p.T("dash17.consented"), shareSpec{table: "consent", num: [2]string{"consented", "value"}, rest: [2]string{"not_consented", "value"},
 		tot: [2]string{"proposed", "value"}, numWhat: "dash17.did_consent", restWhat: "dash17.did_not_consent"}, "share_consented", "value")

@@ -250,6 +250,10 @@ func summaryOf(p *Page, t *stats.Table, d *stats.Dashboard) string {
 	case "times":
 		return p.T("dashboard.summary.times", sh("concern_to_decision", "median_days"), sh("concern_to_group", "median_days"), sh("concern_to_plan", "median_days"))
 	case "deadlines":
+		if sp := d.Deadlines.SSPF; sp != nil { // each case measured against its own track's days
+			return p.T("track14.summary.deadlines", sh("assessment", "share_within"), d.Deadlines.Assessment, sp.Assessment,
+				sh("group", "share_within"), d.Deadlines.Group, sp.Group, sh("plan", "share_within"), d.Deadlines.Plan, sp.Plan)
+		}
 		return p.T("dashboard.summary.deadlines", sh("assessment", "share_within"), d.Deadlines.Assessment, sh("group", "share_within"), d.Deadlines.Group,
 			sh("plan", "share_within"), d.Deadlines.Plan)
 	case "consent":

@@ -123,11 +123,11 @@ func (s *Server) homeCases(r *http.Request, p *Page, d *homeData) error {
 	q := store.CaseQuery{Limit: homeListSize}
 	switch {
 	case d.Staff:
-		q.Mine, d.CaseLink = true, worklistURL(listsTabMine, "", "", 1)
+		q.Mine, d.CaseLink = true, worklistURL(listsTabMine, "", "", 1, "")
 	case d.Prep:
-		q.Waiting, d.CaseLink = true, worklistURL(listsTabWaiting, "", "", 1)
+		q.Waiting, d.CaseLink = true, worklistURL(listsTabWaiting, "", "", 1, "")
 	default:
-		q.OpenOnly, d.CaseLink = true, worklistURL(listsTabAll, "", "", 1)
+		q.OpenOnly, d.CaseLink = true, worklistURL(listsTabAll, "", "", 1, "")
 	}
 	res, err := s.store.Cases(ctx, q)
 	if err != nil {
