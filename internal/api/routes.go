@@ -35,6 +35,8 @@ func (api *API) declare() []Route {
 		api.mappingRoutes(),
 		api.extractRoutes(),
 		api.securityRoutes(),
+		api.prepGroupRoutes(),
+		api.closureRoutes(),
 	} {
 		rs = append(rs, part...)
 	}
