@@ -2,7 +2,6 @@ package store
 
 import (
 	"context"
-	"strconv"
 	"time"
 
 	"lots/internal/access"
@@ -37,18 +36,22 @@ func (s *Store) MySiSWaits(ctx context.Context) ([]SiSWait, error) {
 		// A coarse cut in SQL (requested more than the alert's days before today); the rule
 		// itself, casework.Placement.WaitAlert, decides each row.
 		cut := t.AddDate(0, 0, -casework.SiSWaitAlertDays).Format(casework.DateLayout)
-		args := []any{a.User.MunicipalityID, cut}
-		arg := func(v any) string { args = append(args, v); return "$" + strconv.Itoa(len(args)) }
+		if !listsCases(a) {
+			return nil
+		}
 		type row struct {
 			w     SiSWait
 			youth int64
 		}
+		// Driven from the actor's own staff rows (case_staff_user), then each case's placements
+		// by its index: a start page costs what the actor works on, not the municipality.
 		rows, err := queryAll(ctx, tx, `SELECT p.case_id, c.youth_id, y.first_name || ' ' || y.last_name, p.requested_on
-			FROM placements p
+			FROM case_staff s
+			JOIN placements p ON p.municipality_id = s.municipality_id AND p.case_id = s.case_id
 			JOIN cases c ON c.id = p.case_id AND c.municipality_id = p.municipality_id
 			JOIN youths y ON y.id = c.youth_id AND y.municipality_id = c.municipality_id
-			WHERE p.municipality_id = $1 AND p.waiting AND p.requested_on <> '' AND p.requested_on < $2 AND `+staffCaseSQL(a, arg)+`
-			ORDER BY p.requested_on, p.case_id`, args, func(sc scanner) (row, error) {
+			WHERE s.municipality_id = $1 AND s.user_id = $2 AND p.waiting AND p.requested_on <> '' AND p.requested_on < $3
+			ORDER BY p.requested_on, p.case_id`, []any{a.User.MunicipalityID, a.User.ID, cut}, func(sc scanner) (row, error) {
 			var r row
 			return r, sc.Scan(&r.w.CaseID, &r.youth, &r.w.Name, &r.w.RequestedOn)
 		})
