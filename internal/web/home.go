@@ -197,15 +197,19 @@ func homeNowItems(p *Page, d homeData) []homeNow {
 	add := func(key, url string, n int, urgent bool) {
 		out = append(out, homeNow{Text: p.N(key, n), URL: url, Count: n, Urgent: urgent && n > 0})
 	}
-	// The alerts of issue 14 are counted only when there are any: most never have one.
-	if n := len(d.SecurityAlerts); n > 0 {
-		add("home.next_security_raised", "#h-alerts", n, true)
-	}
-	if n := len(d.SiSWaits); n > 0 {
-		add("home.next_sis_waits", "#h-alerts", n, true)
-	}
-	if n := len(d.SecurityReviews); n > 0 {
-		add("home.next_security_reviews", "#h-alerts", n, false)
+	// The alerts of issue 14 come after what is overdue, before what is due: a raised threat
+	// level and a SiS wait past the week are urgent, a review due is not. They are counted only
+	// when there are any: most readers never have one.
+	alerts := func() {
+		if n := len(d.SecurityAlerts); n > 0 {
+			add("home.next_security_raised", "#h-alerts", n, true)
+		}
+		if n := len(d.SiSWaits); n > 0 {
+			add("home.next_sis_waits", "#h-alerts", n, true)
+		}
+		if n := len(d.SecurityReviews); n > 0 {
+			add("home.next_security_reviews", "#h-alerts", n, false)
+		}
 	}
 	if d.Staff {
 		overdue, near := 0, 0
@@ -225,12 +229,16 @@ func homeNowItems(p *Page, d homeData) []homeNow {
 		add(key, "#h-deadlines", overdue, true)
 		g, _ := d.Groups.(groupsHomeData)
 		add("home.next_tasks_overdue", "#h-groups-tasks", g.OverdueTasks, true)
+		alerts()
 		add("home.next_near", "#h-deadlines", near, false)
 		add("home.next_meetings", "#h-groups-meetings", g.SoonMeetings, false)
 		add("home.next_expiring", "#h-expiring", len(d.Expiring), false)
 	} else if g, ok := d.Groups.(groupsHomeData); ok {
 		add("home.next_tasks_overdue", "#h-groups-tasks", g.OverdueTasks, true)
+		alerts()
 		add("home.next_meetings", "#h-groups-meetings", g.SoonMeetings, false)
+	} else {
+		alerts()
 	}
 	if d.Prep {
 		add("home.next_waiting", "#h-cases", d.CaseTotal, false)
