@@ -23,7 +23,7 @@ func TestEveryRouteButThePublicOnesNeedsAToken(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	params := strings.NewReplacer("{id}", "1", "{uid}", "1", "{pid}", "1", "{cid}", "1", "{mid}", "1", "{tid}", "1", "{plid}", "1", "{at}", "intake", "{code}", "placement.hvb", "{year}", "2024")
+	params := strings.NewReplacer("{id}", "1", "{uid}", "1", "{pid}", "1", "{cid}", "1", "{mid}", "1", "{tid}", "1", "{plid}", "1", "{at}", "intake", "{code}", "placement.hvb", "{year}", "2024", "{day}", "2026-03-10")
 	n := 0
 	for _, rt := range a.Routes() {
 		if rt.Public {

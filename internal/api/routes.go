@@ -36,6 +36,8 @@ func (api *API) declare() []Route {
 		api.populationRoutes(),
 		api.extractRoutes(),
 		api.securityRoutes(),
+		api.prepGroupRoutes(),
+		api.closureRoutes(),
 	} {
 		rs = append(rs, part...)
 	}

@@ -122,14 +122,19 @@ func (api *API) listCases(w http.ResponseWriter, r *http.Request) error {
 	now := api.store.Now()
 	out := CaseList{Items: []CaseSummary{}, Total: page.Total, Capped: page.Capped, Next: page.Next, Prev: page.Prev}
 	for _, c := range page.Rows {
-		out.Items = append(out.Items, CaseSummary{
-			CaseID: c.CaseID, YouthID: c.YouthID, Name: c.Name, Identity: c.Identity, BirthDate: date(c.BirthDate), Age: c.Age,
-			Gender: string(c.Gender), District: c.District, Program: string(c.Program), Step: string(c.Step),
-			StepSince: utc(c.StepSince), OpenedAt: utc(c.OpenedAt), RiskLevel: string(c.RiskLevel), IRKClear: c.IRKClear,
-			IRKSome: c.IRKSome, Coordinator: c.Coordinator, Protected: c.Protected, Deadlines: deadlinesOf(c.Deadlines, now),
-		})
+		out.Items = append(out.Items, caseSummaryOf(c, now))
 	}
 	return writeJSON(w, http.StatusOK, out)
+}
+
+// caseSummaryOf is a list's row as the API gives it.
+func caseSummaryOf(c store.CaseRow, now time.Time) CaseSummary {
+	return CaseSummary{
+		CaseID: c.CaseID, YouthID: c.YouthID, Name: c.Name, Identity: c.Identity, BirthDate: date(c.BirthDate), Age: c.Age,
+		Gender: string(c.Gender), District: c.District, Program: string(c.Program), Step: string(c.Step),
+		StepSince: utc(c.StepSince), OpenedAt: utc(c.OpenedAt), RiskLevel: string(c.RiskLevel), IRKClear: c.IRKClear,
+		IRKSome: c.IRKSome, Coordinator: c.Coordinator, Protected: c.Protected, Deadlines: deadlinesOf(c.Deadlines, now),
+	}
 }
 
 // StepCount is how many visible cases stand at a step.

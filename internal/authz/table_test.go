@@ -406,6 +406,10 @@ var table = []route{
 	can(access.PrepGroup, "POST /prepgroup/schedule", post("/prepgroup/schedule", form("every_weeks", "0"), 422)),
 	can(access.PrepGroup, "GET /prepgroup/{day}", get("/prepgroup/2026-03-17")),
 	can(access.PrepGroup, "POST /prepgroup/{day}/decide", post("/prepgroup/2026-03-10/decide", form("case", "0"), 422)),
+	can(access.PrepGroup, "API GET /api/v1/prepgroup/meetings", apiCall("GET", "/api/v1/prepgroup/meetings", "")),
+	can(access.PrepGroup, "API PUT /api/v1/prepgroup/schedule", apiCall("PUT", "/api/v1/prepgroup/schedule", `{"every_weeks": 0}`, 422)),
+	can(access.PrepGroup, "API GET /api/v1/prepgroup/meetings/{day}", apiCall("GET", "/api/v1/prepgroup/meetings/2026-03-17", "")),
+	can(access.PrepGroup, "API POST /api/v1/prepgroup/meetings/{day}/decisions", apiCall("POST", "/api/v1/prepgroup/meetings/2026-03-10/decisions", `{"case_id": 0}`, 422)),
 	// Case work, the whole page; what the lists hold is the case rule's (lists_test.go).
 	can(access.WorkWithCases, "GET /cases", get("/cases", 303)),
 	can(access.WorkWithCases, "GET /concerns/new", get("/concerns/new")),
@@ -472,6 +476,13 @@ var table = []route{
 	write("POST /cases/{id}/future-meeting", access.WorkEdit, basic, post("/cases/{id}/future-meeting", form("held_on", "matris"), 422)),
 	write("POST /cases/{id}/watch", access.WorkEdit, basic, post("/cases/{id}/watch", form("watch_reason", "Matris", "watch_until", "{today}"), 303, 409, 422)),
 	write("POST /cases/{id}/watch/end", access.WorkEdit, basic, post("/cases/{id}/watch/end", nil, 303, 409)),
+	read("API GET /api/v1/cases/{id}/closure", basic, apiCall("GET", "/api/v1/cases/{id}/closure", "")),
+	write("API PUT /api/v1/cases/{id}/closure/future-meeting", access.WorkEdit, basic,
+		apiCall("PUT", "/api/v1/cases/{id}/closure/future-meeting", `{"held_on": "matris", "handovers": []}`, 422)),
+	write("API POST /api/v1/cases/{id}/closure/watch", access.WorkEdit, basic,
+		apiCall("POST", "/api/v1/cases/{id}/closure/watch", `{"reason": "Matris", "until": "{today}"}`, 201, 409, 422)),
+	write("API DELETE /api/v1/cases/{id}/closure/watch", access.WorkEdit, basic, apiCall("DELETE", "/api/v1/cases/{id}/closure/watch", "", 204, 409)),
+	can(access.WorkWithCases, "API GET /api/v1/watchlist", apiCall("GET", "/api/v1/watchlist", "")),
 	// Placements (issue 14:3): social services' information, recorded by the staff; where the
 	// young person is placed only by the address rule (the content check below). Bad input is
 	// refused after access.

@@ -41,6 +41,29 @@ func (s Settings) SecurityAgencyKinds() []AgencyKind {
 	return s.SecurityAgencies
 }
 
+// ValidSecurityAgencies reports whether a municipality's list of security agencies is one it
+// may set: empty (the default), or known agency kinds, each once, that include the default's
+// police and social services — a municipality widens the circle, it never narrows it below
+// the agencies that assess the risk.
+func ValidSecurityAgencies(ks []AgencyKind) bool {
+	if len(ks) == 0 {
+		return true
+	}
+	seen := map[AgencyKind]bool{}
+	for _, k := range ks {
+		if !k.Valid() || seen[k] {
+			return false
+		}
+		seen[k] = true
+	}
+	for _, k := range DefaultSecurityAgencies {
+		if !seen[k] {
+			return false
+		}
+	}
+	return true
+}
+
 // ThreatLevel is an assessed threat level, in rising order.
 type ThreatLevel string
 

@@ -262,5 +262,8 @@ func (s Settings) Validate() error {
 	if s.ReminderDaysBefore < 1 || s.ReminderDaysBefore > 30 {
 		fe.Add("reminder_days_before", "reminder.days_range")
 	}
+	if !ValidSecurityAgencies(s.SecurityAgencies) {
+		fe.Add("security_agencies", "settings.security_agencies_invalid")
+	}
 	return fe.Err()
 }

@@ -206,7 +206,8 @@ func populate(w *world, cal *calendar, clk *clock, specs []spec, seed uint64, po
 	for _, s := range stories {
 		s.events(h)
 	}
-	placeDemo(h, stories) // story_placements.go
+	placeDemo(h, stories)   // story_placements.go
+	closureDemo(h, stories) // story_closure.go
 	return len(h.events), h.play(clk)
 }
 

@@ -685,6 +685,38 @@ func TestLoad(t *testing.T) {
 			}
 		})
 
+		t.Run("issue 14 in one demo: SSPF cases, a case reopened, future meetings at closure and watches after it", func(t *testing.T) {
+			if n := l.count(t, `SELECT COUNT(*) FROM cases WHERE municipality_id = $1 AND program = 'sspf'`, l.m.ID); n < 3 {
+				t.Errorf("%d SSPF cases, want a few", n)
+			}
+			// Reopened: the same case back at the assessment, its closure in its history, its
+			// watch ended by the reopening.
+			if n := l.count(t, `SELECT COUNT(*) FROM cases c WHERE c.municipality_id = $1 AND c.step = 'assessment' AND c.closed_at IS NULL
+				AND EXISTS (SELECT 1 FROM case_events e WHERE e.case_id = c.id AND e.kind = 'reopen' AND e.reason <> '')
+				AND EXISTS (SELECT 1 FROM case_events e WHERE e.case_id = c.id AND e.kind = 'close')
+				AND EXISTS (SELECT 1 FROM case_watches w WHERE w.case_id = c.id AND w.ended_at IS NOT NULL)`, l.m.ID); n != 1 {
+				t.Errorf("%d cases reopened after closure with their watch ended, want 1", n)
+			}
+			if n := l.count(t, `SELECT COUNT(*) FROM future_meetings f JOIN cases c ON c.id = f.case_id
+				WHERE f.municipality_id = $1 AND c.closure_reason = 'goals_reached' AND f.handovers LIKE '%skola%'`, l.m.ID); n < 5 {
+				t.Errorf("%d future meetings handing over to a school, want most goals-reached closures", n)
+			}
+			if n := l.count(t, `SELECT COUNT(*) FROM cases c WHERE c.municipality_id = $1 AND c.closure_reason = 'goals_reached' AND c.program = 'sig'
+				AND NOT EXISTS (SELECT 1 FROM future_meetings f WHERE f.case_id = c.id)`, l.m.ID); n < 1 {
+				t.Error("every goals-reached closure has its future meeting: the closure page's alert shows nowhere")
+			}
+			day := now.In(casework.Stockholm).Format(casework.DateLayout)
+			if n := l.count(t, `SELECT COUNT(*) FROM case_watches w JOIN cases c ON c.id = w.case_id WHERE w.municipality_id = $1
+				AND w.ended_at IS NULL AND w.until_date >= $2 AND c.step = 'closed'`, l.m.ID, day); n != 2 {
+				t.Errorf("%d active watches on closed cases, want 2", n)
+			}
+			watched, err := l.st.Cases(l.coord["samordnare"], store.CaseQuery{Watched: true, Limit: 10})
+			if err != nil {
+				t.Fatal(err)
+			}
+			t.Logf("the watch tab of samordnare: %d", watched.Total)
+		})
+
 		t.Run("ages fit the target group", func(t *testing.T) {
 			ages := map[int]int{}
 			for _, r := range l.cases {

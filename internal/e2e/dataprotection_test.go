@@ -32,6 +32,19 @@ func TestDataProtectionInTheBrowser(t *testing.T) {
 		t.Fatal(err)
 	}
 
+	// Her own security assessment naming a person linked to the threat, and an exit pathway
+	// with the police's assessment and a destination: the extract shows the assessment, names
+	// what it withholds and why, and discloses neither the person, the assessment nor the place.
+	if _, err := st.RecordSecurityAssessment(coord, caseID, casework.SecurityInput{Kind: casework.ParticipantYouth, Level: casework.ThreatHigh,
+		Threats: "Hotad vid busshållplatsen", Linked: "Kalle Hotfull", AssessedOn: "2026-03-01", ReviewOn: "2026-04-01"}); err != nil {
+		t.Fatal(err)
+	}
+	dest := "Skyddat boende i Norrby"
+	if err := st.SaveExitPathway(coord, caseID, casework.ExitInput{Stage: casework.ExitRelocated, WishOn: "2026-03-02", PoliceAssessment: "Polisens hemliga bedömning",
+		Programme: "Exitprogrammet", PoliceContactID: f.Users[casework.RoleGroupMember].ID, SocialContactID: f.Users[casework.RoleCoordinator].ID, Destination: &dest}); err != nil {
+		t.Fatal(err)
+	}
+
 	auditor := newBrowser(t)
 	login(t, auditor, srv.URL, "granskare", demo.Password)
 
@@ -50,6 +63,18 @@ func TestDataProtectionInTheBrowser(t *testing.T) {
 		}
 		if !strings.Contains(body, "Vilka som har läst") {
 			t.Fatal("no access-log part")
+		}
+		for _, want := range []string{"Säkerhetsbedömningar och avhopparspår", "Hotad vid busshållplatsen", "Exitprogrammet",
+			"Uppgifter som inte lämnas ut, och varför", "Personer som kopplas till hoten, i 1 bedömning", "Polisens bedömning i avhopparspåret",
+			"Var den unge bor efter flytten", "OSL 21 kap. 3 §"} {
+			if !strings.Contains(body, want) {
+				t.Errorf("the extract lacks %q", want)
+			}
+		}
+		for _, secret := range []string{"Kalle Hotfull", "Polisens hemliga", "Norrby"} {
+			if strings.Contains(body, secret) {
+				t.Errorf("the extract discloses %q", secret)
+			}
 		}
 		checkA11y(t, auditor, "a young person's register extract")
 		do(t, auditor, chromedp.SetValue(css("#f-how"), "in_person"))

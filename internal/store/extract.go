@@ -130,6 +130,59 @@ type CaseExtract struct {
 	Indicators    []string               `json:"indicators"`
 	Files         []string               `json:"files"`
 	Holds         []string               `json:"legal_holds"`
+	// Security are the young person's own security assessments and Exit their exit pathway,
+	// with what is withheld named in Withheld (securityExtract).
+	Security []SecurityExtract `json:"security_assessments"`
+	Exit     *ExitExtract      `json:"exit_pathway,omitempty"`
+	Withheld []Withheld        `json:"withheld"`
+}
+
+// SecurityExtract is one of the young person's own security assessments, without the persons
+// linked to the threats.
+type SecurityExtract struct {
+	Level         string `json:"level"`
+	PreviousLevel string `json:"previous_level,omitempty"`
+	Threats       string `json:"threats,omitempty"`
+	Escalation    string `json:"escalation,omitempty"`
+	Measures      string `json:"measures,omitempty"`
+	AssessedOn    string `json:"assessed_on"`
+	ReviewOn      string `json:"review_on"`
+	By            string `json:"by"`
+	ByAgency      string `json:"by_agency,omitempty"`
+}
+
+// ExitExtract is the young person's exit pathway without the police's assessment and the
+// destination.
+type ExitExtract struct {
+	Stage         string    `json:"stage"`
+	WishOn        string    `json:"wish_on"`
+	Programme     string    `json:"programme,omitempty"`
+	PoliceContact string    `json:"police_contact"`
+	SocialContact string    `json:"social_contact"`
+	UpdatedAt     time.Time `json:"updated_at"`
+}
+
+// Withheld is something the extract holds back: what (a key the page explains), how many, and
+// the ground it rests on.
+type Withheld struct {
+	What   string `json:"what"`
+	Count  int    `json:"count"`
+	Ground string `json:"ground"`
+}
+
+// The kinds of Withheld and their grounds (docs/data-protection.md, "Security assessments and
+// exit pathways"). Each is named only when the young person's own data has such an item, so
+// the list reveals nothing about anyone else.
+const (
+	WithheldLinked           = "security_linked"
+	WithheldPoliceAssessment = "exit_police_assessment"
+	WithheldDestination      = "exit_destination"
+)
+
+var withheldGround = map[string]string{
+	WithheldLinked:           "OSL 26 kap. 1 §, 21 kap. 3 §; GDPR art. 15.4, dataskyddslagen 5 kap. 1 §",
+	WithheldPoliceAssessment: "OSL 18 kap. 1–2 §§, 35 kap. 1 § (hos Polismyndigheten); dataskyddslagen 5 kap. 1 §",
+	WithheldDestination:      "OSL 21 kap. 3 §, 26 kap. 1 §; GDPR art. 15.4",
 }
 
 // YouthExtract is what Lots holds about a young person.
@@ -537,13 +590,66 @@ func (tx *Tx) caseExtract(mid int64, c casework.Case) (CaseExtract, error) {
 		}); err != nil {
 		return ce, err
 	}
-	ce.Holds, err = queryAll(ctx, tx, `SELECT reason, until_date FROM legal_holds WHERE municipality_id = $1 AND case_id = $2 ORDER BY set_at`,
+	if ce.Holds, err = queryAll(ctx, tx, `SELECT reason, until_date FROM legal_holds WHERE municipality_id = $1 AND case_id = $2 ORDER BY set_at`,
 		[]any{mid, c.ID}, func(sc scanner) (string, error) {
 			var reason, until string
 			err := sc.Scan(&reason, &until)
 			return reason + " (" + until + ")", err
-		})
-	return ce, err
+		}); err != nil {
+		return ce, err
+	}
+	return ce, tx.securityExtract(mid, c.ID, &ce)
+}
+
+// securityExtract adds the young person's own security information to their extract:
+//
+//   - their own assessments (participant "youth"), level, dates, threats, escalation signs and
+//     protective measures, and who assessed — but not the persons linked to the threats: those
+//     are other people's data, often from the police, and naming them to the young person can
+//     put someone in danger (withheld, counted);
+//   - assessments of a sibling, a guardian, a witness or another person are theirs, not the
+//     young person's: left out without a trace (even a count could point out a witness);
+//   - the exit pathway: stage, the day of the wish, the programme and the two named contacts;
+//     the police's own assessment is police information the police decide on, and the
+//     destination is never written into an extract that leaves the protected circle — it
+//     also says where the relatives who moved with them live (both withheld, named).
+func (tx *Tx) securityExtract(mid, caseID int64, ce *CaseExtract) error {
+	ce.Security, ce.Withheld = []SecurityExtract{}, []Withheld{}
+	all, err := tx.caseSecurity(mid, caseID)
+	if err != nil {
+		return err
+	}
+	linked := 0
+	for i := len(all) - 1; i >= 0; i-- { // oldest first, as the rest of the extract
+		a := all[i]
+		if a.Kind != casework.ParticipantYouth {
+			continue
+		}
+		if a.Linked != "" {
+			linked++
+		}
+		ce.Security = append(ce.Security, SecurityExtract{Level: string(a.Level), PreviousLevel: string(a.Previous), Threats: a.Threats,
+			Escalation: a.Escalation, Measures: a.Measures, AssessedOn: a.AssessedOn, ReviewOn: a.ReviewOn, By: a.ByName, ByAgency: a.ByAgency})
+	}
+	withhold := func(what string, n int) {
+		if n > 0 {
+			ce.Withheld = append(ce.Withheld, Withheld{What: what, Count: n, Ground: withheldGround[what]})
+		}
+	}
+	withhold(WithheldLinked, linked)
+	x, err := tx.exitPathway(mid, caseID, false)
+	if err != nil || x == nil {
+		return err
+	}
+	ce.Exit = &ExitExtract{Stage: string(x.Stage), WishOn: x.WishOn, Programme: x.Programme, PoliceContact: x.PoliceContact,
+		SocialContact: x.SocialContact, UpdatedAt: x.UpdatedAt}
+	if x.PoliceAssessment != "" {
+		withhold(WithheldPoliceAssessment, 1)
+	}
+	if x.DestinationSet {
+		withhold(WithheldDestination, 1)
+	}
+	return nil
 }
 
 // consentExtract shows a consent for the signer own ("youth", or "person:<id>"): the other

@@ -50,16 +50,19 @@ func (tx *Tx) prepSchedule(mid int64) (casework.PrepSchedule, error) {
 
 // SetPrepSchedule changes the municipality's meeting schedule. Meetings already held keep
 // their decisions (and so stay in the list), whatever the new rhythm.
+//
+// Access is decided before the input is read: one who may not is refused whatever was sent
+// (the API has no page in front that refuses first).
 func (s *Store) SetPrepSchedule(ctx context.Context, p casework.PrepSchedule) error {
-	if err := p.Validate(); err != nil {
-		return err
-	}
-	w := What{Action: audit.ActionUpdate, Object: "prep_schedule",
-		Detail: fmt.Sprintf("every %d weeks on %s at %s from %s", p.EveryWeeks, p.Weekday, p.StartText(), p.From.Format(time.DateOnly))}
+	w := What{Action: audit.ActionUpdate, Object: "prep_schedule"}
 	a, d, err := s.permit(ctx, access.PrepGroup, w)
 	if err != nil {
 		return err
 	}
+	if err := p.Validate(); err != nil {
+		return err
+	}
+	w.Detail = fmt.Sprintf("every %d weeks on %s at %s from %s", p.EveryWeeks, p.Weekday, p.StartText(), p.From.Format(time.DateOnly))
 	return s.update(ctx, func(tx *Tx) error {
 		if _, err := tx.Exec(`INSERT INTO prep_schedules (municipality_id, weekday, start_minute, every_weeks, from_day, updated_at, updated_by)
 			VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (municipality_id) DO UPDATE SET weekday = EXCLUDED.weekday,

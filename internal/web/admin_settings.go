@@ -80,6 +80,9 @@ type settingsFormData struct {
 	ConsentFields  []string
 	ReminderFields []string
 	Roles          []settingsRole
+	// SecurityKinds are the agency kinds an administrator may add to those that see the
+	// security category (police and social services always do).
+	SecurityKinds []settingsRole
 	// SlotErrors are the errors of the slots field, all of them: one for each bad line.
 	SlotErrors []string
 }
@@ -102,7 +105,19 @@ func protectedRoleChoices() []casework.Role {
 	return out
 }
 
-func adminSettingsData(p *Page, checked []casework.Role) settingsFormData {
+// securityAgencyChoices are the agency kinds that may be added to the default's police and
+// social services.
+func securityAgencyChoices() []casework.AgencyKind {
+	var out []casework.AgencyKind
+	for _, k := range casework.AgencyKinds {
+		if !slices.Contains(casework.DefaultSecurityAgencies, k) {
+			out = append(out, k)
+		}
+	}
+	return out
+}
+
+func adminSettingsData(p *Page, checked []casework.Role, security []casework.AgencyKind) settingsFormData {
 	d := settingsFormData{Fields: settingFields, SSPFFields: settingSSPFFields, ConsentFields: settingConsentFields, ReminderFields: settingReminderFields}
 	for _, e := range p.Errors {
 		if e.Field == "meeting_slots" {
@@ -111,6 +126,9 @@ func adminSettingsData(p *Page, checked []casework.Role) settingsFormData {
 	}
 	for _, r := range protectedRoleChoices() {
 		d.Roles = append(d.Roles, settingsRole{Role: string(r), Label: p.T("role." + string(r)), Hint: p.T("role." + string(r) + "_hint"), Checked: slices.Contains(checked, r)})
+	}
+	for _, k := range securityAgencyChoices() {
+		d.SecurityKinds = append(d.SecurityKinds, settingsRole{Role: string(k), Label: p.T("agency." + string(k)), Checked: slices.Contains(security, k)})
 	}
 	return d
 }
@@ -144,7 +162,7 @@ func (s *Server) adminSettingsShow(w http.ResponseWriter, r *http.Request) {
 	if st.TaskReminders {
 		p.Form["task_reminders"] = "on"
 	}
-	p.Data = adminSettingsData(p, st.ProtectedRoles)
+	p.Data = adminSettingsData(p, st.ProtectedRoles, st.SecurityAgencies)
 	s.render(w, r, http.StatusOK, "admin_settings", p)
 }
 
@@ -244,13 +262,16 @@ func (s *Server) adminSettingsSave(w http.ResponseWriter, r *http.Request) {
 			st.ProtectedRoles = append(st.ProtectedRoles, casework.Role(v))
 		}
 	}
+	if _, ok := r.PostForm["security_agencies_shown"]; ok { // a post without the fieldset keeps what is stored
+		fe = append(fe, securityAgenciesPosted(&st, r.PostForm["security_agencies"])...)
+	}
 	for _, e := range casework.FieldErrorsOf(st.Validate()) { // the rules' errors too, all at once
 		if !consentHasField(fe, e.Field) {
 			fe = append(fe, e)
 		}
 	}
 	p.Errors = fe // for the slot field's list of errors; formError sets the same
-	p.Data = adminSettingsData(p, st.ProtectedRoles)
+	p.Data = adminSettingsData(p, st.ProtectedRoles, st.SecurityAgencies)
 	if err := fe.Err(); err != nil {
 		s.formError(w, r, "admin_settings", p, err)
 		return
@@ -261,4 +282,30 @@ func (s *Server) adminSettingsSave(w http.ResponseWriter, r *http.Request) {
 	}
 	s.setFlash(w, r, "admin.settings_saved")
 	http.Redirect(w, r, "/admin/settings", http.StatusSeeOther)
+}
+
+// securityAgenciesPosted sets the agency kinds that see the security category from the
+// checked boxes: none checked is the default (police and social services); any checked are
+// added to it. A kind that is not offered is refused, naming the field.
+func securityAgenciesPosted(st *casework.Settings, posted []string) casework.FieldErrors {
+	var fe casework.FieldErrors
+	var added []casework.AgencyKind
+	for _, v := range posted {
+		k := casework.AgencyKind(v)
+		switch {
+		case slices.Contains(casework.DefaultSecurityAgencies, k), slices.Contains(added, k):
+			// always there, or twice: nothing to add
+		case slices.Contains(securityAgencyChoices(), k):
+			added = append(added, k)
+		default:
+			if len(fe) == 0 {
+				fe.Add("security_agencies", "settings.security_agencies_invalid")
+			}
+		}
+	}
+	st.SecurityAgencies = nil
+	if len(added) > 0 {
+		st.SecurityAgencies = slices.Concat(casework.DefaultSecurityAgencies, added)
+	}
+	return fe
 }

@@ -38,6 +38,13 @@ type homeData struct {
 	Cards        []cardView
 	CardCount    int
 	Factors      int
+	// Alerts (issue 14): raised threat levels and security reviews due (store.MySecurityAlerts:
+	// only where the actor may see the security category) and waits for a SiS place longer
+	// than a week on the actor's own cases (store.MySiSWaits: never where anyone is placed).
+	SecurityAlerts  []store.SecurityAlert
+	SecurityReviews []store.SecurityReview
+	SiSWaits        []store.SiSWait
+	SiSAlertDays    int
 	// Now is "what to do now": the counts of what is overdue, due this week and waiting for
 	// the actor, most urgent first, each linking to its section below (homeNowItems).
 	Now []homeNow
@@ -162,6 +169,13 @@ func (s *Server) homeCases(r *http.Request, p *Page, d *homeData) error {
 		}
 		d.WaitingRows, d.Waiting = listRows(res.Rows, now), res.Total
 	}
+	if d.SecurityAlerts, d.SecurityReviews, err = s.store.MySecurityAlerts(ctx); err != nil {
+		return err
+	}
+	if d.SiSWaits, err = s.store.MySiSWaits(ctx); err != nil {
+		return err
+	}
+	d.SiSAlertDays = casework.SiSWaitAlertDays
 	if d.Prep || d.Member {
 		cards, err := s.store.Cards(ctx)
 		if err != nil {
@@ -183,6 +197,20 @@ func homeNowItems(p *Page, d homeData) []homeNow {
 	add := func(key, url string, n int, urgent bool) {
 		out = append(out, homeNow{Text: p.N(key, n), URL: url, Count: n, Urgent: urgent && n > 0})
 	}
+	// The alerts of issue 14 come after what is overdue, before what is due: a raised threat
+	// level and a SiS wait past the week are urgent, a review due is not. They are counted only
+	// when there are any: most readers never have one.
+	alerts := func() {
+		if n := len(d.SecurityAlerts); n > 0 {
+			add("home.next_security_raised", "#h-alerts", n, true)
+		}
+		if n := len(d.SiSWaits); n > 0 {
+			add("home.next_sis_waits", "#h-alerts", n, true)
+		}
+		if n := len(d.SecurityReviews); n > 0 {
+			add("home.next_security_reviews", "#h-alerts", n, false)
+		}
+	}
 	if d.Staff {
 		overdue, near := 0, 0
 		for _, row := range d.Deadlines {
@@ -201,12 +229,16 @@ func homeNowItems(p *Page, d homeData) []homeNow {
 		add(key, "#h-deadlines", overdue, true)
 		g, _ := d.Groups.(groupsHomeData)
 		add("home.next_tasks_overdue", "#h-groups-tasks", g.OverdueTasks, true)
+		alerts()
 		add("home.next_near", "#h-deadlines", near, false)
 		add("home.next_meetings", "#h-groups-meetings", g.SoonMeetings, false)
 		add("home.next_expiring", "#h-expiring", len(d.Expiring), false)
 	} else if g, ok := d.Groups.(groupsHomeData); ok {
 		add("home.next_tasks_overdue", "#h-groups-tasks", g.OverdueTasks, true)
+		alerts()
 		add("home.next_meetings", "#h-groups-meetings", g.SoonMeetings, false)
+	} else {
+		alerts()
 	}
 	if d.Prep {
 		add("home.next_waiting", "#h-cases", d.CaseTotal, false)
