@@ -137,25 +137,26 @@ func caseSummaryOf(c store.CaseRow, now time.Time) CaseSummary {
 	}
 }
 
-// StepCount is how many visible cases stand at a step.
+// StepCount is how many visible cases of a track stand at a step.
 type StepCount struct {
-	Step  string `json:"step" enum:"identified,assessment,decision,parties,motivation,consent,mapping,network,planning,active,closed,followed_up"`
-	Count int    `json:"count"`
+	Program string `json:"program" enum:"sig,sspf" doc:"the track; each track's steps in its own order"`
+	Step    string `json:"step" enum:"identified,assessment,decision,parties,motivation,consent,mapping,network,planning,active,closed,followed_up"`
+	Count   int    `json:"count"`
 }
 
-// StepCountList is the count per step, in flow order.
+// StepCountList is the count per track and step, SIG's steps in flow order, then SSPF's.
 type StepCountList struct {
 	Items []StepCount `json:"items"`
 }
 
 func (api *API) stepCounts(w http.ResponseWriter, r *http.Request) error {
-	cs, err := api.store.StepCounts(r.Context())
+	cs, err := api.store.StepCounts(r.Context(), "")
 	if err != nil {
 		return err
 	}
 	out := StepCountList{Items: []StepCount{}}
 	for _, c := range cs {
-		out.Items = append(out.Items, StepCount{Step: string(c.Step), Count: c.Count})
+		out.Items = append(out.Items, StepCount{Program: string(c.Program), Step: string(c.Step), Count: c.Count})
 	}
 	return writeJSON(w, http.StatusOK, out)
 }

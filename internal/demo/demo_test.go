@@ -184,7 +184,7 @@ func TestLoad(t *testing.T) {
 					t.Errorf("no case at step %s (%v)", st, per)
 				}
 			}
-			counts, err := l.st.StepCounts(l.coord["samordnare"])
+			counts, err := l.st.StepCounts(l.coord["samordnare"], "")
 			if err != nil {
 				t.Fatal(err)
 			}

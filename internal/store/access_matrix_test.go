@@ -151,7 +151,7 @@ func TestListsAgreeWithTheAccessDecision(t *testing.T) {
 					if !sameIDs(gotCards, wantCards) {
 						t.Errorf("cards: got %v, want %v", gotCards, wantCards)
 					}
-					counts, err := s.StepCounts(ctx)
+					counts, err := s.StepCounts(ctx, "")
 					if err == nil {
 						total := 0
 						for _, c := range counts {

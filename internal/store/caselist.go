@@ -547,16 +547,22 @@ func (tx *Tx) settings(municipalityID int64) (casework.Settings, error) {
 	return st, nil
 }
 
-// StepCount is how many visible cases stand at a step.
+// StepCount is how many visible cases of a track stand at a step.
 type StepCount struct {
-	Step  casework.Step
-	Count int
+	Program casework.Program
+	Step    casework.Step
+	Count   int
 }
 
-// StepCounts counts the cases the actor may see per step. The access rule is in the query, so
-// a case the actor may not see is not counted.
-func (s *Store) StepCounts(ctx context.Context) ([]StepCount, error) {
-	a, _, err := s.permit(ctx, access.WorkWithCases, What{Action: audit.ActionList, Object: "case", Detail: "counts"})
+// StepCounts counts the cases the actor may see per track and step, each track's steps in
+// its own order (SIG's, then SSPF's); program, when given, counts that track's only. The
+// access rule is in the query, so a case the actor may not see is not counted.
+func (s *Store) StepCounts(ctx context.Context, program casework.Program) ([]StepCount, error) {
+	detail := "counts"
+	if program != "" {
+		detail += " " + string(program)
+	}
+	a, _, err := s.permit(ctx, access.WorkWithCases, What{Action: audit.ActionList, Object: "case", Detail: detail})
 	if err != nil {
 		return nil, err
 	}
@@ -567,29 +573,53 @@ func (s *Store) StepCounts(ctx context.Context) ([]StepCount, error) {
 			args = append(args, v)
 			return fmt.Sprintf("$%d", len(args))
 		}
-		q := `SELECT c.step, COUNT(*) FROM cases c JOIN youths y ON y.id = c.youth_id WHERE c.municipality_id = ` + arg(a.User.MunicipalityID) +
-			` AND y.merged_into IS NULL AND ` + visibleCaseSQL(a, tx.now, arg) + ` GROUP BY c.step`
-		got := map[casework.Step]int{}
+		q := `SELECT c.program, c.step, COUNT(*) FROM cases c JOIN youths y ON y.id = c.youth_id WHERE c.municipality_id = ` + arg(a.User.MunicipalityID) +
+			` AND y.merged_into IS NULL AND ` + visibleCaseSQL(a, tx.now, arg)
+		if program != "" {
+			q += ` AND c.program = ` + arg(string(program))
+		}
+		q += ` GROUP BY c.program, c.step`
+		type key struct {
+			p  casework.Program
+			st casework.Step
+		}
+		got := map[key]int{}
 		rows, err := tx.Query(q, args...)
 		if err != nil {
 			return casework.Internal(err)
 		}
 		defer rows.Close()
 		for rows.Next() {
-			var st string
+			var pr, st string
 			var n int
-			if err := rows.Scan(&st, &n); err != nil {
+			if err := rows.Scan(&pr, &st, &n); err != nil {
 				return casework.Internal(err)
 			}
-			got[casework.Step(st)] = n
+			got[key{casework.Program(pr), casework.Step(st)}] += n
 		}
-		for _, st := range casework.Steps {
-			if st == casework.StepMotivation && got[st] == 0 {
+		if err := rows.Err(); err != nil {
+			return casework.Internal(err)
+		}
+		for _, pr := range []casework.Program{casework.ProgramSIG, casework.ProgramSSPF} {
+			if program != "" && pr != program {
 				continue
 			}
-			out = append(out, StepCount{Step: st, Count: got[st]})
+			for _, st := range casework.StepsOf(pr) {
+				if st == casework.StepMotivation && got[key{pr, st}] == 0 {
+					continue
+				}
+				out = append(out, StepCount{Program: pr, Step: st, Count: got[key{pr, st}]})
+				delete(got, key{pr, st})
+			}
 		}
-		return rows.Err()
+		for _, st := range casework.Steps { // a step outside its track's flow is still counted
+			for _, pr := range []casework.Program{casework.ProgramSIG, casework.ProgramSSPF} {
+				if n, ok := got[key{pr, st}]; ok && n > 0 {
+					out = append(out, StepCount{Program: pr, Step: st, Count: n})
+				}
+			}
+		}
+		return nil
 	})
 	return out, err
 }

@@ -113,7 +113,7 @@ func TestQueryPlansUseIndexes(t *testing.T) {
 		must(err)
 		_, err = s.MyTasks(police, false)
 		must(err)
-		_, err = s.StepCounts(coord)
+		_, err = s.StepCounts(coord, "")
 		must(err)
 		_, err = s.Cards(police)
 		must(err)

@@ -1,6 +1,7 @@
 package store_test
 
 import (
+	"slices"
 	"testing"
 	"time"
 
@@ -276,6 +277,60 @@ func TestCaseListByTrack(t *testing.T) {
 		_, err := s.Cases(coord, store.CaseQuery{Program: "ssp"})
 		if e := casework.AsError(err); e == nil || e.Code != casework.EInvalid || e.Field != "program" {
 			t.Fatalf("an unknown track: %v", err)
+		}
+	})
+}
+
+// TestStepCountsPerTrack: the steps tab counts each track's cases at its own steps, SIG's then
+// SSPF's, and one track's alone when asked; the counts add up to the cases.
+func TestStepCountsPerTrack(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, e storetest.Engine) {
+		clock := storetest.NewClock(t0)
+		s := storetest.Open(t, e, clock.Now)
+		f := storetest.Seed(t, s, "9901", "")
+		coord := f.Ctx(t, s, casework.RoleCoordinator)
+		f.ConcernIn(t, s, casework.ProgramSIG, casework.RoleGroupMember, "Sigge", "Berg", pnr[7])
+		f.ConcernIn(t, s, casework.ProgramSSPF, casework.RoleGroupMember, "Siri", "Berg", pnr[8])
+		f.ConcernIn(t, s, casework.ProgramSSPF, casework.RoleGroupMember, "Sune", "Berg", pnr[9])
+		all, err := s.StepCounts(coord, "")
+		if err != nil {
+			t.Fatal(err)
+		}
+		got := map[string]int{}
+		var order []string
+		for _, c := range all {
+			k := string(c.Program) + "/" + string(c.Step)
+			got[k] += c.Count
+			order = append(order, k)
+			if !c.Step.InTrack(c.Program) && c.Count == 0 {
+				t.Errorf("%s is listed, not a step of its track", k)
+			}
+		}
+		if got["sig/identified"] != 1 || got["sspf/identified"] != 2 {
+			t.Errorf("counts %v, want one SIG and two SSPF cases at the concern", got)
+		}
+		if _, ok := got["sig/mapping"]; ok {
+			t.Error("SIG is listed with SSPF's mapping conversation")
+		}
+		if _, ok := got["sspf/decision"]; ok {
+			t.Error("SSPF is listed with SIG's decision")
+		}
+		if order[0] != "sig/identified" || !slices.Contains(order, "sspf/mapping") || slices.Index(order, "sspf/identified") < slices.Index(order, "sig/followed_up") {
+			t.Errorf("order %v: SIG's steps first, then SSPF's", order)
+		}
+		only, err := s.StepCounts(coord, casework.ProgramSSPF)
+		if err != nil {
+			t.Fatal(err)
+		}
+		total := 0
+		for _, c := range only {
+			if c.Program != casework.ProgramSSPF {
+				t.Errorf("SSPF's counts list %s/%s", c.Program, c.Step)
+			}
+			total += c.Count
+		}
+		if total != 2 {
+			t.Errorf("SSPF's counts add up to %d, want 2", total)
 		}
 	})
 }

@@ -66,7 +66,9 @@ type worklistTab struct {
 // listsStepLink is a step with its count, linking to the step's cases.
 type listsStepLink struct {
 	Step    casework.Step
-	Number  string
+	Track   string // the track's name when both tracks are listed
+	Label   string // the step in its track's words
+	Number  string // in its track's numbering
 	Count   int
 	Href    string
 	Current bool
@@ -226,14 +228,20 @@ func (s *Server) worklist(w http.ResponseWriter, r *http.Request) {
 	case listsTabWatch:
 		cq.Watched = true
 	case listsTabSteps:
-		counts, err := s.store.StepCounts(r.Context())
+		counts, err := s.store.StepCounts(r.Context(), d.Program)
 		if err != nil {
 			s.fail(w, r, err)
 			return
 		}
 		for _, c := range counts {
-			d.Steps = append(d.Steps, listsStepLink{Step: c.Step, Number: c.Step.Number(), Count: c.Count,
-				Href: worklistURL(listsTabSteps, c.Step, "", 1, d.Program), Current: c.Step == d.Step})
+			// Each track's steps in its own numbers and words; the link shows that track's
+			// cases at the step.
+			l := listsStepLink{Step: c.Step, Number: c.Step.NumberIn(c.Program), Label: stepLabel(p, c.Program, c.Step), Count: c.Count,
+				Href: worklistURL(listsTabSteps, c.Step, "", 1, c.Program), Current: c.Step == d.Step && (d.Program == "" || c.Program == d.Program)}
+			if d.Program == "" {
+				l.Track = p.T("program." + string(c.Program))
+			}
+			d.Steps = append(d.Steps, l)
 		}
 		cq.Step, d.ShowRows = d.Step, d.Step != ""
 	}
