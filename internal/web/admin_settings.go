@@ -82,6 +82,30 @@ type settingsFormData struct {
 	Roles          []settingsRole
 	// SlotErrors are the errors of the slots field, all of them: one for each bad line.
 	SlotErrors []string
+	// KindLists are the meeting kinds each track offers, a checkbox list per track.
+	KindLists []settingsKindList
+}
+
+// settingsKindList is one track's checkbox list of the meeting kinds Lots knows.
+type settingsKindList struct {
+	Field, Legend, Hint string
+	Kinds               []settingsRole // Role: the kind's code
+}
+
+// settingKindFields are the tracks' meeting-kind fields; meeting_kinds_shown marks a post
+// from a form that showed them (an empty checkbox list posts nothing: without the marker the
+// stored kinds are kept).
+var settingKindFields = []struct {
+	Field   string
+	Program casework.Program
+}{{"sig_meeting_kinds", casework.ProgramSIG}, {"sspf_meeting_kinds", casework.ProgramSSPF}}
+
+// meetingKindsOf points at the track's stored kinds.
+func meetingKindsOf(st *casework.Settings, program casework.Program) *[]casework.MeetingKind {
+	if program == casework.ProgramSSPF {
+		return &st.SSPFMeetingKinds
+	}
+	return &st.SIGMeetingKinds
 }
 
 // settingsRole is a role that may be designated to see protected details.
@@ -102,7 +126,8 @@ func protectedRoleChoices() []casework.Role {
 	return out
 }
 
-func adminSettingsData(p *Page, checked []casework.Role) settingsFormData {
+func adminSettingsData(p *Page, st casework.Settings) settingsFormData {
+	checked := st.ProtectedRoles
 	d := settingsFormData{Fields: settingFields, SSPFFields: settingSSPFFields, ConsentFields: settingConsentFields, ReminderFields: settingReminderFields}
 	for _, e := range p.Errors {
 		if e.Field == "meeting_slots" {
@@ -111,6 +136,17 @@ func adminSettingsData(p *Page, checked []casework.Role) settingsFormData {
 	}
 	for _, r := range protectedRoleChoices() {
 		d.Roles = append(d.Roles, settingsRole{Role: string(r), Label: p.T("role." + string(r)), Hint: p.T("role." + string(r) + "_hint"), Checked: slices.Contains(checked, r)})
+	}
+	for _, f := range settingKindFields {
+		chosen := *meetingKindsOf(&st, f.Program)
+		if chosen == nil {
+			chosen = st.OfferedMeetingKinds(f.Program) // the defaults
+		}
+		l := settingsKindList{Field: f.Field, Legend: p.T("kinds14." + f.Field), Hint: p.T("kinds14." + f.Field + "_hint")}
+		for _, k := range casework.MeetingKinds {
+			l.Kinds = append(l.Kinds, settingsRole{Role: string(k), Label: p.T("kinds14.kind." + string(k)), Checked: slices.Contains(chosen, k)})
+		}
+		d.KindLists = append(d.KindLists, l)
 	}
 	return d
 }
@@ -144,7 +180,7 @@ func (s *Server) adminSettingsShow(w http.ResponseWriter, r *http.Request) {
 	if st.TaskReminders {
 		p.Form["task_reminders"] = "on"
 	}
-	p.Data = adminSettingsData(p, st.ProtectedRoles)
+	p.Data = adminSettingsData(p, st)
 	s.render(w, r, http.StatusOK, "admin_settings", p)
 }
 
@@ -211,6 +247,15 @@ func (s *Server) adminSettingsSave(w http.ResponseWriter, r *http.Request) {
 		p.Form[k] = r.PostFormValue(k)
 		*ptr = strings.TrimSpace(r.PostFormValue(k)) // checked by Validate: length, one line
 	}
+	if r.PostFormValue("meeting_kinds_shown") == "1" {
+		for _, f := range settingKindFields {
+			kinds := []casework.MeetingKind{} // none ticked is refused by Validate, naming the field
+			for _, v := range r.PostForm[f.Field] {
+				kinds = append(kinds, casework.MeetingKind(v)) // unknown codes too: Validate refuses them
+			}
+			*meetingKindsOf(&st, f.Program) = kinds
+		}
+	}
 	for k, ptr := range settingMeetingPointers(&st) {
 		if !posted[k] {
 			continue
@@ -250,7 +295,7 @@ func (s *Server) adminSettingsSave(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	p.Errors = fe // for the slot field's list of errors; formError sets the same
-	p.Data = adminSettingsData(p, st.ProtectedRoles)
+	p.Data = adminSettingsData(p, st)
 	if err := fe.Err(); err != nil {
 		s.formError(w, r, "admin_settings", p, err)
 		return
