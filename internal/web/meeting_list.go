@@ -23,7 +23,7 @@ type meetingListData struct {
 	OtherChosen    bool
 	Durations      []caseChoice
 	Kinds          []caseChoice // the kinds the case's track offers
-	PlaceHint      string // "hint:<key>" for fld
+	PlaceHint      string       // "hint:<key>" for fld
 	// The tables of upcoming and past meetings (the partial groups_meeting_table).
 	UpcomingTable, PastTable meetingTable
 }
