@@ -340,7 +340,8 @@ func (api *API) meetingCalendar(w http.ResponseWriter, r *http.Request) error {
 	}
 	l, ref := api.locale(r), casework.CaseReference(id)
 	t := casework.CalendarTexts{
-		Summary:     api.catalog.T(l, "calendar.summary", ref),
+		// The kind's name and the case's short reference, as the web's file (issue 14:1).
+		Summary:     api.catalog.T(l, "kinds14.calendar_summary", api.catalog.T(l, "kinds14.kind."+string(m.Kind)), ref),
 		PreSummary:  api.catalog.T(l, "calendar.pre_summary", ref),
 		Description: api.catalog.T(l, "calendar.description", ref),
 	}
