@@ -128,8 +128,8 @@ func TestGroupMeetingAndTaskThroughTheAPI(t *testing.T) {
 		}
 		// Its kind (issue 14:1): left out, SIG's own group meeting; one SIG does not offer is
 		// refused naming the field, and nothing is saved.
-		if m.Kind != "group_meeting" {
-			t.Fatalf("meeting kind %q, want group_meeting", m.Kind)
+		if m.Kind != "group_meeting" || !slices.Equal(ml.Kinds, []string{"group_meeting", "follow_up", "future_meeting"}) {
+			t.Fatalf("meeting kind %q, want group_meeting; kinds offered %v", m.Kind, ml.Kinds)
 		}
 		pk := coord.problem(422, "invalid", "kinds14.kind_not_offered", "POST", casePath(fc.ID, "/meetings"), api.MeetingRequest{
 			Start: slot.Start.Add(24 * time.Hour).Format(time.RFC3339), Kind: "network_meeting"})

@@ -69,6 +69,7 @@ type MeetingList struct {
 	Slots       []MeetingSlot `json:"slots" doc:"the municipality's fixed weekly meeting times"`
 	PreMinutes  int           `json:"pre_minutes" doc:"the length of a pre-meeting, when one is asked for"`
 	PlaceHidden bool          `json:"place_hidden" doc:"the young person has protected identity and your role may not see meeting places"`
+	Kinds       []string      `json:"kinds" doc:"the meeting kinds the municipality offers for the case's track, one of which a new meeting's kind must be"`
 }
 
 // Proposal is a proposed meeting time.
@@ -95,7 +96,10 @@ func (api *API) meetings(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	out := MeetingList{Items: []Meeting{}, Proposals: []Proposal{}, RhythmWeeks: ml.Group.RhythmWeeks, Slots: []MeetingSlot{},
-		PreMinutes: ml.PreMinutes, PlaceHidden: !ml.SeesPlace}
+		PreMinutes: ml.PreMinutes, PlaceHidden: !ml.SeesPlace, Kinds: []string{}}
+	for _, k := range ml.Kinds {
+		out.Kinds = append(out.Kinds, string(k))
+	}
 	for _, m := range ml.Meetings {
 		out.Items = append(out.Items, meetingOf(m))
 	}

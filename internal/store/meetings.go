@@ -78,6 +78,8 @@ type MeetingList struct {
 	// PreMinutes is the municipality's pre-meeting length.
 	PreMinutes int
 	SeesPlace  bool
+	// Kinds are the meeting kinds the case's track offers (Settings.OfferedMeetingKinds).
+	Kinds []casework.MeetingKind
 }
 
 // proposalCount is how many meeting times a case's meeting page proposes.
@@ -105,7 +107,7 @@ func (s *Store) Meetings(ctx context.Context, caseID int64) (MeetingList, error)
 			return err
 		}
 		st := lc.Settings.WithDefaults()
-		ml.Slots, ml.PreMinutes = st.MeetingSlots, st.PreMeetingMinutes
+		ml.Slots, ml.PreMinutes, ml.Kinds = st.MeetingSlots, st.PreMeetingMinutes, st.OfferedMeetingKinds(lc.Case.Program)
 		if lc.Case.Step.Open() {
 			ml.Proposals, err = tx.proposals(lc, ml.Meetings, ml.Group.RhythmWeeks, st)
 		}
