@@ -126,6 +126,16 @@ func TestGroupMeetingAndTaskThroughTheAPI(t *testing.T) {
 		if !m.Start.Equal(slot.Start) || !m.End.Equal(slot.End) || m.PreMinutes == 0 || m.Status != "planned" || m.Place != "Familjehuset" {
 			t.Fatalf("meeting %+v for proposal %+v", m, slot)
 		}
+		// Its kind (issue 14:1): left out, SIG's own group meeting; one SIG does not offer is
+		// refused naming the field, and nothing is saved.
+		if m.Kind != "group_meeting" || !slices.Equal(ml.Kinds, []string{"group_meeting", "follow_up", "future_meeting"}) {
+			t.Fatalf("meeting kind %q, want group_meeting; kinds offered %v", m.Kind, ml.Kinds)
+		}
+		pk := coord.problem(422, "invalid", "kinds14.kind_not_offered", "POST", casePath(fc.ID, "/meetings"), api.MeetingRequest{
+			Start: slot.Start.Add(24 * time.Hour).Format(time.RFC3339), Kind: "network_meeting"})
+		if len(pk.Errors) != 1 || pk.Errors[0].Field != "kind" {
+			t.Fatalf("problem %+v", pk)
+		}
 		coord.want(200, "GET", casePath(fc.ID, "/meetings"), nil, &ml)
 		if len(ml.Items) != 1 || ml.Items[0].ID != m.ID || slices.ContainsFunc(ml.Proposals, func(p api.Proposal) bool { return p.Start.Equal(slot.Start) }) {
 			t.Fatalf("meetings after planning %+v", ml)

@@ -46,6 +46,7 @@ type Meeting struct {
 	DurationMinutes int       `json:"duration_minutes"`
 	PreMinutes      int       `json:"pre_minutes" doc:"the professionals' pre-meeting just before start; 0 for none"`
 	Place           string    `json:"place,omitempty" doc:"left out when protected identity hides it from you"`
+	Kind            string    `json:"kind" enum:"group_meeting,mapping_conversation,network_meeting,follow_up,future_meeting"`
 	Status          string    `json:"status" enum:"planned,held,cancelled"`
 	Minutes         string    `json:"minutes,omitempty" doc:"left out when in a category you may not see"`
 	MinutesCategory string    `json:"minutes_category" enum:"basic,school,police,social,health,family,leisure"`
@@ -56,7 +57,7 @@ type Meeting struct {
 
 func meetingOf(m casework.Meeting) Meeting {
 	return Meeting{ID: m.ID, CaseID: m.CaseID, Start: utc(m.Start), End: utc(m.End()), DurationMinutes: m.DurationMinutes, PreMinutes: m.PreMinutes,
-		Place: m.Place, Status: string(m.Status), Minutes: m.MinutesText, MinutesCategory: string(m.MinutesCategory), CancelReason: m.CancelReason,
+		Place: m.Place, Kind: string(m.Kind), Status: string(m.Status), Minutes: m.MinutesText, MinutesCategory: string(m.MinutesCategory), CancelReason: m.CancelReason,
 		HeldAt: utc(m.HeldAt), CreatedAt: utc(m.CreatedAt)}
 }
 
@@ -68,6 +69,7 @@ type MeetingList struct {
 	Slots       []MeetingSlot `json:"slots" doc:"the municipality's fixed weekly meeting times"`
 	PreMinutes  int           `json:"pre_minutes" doc:"the length of a pre-meeting, when one is asked for"`
 	PlaceHidden bool          `json:"place_hidden" doc:"the young person has protected identity and your role may not see meeting places"`
+	Kinds       []string      `json:"kinds" doc:"the meeting kinds the municipality offers for the case's track, one of which a new meeting's kind must be"`
 }
 
 // Proposal is a proposed meeting time.
@@ -94,7 +96,10 @@ func (api *API) meetings(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	out := MeetingList{Items: []Meeting{}, Proposals: []Proposal{}, RhythmWeeks: ml.Group.RhythmWeeks, Slots: []MeetingSlot{},
-		PreMinutes: ml.PreMinutes, PlaceHidden: !ml.SeesPlace}
+		PreMinutes: ml.PreMinutes, PlaceHidden: !ml.SeesPlace, Kinds: []string{}}
+	for _, k := range ml.Kinds {
+		out.Kinds = append(out.Kinds, string(k))
+	}
 	for _, m := range ml.Meetings {
 		out.Items = append(out.Items, meetingOf(m))
 	}
@@ -113,6 +118,7 @@ type MeetingRequest struct {
 	DurationMinutes int    `json:"duration_minutes,omitempty" doc:"15–480; 90 when left out"`
 	PreMeeting      bool   `json:"pre_meeting,omitempty" doc:"the professionals meet on their own just before (the municipality's pre-meeting length)"`
 	Place           string `json:"place,omitempty"`
+	Kind            string `json:"kind,omitempty" enum:"group_meeting,mapping_conversation,network_meeting,follow_up,future_meeting" doc:"one the municipality offers for the case's track (422 naming kind otherwise); the track's own meeting when left out: group_meeting (SIG), network_meeting (SSPF)"`
 }
 
 // parseTime reads an RFC 3339 time; the zero time when s is empty.
@@ -141,7 +147,7 @@ func (api *API) createMeeting(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	m, err := api.store.CreateMeeting(r.Context(), id, casework.MeetingInput{Start: start, DurationMinutes: in.DurationMinutes, PreMeeting: in.PreMeeting, Place: in.Place})
+	m, err := api.store.CreateMeeting(r.Context(), id, casework.MeetingInput{Start: start, DurationMinutes: in.DurationMinutes, PreMeeting: in.PreMeeting, Place: in.Place, Kind: casework.MeetingKind(in.Kind)})
 	if err != nil {
 		return renameFields(err, fieldMap(map[string]string{"duration": "duration_minutes"}))
 	}
@@ -338,7 +344,8 @@ func (api *API) meetingCalendar(w http.ResponseWriter, r *http.Request) error {
 	}
 	l, ref := api.locale(r), casework.CaseReference(id)
 	t := casework.CalendarTexts{
-		Summary:     api.catalog.T(l, "calendar.summary", ref),
+		// The kind's name and the case's short reference, as the web's file (issue 14:1).
+		Summary:     api.catalog.T(l, "kinds14.calendar_summary", api.catalog.T(l, "kinds14.kind."+string(m.Kind)), ref),
 		PreSummary:  api.catalog.T(l, "calendar.pre_summary", ref),
 		Description: api.catalog.T(l, "calendar.description", ref),
 	}

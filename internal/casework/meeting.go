@@ -195,6 +195,7 @@ type Meeting struct {
 	DurationMinutes int
 	PreMinutes      int
 	Place           string // hidden like an address when the young person has protected identity
+	Kind            MeetingKind
 	Status          MeetingStatus
 	// Minutes of the meeting (protokoll), in an information category: basic unless chosen.
 	MinutesText     string
@@ -224,6 +225,10 @@ type MeetingInput struct {
 	DurationMinutes int
 	PreMeeting      bool
 	Place           string
+	// Kind is the meeting's kind, one the case's track offers ("": the track's own meeting,
+	// see TrackMeetingKind). Program is the case's track (the store sets it).
+	Kind    MeetingKind
+	Program Program
 }
 
 // BuildMeeting validates a planned meeting. A meeting may be registered afterwards (up to 90
@@ -247,6 +252,12 @@ func BuildMeeting(in MeetingInput, s Settings, now time.Time) (Meeting, error) {
 	}
 	if utf8.RuneCountInString(m.Place) > 200 {
 		fe.Add("place", "meeting.place_too_long")
+	}
+	m.Kind = in.Kind
+	if m.Kind == "" {
+		m.Kind = s.defaultKindFor(in.Program)
+	} else if !s.Offers(in.Program, m.Kind) {
+		fe.Add("kind", "kinds14.kind_not_offered")
 	}
 	return m, fe.Err()
 }

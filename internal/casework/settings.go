@@ -84,6 +84,12 @@ type Settings struct {
 	// SSPF is the SSPF track's own age range and deadlines (SIG's are the fields above).
 	SSPF TrackSettings `json:"sspf"`
 
+	// SIGMeetingKinds and SSPFMeetingKinds are the meeting kinds each track offers when a
+	// meeting is planned (OfferedMeetingKinds; nil: DefaultMeetingKinds). Outside
+	// TrackSettings, which is compared as a value.
+	SIGMeetingKinds  []MeetingKind `json:"sig_meeting_kinds,omitempty"`
+	SSPFMeetingKinds []MeetingKind `json:"sspf_meeting_kinds,omitempty"`
+
 	// Retention are the municipality's own retention periods, per kind of record, within the
 	// bounds of each rule (retention.go); a kind not set has the rule's default.
 	Retention map[RecordKind]int `json:"retention,omitempty"`
@@ -213,6 +219,8 @@ func (s Settings) Validate() error {
 	var fe FieldErrors
 	s.Track(ProgramSIG).validate(&fe, "")
 	s.SSPF.validate(&fe, "sspf_")
+	validateMeetingKinds(&fe, "sig_meeting_kinds", s.SIGMeetingKinds)
+	validateMeetingKinds(&fe, "sspf_meeting_kinds", s.SSPFMeetingKinds)
 	if s.ConsentValidityMonths < 1 || s.ConsentValidityMonths > 24 {
 		fe.Add("consent_validity_months", "settings.consent_months_range")
 	}

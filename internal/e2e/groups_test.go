@@ -142,7 +142,7 @@ func TestGroupMeetingAndTaskInTheBrowser(t *testing.T) {
 				t.Errorf("the invitation contains %q", secret)
 			}
 		}
-		if !strings.Contains(raw, "SIG-möte (ärende "+casework.CaseReference(caseID)+")") || !strings.Contains(raw, "LOCATION:Familjehuset\\, rum 2") {
+		if !strings.Contains(raw, "Gruppmöte (ärende "+casework.CaseReference(caseID)+")") || !strings.Contains(raw, "LOCATION:Familjehuset\\, rum 2") {
 			t.Errorf("invitation:\n%s", raw)
 		}
 	})

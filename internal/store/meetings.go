@@ -18,7 +18,7 @@ import (
 // minutes are in the category chosen for them (basic unless chosen), and its place is hidden
 // like an address when the young person has protected identity.
 
-const meetingCols = `m.id, m.municipality_id, m.case_id, c.youth_id, m.starts_at, m.duration_minutes, m.pre_minutes, m.place, m.status,
+const meetingCols = `m.id, m.municipality_id, m.case_id, c.youth_id, m.starts_at, m.duration_minutes, m.pre_minutes, m.place, m.kind, m.status,
 	m.minutes_text, m.minutes_category, m.cancel_reason, m.sequence, m.held_at, m.created_at, m.created_by, m.updated_at`
 
 // meetingFrom joins the case, whose young person the meeting concerns.
@@ -26,11 +26,11 @@ const meetingFrom = ` FROM meetings m JOIN cases c ON c.id = m.case_id AND c.mun
 
 func scanMeeting(sc scanner) (casework.Meeting, error) {
 	var m casework.Meeting
-	var status, cat string
+	var status, cat, kind string
 	var held sql.NullTime
-	err := sc.Scan(&m.ID, &m.MunicipalityID, &m.CaseID, &m.YouthID, &m.Start, &m.DurationMinutes, &m.PreMinutes, &m.Place, &status,
+	err := sc.Scan(&m.ID, &m.MunicipalityID, &m.CaseID, &m.YouthID, &m.Start, &m.DurationMinutes, &m.PreMinutes, &m.Place, &kind, &status,
 		&m.MinutesText, &cat, &m.CancelReason, &m.Sequence, &held, &m.CreatedAt, &m.CreatedBy, &m.UpdatedAt)
-	m.Status, m.MinutesCategory, m.HeldAt = casework.MeetingStatus(status), casework.Category(cat), timeOf(held)
+	m.Status, m.MinutesCategory, m.HeldAt, m.Kind = casework.MeetingStatus(status), casework.Category(cat), timeOf(held), casework.MeetingKind(kind)
 	m.Start, m.CreatedAt, m.UpdatedAt = m.Start.UTC(), m.CreatedAt.UTC(), m.UpdatedAt.UTC()
 	return m, err
 }
@@ -78,6 +78,8 @@ type MeetingList struct {
 	// PreMinutes is the municipality's pre-meeting length.
 	PreMinutes int
 	SeesPlace  bool
+	// Kinds are the meeting kinds the case's track offers (Settings.OfferedMeetingKinds).
+	Kinds []casework.MeetingKind
 }
 
 // proposalCount is how many meeting times a case's meeting page proposes.
@@ -105,7 +107,7 @@ func (s *Store) Meetings(ctx context.Context, caseID int64) (MeetingList, error)
 			return err
 		}
 		st := lc.Settings.WithDefaults()
-		ml.Slots, ml.PreMinutes = st.MeetingSlots, st.PreMeetingMinutes
+		ml.Slots, ml.PreMinutes, ml.Kinds = st.MeetingSlots, st.PreMeetingMinutes, st.OfferedMeetingKinds(lc.Case.Program)
 		if lc.Case.Step.Open() {
 			ml.Proposals, err = tx.proposals(lc, ml.Meetings, ml.Group.RhythmWeeks, st)
 		}
@@ -169,6 +171,7 @@ func (s *Store) CreateMeeting(ctx context.Context, caseID int64, in casework.Mee
 			return casework.Errorf(casework.EConflict, "flow.case_closed", "closed")
 		}
 		var err error
+		in.Program = lc.Case.Program // the kind must be one the case's track offers
 		if m, err = casework.BuildMeeting(in, lc.Settings, tx.now); err != nil {
 			return err
 		}
@@ -177,9 +180,9 @@ func (s *Store) CreateMeeting(ctx context.Context, caseID int64, in casework.Mee
 		}
 		m.ID, m.MunicipalityID, m.CaseID, m.YouthID, m.CreatedAt, m.CreatedBy, m.UpdatedAt = newID(), a.User.MunicipalityID, caseID, lc.Case.YouthID, tx.now, a.User.ID, tx.now
 		if _, err := tx.Exec(`INSERT INTO meetings (id, municipality_id, case_id, starts_at, duration_minutes, pre_minutes, place, status,
-			minutes_category, created_at, created_by, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $10)`,
+			minutes_category, created_at, created_by, updated_at, kind) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $10, $12)`,
 			m.ID, m.MunicipalityID, caseID, m.Start, m.DurationMinutes, m.PreMinutes, m.Place, string(m.Status),
-			string(m.MinutesCategory), tx.now, a.User.ID); err != nil {
+			string(m.MinutesCategory), tx.now, a.User.ID, string(m.Kind)); err != nil {
 			return casework.Internal(err)
 		}
 		if err := tx.notifyGroup(a, lc, NotifyMeetingCreated, m.ID, m.Sequence); err != nil {

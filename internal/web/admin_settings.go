@@ -85,6 +85,30 @@ type settingsFormData struct {
 	SecurityKinds []settingsRole
 	// SlotErrors are the errors of the slots field, all of them: one for each bad line.
 	SlotErrors []string
+	// KindLists are the meeting kinds each track offers, a checkbox list per track.
+	KindLists []settingsKindList
+}
+
+// settingsKindList is one track's checkbox list of the meeting kinds Lots knows.
+type settingsKindList struct {
+	Field, Legend, Hint string
+	Kinds               []settingsRole // Role: the kind's code
+}
+
+// settingKindFields are the tracks' meeting-kind fields; meeting_kinds_shown marks a post
+// from a form that showed them (an empty checkbox list posts nothing: without the marker the
+// stored kinds are kept).
+var settingKindFields = []struct {
+	Field   string
+	Program casework.Program
+}{{"sig_meeting_kinds", casework.ProgramSIG}, {"sspf_meeting_kinds", casework.ProgramSSPF}}
+
+// meetingKindsOf points at the track's stored kinds.
+func meetingKindsOf(st *casework.Settings, program casework.Program) *[]casework.MeetingKind {
+	if program == casework.ProgramSSPF {
+		return &st.SSPFMeetingKinds
+	}
+	return &st.SIGMeetingKinds
 }
 
 // settingsRole is a role that may be designated to see protected details.
@@ -117,7 +141,8 @@ func securityAgencyChoices() []casework.AgencyKind {
 	return out
 }
 
-func adminSettingsData(p *Page, checked []casework.Role, security []casework.AgencyKind) settingsFormData {
+func adminSettingsData(p *Page, st casework.Settings) settingsFormData {
+	checked, security := st.ProtectedRoles, st.SecurityAgencies
 	d := settingsFormData{Fields: settingFields, SSPFFields: settingSSPFFields, ConsentFields: settingConsentFields, ReminderFields: settingReminderFields}
 	for _, e := range p.Errors {
 		if e.Field == "meeting_slots" {
@@ -129,6 +154,17 @@ func adminSettingsData(p *Page, checked []casework.Role, security []casework.Age
 	}
 	for _, k := range securityAgencyChoices() {
 		d.SecurityKinds = append(d.SecurityKinds, settingsRole{Role: string(k), Label: p.T("agency." + string(k)), Checked: slices.Contains(security, k)})
+	}
+	for _, f := range settingKindFields {
+		chosen := *meetingKindsOf(&st, f.Program)
+		if chosen == nil {
+			chosen = st.OfferedMeetingKinds(f.Program) // the defaults
+		}
+		l := settingsKindList{Field: f.Field, Legend: p.T("kinds14." + f.Field), Hint: p.T("kinds14." + f.Field + "_hint")}
+		for _, k := range casework.MeetingKinds {
+			l.Kinds = append(l.Kinds, settingsRole{Role: string(k), Label: p.T("kinds14.kind." + string(k)), Checked: slices.Contains(chosen, k)})
+		}
+		d.KindLists = append(d.KindLists, l)
 	}
 	return d
 }
@@ -162,7 +198,7 @@ func (s *Server) adminSettingsShow(w http.ResponseWriter, r *http.Request) {
 	if st.TaskReminders {
 		p.Form["task_reminders"] = "on"
 	}
-	p.Data = adminSettingsData(p, st.ProtectedRoles, st.SecurityAgencies)
+	p.Data = adminSettingsData(p, st)
 	s.render(w, r, http.StatusOK, "admin_settings", p)
 }
 
@@ -229,6 +265,15 @@ func (s *Server) adminSettingsSave(w http.ResponseWriter, r *http.Request) {
 		p.Form[k] = r.PostFormValue(k)
 		*ptr = strings.TrimSpace(r.PostFormValue(k)) // checked by Validate: length, one line
 	}
+	if r.PostFormValue("meeting_kinds_shown") == "1" {
+		for _, f := range settingKindFields {
+			kinds := []casework.MeetingKind{} // none ticked is refused by Validate, naming the field
+			for _, v := range r.PostForm[f.Field] {
+				kinds = append(kinds, casework.MeetingKind(v)) // unknown codes too: Validate refuses them
+			}
+			*meetingKindsOf(&st, f.Program) = kinds
+		}
+	}
 	for k, ptr := range settingMeetingPointers(&st) {
 		if !posted[k] {
 			continue
@@ -271,7 +316,7 @@ func (s *Server) adminSettingsSave(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	p.Errors = fe // for the slot field's list of errors; formError sets the same
-	p.Data = adminSettingsData(p, st.ProtectedRoles, st.SecurityAgencies)
+	p.Data = adminSettingsData(p, st)
 	if err := fe.Err(); err != nil {
 		s.formError(w, r, "admin_settings", p, err)
 		return

@@ -202,7 +202,7 @@ func TestGroupsMeetingsAndTasksThroughThePages(t *testing.T) {
 			}
 			ref := casework.CaseReference(w.caseID)
 			main := evs[1]
-			if s := main.GetProperty(ics.ComponentPropertySummary).Value; s != "SIG-möte (ärende "+ref+")" {
+			if s := main.GetProperty(ics.ComponentPropertySummary).Value; s != "Gruppmöte (ärende "+ref+")" {
 				t.Fatalf("summary %q", s)
 			}
 			if loc := main.GetProperty(ics.ComponentPropertyLocation); loc == nil || loc.Value != "Familjehuset, rum 2" {

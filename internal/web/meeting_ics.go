@@ -23,7 +23,8 @@ func (s *Server) meetingCalendar(w http.ResponseWriter, r *http.Request, rawID s
 	l := s.locale(r)
 	ref := casework.CaseReference(caseID)
 	t := casework.CalendarTexts{
-		Summary:     s.catalog.T(l, "calendar.summary", ref),
+		// The kind's name and the case's short reference: no name, no place (issue 14:1).
+		Summary:     s.catalog.T(l, "kinds14.calendar_summary", s.catalog.T(l, "kinds14.kind."+string(m.Kind)), ref),
 		PreSummary:  s.catalog.T(l, "calendar.pre_summary", ref),
 		Description: s.catalog.T(l, "calendar.description", ref),
 	}

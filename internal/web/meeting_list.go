@@ -22,7 +22,8 @@ type meetingListData struct {
 	SeesPlace      bool
 	OtherChosen    bool
 	Durations      []caseChoice
-	PlaceHint      string // "hint:<key>" for fld
+	Kinds          []caseChoice // the kinds the case's track offers
+	PlaceHint      string       // "hint:<key>" for fld
 	// The tables of upcoming and past meetings (the partial groups_meeting_table).
 	UpcomingTable, PastTable meetingTable
 }
@@ -43,10 +44,11 @@ type meetingRow struct {
 	Place       string
 	Status      casework.MeetingStatus
 	StatusLabel string
+	Kind        string // the meeting kind's name
 }
 
 func meetingRowOf(p *Page, m casework.Meeting) meetingRow {
-	row := meetingRow{ID: m.ID, When: whenText(p, m.Start, m.DurationMinutes), Place: m.Place, Status: m.Status, StatusLabel: p.T("meeting.status." + string(m.Status))}
+	row := meetingRow{ID: m.ID, When: whenText(p, m.Start, m.DurationMinutes), Place: m.Place, Status: m.Status, StatusLabel: p.T("meeting.status." + string(m.Status)), Kind: p.T("kinds14.kind." + string(m.Kind))}
 	if m.PreMinutes > 0 {
 		row.Pre = p.T("meeting.pre_at", localTime(m.PreStart(), "15:04"))
 	}
@@ -96,6 +98,11 @@ func (s *Server) renderMeetingList(w http.ResponseWriter, r *http.Request, p *Pa
 	for _, m := range []int{30, 45, 60, 90, 120, 150, 180} {
 		d.Durations = append(d.Durations, caseChoice{Value: strconv.Itoa(m), Label: p.N("meeting.duration_minutes", m), Selected: dur == strconv.Itoa(m)})
 	}
+	kind := p.V("kind")
+	for _, k := range v.Detail.Settings.OfferedMeetingKinds(v.Detail.Case.Program) {
+		d.Kinds = append(d.Kinds, caseChoice{Value: string(k), Label: p.T("kinds14.kind." + string(k)),
+			Selected: kind == string(k) || (kind == "" && k == casework.TrackMeetingKind(v.Detail.Case.Program))})
+	}
 	d.UpcomingTable = meetingTable{P: p, CaseID: v.ID, Rows: d.Upcoming, SeesPlace: d.SeesPlace}
 	d.PastTable = meetingTable{P: p, CaseID: v.ID, Rows: d.Past, SeesPlace: d.SeesPlace}
 	d.PlaceHint = "hint:meeting.place_hint"
@@ -117,8 +124,8 @@ func (s *Server) meetingCreate(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	formValues(r, p, "start", "date", "time", "duration", "pre_meeting", "place")
-	in := casework.MeetingInput{PreMeeting: r.PostFormValue("pre_meeting") == "1", Place: r.PostFormValue("place")}
+	formValues(r, p, "start", "date", "time", "duration", "pre_meeting", "place", "kind")
+	in := casework.MeetingInput{PreMeeting: r.PostFormValue("pre_meeting") == "1", Place: r.PostFormValue("place"), Kind: casework.MeetingKind(r.PostFormValue("kind"))}
 	in.DurationMinutes, _ = strconv.Atoi(r.PostFormValue("duration"))
 	var err error
 	if in.Start, err = meetingStart(r); err == nil {
