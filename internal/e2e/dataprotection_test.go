@@ -45,6 +45,11 @@ func TestDataProtectionInTheBrowser(t *testing.T) {
 		t.Fatal(err)
 	}
 
+	// A placement in an HVB home: the extract shows it, without where.
+	if _, err := st.SavePlacement(coord, caseID, 0, casework.PlacementInput{Form: "hvb", Basis: "sol", From: "2026-02-20", Place: "HVB Tallbacken, Tallvägen 9"}); err != nil {
+		t.Fatal(err)
+	}
+
 	auditor := newBrowser(t)
 	login(t, auditor, srv.URL, "granskare", demo.Password)
 
@@ -66,12 +71,13 @@ func TestDataProtectionInTheBrowser(t *testing.T) {
 		}
 		for _, want := range []string{"Säkerhetsbedömningar och avhopparspår", "Hotad vid busshållplatsen", "Exitprogrammet",
 			"Uppgifter som inte lämnas ut, och varför", "Personer som kopplas till hoten, i 1 bedömning", "Polisens bedömning i avhopparspåret",
-			"Var den unge bor efter flytten", "OSL 21 kap. 3 §"} {
+			"Var den unge bor efter flytten", "OSL 21 kap. 3 §", "Placeringar", "HVB, SoL (frivillig)", "2026-02-20 – pågår",
+			"Var den unge var placerad, i 1 placering"} {
 			if !strings.Contains(body, want) {
 				t.Errorf("the extract lacks %q", want)
 			}
 		}
-		for _, secret := range []string{"Kalle Hotfull", "Polisens hemliga", "Norrby"} {
+		for _, secret := range []string{"Kalle Hotfull", "Polisens hemliga", "Norrby", "Tallbacken", "Tallvägen"} {
 			if strings.Contains(body, secret) {
 				t.Errorf("the extract discloses %q", secret)
 			}

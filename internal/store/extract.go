@@ -134,7 +134,23 @@ type CaseExtract struct {
 	// with what is withheld named in Withheld (securityExtract).
 	Security []SecurityExtract `json:"security_assessments"`
 	Exit     *ExitExtract      `json:"exit_pathway,omitempty"`
-	Withheld []Withheld        `json:"withheld"`
+	// Placements are the young person's placements, without where (placementExtract).
+	Placements []PlacementExtract `json:"placements"`
+	Withheld   []Withheld         `json:"withheld"`
+}
+
+// PlacementExtract is one placement of the young person: form, legal basis, a wait for a SiS
+// place, the days and the reason — not where.
+type PlacementExtract struct {
+	Form        string    `json:"form"`
+	LegalBasis  string    `json:"legal_basis"`
+	Waiting     bool      `json:"waiting"`
+	RequestedOn string    `json:"requested_on,omitempty"`
+	From        string    `json:"from,omitempty"`
+	To          string    `json:"to,omitempty"`
+	Reason      string    `json:"reason,omitempty"`
+	RecordedBy  string    `json:"recorded_by"`
+	RecordedAt  time.Time `json:"recorded_at"`
 }
 
 // SecurityExtract is one of the young person's own security assessments, without the persons
@@ -177,12 +193,14 @@ const (
 	WithheldLinked           = "security_linked"
 	WithheldPoliceAssessment = "exit_police_assessment"
 	WithheldDestination      = "exit_destination"
+	WithheldPlacementPlace   = "placement_place"
 )
 
 var withheldGround = map[string]string{
 	WithheldLinked:           "OSL 26 kap. 1 §, 21 kap. 3 §; GDPR art. 15.4, dataskyddslagen 5 kap. 1 §",
 	WithheldPoliceAssessment: "OSL 18 kap. 1–2 §§, 35 kap. 1 § (hos Polismyndigheten); dataskyddslagen 5 kap. 1 §",
 	WithheldDestination:      "OSL 21 kap. 3 §, 26 kap. 1 §; GDPR art. 15.4",
+	WithheldPlacementPlace:   "OSL 26 kap. 1 §; GDPR art. 15.4",
 }
 
 // YouthExtract is what Lots holds about a young person.
@@ -598,7 +616,36 @@ func (tx *Tx) caseExtract(mid int64, c casework.Case) (CaseExtract, error) {
 		}); err != nil {
 		return ce, err
 	}
-	return ce, tx.securityExtract(mid, c.ID, &ce)
+	if err := tx.securityExtract(mid, c.ID, &ce); err != nil {
+		return ce, err
+	}
+	return ce, tx.placementExtract(mid, c.ID, &ce)
+}
+
+// placementExtract adds the young person's placements: form, legal basis, a wait for a SiS
+// place, from and to, the reason of each move, who recorded it. Where they were placed is
+// withheld and named (counted): an extract is often asked for and handed over through a
+// guardian, and a placement's address may be kept from the guardians (the social services'
+// secrecy, OSL 26 kap. 1 §, e.g. a placement under LVU whose whereabouts are kept from a
+// parent); the social services give it after their own review of the one asking.
+func (tx *Tx) placementExtract(mid, caseID int64, ce *CaseExtract) error {
+	ce.Placements = []PlacementExtract{}
+	ps, err := tx.casePlacements(mid, caseID)
+	if err != nil {
+		return err
+	}
+	places := 0
+	for _, p := range ps {
+		if p.Place != "" {
+			places++
+		}
+		ce.Placements = append(ce.Placements, PlacementExtract{Form: string(p.Form), LegalBasis: string(p.Basis), Waiting: p.Waiting,
+			RequestedOn: p.RequestedOn, From: p.From, To: p.To, Reason: p.Reason, RecordedBy: p.CreatedBy, RecordedAt: p.CreatedAt})
+	}
+	if places > 0 {
+		ce.Withheld = append(ce.Withheld, Withheld{What: WithheldPlacementPlace, Count: places, Ground: withheldGround[WithheldPlacementPlace]})
+	}
+	return nil
 }
 
 // securityExtract adds the young person's own security information to their extract:
