@@ -342,15 +342,8 @@ func (api *API) meetingCalendar(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	l, ref := api.locale(r), casework.CaseReference(id)
-	t := casework.CalendarTexts{
-		// The kind's name and the case's short reference, as the web's file (issue 14:1).
-		Summary:     api.catalog.T(l, "kinds14.calendar_summary", api.catalog.T(l, "kinds14.kind."+string(m.Kind)), ref),
-		PreSummary:  api.catalog.T(l, "calendar.pre_summary", ref),
-		Description: api.catalog.T(l, "calendar.description", ref),
-	}
+	t, name := api.catalog.MeetingCalendar(api.locale(r), id, m)
 	body := casework.MeetingCalendarFile(m, t, api.store.Now())
-	name := "sig-mote-" + ref + "-" + m.Start.In(casework.Stockholm).Format("20060102") + ".ics"
 	w.Header().Set("Content-Type", "text/calendar; charset=utf-8; method=PUBLISH")
 	w.Header().Set("Content-Disposition", `attachment; filename="`+name+`"`)
 	w.Header().Set("Content-Length", strconv.Itoa(len(body)))

@@ -139,3 +139,16 @@ func (c *Catalog) Error(l casework.Locale, err error) string {
 	}
 	return c.T(l, "error."+string(e.Code))
 }
+
+// MeetingCalendar is the words of a meeting's calendar file in locale l — the meeting's kind
+// and the case's short reference, never a name or a place (issue 14:1) — and the file's name.
+// The page and the API serve the same file.
+func (c *Catalog) MeetingCalendar(l casework.Locale, caseID int64, m casework.Meeting) (casework.CalendarTexts, string) {
+	ref := casework.CaseReference(caseID)
+	t := casework.CalendarTexts{
+		Summary:     c.T(l, "kinds14.calendar_summary", c.T(l, "kinds14.kind."+string(m.Kind)), ref),
+		PreSummary:  c.T(l, "calendar.pre_summary", ref),
+		Description: c.T(l, "calendar.description", ref),
+	}
+	return t, "sig-mote-" + ref + "-" + m.Start.In(casework.Stockholm).Format("20060102") + ".ics"
+}
