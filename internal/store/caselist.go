@@ -344,14 +344,21 @@ func (s *Store) Cases(ctx context.Context, q CaseQuery) (CasePage, error) {
 		// Without the deadline filter (computed in Go) the database pages — by keyset when a
 		// cursor is given — and counts, up to maxCount.
 		sqlPaging := !q.Deadlines && !q.Watched
-		limit, order, backwards := "", keys.order(false), false
-		if sqlPaging {
+		// The actor's own cases and the waiting list are few (tens, not thousands): their first
+		// page sorts every match anyway, so the same statement counts them (a window count),
+		// where a list of the whole municipality counts in a statement of its own, up to
+		// maxCount, and reads only its page.
+		windowCount := sqlPaging && (q.Mine || q.Waiting) && q.After == "" && q.Before == "" && q.Offset <= 0
+		limit, order, backwards, countCol := "", keys.order(false), false, ""
+		if windowCount {
+			countCol = ", COUNT(*) OVER ()"
+		}
+		if sqlPaging && !windowCount {
 			if err := tx.QueryRow(`SELECT COUNT(*) FROM (SELECT 1`+from+fmt.Sprintf(` LIMIT %d) n`, maxCount+1), args...).Scan(&page.Total); err != nil {
 				return casework.Internal(err)
 			}
-			if page.Total > maxCount {
-				page.Total, page.Capped = maxCount, true
-			}
+		}
+		if sqlPaging {
 			cursor := q.After
 			if q.Before != "" {
 				cursor, backwards = q.Before, true
@@ -372,7 +379,7 @@ func (s *Store) Cases(ctx context.Context, q CaseQuery) (CasePage, error) {
 			}
 		}
 		rows, err := tx.Query(`SELECT `+caseCols+`, y.first_name, y.last_name, y.personal_number, y.reserve_id, y.birth_date,
-			y.gender, (y.protected_identity OR `+unidentifiedSQL+`), COALESCE(d.name, ''), c.irk_clear, c.irk_some, COALESCE(cu.name, ''), y.sort_key`+from+` ORDER BY `+order+limit, args...)
+			y.gender, (y.protected_identity OR `+unidentifiedSQL+`), COALESCE(d.name, ''), c.irk_clear, c.irk_some, COALESCE(cu.name, ''), y.sort_key`+countCol+from+` ORDER BY `+order+limit, args...)
 		if err != nil {
 			return casework.Internal(err)
 		}
@@ -381,7 +388,11 @@ func (s *Store) Cases(ctx context.Context, q CaseQuery) (CasePage, error) {
 			var r CaseRow
 			var first, last, birth, gender string
 			var pn, reserve sql.NullString
-			c, err := scanCase(rows, &first, &last, &pn, &reserve, &birth, &gender, &r.Protected, &r.District, &r.IRKClear, &r.IRKSome, &r.Coordinator, &r.sortKey)
+			dest := []any{&first, &last, &pn, &reserve, &birth, &gender, &r.Protected, &r.District, &r.IRKClear, &r.IRKSome, &r.Coordinator, &r.sortKey}
+			if windowCount {
+				dest = append(dest, &page.Total)
+			}
+			c, err := scanCase(rows, dest...)
 			if err != nil {
 				rows.Close()
 				return casework.Internal(err)
@@ -438,6 +449,9 @@ func (s *Store) Cases(ctx context.Context, q CaseQuery) (CasePage, error) {
 			})
 		}
 		if sqlPaging {
+			if page.Total > maxCount {
+				page.Total, page.Capped = maxCount, true
+			}
 			more := q.Limit > 0 && len(kept) > q.Limit
 			if more {
 				kept = kept[:q.Limit]

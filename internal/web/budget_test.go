@@ -19,6 +19,12 @@ const (
 	budgetCasePage = 8  // the case page, and the API's case read
 	budgetPlanPage = 12 // the action plan
 	budgetConsent  = 15 // recording (drawing up) a consent
+	// Not issue 11's budgets but what the start page and the work list cost now, so that a
+	// change which adds a statement to them is seen: the coordinator's start page (its lists
+	// of own cases, deadlines, consents ending, the waiting list, alerts, meetings, tasks and
+	// groups) and the work list's own cases (one statement, counted by a window).
+	budgetStartPage = 18
+	budgetWorkList  = 3
 )
 
 // TestStatementBudgets: the case page (as the coordinator and as the police under consent),
@@ -69,9 +75,15 @@ func TestStatementBudgets(t *testing.T) {
 		if res.StatusCode != http.StatusOK || calls.Statements > budgetCasePage || calls.ReadTx > 1 || calls.WriteTx != 0 {
 			t.Errorf("API case read: %d, %v; budget %d statements, no write:\n\t%s", res.StatusCode, calls, budgetCasePage, strings.Join(calls.Queries, "\n\t"))
 		}
-		for _, path := range []string{"/", "/worklist?tab=mine"} {
-			_, _, calls := w.srv.CountedGet(t, coord, path)
+		for path, budget := range map[string]int{"/": budgetStartPage, "/worklist?tab=mine": budgetWorkList} {
+			status, body, calls := w.srv.CountedGet(t, coord, path)
 			t.Logf("%s %s: %v", e, path, calls)
+			if status != http.StatusOK || !strings.Contains(body, "Bengtsson") {
+				t.Fatalf("%s: %d", path, status)
+			}
+			if calls.Statements > int64(budget) || calls.ReadTx > 1 || calls.WriteTx != 0 {
+				t.Errorf("%s: %v; budget %d statements, one read transaction, no write:\n\t%s", path, calls, budget, strings.Join(calls.Queries, "\n\t"))
+			}
 		}
 		form := url.Values{"valid_from": {w.clock.Now().Format("2006-01-02")}, "months": {"6"}, "language": {"sv"},
 			"agency": {strconv.FormatInt(f.Agencies[casework.AgencySchool].ID, 10)}, "category": {"school"}}

@@ -69,7 +69,7 @@ func Open(path string, total *dbcount.Counts) (write, read *sql.DB, err error) {
 	}
 	// Readers begin deferred transactions: BEGIN IMMEDIATE would ask a read-only connection
 	// for the write lock.
-	read, err = open(dsn("deferred", "query_only(1)"), dbcount.ReadOnly)
+	read, err = open(dsn("deferred", "query_only(1)", fmt.Sprintf("mmap_size(%d)", readerMmap)), dbcount.ReadOnly)
 	if err != nil {
 		write.Close()
 		return nil, nil, fmt.Errorf("open sqlite %s: %w", path, err)
@@ -79,3 +79,11 @@ func Open(path string, total *dbcount.Counts) (write, read *sql.DB, err error) {
 	read.SetMaxIdleConns(n)
 	return write, read, nil
 }
+
+// readerMmap is how much of the database file each reader maps into memory (PRAGMA
+// mmap_size). In WAL mode a reader's page cache is emptied at the start of every read
+// transaction after any other connection wrote — and the audit log writes after nearly every
+// request — so without a mapping every read transaction reads its pages again with a system
+// call each. Mapped pages are the kernel's page cache, shared by the readers and not copied.
+// SQLite maps at most 2 GB (its SQLITE_MAX_MMAP_SIZE); a larger file is read past it as before.
+const readerMmap = 2 << 30
