@@ -1,6 +1,8 @@
 package casework
 
 import (
+	"maps"
+	"slices"
 	"strings"
 	"unicode/utf8"
 )
@@ -274,4 +276,18 @@ func (s Settings) Validate() error {
 		fe.Add("security_agencies", "settings.security_agencies_invalid")
 	}
 	return fe.Err()
+}
+
+// Clone is a copy of s that shares no list or map with it: a caller may change it without
+// changing the settings another caller holds (the store keeps parsed settings for reuse).
+func (s Settings) Clone() Settings {
+	s.ProtectedRoles = slices.Clone(s.ProtectedRoles)
+	s.SecurityAgencies = slices.Clone(s.SecurityAgencies)
+	s.MFARoles = slices.Clone(s.MFARoles)
+	s.SSORoles = slices.Clone(s.SSORoles)
+	s.MeetingSlots = slices.Clone(s.MeetingSlots)
+	s.SIGMeetingKinds = slices.Clone(s.SIGMeetingKinds)
+	s.SSPFMeetingKinds = slices.Clone(s.SSPFMeetingKinds)
+	s.Retention = maps.Clone(s.Retention)
+	return s
 }

@@ -554,7 +554,7 @@ func (tx *Tx) settings(municipalityID int64) (casework.Settings, error) {
 	if err := tx.QueryRow(`SELECT settings FROM municipalities WHERE id = $1`, municipalityID).Scan(&s); err != nil {
 		return casework.Settings{}, casework.Internal(err)
 	}
-	st, err := parseSettings(s)
+	st, err := tx.store.settings.parse(s)
 	if err != nil {
 		return st, casework.Internal(err)
 	}

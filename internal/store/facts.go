@@ -127,7 +127,7 @@ func (tx *Tx) loadCaseLocked(municipalityID, caseID int64, lock bool) (loadedCas
 	lc.Case = c
 	lc.YouthName = strings.TrimSpace(first + " " + last)
 	lc.YouthBirth, _ = time.Parse("2006-01-02", birth)
-	if lc.Settings, err = parseSettings(settings); err != nil {
+	if lc.Settings, err = tx.store.settings.parse(settings); err != nil {
 		return lc, casework.Internal(err)
 	}
 	f := access.CaseFacts{MunicipalityID: municipalityID, Program: c.Program, Step: c.Step, TakenOn: !c.Milestones.TakenOn.IsZero(),

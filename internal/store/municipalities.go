@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"strings"
+	"sync"
 
 	"golang.org/x/mod/sumdb/tlog"
 
@@ -147,4 +148,36 @@ func parseSettings(s string) (casework.Settings, error) {
 		return st, err
 	}
 	return st.WithDefaults(), nil
+}
+
+// settingsCache keeps parsed settings by the text they were parsed from: the session's
+// lookup and every case's facts read a municipality's settings on every request, and they
+// change only when an administrator saves them — which stores a new text, so an entry is never
+// stale. It holds a few municipalities' current and recent texts, and starts over when full.
+type settingsCache struct {
+	mu sync.Mutex
+	m  map[string]casework.Settings
+}
+
+const maxCachedSettings = 64
+
+// parseSettings is the package's parseSettings through the store's cache. Each caller gets
+// its own copy of the lists in the settings.
+func (c *settingsCache) parse(raw string) (casework.Settings, error) {
+	c.mu.Lock()
+	st, ok := c.m[raw]
+	c.mu.Unlock()
+	if !ok {
+		var err error
+		if st, err = parseSettings(raw); err != nil {
+			return st, err
+		}
+		c.mu.Lock()
+		if c.m == nil || len(c.m) >= maxCachedSettings {
+			c.m = map[string]casework.Settings{}
+		}
+		c.m[raw] = st
+		c.mu.Unlock()
+	}
+	return st.Clone(), nil
 }

@@ -116,7 +116,7 @@ func (s *Store) SessionWithActor(ctx context.Context, tokenHash []byte) (Session
 	if authAt.Valid {
 		sess.AuthenticatedAt = authAt.Time.UTC()
 	}
-	st, err := parseSettings(settings)
+	st, err := s.settings.parse(settings)
 	if err != nil {
 		return sess, st, a, casework.Internal(err)
 	}

@@ -59,6 +59,8 @@ type Store struct {
 	planCheck func(tx *Tx, q string, args []any)
 	// releases keeps the dashboard's parsed releases (releases.go).
 	releases *releaseCache
+	// settings keeps municipalities' parsed settings by their stored text (municipalities.go).
+	settings *settingsCache
 	// popJobs are the population imports this process runs (population_jobs.go).
 	popJobs *popJobs
 	// reserveDraw draws a reserve id's six digits; rand.IntN when nil (tests set it).
@@ -109,7 +111,7 @@ func Open(ctx context.Context, cfg Config) (*Store, error) {
 	if cfg.Keys == nil {
 		return nil, envelope.ErrNoKey
 	}
-	s := &Store{now: cfg.Now, log: cfg.Log, hashes: &hashCache{}, calls: &dbcount.Counts{}, auditBatch: cfg.AuditBatch, releases: &releaseCache{}, popJobs: newPopJobs(), keys: cfg.Keys, registry: cfg.Registry, failoverWait: cfg.FailoverWait}
+	s := &Store{now: cfg.Now, log: cfg.Log, hashes: &hashCache{}, calls: &dbcount.Counts{}, auditBatch: cfg.AuditBatch, releases: &releaseCache{}, settings: &settingsCache{}, popJobs: newPopJobs(), keys: cfg.Keys, registry: cfg.Registry, failoverWait: cfg.FailoverWait}
 	if s.registry == nil {
 		s.registry = popreg.None{}
 	}
