@@ -500,14 +500,19 @@ func (s *Store) MyMeetings(ctx context.Context, limit int) ([]MyMeeting, error) 
 	err = s.readAudited(ctx, func(tx *Tx) error {
 		args := []any{a.User.MunicipalityID, a.User.ID, tx.now, limit}
 		arg := func(v any) string { args = append(args, v); return "$" + strconv.Itoa(len(args)) }
-		out, err = queryAll(ctx, tx, `SELECT m.id, m.case_id, c.youth_id, m.starts_at, m.duration_minutes, m.pre_minutes, m.status,
-			y.first_name || ' ' || y.last_name FROM meetings m
-			JOIN cases c ON c.id = m.case_id AND c.municipality_id = m.municipality_id
+		// The meetings ahead of the cases the actor takes part in (over the years: tens, most
+		// of them closed) are found first, by index, and kept (MATERIALIZED); only those few
+		// cases are then tested for membership and access, not every case the actor ever had.
+		out, err = queryAll(ctx, tx, `WITH ahead AS MATERIALIZED (SELECT m.id, m.case_id, m.starts_at, m.duration_minutes, m.pre_minutes, m.status
+				FROM meetings m JOIN cases c ON c.id = m.case_id AND c.municipality_id = m.municipality_id
+				WHERE m.municipality_id = $1 AND m.status = 'planned' AND m.starts_at >= $3 AND `+myCaseSQL(a, arg)+`)
+			SELECT m.id, m.case_id, c.youth_id, m.starts_at, m.duration_minutes, m.pre_minutes, m.status,
+			y.first_name || ' ' || y.last_name FROM ahead m
+			JOIN cases c ON c.id = m.case_id AND c.municipality_id = $1
 			JOIN youths y ON y.id = c.youth_id AND y.municipality_id = c.municipality_id
-			WHERE m.municipality_id = $1 AND m.status = 'planned' AND m.starts_at >= $3
-			AND (EXISTS (SELECT 1 FROM group_members g WHERE g.case_id = c.id AND g.user_id = $2 AND g.removed_at IS NULL)
+			WHERE (EXISTS (SELECT 1 FROM group_members g WHERE g.case_id = c.id AND g.user_id = $2 AND g.removed_at IS NULL)
 				OR EXISTS (SELECT 1 FROM case_staff s WHERE s.case_id = c.id AND s.user_id = $2))
-			AND `+myCaseSQL(a, arg)+` AND `+visibleEachSQL(a, tx.now, arg)+` ORDER BY m.starts_at LIMIT $4`, args, func(sc scanner) (MyMeeting, error) {
+			AND `+visibleEachSQL(a, tx.now, arg)+` ORDER BY m.starts_at LIMIT $4`, args, func(sc scanner) (MyMeeting, error) {
 			var r MyMeeting
 			var status string
 			err := sc.Scan(&r.Meeting.ID, &r.CaseID, &r.YouthID, &r.Meeting.Start, &r.Meeting.DurationMinutes, &r.Meeting.PreMinutes, &status, &r.Name)
