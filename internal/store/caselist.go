@@ -58,17 +58,20 @@ func visibleEachSQL(a casework.Actor, now time.Time, arg func(any) string) strin
 		return "1 = 0"
 	}
 	m, u, ag, n := arg(a.User.MunicipalityID), arg(a.User.ID), arg(a.User.AgencyID), arg(now.UTC())
+	// The grounds are tried in order, and the first that holds decides: the cheap ones first
+	// (staff: one probe; intake: the case's own columns and one probe), the consent's (its
+	// consents and their parties) last.
 	grounds := []string{
 		`EXISTS (SELECT 1 FROM case_staff s WHERE s.case_id = c.id AND s.user_id = ` + u + `)`,
-		`EXISTS (SELECT 1 FROM consents k JOIN consent_parties p ON p.consent_id = k.id
-			WHERE k.case_id = c.id AND k.municipality_id = ` + m + ` AND (p.agency_id = ` + ag + ` OR p.user_id = ` + u + `)
-			AND k.signed_at IS NOT NULL AND k.valid_from <= ` + n + ` AND k.valid_until > ` + n + `
-			AND (k.withdrawn_at IS NULL OR k.withdrawn_at > ` + n + `))`,
 	}
 	if a.AgencyKind == casework.AgencySocial && (a.User.Roles.Has(casework.RoleCoordinator) || a.User.Roles.Has(casework.RolePrepGroup)) {
 		grounds = append(grounds, `(c.municipality_id = `+m+` AND (c.step = 'identified' OR c.step = 'closed') AND c.taken_on_at IS NULL
 			AND NOT EXISTS (SELECT 1 FROM case_staff s2 WHERE s2.case_id = c.id AND s2.role = 'coordinator'))`)
 	}
+	grounds = append(grounds, `EXISTS (SELECT 1 FROM consents k JOIN consent_parties p ON p.consent_id = k.id
+			WHERE k.case_id = c.id AND k.municipality_id = `+m+` AND (p.agency_id = `+ag+` OR p.user_id = `+u+`)
+			AND k.signed_at IS NOT NULL AND k.valid_from <= `+n+` AND k.valid_until > `+n+`
+			AND (k.withdrawn_at IS NULL OR k.withdrawn_at > `+n+`))`)
 	return "(" + strings.Join(grounds, "\n\t\tOR ") + ")"
 }
 

@@ -86,11 +86,12 @@ func (s *Store) ExpiringConsents(ctx context.Context, within time.Duration) ([]E
 		now := tx.now
 		out, err = queryAll(ctx, tx, `SELECT c.id, c.youth_id, y.first_name || ' ' || y.last_name, k.id, k.valid_until,
 			`+consentRenewedSQL+`
-			FROM consents k JOIN cases c ON c.id = k.case_id AND c.municipality_id = k.municipality_id
+			FROM case_staff s CROSS JOIN consents k
+			JOIN cases c ON c.id = k.case_id AND c.municipality_id = k.municipality_id
 			JOIN youths y ON y.id = c.youth_id
-			WHERE k.municipality_id = $1 AND `+consentExpiringSQL+`
-			AND k.case_id IN (SELECT s.case_id FROM case_staff s WHERE s.municipality_id = $1 AND s.user_id = $4)
-			ORDER BY k.valid_until`, []any{a.User.MunicipalityID, now, now.Add(within), a.User.ID},
+			WHERE s.municipality_id = $1 AND s.user_id = $4 AND k.municipality_id = $1 AND k.case_id = s.case_id
+			AND `+consentExpiringSQL+`
+			ORDER BY k.valid_until, k.id`, []any{a.User.MunicipalityID, now, now.Add(within), a.User.ID},
 			func(sc scanner) (ExpiringConsent, error) {
 				var e ExpiringConsent
 				err := sc.Scan(&e.CaseID, &e.YouthID, &e.Name, &e.ConsentID, &e.ValidUntil, &e.Renewed)
