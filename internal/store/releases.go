@@ -76,6 +76,16 @@ func (s *Store) storedParts(ctx context.Context, municipalityID int64, p stats.P
 // release returns a half-year's release, making the parts that are due and not yet made.
 // A period whose main part is not due has no release (not found).
 func (s *Store) release(ctx context.Context, municipalityID int64, p stats.Period) (*stats.Dashboard, error) {
+	return s.releaseFreezing(ctx, municipalityID, p, nil)
+}
+
+// freezer freezes a period's avoided-cost report for a part when a release part is made;
+// nil freezes it at once, in the same call (makeParts).
+type freezer func(municipalityID int64, p stats.Period, part string)
+
+// releaseFreezing is release, with the avoided-cost reports of the parts it makes handed to
+// freeze (when not nil) instead of frozen before it returns.
+func (s *Store) releaseFreezing(ctx context.Context, municipalityID int64, p stats.Period, freeze freezer) (*stats.Dashboard, error) {
 	now := s.now()
 	if stats.DueAt(p, stats.PartMain).After(now) {
 		return nil, casework.Errorf(casework.ENotFound, "dashboard.not_published", "release %s is not due", p)
@@ -100,7 +110,7 @@ func (s *Store) release(ctx context.Context, municipalityID int64, p stats.Perio
 		}
 	}
 	if len(missing) > 0 {
-		made, err := s.makeParts(ctx, municipalityID, p, missing)
+		made, err := s.makeParts(ctx, municipalityID, p, missing, freeze)
 		if err != nil {
 			return nil, err
 		}
@@ -163,7 +173,7 @@ func (c *releaseCache) put(mid int64, p stats.Period, d *stats.Dashboard) {
 // and returns what is stored: when two requests make the same part at once, the first stored
 // wins and both return it. The main part is protected together with the release before (its
 // open cases at the end), which is made first when it is missing.
-func (s *Store) makeParts(ctx context.Context, municipalityID int64, p stats.Period, parts []string) (map[string][]byte, error) {
+func (s *Store) makeParts(ctx context.Context, municipalityID int64, p stats.Period, parts []string, freeze freezer) (map[string][]byte, error) {
 	ctx = primaryOnly(ctx) // a release is counted from current data, never a replica's
 	var prev *stats.Dashboard
 	if parts[0] == stats.PartMain {
@@ -209,12 +219,21 @@ func (s *Store) makeParts(ctx context.Context, municipalityID int64, p stats.Per
 		return nil, err
 	}
 	s.log.Info("dashboard release made", "municipality", municipalityID, "period", p.String(), "parts", parts)
-	// The avoided-cost report is frozen with the release (economics_frozen.go). A failure
-	// does not undo the release: the report is then frozen when it is first asked for.
-	if err := s.freezeEconomics(ctx, municipalityID, p, parts[len(parts)-1]); err != nil {
-		s.log.Warn("economics report not frozen with the release", "municipality", municipalityID, "period", p.String(), "err", err)
+	// The avoided-cost report is frozen with the release (economics_frozen.go).
+	if freeze != nil {
+		freeze(municipalityID, p, parts[len(parts)-1])
+	} else {
+		s.freezeWithRelease(ctx, municipalityID, p, parts[len(parts)-1])
 	}
 	return out, nil
+}
+
+// freezeWithRelease freezes the avoided-cost report of a release part just made. A failure
+// does not undo the release: the report is then frozen when it is first asked for.
+func (s *Store) freezeWithRelease(ctx context.Context, municipalityID int64, p stats.Period, part string) {
+	if err := s.freezeEconomics(ctx, municipalityID, p, part); err != nil {
+		s.log.Warn("economics report not frozen with the release", "municipality", municipalityID, "period", p.String(), "err", err)
+	}
 }
 
 // PublishDueReleases makes every release part that is due and not yet made, for every
@@ -228,6 +247,27 @@ func (s *Store) PublishDueReleases(ctx context.Context) (int, error) {
 	if err != nil {
 		return 0, err
 	}
+	// Each release needs the one before it (it protects the next), so they are made one after
+	// the other; their avoided-cost reports do not, and are frozen beside them, on another
+	// core, in the order the releases were made. All are frozen before this returns.
+	type freeze struct {
+		mid  int64
+		p    stats.Period
+		part string
+	}
+	freezes := make(chan freeze, 64)
+	frozen := make(chan struct{})
+	go func() {
+		defer close(frozen)
+		for f := range freezes {
+			s.freezeWithRelease(ctx, f.mid, f.p, f.part)
+		}
+	}()
+	defer func() {
+		close(freezes)
+		<-frozen
+	}()
+	later := func(mid int64, p stats.Period, part string) { freezes <- freeze{mid, p, part} }
 	n := 0
 	for _, mid := range ids {
 		periods, err := s.publishedPeriods(ctx, mid)
@@ -235,7 +275,7 @@ func (s *Store) PublishDueReleases(ctx context.Context) (int, error) {
 			return n, err
 		}
 		for i := len(periods) - 1; i >= 0; i-- { // oldest first: each protects the next
-			if _, err := s.release(ctx, mid, periods[i]); err != nil {
+			if _, err := s.releaseFreezing(ctx, mid, periods[i], later); err != nil {
 				return n, err
 			}
 			n++
