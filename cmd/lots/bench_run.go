@@ -31,6 +31,10 @@ type benchRun struct {
 	rssReady int64         // kB resident when ready
 	rssPeak  int64         // kB, the server's high-water mark after the measured runs (logins included)
 	rssLoad  int64         // kB, the most resident memory sampled while the pages were driven
+	// anonLoad is the anonymous part of rssLoad's sample (RssAnon: the Go heap, stacks,
+	// SQLite's page caches); the rest is the database file's pages that the SQLite readers map
+	// and the program itself (the kernel's page cache, shared, given back under memory pressure).
+	anonLoad int64
 	results  []benchResult
 }
 
@@ -128,16 +132,19 @@ func benchEngine(ctx context.Context, stdout io.Writer, o benchOptions, data, db
 		go func() { profile <- srv.profile(ctx, secs, o.cpuProfile) }()
 	}
 	sampling := make(chan struct{})
-	sampled := make(chan int64, 1)
+	sampled, sampledAnon := make(chan int64, 1), make(chan int64, 1)
 	go func() { // resident memory while the pages are driven, ten times a second
-		var most int64
+		var most, anon int64
 		tick := time.NewTicker(100 * time.Millisecond)
 		defer tick.Stop()
 		for {
-			most = max(most, srv.rss("VmRSS"))
+			if r := srv.rss("VmRSS"); r > most {
+				most, anon = r, srv.rss("RssAnon")
+			}
 			select {
 			case <-sampling:
 				sampled <- most
+				sampledAnon <- anon
 				return
 			case <-ctx.Done():
 				return
@@ -171,7 +178,7 @@ func benchEngine(ctx context.Context, stdout io.Writer, o benchOptions, data, db
 		}
 	}
 	close(sampling)
-	run.rssLoad = <-sampled
+	run.rssLoad, run.anonLoad = <-sampled, <-sampledAnon
 	run.rssPeak = srv.rss("VmHWM")
 	if o.memProfile != "" {
 		if err := srv.pprof(ctx, "allocs", o.memProfile); err != nil {
@@ -535,8 +542,8 @@ func benchTarget(ctx context.Context, clients []*http.Client, u, token string, w
 }
 
 func benchPrint(w io.Writer, run benchRun) {
-	fmt.Fprintf(w, "\n%s: ready %.3f s after start (%.3f s of CPU); %d MB resident when ready, at most %d MB while the pages were driven, high-water mark %d MB (logins included)\n", run.engine,
-		run.ready.Seconds(), run.readyCPU.Seconds(), run.rssReady/1024, run.rssLoad/1024, run.rssPeak/1024)
+	fmt.Fprintf(w, "\n%s: ready %.3f s after start (%.3f s of CPU); %d MB resident when ready, at most %d MB while the pages were driven (%d MB of it anonymous, the rest mapped files: the program and the database), high-water mark %d MB (logins included)\n", run.engine,
+		run.ready.Seconds(), run.readyCPU.Seconds(), run.rssReady/1024, run.rssLoad/1024, run.anonLoad/1024, run.rssPeak/1024)
 	fmt.Fprintf(w, "%-28s %7s %9s %6s %10s %9s %9s %18s %10s %9s\n", "target", "clients", "requests", "errors", "req/s", "p50", "p99", "vs bare", "stmts/req", "tx/req")
 	for _, r := range run.results {
 		ratio := "1"
