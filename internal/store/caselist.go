@@ -340,10 +340,11 @@ func (s *Store) Cases(ctx context.Context, q CaseQuery) (CasePage, error) {
 		if err != nil {
 			return err
 		}
-		from := ` FROM cases c JOIN youths y ON y.id = c.youth_id AND y.municipality_id = c.municipality_id
-			LEFT JOIN districts d ON d.id = y.district_id
+		const youthJoin = ` JOIN youths y ON y.id = c.youth_id AND y.municipality_id = c.municipality_id`
+		const shownJoins = ` LEFT JOIN districts d ON d.id = y.district_id
 			LEFT JOIN case_staff cs ON cs.case_id = c.id AND cs.role = 'coordinator'
-			LEFT JOIN users cu ON cu.id = cs.user_id WHERE ` + strings.Join(where, " AND ")
+			LEFT JOIN users cu ON cu.id = cs.user_id`
+		from := ` FROM cases c` + youthJoin + shownJoins + ` WHERE ` + strings.Join(where, " AND ")
 		// Without the deadline filter (computed in Go) the database pages — by keyset when a
 		// cursor is given — and counts, up to maxCount.
 		sqlPaging := !q.Deadlines && !q.Watched
@@ -381,8 +382,18 @@ func (s *Store) Cases(ctx context.Context, q CaseQuery) (CasePage, error) {
 				}
 			}
 		}
-		rows, err := tx.Query(`SELECT `+caseCols+`, y.first_name, y.last_name, y.personal_number, y.reserve_id, y.birth_date,
-			y.gender, (y.protected_identity OR `+unidentifiedSQL+`), COALESCE(d.name, ''), c.irk_clear, c.irk_some, COALESCE(cu.name, ''), y.sort_key`+countCol+from+` ORDER BY `+order+limit, args...)
+		cols := `SELECT ` + caseCols + `, y.first_name, y.last_name, y.personal_number, y.reserve_id, y.birth_date,
+			y.gender, (y.protected_identity OR ` + unidentifiedSQL + `), COALESCE(d.name, ''), c.irk_clear, c.irk_some, COALESCE(cu.name, ''), y.sort_key`
+		query := cols + countCol + from + ` ORDER BY ` + order + limit
+		if windowCount && q.Limit > 0 {
+			// The page is chosen and every match counted first, from the cases and young
+			// people alone (MATERIALIZED: kept, not merged into the rest); the district and
+			// coordinator shown are then read for the page's rows only.
+			query = `WITH page AS MATERIALIZED (SELECT c.id AS case_id, COUNT(*) OVER () AS total FROM cases c` + youthJoin +
+				` WHERE ` + strings.Join(where, " AND ") + ` ORDER BY ` + order + limit + `)
+			` + cols + `, page.total FROM page JOIN cases c ON c.id = page.case_id` + youthJoin + shownJoins + ` ORDER BY ` + order
+		}
+		rows, err := tx.Query(query, args...)
 		if err != nil {
 			return casework.Internal(err)
 		}
