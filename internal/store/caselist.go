@@ -96,8 +96,13 @@ func staffCaseSQL(a casework.Actor, arg func(any) string) string {
 // The start page's lists start from it, so they cost what the actor's own work holds, not what
 // the municipality holds; each also applies visibleCaseSQL.
 func myCaseSQL(a casework.Actor, arg func(any) string) string {
+	return myCaseSQLOn("c.id", a, arg)
+}
+
+// myCaseSQLOn is myCaseSQL on another column naming the case (a meeting's case_id).
+func myCaseSQLOn(col string, a casework.Actor, arg func(any) string) string {
 	m, u := arg(a.User.MunicipalityID), arg(a.User.ID)
-	return `c.id IN (SELECT s.case_id FROM case_staff s WHERE s.municipality_id = ` + m + ` AND s.user_id = ` + u + `
+	return col + ` IN (SELECT s.case_id FROM case_staff s WHERE s.municipality_id = ` + m + ` AND s.user_id = ` + u + `
 		UNION SELECT g.case_id FROM group_members g WHERE g.user_id = ` + u + ` AND g.removed_at IS NULL AND g.municipality_id = ` + m + `)`
 }
 
@@ -564,9 +569,17 @@ func anyDue(ds []casework.Deadline, now time.Time, near time.Duration) bool {
 }
 
 func (tx *Tx) settings(municipalityID int64) (casework.Settings, error) {
-	var s string
-	if err := tx.QueryRow(`SELECT settings FROM municipalities WHERE id = $1`, municipalityID).Scan(&s); err != nil {
-		return casework.Settings{}, casework.Internal(err)
+	s, ok := tx.settingsRead[municipalityID]
+	if !ok {
+		if err := tx.QueryRow(`SELECT settings FROM municipalities WHERE id = $1`, municipalityID).Scan(&s); err != nil {
+			return casework.Settings{}, casework.Internal(err)
+		}
+		if tx.readOnly {
+			if tx.settingsRead == nil {
+				tx.settingsRead = map[int64]string{}
+			}
+			tx.settingsRead[municipalityID] = s
+		}
 	}
 	st, err := tx.store.settings.parse(s)
 	if err != nil {

@@ -504,8 +504,7 @@ func (s *Store) MyMeetings(ctx context.Context, limit int) ([]MyMeeting, error) 
 		// of them closed) are found first, by index, and kept (MATERIALIZED); only those few
 		// cases are then tested for membership and access, not every case the actor ever had.
 		out, err = queryAll(ctx, tx, `WITH ahead AS MATERIALIZED (SELECT m.id, m.case_id, m.starts_at, m.duration_minutes, m.pre_minutes, m.status
-				FROM meetings m JOIN cases c ON c.id = m.case_id AND c.municipality_id = m.municipality_id
-				WHERE m.municipality_id = $1 AND m.status = 'planned' AND m.starts_at >= $3 AND `+myCaseSQL(a, arg)+`)
+				FROM meetings m WHERE m.municipality_id = $1 AND m.status = 'planned' AND m.starts_at >= $3 AND `+myCaseSQLOn("m.case_id", a, arg)+`)
 			SELECT m.id, m.case_id, c.youth_id, m.starts_at, m.duration_minutes, m.pre_minutes, m.status,
 			y.first_name || ' ' || y.last_name FROM ahead m
 			JOIN cases c ON c.id = m.case_id AND c.municipality_id = $1

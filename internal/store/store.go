@@ -325,6 +325,9 @@ type Tx struct {
 	committed []func()
 	// settled reports to the request's visit whether its entries were committed.
 	settled func(committed bool)
+	// settingsRead keeps, in a read transaction, the municipality settings it has read (its
+	// snapshot does not change): a page that lists three ways asks three times (tx.settings).
+	settingsRead map[int64]string
 }
 
 // flushAudit appends the entries recorded so far in the transaction as one entry — merged

@@ -23,7 +23,7 @@ const (
 	// change which adds a statement to them is seen: the coordinator's start page (its lists
 	// of own cases, deadlines, consents ending, the waiting list, alerts, meetings, tasks and
 	// groups) and the work list's own cases (one statement, counted by a window).
-	budgetStartPage = 18
+	budgetStartPage = 15
 	budgetWorkList  = 3
 )
 
