@@ -2,7 +2,6 @@ package stats
 
 import (
 	"math"
-	"sort"
 )
 
 // MinRange is how many values a figure shown as "<5" must still be able to take, less one,
@@ -165,64 +164,182 @@ func Narrowed(groups []Group) []*Cell {
 	return out
 }
 
-// groupsOf indexes the groups each cell is in.
-func groupsOf(groups []Group) map[*Cell][]int {
-	of := map[*Cell][]int{}
-	for gi, g := range groups {
-		if g.Total != nil {
-			of[g.Total] = append(of[g.Total], gi)
+// cellGraph is the groups as indices: each cell once, the groups each is in (in the order of
+// the groups, a cell in a group twice listed twice), each group's parts and total. widen walks
+// it on every call, so it is built once per Suppress.
+type cellGraph struct {
+	cells []*Cell
+	of    [][]int // cell → groups it is in
+	parts [][]int // group → its parts
+	total []int   // group → its total, -1 when it has none
+	// seen and stamp mark the cells one widen has reached (seen[i] == stamp), gseen and
+	// gstamp the groups one layer of it has met, without clearing them between calls.
+	seen, gseen   []int
+	stamp, gstamp int
+}
+
+func newCellGraph(groups []Group) *cellGraph {
+	g := &cellGraph{parts: make([][]int, len(groups)), total: make([]int, len(groups))}
+	idx := map[*Cell]int{}
+	id := func(c *Cell) int {
+		i, ok := idx[c]
+		if !ok {
+			i = len(g.cells)
+			idx[c] = i
+			g.cells = append(g.cells, c)
+			g.of = append(g.of, nil)
 		}
-		for _, p := range g.Parts {
-			of[p] = append(of[p], gi)
+		return i
+	}
+	for gi, gr := range groups {
+		g.total[gi] = -1
+		if gr.Total != nil {
+			t := id(gr.Total)
+			g.total[gi] = t
+			g.of[t] = append(g.of[t], gi)
+		}
+		for _, p := range gr.Parts {
+			i := id(p)
+			g.parts[gi] = append(g.parts[gi], i)
+			g.of[i] = append(g.of[i], gi)
 		}
 	}
-	return of
+	g.seen, g.gseen = make([]int, len(g.cells)), make([]int, len(groups))
+	return g
 }
+
+// pos is a place in the order widen's search meets candidates: the n-th (cell, group) pair it
+// walks, then the part's place in the group.
+type pos struct{ pair, part int }
+
+func (a pos) less(b pos) bool { return a.pair < b.pair || a.pair == b.pair && a.part < b.part }
 
 // widen hides one more figure near a narrowed one: in the relations it is part of, the
 // smallest shown part large enough to give it its range back (or else the largest), else
 // the shown total; failing those, the same one relation further out. It reports whether it
 // hid anything.
-func widen(c *Cell, groups []Group, of map[*Cell][]int) bool {
-	hideable := func(x *Cell) bool { return x != nil && !x.Suppressed && !x.fixed && !x.Virtual }
-	visited := map[*Cell]bool{c: true}
-	layer := []*Cell{c}
+//
+// The search goes out from c one layer of relations at a time. Within a layer, every cell of
+// the layer offers the hideable parts of each of its relations except itself (and the
+// relation's total unless it is that total); among the offers the choice is: the smallest
+// part of MinCell+MinRange or more, the earliest offered among equals; else the largest, the
+// latest offered among equals; else the first total offered. A relation is walked once per
+// layer however many of the layer's cells it holds, and each part's first and last offer
+// worked out from the cells it was met through — the same choice as offering every part
+// again for each (the order is what breaks ties), at a cost of the relations' sizes rather
+// than their sizes times the cells met in them.
+func widen(c *Cell, g *cellGraph, ci int) bool {
+	hideable := func(i int) bool { x := g.cells[i]; return !x.Suppressed && !x.fixed && !x.Virtual }
+	g.stamp++
+	stamp := g.stamp
+	g.seen[ci] = stamp
+	layer := []int{ci}
+	type meeting struct {
+		pair, cell int
+	}
 	for len(layer) > 0 {
-		var parts, totals, next []*Cell
+		// The relations this layer meets, in the order first met, and the cells met in each
+		// (a relation met in an earlier layer too: its cells offer again).
+		g.gstamp++
+		var met []int
+		through := map[int][]meeting{}
+		pair := 0
+		var next []int
 		for _, x := range layer {
-			for _, gi := range of[x] {
-				g := groups[gi]
-				for _, p := range g.Parts {
-					if p != x && hideable(p) {
-						parts = append(parts, p)
+			for _, gi := range g.of[x] {
+				if g.gseen[gi] != g.gstamp {
+					g.gseen[gi] = g.gstamp
+					met = append(met, gi)
+					for _, p := range g.parts[gi] {
+						if g.seen[p] != stamp {
+							g.seen[p] = stamp
+							next = append(next, p)
+						}
 					}
-					if !visited[p] {
-						visited[p] = true
-						next = append(next, p)
+					if t := g.total[gi]; t >= 0 && g.seen[t] != stamp {
+						g.seen[t] = stamp
+						next = append(next, t)
 					}
 				}
-				if g.Total != x && hideable(g.Total) {
-					totals = append(totals, g.Total)
+				through[gi] = append(through[gi], meeting{pair, x})
+				pair++
+			}
+		}
+		type offer struct {
+			cell        int
+			first, last pos
+		}
+		offers := map[int]*offer{}
+		var order []int // cells offered, in the order first offered
+		bestTotal, bestTotalPair := -1, 0
+		for _, gi := range met {
+			ms := through[gi]
+			for pi, p := range g.parts[gi] {
+				if !hideable(p) {
+					continue
 				}
-				if g.Total != nil && !visited[g.Total] {
-					visited[g.Total] = true
-					next = append(next, g.Total)
+				// The first and the last meeting through a cell other than p.
+				fi, li := 0, len(ms)-1
+				if ms[fi].cell == p {
+					fi++
+				}
+				if li >= 0 && ms[li].cell == p {
+					li--
+				}
+				for fi < len(ms) && ms[fi].cell == p {
+					fi++
+				}
+				for li >= 0 && ms[li].cell == p {
+					li--
+				}
+				if fi >= len(ms) || li < 0 {
+					continue
+				}
+				first, last := pos{ms[fi].pair, pi}, pos{ms[li].pair, pi}
+				o := offers[p]
+				if o == nil {
+					offers[p] = &offer{p, first, last}
+					order = append(order, p)
+					continue
+				}
+				if first.less(o.first) {
+					o.first = first
+				}
+				if o.last.less(last) {
+					o.last = last
+				}
+			}
+			if t := g.total[gi]; t >= 0 && hideable(t) {
+				for _, m := range ms {
+					if m.cell != t {
+						if bestTotal < 0 || m.pair < bestTotalPair {
+							bestTotal, bestTotalPair = t, m.pair
+						}
+						break
+					}
 				}
 			}
 		}
-		sort.SliceStable(parts, func(i, j int) bool { return parts[i].Value < parts[j].Value })
-		for _, p := range parts {
-			if p.Value >= MinCell+MinRange {
-				p.Suppressed = true
-				return true
+		var small, large *offer
+		for _, p := range order {
+			o, v := offers[p], g.cells[p].Value
+			if v >= MinCell+MinRange && (small == nil || v < g.cells[small.cell].Value ||
+				v == g.cells[small.cell].Value && o.first.less(small.first)) {
+				small = o
+			}
+			if large == nil || v > g.cells[large.cell].Value || v == g.cells[large.cell].Value && large.last.less(o.last) {
+				large = o
 			}
 		}
-		if len(parts) > 0 {
-			parts[len(parts)-1].Suppressed = true
+		switch {
+		case small != nil:
+			g.cells[small.cell].Suppressed = true
 			return true
-		}
-		if len(totals) > 0 {
-			totals[0].Suppressed = true
+		case large != nil:
+			g.cells[large.cell].Suppressed = true
+			return true
+		case bestTotal >= 0:
+			g.cells[bestTotal].Suppressed = true
 			return true
 		}
 		layer = next

@@ -107,7 +107,11 @@ func Suppress(cells []*Cell, groups []Group) {
 			primary(p)
 		}
 	}
-	of := groupsOf(groups)
+	graph := newCellGraph(groups)
+	index := make(map[*Cell]int, len(graph.cells))
+	for i, c := range graph.cells {
+		index[c] = i
+	}
 	for round := 0; ; round++ {
 		for changed := true; changed; {
 			changed = false
@@ -138,7 +142,7 @@ func Suppress(cells []*Cell, groups []Group) {
 		}
 		widened := false
 		for _, c := range narrow {
-			if widen(c, groups, of) {
+			if widen(c, graph, index[c]) {
 				widened = true
 			}
 		}
