@@ -38,23 +38,26 @@ var listsTabKeys = map[string]string{
 
 // worklistData is the work list page: tabs, an optional step filter, one page of cases.
 type worklistData struct {
-	Tab      string
-	Tabs     []worklistTab
-	Heading  string
-	Query    string
-	Step     casework.Step
-	Program  casework.Program // the track shown ("": both)
-	Programs []worklistTab    // the track filter: both, SIG, SSPF
-	Steps    []listsStepLink  // the steps tab's counts
-	ShowRows bool             // false on the steps tab until a step is chosen
-	Rows     []listRow
-	Total    int
-	Page     int
-	Pages    int
-	Prev     string
-	Next     string
-	Status   string // the result count, announced to screen readers after a live search
-	Fragment bool   // rendered for htmx: the count goes out of band to the status line
+	Tab string
+	// The tab as flags, for the rows' columns: a field is cheaper for the template to test on
+	// every row than a comparison.
+	IsWaiting, IsDeadlines, IsWatch bool
+	Tabs                            []worklistTab
+	Heading                         string
+	Query                           string
+	Step                            casework.Step
+	Program                         casework.Program // the track shown ("": both)
+	Programs                        []worklistTab    // the track filter: both, SIG, SSPF
+	Steps                           []listsStepLink  // the steps tab's counts
+	ShowRows                        bool             // false on the steps tab until a step is chosen
+	Rows                            []listRow
+	Total                           int
+	Page                            int
+	Pages                           int
+	Prev                            string
+	Next                            string
+	Status                          string // the result count, announced to screen readers after a live search
+	Fragment                        bool   // rendered for htmx: the count goes out of band to the status line
 }
 
 // worklistTab is one tab, a link.
@@ -78,6 +81,7 @@ type listsStepLink struct {
 type listRow struct {
 	store.CaseRow
 	URL     string
+	SSPF    bool      // an SSPF case: marked in the list
 	Waiting int       // whole days in the current step
 	Due     []dueView // the open deadlines
 }
@@ -111,7 +115,7 @@ var listsDeadlineStateKeys = map[string]string{
 func listRows(rows []store.CaseRow, now time.Time) []listRow {
 	out := make([]listRow, 0, len(rows))
 	for _, r := range rows {
-		lr := listRow{CaseRow: r, URL: "/cases/" + strconv.FormatInt(r.CaseID, 10)}
+		lr := listRow{CaseRow: r, URL: "/cases/" + strconv.FormatInt(r.CaseID, 10), SSPF: r.Program == casework.ProgramSSPF}
 		if !r.StepSince.IsZero() {
 			lr.Waiting = max(0, int(now.Sub(r.StepSince)/(24*time.Hour)))
 		}
@@ -194,6 +198,7 @@ func (s *Server) worklist(w http.ResponseWriter, r *http.Request) {
 	if !known {
 		d.Tab = listsDefaultTab(p.Actor)
 	}
+	d.IsWaiting, d.IsDeadlines, d.IsWatch = d.Tab == listsTabWaiting, d.Tab == listsTabDeadlines, d.Tab == listsTabWatch
 	d.Page, _ = strconv.Atoi(q.Get("page"))
 	d.Page = max(d.Page, 1)
 	if st := casework.Step(q.Get("step")); d.Tab == listsTabSteps && st.Valid() {
