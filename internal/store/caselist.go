@@ -101,8 +101,14 @@ func myCaseSQL(a casework.Actor, arg func(any) string) string {
 
 // myCaseSQLOn is myCaseSQL on another column naming the case (a meeting's case_id).
 func myCaseSQLOn(col string, a casework.Actor, arg func(any) string) string {
+	return col + ` IN ` + myCaseIDsSQL(a, arg)
+}
+
+// myCaseIDsSQL is the subquery of myCaseSQL: the ids (case_id) of the cases the actor takes
+// part in.
+func myCaseIDsSQL(a casework.Actor, arg func(any) string) string {
 	m, u := arg(a.User.MunicipalityID), arg(a.User.ID)
-	return col + ` IN (SELECT s.case_id FROM case_staff s WHERE s.municipality_id = ` + m + ` AND s.user_id = ` + u + `
+	return `(SELECT s.case_id FROM case_staff s WHERE s.municipality_id = ` + m + ` AND s.user_id = ` + u + `
 		UNION SELECT g.case_id FROM group_members g WHERE g.user_id = ` + u + ` AND g.removed_at IS NULL AND g.municipality_id = ` + m + `)`
 }
 

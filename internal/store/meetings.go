@@ -503,8 +503,22 @@ func (s *Store) MyMeetings(ctx context.Context, limit int) ([]MyMeeting, error) 
 		// The meetings ahead of the cases the actor takes part in (over the years: tens, most
 		// of them closed) are found first, by index, and kept (MATERIALIZED); only those few
 		// cases are then tested for membership and access, not every case the actor ever had.
-		out, err = queryAll(ctx, tx, `WITH ahead AS MATERIALIZED (SELECT m.id, m.case_id, m.starts_at, m.duration_minutes, m.pre_minutes, m.status
-				FROM meetings m WHERE m.municipality_id = $1 AND m.status = 'planned' AND m.starts_at >= $3 AND `+myCaseSQLOn("m.case_id", a, arg)+`)
+		//
+		// SQLite probes each case's meetings by index for an IN list. PostgreSQL, which
+		// misjudges how many planned meetings lie ahead (planned and ahead go together; it
+		// multiplies them as if independent), would read every planned meeting ahead in the
+		// municipality instead; LATERAL, kept from being merged into the join (OFFSET 0),
+		// makes it probe case by case too.
+		var ahead string
+		if tx.store.dialect == Postgres {
+			ahead = `SELECT m.id, m.case_id, m.starts_at, m.duration_minutes, m.pre_minutes, m.status
+				FROM ` + myCaseIDsSQL(a, arg) + ` mine CROSS JOIN LATERAL (SELECT m.* FROM meetings m
+					WHERE m.municipality_id = $1 AND m.case_id = mine.case_id AND m.status = 'planned' AND m.starts_at >= $3 OFFSET 0) m`
+		} else {
+			ahead = `SELECT m.id, m.case_id, m.starts_at, m.duration_minutes, m.pre_minutes, m.status
+				FROM meetings m WHERE m.municipality_id = $1 AND m.status = 'planned' AND m.starts_at >= $3 AND ` + myCaseSQLOn("m.case_id", a, arg)
+		}
+		out, err = queryAll(ctx, tx, `WITH ahead AS MATERIALIZED (`+ahead+`)
 			SELECT m.id, m.case_id, c.youth_id, m.starts_at, m.duration_minutes, m.pre_minutes, m.status,
 			y.first_name || ' ' || y.last_name FROM ahead m
 			JOIN cases c ON c.id = m.case_id AND c.municipality_id = $1
