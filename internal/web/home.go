@@ -130,7 +130,9 @@ func (s *Server) homeCases(r *http.Request, p *Page, d *homeData) error {
 	q := store.CaseQuery{Limit: homeListSize}
 	switch {
 	case d.Staff:
-		q.Mine, d.CaseLink = true, worklistURL(listsTabMine, "", "", 1, "")
+		// The cases the actor works on now: a coordinator is staff on every case they ever
+		// had, closed and followed up years ago too (the work list's tab lists them all).
+		q.Mine, q.OpenOnly, d.CaseLink = true, true, worklistURL(listsTabMine, "", "", 1, "")
 	case d.Prep:
 		q.Waiting, d.CaseLink = true, worklistURL(listsTabWaiting, "", "", 1, "")
 	default:
