@@ -280,12 +280,6 @@ func widen(c *Cell, g *cellGraph, ci int) bool {
 				}
 				// The first and the last meeting through a cell other than p.
 				fi, li := 0, len(ms)-1
-				if ms[fi].cell == p {
-					fi++
-				}
-				if li >= 0 && ms[li].cell == p {
-					li--
-				}
 				for fi < len(ms) && ms[fi].cell == p {
 					fi++
 				}

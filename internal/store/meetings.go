@@ -509,16 +509,15 @@ func (s *Store) MyMeetings(ctx context.Context, limit int) ([]MyMeeting, error) 
 		// multiplies them as if independent), would read every planned meeting ahead in the
 		// municipality instead; LATERAL, kept from being merged into the join (OFFSET 0),
 		// makes it probe case by case too.
-		var ahead string
+		const planned = `m.municipality_id = $1 AND m.status = 'planned' AND m.starts_at >= $3`
+		var from string // each branch adds its own arguments: build one
 		if tx.store.dialect == Postgres {
-			ahead = `SELECT m.id, m.case_id, m.starts_at, m.duration_minutes, m.pre_minutes, m.status
-				FROM ` + myCaseIDsSQL(a, arg) + ` mine CROSS JOIN LATERAL (SELECT m.* FROM meetings m
-					WHERE m.municipality_id = $1 AND m.case_id = mine.case_id AND m.status = 'planned' AND m.starts_at >= $3 OFFSET 0) m`
+			from = myCaseIDsSQL(a, arg) + ` mine CROSS JOIN LATERAL (SELECT m.* FROM meetings m
+					WHERE m.case_id = mine.case_id AND ` + planned + ` OFFSET 0) m`
 		} else {
-			ahead = `SELECT m.id, m.case_id, m.starts_at, m.duration_minutes, m.pre_minutes, m.status
-				FROM meetings m WHERE m.municipality_id = $1 AND m.status = 'planned' AND m.starts_at >= $3 AND ` + myCaseSQLOn("m.case_id", a, arg)
+			from = `meetings m WHERE ` + planned + ` AND ` + myCaseSQLOn("m.case_id", a, arg)
 		}
-		out, err = queryAll(ctx, tx, `WITH ahead AS MATERIALIZED (`+ahead+`)
+		out, err = queryAll(ctx, tx, `WITH ahead AS MATERIALIZED (SELECT m.id, m.case_id, m.starts_at, m.duration_minutes, m.pre_minutes, m.status FROM `+from+`)
 			SELECT m.id, m.case_id, c.youth_id, m.starts_at, m.duration_minutes, m.pre_minutes, m.status,
 			y.first_name || ' ' || y.last_name FROM ahead m
 			JOIN cases c ON c.id = m.case_id AND c.municipality_id = $1

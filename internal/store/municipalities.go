@@ -161,8 +161,8 @@ type settingsCache struct {
 
 const maxCachedSettings = 64
 
-// parseSettings is the package's parseSettings through the store's cache. Each caller gets
-// its own copy of the lists in the settings.
+// parse is parseSettings through the cache. Each caller gets its own copy of the lists in
+// the settings (Settings.Clone).
 func (c *settingsCache) parse(raw string) (casework.Settings, error) {
 	c.mu.Lock()
 	st, ok := c.m[raw]
